@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm run migration:generate -- <Name>`: writes migrations/<timestamp>-<Name>.ts from the
+#   difference between the entities and the database at DATABASE_URL (migrate it first).
+# `npm run migration:check`: fails when the entities and the migrated schema differ (drift).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${DATABASE_URL:?DATABASE_URL must point at a migrated database}"
+typeorm=(node_modules/.bin/typeorm-ts-node-commonjs -d src/common/database/data-source.ts)
+case "${1:-}" in
+  generate)
+    name="${2:?usage: npm run migration:generate -- <Name>}"
+    "${typeorm[@]}" migration:generate --pretty "migrations/$name" ;;
+  check)
+    "${typeorm[@]}" migration:generate --check --pretty migrations/Drift ;;
+  *) echo "usage: migration.sh generate <Name> | check" >&2; exit 2 ;;
+esac

@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { LoggingOptions } from './common/logging/logging.module';
+import { CoreModule } from './core.module';
+import { HealthModule } from './health/health.module';
+import { OperationsModule } from './operations/operations.module';
+
+/** The HTTP API. */
+@Module({})
+export class AppModule {
+  static forRoot(logging: Partial<LoggingOptions> = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot({ service: 'api', ...logging }),
+        HealthModule,
+        CampaignsModule,
+        OperationsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

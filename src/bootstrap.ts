@@ -1,0 +1,107 @@
+import { INestApplication, INestApplicationContext, Logger, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { Environment } from './common/config/environment';
+import { LoggingOptions } from './common/logging/logging.module';
+import { assertDatabaseReachable, runPendingMigrations } from './common/database/migrations';
+import { warnUnlessNoEviction } from './common/queue/redis-connection';
+import { QueueService } from './common/queue/queue.service';
+import { WorkerModule } from './worker.module';
+
+/** Before Nest starts: the database must answer, and (unless disabled) be migrated. */
+export async function prepareDatabase(env: Environment, migrate: boolean): Promise<string[]> {
+  await assertDatabaseReachable(env.DATABASE_URL);
+  return migrate ? runPendingMigrations(env.DATABASE_URL) : [];
+}
+
+/** The HTTP API, configured and initialised but not listening. */
+export async function createApi(
+  env: Environment,
+  logging: Partial<LoggingOptions> = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(logging), {
+    rawBody: true,
+    bufferLogs: true,
+    forceCloseConnections: true,
+  });
+  app.useLogger(app.get(PinoLogger));
+  app.useBodyParser('json', { limit: env.BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: env.BODY_LIMIT, extended: false });
+  app.use(helmet());
+  app.enableCors({
+    origin: env.CORS_ORIGINS.includes('*') ? true : env.CORS_ORIGINS,
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
+  });
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Donations and pledges API')
+      .setDescription(
+        'Public endpoints for campaign sites, Stripe webhooks, donor self-service and staff.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Staff API key' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  await warnUnlessNoEviction(app.get(QueueService).redis, new Logger('Redis'));
+  return app;
+}
+
+/** The worker: queue consumers in an application context, no HTTP listener. */
+export async function createWorker(
+  logging: Partial<LoggingOptions> = {},
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(logging), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(PinoLogger));
+  await app.init();
+  return app;
+}
+
+/**
+ * SIGTERM/SIGINT: stop taking requests and jobs, let running ones finish, close connections,
+ * exit 0. Past the timeout, exit 1 rather than hang.
+ */
+export function closeGracefullyOnSignals(
+  app: INestApplication | INestApplicationContext,
+  timeoutMs: number,
+) {
+  const logger = new Logger('Shutdown');
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received: finishing work in progress`);
+    const timer = setTimeout(() => {
+      logger.error(`still busy after ${timeoutMs} ms: exiting`);
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: Error) => {
+        logger.error(`shutdown failed: ${error.message}`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}

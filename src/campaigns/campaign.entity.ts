@@ -1,0 +1,63 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+
+export const CAMPAIGN_STATUSES = ['draft', 'active', 'closed'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+@Entity('campaigns')
+@Check('campaigns_status_check', `status IN ('draft', 'active', 'closed')`)
+@Check('campaigns_goal_positive', `goal_amount > 0`)
+export class Campaign {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text', { unique: true })
+  slug: string;
+
+  @Column('text')
+  title: string;
+
+  @Column('text', { default: '' })
+  description: string;
+
+  @Column('bigint', { name: 'goal_amount', transformer: bigintTransformer })
+  goalAmount: number;
+
+  @Column('char', { name: 'goal_currency', length: 3 })
+  goalCurrency: string;
+
+  @Column('text', { array: true })
+  currencies: string[];
+
+  /** Minimum and maximum gift, in the goal currency's minor unit. */
+  @Column('bigint', { name: 'min_amount', nullable: true, transformer: bigintTransformer })
+  minAmount: number | null;
+
+  @Column('bigint', { name: 'max_amount', nullable: true, transformer: bigintTransformer })
+  maxAmount: number | null;
+
+  @Column('boolean', { name: 'hide_amounts', default: false })
+  hideAmounts: boolean;
+
+  @Column('text', { default: 'draft' })
+  status: CampaignStatus;
+
+  @Column('timestamptz', { name: 'starts_at', nullable: true })
+  startsAt: Date | null;
+
+  @Column('timestamptz', { name: 'ends_at', nullable: true })
+  endsAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

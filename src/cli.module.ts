@@ -1,0 +1,15 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { LoggingOptions } from './common/logging/logging.module';
+import { CoreModule } from './core.module';
+
+/** What operator commands need: the core and the domain modules they act on. */
+@Module({})
+export class CliModule {
+  static forRoot(logging: Partial<LoggingOptions> = {}): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [CoreModule.forRoot({ service: 'cli', ...logging }), CampaignsModule],
+    };
+  }
+}

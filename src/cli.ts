@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { ApiKeysService } from './auth/api-keys.service';
+import { CampaignsRepository } from './campaigns/campaigns.repository';
+import { DEMO_CAMPAIGNS } from './campaigns/demo-campaigns';
+import { CliModule } from './cli.module';
+import { Environment } from './common/config/environment';
+import { exitOnConfigError, loadEnvironmentOrExit } from './common/config/load-environment';
+import { DatabaseUnreachableError } from './common/database/migrations';
+import { DomainError } from './common/errors/domain-error';
+import { prepareDatabase } from './bootstrap';
+
+type Options = Record<string, string | boolean | undefined>;
+
+interface Command {
+  usage: string;
+  options?: Record<string, { type: 'string' | 'boolean' }>;
+  /** Commands that only need the database migrated run without the Nest context. */
+  run: (
+    ctx: () => Promise<INestApplicationContext>,
+    options: Options,
+    positionals: string[],
+    env: Environment,
+  ) => Promise<void>;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+const COMMANDS: Record<string, Command> = {
+  migrate: {
+    usage: 'migrate                                   apply pending database migrations',
+    run: async (_ctx, _o, _p, env) => {
+      const applied = await prepareDatabase(env, true);
+      out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    },
+  },
+  'seed:demo': {
+    usage: 'seed:demo                                 add the two demo campaigns (idempotent)',
+    run: async (ctx) => {
+      const inserted = await (await ctx()).get(CampaignsRepository).insertMissing(DEMO_CAMPAIGNS);
+      out(inserted.length ? `seeded: ${inserted.join(', ')}` : 'demo campaigns already present');
+    },
+  },
+  'api-key:create': {
+    usage: 'api-key:create --role <admin|finance> --name <name>   create a staff key (shown once)',
+    options: { role: { type: 'string' }, name: { type: 'string' } },
+    run: async (ctx, o) => {
+      if (typeof o.role !== 'string')
+        throw new DomainError('validation_failed', '--role is required');
+      if (typeof o.name !== 'string')
+        throw new DomainError('validation_failed', '--name is required');
+      const { apiKey, key } = await (await ctx()).get(ApiKeysService).create(o.name, o.role);
+      out(`created ${apiKey.role} key "${apiKey.name}" (id ${apiKey.id})`);
+      out(`key (shown once, store it now): ${key}`);
+    },
+  },
+  'api-key:list': {
+    usage: 'api-key:list                              list staff keys (never the secrets)',
+    run: async (ctx) => {
+      const keys = await (await ctx()).get(ApiKeysService).list();
+      if (!keys.length) out('no API keys');
+      for (const k of keys) {
+        const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
+        const used = k.lastUsedAt ? k.lastUsedAt.toISOString() : 'never';
+        out(
+          `${k.id}  pbk_${k.lookupId}_…  ${k.role.padEnd(7)}  ${state.padEnd(32)}  last used ${used}  ${k.name}`,
+        );
+      }
+    },
+  },
+  'api-key:revoke': {
+    usage:
+      'api-key:revoke <id>                       revoke a staff key by id or pbk_<lookup> prefix',
+    run: async (ctx, _o, positionals) => {
+      const target = positionals[0]?.replace(/^pbk_([a-z0-9]{12}).*$/, '$1');
+      if (!target) throw new DomainError('validation_failed', 'the key id to revoke is required');
+      await (await ctx()).get(ApiKeysService).revoke(target);
+      out(`revoked ${positionals[0]}`);
+    },
+  },
+};
+
+function help(): string {
+  return [
+    'usage: npm run cli -- <command> [options]',
+    '',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(
+      `${name && name !== 'help' ? `unknown command "${name}"\n\n` : ''}${help()}\n`,
+    );
+    return name && name !== 'help' ? 2 : 0;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: command.options ?? {},
+    allowPositionals: true,
+    strict: true,
+  });
+  const env = loadEnvironmentOrExit();
+  let context: INestApplicationContext | undefined;
+  const ctx = async () => {
+    if (!context) {
+      await prepareDatabase(env, false);
+      // Logs go to stderr so that stdout is only the command's answer.
+      context = await NestFactory.createApplicationContext(
+        CliModule.forRoot({ destination: pino.destination(2) }),
+        { logger: ['error', 'warn'] },
+      );
+    }
+    return context;
+  };
+  try {
+    await command.run(ctx, values, positionals, env);
+    return 0;
+  } finally {
+    await context?.close();
+  }
+}
+
+main(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((error: Error) => {
+    if (error instanceof DomainError || error instanceof DatabaseUnreachableError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${error.message}\n\n${help()}\n`);
+      process.exit(2);
+    }
+    exitOnConfigError(error);
+  });

@@ -1,0 +1,168 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  return value;
+};
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+const URL_ERROR = (scheme: string) => `must be a ${scheme} URL`;
+
+/**
+ * Every variable the service reads. Validated once at boot; nothing else reads process.env.
+ * `.env.example` documents each of them.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: URL_ERROR('postgres://') })
+  DATABASE_URL: string;
+
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: URL_ERROR('redis://') })
+  REDIS_URL: string;
+
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, {
+    message: 'must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_ key)',
+  })
+  STRIPE_SECRET_KEY: string;
+
+  @Transform(toList)
+  @Matches(/^whsec_[A-Za-z0-9_]+$/, {
+    each: true,
+    message: 'must be a comma-separated list of Stripe webhook secrets (whsec_…)',
+  })
+  STRIPE_WEBHOOK_SECRETS: string[];
+
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, {
+    message: 'must be an http(s) URL with no path, e.g. https://api.stripe.com',
+  })
+  STRIPE_API_URL = 'https://api.stripe.com';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  STRIPE_TIMEOUT_MS = 20000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  STRIPE_MAX_NETWORK_RETRIES = 2;
+
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: URL_ERROR('smtp:// or smtps://') })
+  SMTP_URL: string;
+
+  @IsString()
+  @Matches(/^(.+<)?[^\s@<>]+@[^\s@<>]+>?$/, {
+    message: 'must be an email address, optionally with a display name: "Name <a@b.org>"',
+  })
+  MAIL_FROM: string;
+
+  @Matches(/^https?:\/\/[^\s]+$/, { message: URL_ERROR('http(s)://') })
+  PUBLIC_BASE_URL: string;
+
+  @Transform(toList)
+  @Matches(/^(\*|https?:\/\/[^\s,/]+(:\d+)?)$/, {
+    each: true,
+    message: 'must be a comma-separated list of origins such as https://example.org (or *)',
+  })
+  CORS_ORIGINS: string[] = [];
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  MIGRATIONS_RUN = true;
+
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . : or -' })
+  QUEUE_PREFIX = 'pledges';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WORKER_CONCURRENCY = 8;
+
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 100kb or 1mb' })
+  BODY_LIMIT = '100kb';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SHUTDOWN_TIMEOUT_MS = 25000;
+
+  @IsOptional()
+  @IsString()
+  ORGANIZATION_NAME = 'Campaign organisation';
+}
+
+export class ConfigError extends Error {}
+
+function describe(error: ValidationError): string {
+  const messages = Object.values(error.constraints ?? {});
+  const value = error.value;
+  const missing = value === undefined || value === '' || (Array.isArray(value) && !value.length);
+  if (missing) return `${error.property} is required (${messages[0] ?? 'missing'})`;
+  // The value is never printed: it may be a secret.
+  return `${error.property} ${messages[0] ?? 'is invalid'}`;
+}
+
+/**
+ * Validates a raw environment; throws a ConfigError whose message is one line naming the
+ * first variable that is wrong. Unknown variables are ignored (the process env holds many).
+ */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const picked: Record<string, unknown> = {};
+  const template = new Environment();
+  const known = new Set([
+    ...Object.keys(template),
+    'DATABASE_URL',
+    'REDIS_URL',
+    'STRIPE_SECRET_KEY',
+    'STRIPE_WEBHOOK_SECRETS',
+    'SMTP_URL',
+    'MAIL_FROM',
+    'PUBLIC_BASE_URL',
+  ]);
+  for (const key of known) {
+    const value = raw[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const env = plainToInstance(Environment, picked, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length) {
+    throw new ConfigError(`Invalid configuration: ${describe(errors[0])}`);
+  }
+  return env;
+}

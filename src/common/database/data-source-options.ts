@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+
+/** One definition of how we reach Postgres, shared by the app, the CLI and TypeORM's CLI. */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    // Compiled: dist/migrations/*.js; under ts-node/jest: migrations/*.ts.
+    migrations: [join(__dirname, '..', '..', '..', 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'all',
+    uuidExtension: 'pgcrypto',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 20, connectionTimeoutMillis: 5000, application_name: 'pledges' },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Every queue, every job and the payload of each, in one place. Payloads carry ids only:
+ * Redis keeps job data in clear text, so no names, emails or addresses ever go in a job.
+ * The worker refuses to start unless each job here has exactly one handler.
+ */
+export const QUEUE_NAMES = ['stripe-events', 'receipts', 'maintenance'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** Job name → payload. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface JobPayloads {}
+
+export type JobName = keyof JobPayloads;
+
+export interface JobDefinition {
+  queue: QueueName;
+  /** Total tries, the first included. */
+  attempts: number;
+  /** First retry delay; each later one doubles (BullMQ's exponential backoff). */
+  backoffMs: number;
+}
+
+export type JobDefinitions = Record<string, JobDefinition>;
+
+export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } & JobDefinitions = {};

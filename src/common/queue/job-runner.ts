@@ -1,0 +1,96 @@
+import { Logger } from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { JobDefinitions } from './job-catalogue';
+import { FailedJob } from './job-failures.repository';
+
+export type JobHandlerFn = (payload: Record<string, unknown>, job: Job) => Promise<unknown>;
+
+export interface JobRunnerOptions {
+  definitions: JobDefinitions;
+  handlers: Map<string, JobHandlerFn>;
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  /** Called once a job has used up its attempts. */
+  onFinalFailure: (failure: FailedJob) => Promise<void>;
+  logger?: Logger;
+}
+
+/**
+ * Checks the handlers against the catalogue (each job exactly one handler, no stray ones),
+ * then runs one BullMQ worker per queue. A handler's throw is a BullMQ failure, so the job's
+ * attempts and exponential backoff apply; the last failure is recorded for staff.
+ */
+export class JobRunner {
+  private readonly workers: Worker[] = [];
+  private readonly logger: Logger;
+
+  constructor(private readonly options: JobRunnerOptions) {
+    this.logger = options.logger ?? new Logger(JobRunner.name);
+    JobRunner.assertCatalogueCovered(options.definitions, [...options.handlers.keys()]);
+  }
+
+  static assertCatalogueCovered(definitions: JobDefinitions, handlerNames: string[]): void {
+    const problems: string[] = [];
+    for (const name of Object.keys(definitions)) {
+      const count = handlerNames.filter((h) => h === name).length;
+      if (count !== 1) problems.push(`job "${name}" has ${count} handlers (needs exactly 1)`);
+    }
+    for (const name of new Set(handlerNames)) {
+      if (!(name in definitions)) problems.push(`handler for unknown job "${name}"`);
+    }
+    if (problems.length) throw new Error(`Job catalogue mismatch: ${problems.join('; ')}`);
+  }
+
+  start(): void {
+    const queues = new Set(Object.values(this.options.definitions).map((d) => d.queue));
+    for (const queue of queues) {
+      const worker = new Worker(queue, (job) => this.run(job), {
+        connection: this.options.connection,
+        prefix: this.options.prefix,
+        concurrency: this.options.concurrency,
+        autorun: true,
+      });
+      worker.on('failed', (job, error) => void this.failed(job, error));
+      worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${error.message}`));
+      this.workers.push(worker);
+    }
+    this.logger.log(`consuming ${[...queues].join(', ') || 'no queues'}`);
+  }
+
+  /** Stops taking jobs and waits for the running ones to finish. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+
+  private async run(job: Job): Promise<unknown> {
+    const handler = this.options.handlers.get(job.name);
+    if (!handler) throw new Error(`no handler for job "${job.name}"`);
+    return handler(job.data as Record<string, unknown>, job);
+  }
+
+  private async failed(job: Job | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const attempts = job.opts.attempts ?? 1;
+    this.logger.warn(
+      { jobId: job.id, job: job.name, attempt: job.attemptsMade, attempts, err: error.message },
+      'job failed',
+    );
+    if (job.attemptsMade < attempts) return;
+    try {
+      await this.options.onFinalFailure({
+        queue: job.queueName,
+        jobName: job.name,
+        jobId: String(job.id),
+        payload: job.data as Record<string, unknown>,
+        attempts: job.attemptsMade,
+        error: error.message.slice(0, 2000),
+      });
+    } catch (recordError) {
+      this.logger.error(
+        `could not record failure of job ${job.id}: ${(recordError as Error).message}`,
+      );
+    }
+  }
+}

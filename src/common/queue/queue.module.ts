@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { JobFailure } from './job-failure.entity';
+import { JobFailuresRepository } from './job-failures.repository';
+import { QueueService } from './queue.service';
+
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([JobFailure])],
+  providers: [QueueService, JobFailuresRepository],
+  exports: [QueueService, JobFailuresRepository],
+})
+export class QueueModule {}

@@ -1,0 +1,55 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Environment } from '../config/environment';
+import { JOB_DEFINITIONS, JobName, JobPayloads, QueueName } from './job-catalogue';
+import { createRedis } from './redis-connection';
+
+/** Default retention: completed jobs go after an hour, failed ones after a week (the DB keeps the record). */
+const RETENTION: JobsOptions = {
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Adds jobs of the catalogue with their retry policy. Used by the API and the worker. */
+@Injectable()
+export class QueueService implements OnApplicationShutdown {
+  private readonly logger = new Logger(QueueService.name);
+  private readonly queues = new Map<QueueName, Queue>();
+  readonly redis: Redis;
+
+  constructor(private readonly env: Environment) {
+    this.redis = createRedis(env.REDIS_URL, 'producer');
+  }
+
+  /** Enqueues a job; throws when Redis is unreachable, so callers can rely on a sweeper instead. */
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: { jobId?: string; delayMs?: number } = {},
+  ): Promise<void> {
+    const definition = JOB_DEFINITIONS[name];
+    await this.queue(definition.queue).add(name, payload, {
+      ...RETENTION,
+      attempts: definition.attempts,
+      backoff: { type: 'exponential', delay: definition.backoffMs },
+      jobId: options.jobId,
+      delay: options.delayMs,
+    });
+  }
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.redis, prefix: this.env.QUEUE_PREFIX });
+      queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { AppConfigModule } from './common/config/config.module';
+import { DatabaseModule } from './common/database/database.module';
+import { LoggingModule, LoggingOptions } from './common/logging/logging.module';
+import { QueueModule } from './common/queue/queue.module';
+import { StripeModule } from './stripe/stripe.module';
+
+/** What every process (API, worker, CLI) stands on: config, logs, Postgres, queue, Stripe. */
+@Module({})
+export class CoreModule {
+  static forRoot(logging: LoggingOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        AppConfigModule,
+        LoggingModule.forRoot(logging),
+        DatabaseModule,
+        QueueModule,
+        StripeModule,
+        AuthModule,
+      ],
+      exports: [AppConfigModule, QueueModule, StripeModule, AuthModule],
+    };
+  }
+}

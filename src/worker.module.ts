@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { LoggingOptions } from './common/logging/logging.module';
+import { WorkerService } from './common/queue/worker.service';
+import { CoreModule } from './core.module';
+
+/** The worker: queue consumers only, no HTTP listener. */
+@Module({})
+export class WorkerModule {
+  static forRoot(logging: Partial<LoggingOptions> = {}): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.forRoot({ service: 'worker', ...logging }), DiscoveryModule],
+      providers: [WorkerService],
+    };
+  }
+}
