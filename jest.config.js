@@ -1,4 +1,4 @@
-/** Unit tests live beside their subject (src/**/*.spec.ts); end-to-end tests in test/e2e. */
+// Unit tests live beside their subject (src, *.spec.ts); end-to-end tests in test/e2e.
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
   testTimeout: 60000,

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKey } from './api-key.entity';
+import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { StaffGuard } from './staff.guard';
@@ -8,6 +9,7 @@ import { StaffGuard } from './staff.guard';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey])],
+  controllers: [ApiKeysController],
   providers: [ApiKeysRepository, ApiKeysService, StaffGuard],
   exports: [ApiKeysService, StaffGuard],
 })

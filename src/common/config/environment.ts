@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  getMetadataStorage,
   Matches,
   Max,
   Min,
@@ -127,10 +128,22 @@ export class Environment {
   ORGANIZATION_NAME = 'Campaign organisation';
 }
 
+/** The names of every variable, from the validation metadata of `Environment`. */
+export const ENVIRONMENT_VARIABLES: string[] = [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(Environment, '', true, false)
+      .map((m) => m.propertyName),
+  ),
+];
+
 export class ConfigError extends Error {}
 
 function describe(error: ValidationError): string {
-  const messages = Object.values(error.constraints ?? {});
+  // class-validator's own messages start with the property name; ours do not.
+  const messages = Object.values(error.constraints ?? {}).map((m) =>
+    m.startsWith(`${error.property} `) ? m.slice(error.property.length + 1) : m,
+  );
   const value = error.value;
   const missing = value === undefined || value === '' || (Array.isArray(value) && !value.length);
   if (missing) return `${error.property} is required (${messages[0] ?? 'missing'})`;
@@ -144,18 +157,7 @@ function describe(error: ValidationError): string {
  */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const picked: Record<string, unknown> = {};
-  const template = new Environment();
-  const known = new Set([
-    ...Object.keys(template),
-    'DATABASE_URL',
-    'REDIS_URL',
-    'STRIPE_SECRET_KEY',
-    'STRIPE_WEBHOOK_SECRETS',
-    'SMTP_URL',
-    'MAIL_FROM',
-    'PUBLIC_BASE_URL',
-  ]);
-  for (const key of known) {
+  for (const key of ENVIRONMENT_VARIABLES) {
     const value = raw[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Schema drift check: migrate a fresh database, then generating a migration must find nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+admin="${TEST_ADMIN_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+name="pledges_drift_$$"
+url="${admin%/*}/$name"
+psql "$admin" -qc "CREATE DATABASE $name"
+trap 'psql "$admin" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)"' EXIT
+DATABASE_URL="$url" node_modules/.bin/ts-node -e '
+  require("./src/common/database/migrations").runPendingMigrations(process.env.DATABASE_URL)
+    .then((applied) => console.log(`drift check: applied ${applied.length} migrations to a fresh database`))
+    .catch((e) => { console.error(e.message); process.exit(1); });'
+DATABASE_URL="$url" bash scripts/migration.sh check
+echo "drift check: the entities match the migrations"

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, ENVIRONMENT_VARIABLES, validateEnvironment } from './environment';
+
+const valid = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/pledges',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  STRIPE_SECRET_KEY: 'sk_test_123',
+  STRIPE_WEBHOOK_SECRETS: 'whsec_old, whsec_new',
+  SMTP_URL: 'smtp://127.0.0.1:1025',
+  MAIL_FROM: 'Receipts <receipts@example.org>',
+  PUBLIC_BASE_URL: 'https://give.example.org',
+};
+
+describe('validateEnvironment', () => {
+  it('parses a valid environment with defaults', () => {
+    const env = validateEnvironment(valid);
+    expect(env.PORT).toBe(3000);
+    expect(env.STRIPE_WEBHOOK_SECRETS).toEqual(['whsec_old', 'whsec_new']);
+    expect(env.STRIPE_API_URL).toBe('https://api.stripe.com');
+    expect(env.CORS_ORIGINS).toEqual([]);
+    expect(env.MIGRATIONS_RUN).toBe(true);
+  });
+
+  it.each([
+    ['DATABASE_URL', undefined, 'Invalid configuration: DATABASE_URL is required (must be a postgres:// URL)'],
+    ['DATABASE_URL', 'mysql://x', 'Invalid configuration: DATABASE_URL must be a postgres:// URL'],
+    ['PORT', '70000', 'Invalid configuration: PORT must not be greater than 65535'],
+    ['STRIPE_WEBHOOK_SECRETS', 'whsec_a,nope', 'Invalid configuration: STRIPE_WEBHOOK_SECRETS must be a comma-separated list of Stripe webhook secrets (whsec_…)'],
+    ['MIGRATIONS_RUN', 'maybe', 'Invalid configuration: MIGRATIONS_RUN must be true or false'],
+    ['CORS_ORIGINS', 'example.org', 'Invalid configuration: CORS_ORIGINS must be a comma-separated list of origins such as https://example.org (or *)'],
+  ])('names %s when it is %p', (name, value, message) => {
+    const error = (() => {
+      try {
+        validateEnvironment({ ...valid, [name]: value });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toBe(message);
+  });
+
+  it('never prints the rejected value (it may be a secret)', () => {
+    expect(() => validateEnvironment({ ...valid, STRIPE_SECRET_KEY: 'pk_live_secretvalue' })).toThrow(
+      /^Invalid configuration: STRIPE_SECRET_KEY must be a Stripe secret key/,
+    );
+    try {
+      validateEnvironment({ ...valid, STRIPE_SECRET_KEY: 'pk_live_secretvalue' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('secretvalue');
+    }
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable the service reads, each with a comment', () => {
+    const lines = readFileSync(join(__dirname, '..', '..', '..', '.env.example'), 'utf8').split('\n');
+    for (const name of ENVIRONMENT_VARIABLES) {
+      const at = lines.findIndex((l) => l.startsWith(`${name}=`));
+      expect({ name, documented: at > 0 && lines[at - 1].startsWith('#') }).toEqual({ name, documented: true });
+    }
+    expect(ENVIRONMENT_VARIABLES).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'STRIPE_API_URL', 'LOG_LEVEL']));
+  });
+});
