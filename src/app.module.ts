@@ -6,6 +6,9 @@ import { LoggingOptions } from './common/logging/logging.module';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
 import { OperationsModule } from './operations/operations.module';
+import { DonationsModule } from './donations/donations.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { StripeEventsModule } from './stripe/stripe-events.module';
 
 /** The HTTP API. */
 @Module({})
@@ -16,7 +19,10 @@ export class AppModule {
       imports: [
         CoreModule.forRoot({ service: 'api', ...logging }),
         HealthModule,
+        RateLimitModule,
         CampaignsModule,
+        DonationsModule,
+        StripeEventsModule,
         OperationsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

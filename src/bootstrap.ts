@@ -26,6 +26,7 @@ export async function createApi(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(logging), {
     rawBody: true,
     bufferLogs: true,
+    abortOnError: false,
     forceCloseConnections: true,
   });
   app.useLogger(app.get(PinoLogger));
@@ -69,6 +70,7 @@ export async function createWorker(
 ): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(logging), {
     bufferLogs: true,
+    abortOnError: false,
   });
   app.useLogger(app.get(PinoLogger));
   await app.init();

@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { LoggingOptions } from './common/logging/logging.module';
 import { CoreModule } from './core.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { StripeEventsModule } from './stripe/stripe-events.module';
 
 /** What operator commands need: the core and the domain modules they act on. */
 @Module({})
@@ -9,7 +11,12 @@ export class CliModule {
   static forRoot(logging: Partial<LoggingOptions> = {}): DynamicModule {
     return {
       module: CliModule,
-      imports: [CoreModule.forRoot({ service: 'cli', ...logging }), CampaignsModule],
+      imports: [
+        CoreModule.forRoot({ service: 'cli', ...logging }),
+        CampaignsModule,
+        LedgerModule,
+        StripeEventsModule,
+      ],
     };
   }
 }

@@ -12,6 +12,8 @@ import { exitOnConfigError, loadEnvironmentOrExit } from './common/config/load-e
 import { DatabaseUnreachableError } from './common/database/migrations';
 import { DomainError } from './common/errors/domain-error';
 import { prepareDatabase } from './bootstrap';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { StripeEventsService } from './stripe/events/stripe-events.service';
 
 type Options = Record<string, string | boolean | undefined>;
 
@@ -24,7 +26,7 @@ interface Command {
     options: Options,
     positionals: string[],
     env: Environment,
-  ) => Promise<void>;
+  ) => Promise<unknown>;
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -81,6 +83,47 @@ const COMMANDS: Record<string, Command> = {
       out(`revoked ${positionals[0]}`);
     },
   },
+  reconcile: {
+    usage:
+      'reconcile [--fix]                         recompute campaign totals from the ledger; --fix repairs drift',
+    options: { fix: { type: 'boolean' } },
+    run: async (ctx, o) => {
+      const drift = await (await ctx()).get(LedgerRepository).reconcile(o.fix === true);
+      if (!drift.length) {
+        out('no drift: totals match the ledger');
+        return;
+      }
+      for (const d of drift) {
+        out(
+          `drift  campaign ${d.campaignId}  ${d.field}${d.currency ? ` (${d.currency})` : ''}  stored ${d.stored}  ledger ${d.fromLedger}`,
+        );
+      }
+      out(
+        o.fix
+          ? `repaired ${drift.length} totals from the ledger`
+          : `${drift.length} totals drift: run with --fix to repair`,
+      );
+      if (!o.fix) process.exitCode = 3;
+    },
+  },
+  'stripe:sync': {
+    usage:
+      'stripe:sync --since <date>                store and process events Stripe has that we never received',
+    options: { since: { type: 'string' } },
+    run: async (ctx, o) => {
+      const since = typeof o.since === 'string' ? new Date(o.since) : undefined;
+      if (!since || Number.isNaN(since.getTime())) {
+        throw new DomainError(
+          'validation_failed',
+          '--since must be a date such as 2026-11-01 or 2026-11-01T12:00:00Z',
+        );
+      }
+      const { seen, stored } = await (await ctx()).get(StripeEventsService).syncSince(since);
+      out(
+        `looked at ${seen} events since ${since.toISOString()}: ${stored} were missing and are now stored and queued`,
+      );
+    },
+  },
 };
 
 function help(): string {
@@ -121,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
   };
   try {
     await command.run(ctx, values, positionals, env);
-    return 0;
+    return Number(process.exitCode ?? 0);
   } finally {
     await context?.close();
   }

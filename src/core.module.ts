@@ -13,14 +13,14 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [
-        AppConfigModule,
+        AppConfigModule.forRoot(),
         LoggingModule.forRoot(logging),
         DatabaseModule,
         QueueModule,
         StripeModule,
         AuthModule,
       ],
-      exports: [AppConfigModule, QueueModule, StripeModule, AuthModule],
+      exports: [QueueModule, StripeModule, AuthModule],
     };
   }
 }

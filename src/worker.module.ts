@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { LoggingOptions } from './common/logging/logging.module';
 import { WorkerService } from './common/queue/worker.service';
 import { CoreModule } from './core.module';
+import { StripeEventsWorkerModule } from './stripe/stripe-events.module';
 
 /** The worker: queue consumers only, no HTTP listener. */
 @Module({})
@@ -10,7 +11,11 @@ export class WorkerModule {
   static forRoot(logging: Partial<LoggingOptions> = {}): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot({ service: 'worker', ...logging }), DiscoveryModule],
+      imports: [
+        CoreModule.forRoot({ service: 'worker', ...logging }),
+        DiscoveryModule,
+        StripeEventsWorkerModule,
+      ],
       providers: [WorkerService],
     };
   }

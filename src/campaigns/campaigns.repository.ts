@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { toSafeInteger } from '../common/database/bigint.transformer';
 import { Campaign } from './campaign.entity';
 
 export type NewCampaign = Pick<
@@ -9,23 +10,128 @@ export type NewCampaign = Pick<
 > &
   Partial<Pick<Campaign, 'minAmount' | 'maxAmount' | 'hideAmounts' | 'startsAt' | 'endsAt'>>;
 
+export interface Progress {
+  raised: number;
+  fees: number;
+  donationCount: number;
+  donorCount: number;
+}
+
+export interface Supporter {
+  donationId: string;
+  displayName: string | null;
+  message: string | null;
+  amount: number;
+  currency: string;
+  at: Date;
+}
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+export class SlugTakenError extends Error {}
+
 @Injectable()
 export class CampaignsRepository {
   constructor(@InjectRepository(Campaign) private readonly repo: Repository<Campaign>) {}
 
+  /** Inserts a campaign and its (zero) progress row; SlugTakenError when the slug exists. */
+  async create(campaign: NewCampaign): Promise<Campaign> {
+    return this.repo.manager.transaction(async (em) => {
+      try {
+        const saved = await em.save(Campaign, em.create(Campaign, campaign));
+        await em.query(`INSERT INTO campaign_progress (campaign_id) VALUES ($1)`, [saved.id]);
+        return saved;
+      } catch (error) {
+        if ((error as { code?: string }).code === PG_UNIQUE_VIOLATION) throw new SlugTakenError();
+        throw error;
+      }
+    });
+  }
+
   /** Inserts the campaigns whose slug is not taken yet; returns the slugs inserted. */
   async insertMissing(campaigns: NewCampaign[]): Promise<string[]> {
-    const result = await this.repo
-      .createQueryBuilder()
-      .insert()
-      .values(campaigns)
-      .orIgnore()
-      .returning(['slug'])
-      .execute();
-    return (result.raw as { slug: string }[]).map((r) => r.slug);
+    const inserted: string[] = [];
+    for (const campaign of campaigns) {
+      if (await this.findBySlug(campaign.slug)) continue;
+      try {
+        inserted.push((await this.create(campaign)).slug);
+      } catch (error) {
+        if (!(error instanceof SlugTakenError)) throw error;
+      }
+    }
+    return inserted;
+  }
+
+  async update(campaign: Campaign, changes: Partial<Campaign>): Promise<Campaign> {
+    return this.repo.save(this.repo.merge(campaign, changes));
   }
 
   findBySlug(slug: string): Promise<Campaign | null> {
     return this.repo.findOne({ where: { slug } });
+  }
+
+  findById(id: string): Promise<Campaign | null> {
+    return this.repo.findOne({ where: { id } });
+  }
+
+  /** Campaigns the public may see (not drafts), newest first. */
+  listPublic(): Promise<Campaign[]> {
+    return this.repo
+      .createQueryBuilder('c')
+      .where(`c.status <> 'draft'`)
+      .orderBy('c.created_at', 'DESC')
+      .getMany();
+  }
+
+  /** One primary-key read per campaign: the same cost at a thousand donations or ten million. */
+  async progress(campaignIds: string[]): Promise<Map<string, Progress>> {
+    const rows: Record<string, string>[] = campaignIds.length
+      ? await this.repo.query(
+          `SELECT campaign_id, raised, fees, donation_count, donor_count
+             FROM campaign_progress WHERE campaign_id = ANY($1)`,
+          [campaignIds],
+        )
+      : [];
+    const out = new Map<string, Progress>();
+    for (const r of rows) {
+      out.set(r.campaign_id, {
+        raised: toSafeInteger(r.raised),
+        fees: toSafeInteger(r.fees),
+        donationCount: Number(r.donation_count),
+        donorCount: Number(r.donor_count),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Succeeded, not fully refunded gifts, newest first. The name of an anonymous or erased
+   * donor never leaves the database: the query returns null instead.
+   */
+  async recentSupporters(
+    campaignId: string,
+    limit: number,
+    before?: { at: Date; id: string },
+  ): Promise<Supporter[]> {
+    const rows: Record<string, unknown>[] = await this.repo.query(
+      `SELECT d.id, d.succeeded_at, d.message, d.received_amount, d.received_currency,
+              CASE WHEN d.anonymous OR dn.erased_at IS NOT NULL THEN NULL ELSE dn.name END AS display_name
+         FROM donations d
+         LEFT JOIN donors dn ON dn.id = d.donor_id
+        WHERE d.campaign_id = $1 AND d.status = 'succeeded'
+          AND d.refunded_amount < d.received_amount
+          AND ($2::timestamptz IS NULL OR (d.succeeded_at, d.id) < ($2::timestamptz, $3::uuid))
+        ORDER BY d.succeeded_at DESC, d.id DESC
+        LIMIT $4`,
+      [campaignId, before?.at ?? null, before?.id ?? null, limit],
+    );
+    return rows.map((r) => ({
+      donationId: r.id as string,
+      displayName: (r.display_name as string | null) ?? null,
+      message: (r.message as string | null) ?? null,
+      amount: toSafeInteger(r.received_amount as string),
+      currency: r.received_currency as string,
+      at: r.succeeded_at as Date,
+    }));
   }
 }

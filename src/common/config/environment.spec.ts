@@ -23,12 +23,24 @@ describe('validateEnvironment', () => {
   });
 
   it.each([
-    ['DATABASE_URL', undefined, 'Invalid configuration: DATABASE_URL is required (must be a postgres:// URL)'],
+    [
+      'DATABASE_URL',
+      undefined,
+      'Invalid configuration: DATABASE_URL is required (must be a postgres:// URL)',
+    ],
     ['DATABASE_URL', 'mysql://x', 'Invalid configuration: DATABASE_URL must be a postgres:// URL'],
     ['PORT', '70000', 'Invalid configuration: PORT must not be greater than 65535'],
-    ['STRIPE_WEBHOOK_SECRETS', 'whsec_a,nope', 'Invalid configuration: STRIPE_WEBHOOK_SECRETS must be a comma-separated list of Stripe webhook secrets (whsec_…)'],
+    [
+      'STRIPE_WEBHOOK_SECRETS',
+      'whsec_a,nope',
+      'Invalid configuration: STRIPE_WEBHOOK_SECRETS must be a comma-separated list of Stripe webhook secrets (whsec_…)',
+    ],
     ['MIGRATIONS_RUN', 'maybe', 'Invalid configuration: MIGRATIONS_RUN must be true or false'],
-    ['CORS_ORIGINS', 'example.org', 'Invalid configuration: CORS_ORIGINS must be a comma-separated list of origins such as https://example.org (or *)'],
+    [
+      'CORS_ORIGINS',
+      'example.org',
+      'Invalid configuration: CORS_ORIGINS must be a comma-separated list of origins such as https://example.org (or *)',
+    ],
   ])('names %s when it is %p', (name, value, message) => {
     const error = (() => {
       try {
@@ -42,9 +54,9 @@ describe('validateEnvironment', () => {
   });
 
   it('never prints the rejected value (it may be a secret)', () => {
-    expect(() => validateEnvironment({ ...valid, STRIPE_SECRET_KEY: 'pk_live_secretvalue' })).toThrow(
-      /^Invalid configuration: STRIPE_SECRET_KEY must be a Stripe secret key/,
-    );
+    expect(() =>
+      validateEnvironment({ ...valid, STRIPE_SECRET_KEY: 'pk_live_secretvalue' }),
+    ).toThrow(/^Invalid configuration: STRIPE_SECRET_KEY must be a Stripe secret key/);
     try {
       validateEnvironment({ ...valid, STRIPE_SECRET_KEY: 'pk_live_secretvalue' });
     } catch (e) {
@@ -55,11 +67,18 @@ describe('validateEnvironment', () => {
 
 describe('.env.example', () => {
   it('documents every variable the service reads, each with a comment', () => {
-    const lines = readFileSync(join(__dirname, '..', '..', '..', '.env.example'), 'utf8').split('\n');
+    const lines = readFileSync(join(__dirname, '..', '..', '..', '.env.example'), 'utf8').split(
+      '\n',
+    );
     for (const name of ENVIRONMENT_VARIABLES) {
-      const at = lines.findIndex((l) => l.startsWith(`${name}=`));
-      expect({ name, documented: at > 0 && lines[at - 1].startsWith('#') }).toEqual({ name, documented: true });
+      const at = lines.findIndex((l) => l.startsWith(`${name}=`) || l.startsWith(`# ${name}=`));
+      expect({ name, documented: at > 0 && lines[at - 1].startsWith('#') }).toEqual({
+        name,
+        documented: true,
+      });
     }
-    expect(ENVIRONMENT_VARIABLES).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'STRIPE_API_URL', 'LOG_LEVEL']));
+    expect(ENVIRONMENT_VARIABLES).toEqual(
+      expect.arrayContaining(['PORT', 'DATABASE_URL', 'STRIPE_API_URL', 'LOG_LEVEL']),
+    );
   });
 });

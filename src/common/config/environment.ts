@@ -126,6 +126,25 @@ export class Environment {
   @IsOptional()
   @IsString()
   ORGANIZATION_NAME = 'Campaign organisation';
+
+  /** Fee model for `coverFees`: percent of the charge… */
+  @Matches(/^\d{1,2}(\.\d{1,2})?$/, { message: 'must be a percentage such as 2.9' })
+  FEE_COVER_PERCENT = '2.9';
+
+  /** …plus a fixed amount per currency, in minor units. */
+  @Matches(/^[a-z]{3}:\d+(,[a-z]{3}:\d+)*$/, { message: 'must be a list such as usd:30,eur:25' })
+  FEE_COVER_FIXED = 'usd:30,eur:25,gbp:20,cad:30,aud:30,chf:30,jpy:0';
+
+  /** How often the worker re-enqueues stored events still pending (e.g. after Redis was down). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  EVENT_SWEEP_INTERVAL_MS = 30000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of requests per minute' })
+  @Min(1)
+  RATE_LIMIT_DONATIONS = 30;
 }
 
 /** The names of every variable, from the validation metadata of `Environment`. */
@@ -141,9 +160,10 @@ export class ConfigError extends Error {}
 
 function describe(error: ValidationError): string {
   // class-validator's own messages start with the property name; ours do not.
-  const messages = Object.values(error.constraints ?? {}).map((m) =>
-    m.startsWith(`${error.property} `) ? m.slice(error.property.length + 1) : m,
-  );
+  // Decorators run bottom-up, so the last constraint is the first one written (the type check).
+  const messages = Object.values(error.constraints ?? {})
+    .reverse()
+    .map((m) => (m.startsWith(`${error.property} `) ? m.slice(error.property.length + 1) : m));
   const value = error.value;
   const missing = value === undefined || value === '' || (Array.isArray(value) && !value.length);
   if (missing) return `${error.property} is required (${messages[0] ?? 'missing'})`;

@@ -1,6 +1,28 @@
 import { ApiKey } from '../../auth/api-key.entity';
 import { Campaign } from '../../campaigns/campaign.entity';
+import { Donation } from '../../donations/donation.entity';
+import { Donor } from '../../donors/donor.entity';
+import {
+  CampaignCurrencyTotals,
+  CampaignDonor,
+  CampaignProgress,
+} from '../../ledger/campaign-totals.entity';
+import { LedgerEntry } from '../../ledger/ledger-entry.entity';
+import { StripeEvent } from '../../stripe/events/stripe-event.entity';
 import { JobFailure } from '../queue/job-failure.entity';
+import { IdempotencyKey } from './idempotency-key.entity';
 
 /** Every entity, listed once for the app, the CLI and TypeORM's migration generator. */
-export const ENTITIES = [ApiKey, Campaign, JobFailure];
+export const ENTITIES = [
+  ApiKey,
+  Campaign,
+  CampaignCurrencyTotals,
+  CampaignDonor,
+  CampaignProgress,
+  Donation,
+  Donor,
+  IdempotencyKey,
+  JobFailure,
+  LedgerEntry,
+  StripeEvent,
+];

@@ -78,9 +78,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
         ...none,
       };
     }
-    if (parserError?.type === 'entity.parse.failed') {
-      return { status: HttpStatus.BAD_REQUEST, message: 'Request body is not valid JSON', ...none };
-    }
     if (parserError?.type && parserError.status && parserError.status < 500) {
       return { status: parserError.status, message: 'Request body could not be read', ...none };
     }

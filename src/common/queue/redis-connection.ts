@@ -23,6 +23,15 @@ export function createRedis(url: string, role: 'producer' | 'worker'): Redis {
 /** BullMQ loses jobs if Redis may evict keys: say so loudly at boot. */
 export async function warnUnlessNoEviction(redis: Redis, logger: Logger): Promise<void> {
   try {
+    if (redis.status !== 'ready') {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('Redis is not reachable yet')), 3000);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
     const policy = reply?.[1];
     if (policy && policy !== 'noeviction') {

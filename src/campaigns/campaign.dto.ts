@@ -1,0 +1,128 @@
+import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CAMPAIGN_STATUSES, CampaignStatus } from './campaign.entity';
+
+const lower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.toLowerCase() : value;
+const lowerEach = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) : value;
+
+export class MoneyDto {
+  @ApiProperty({
+    description: 'Integer in the currency’s minor unit (cents; yen for jpy)',
+    example: 25000000,
+  })
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  amount: number;
+
+  @ApiProperty({ example: 'usd' })
+  @Transform(lower)
+  @Matches(/^[a-z]{3}$/, { message: 'currency must be a three-letter ISO code such as usd' })
+  currency: string;
+}
+
+export class CreateCampaignDto {
+  @ApiProperty({ example: 'release-the-seven', description: 'Lower-case words joined by hyphens' })
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, {
+    message: 'slug must be lower-case letters, digits and hyphens',
+  })
+  @Length(2, 80)
+  slug: string;
+
+  @ApiProperty() @IsString() @Length(1, 200) title: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 10_000) description?: string;
+
+  @ApiProperty({ type: MoneyDto })
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  goal: MoneyDto;
+
+  @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES, default: 'draft' })
+  @IsOptional()
+  @IsIn(CAMPAIGN_STATUSES)
+  status?: CampaignStatus;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Accepted currencies; the goal’s by default',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @Transform(lowerEach)
+  @Matches(/^[a-z]{3}$/, {
+    each: true,
+    message: 'each of currencies must be a three-letter ISO code',
+  })
+  currencies?: string[];
+
+  @ApiPropertyOptional({ description: 'Smallest gift, in the goal currency’s minor unit' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  minAmount?: number;
+
+  @ApiPropertyOptional({ description: 'Largest gift, in the goal currency’s minor unit' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  maxAmount?: number;
+
+  @ApiPropertyOptional({ description: 'Hide gift amounts in public supporter lists' })
+  @IsOptional()
+  @IsBoolean()
+  hideAmounts?: boolean;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  startsAt?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  endsAt?: Date;
+}
+
+/** Everything but the slug (it is in the campaign's public URLs) can change. */
+export class UpdateCampaignDto extends PartialType(
+  OmitType(CreateCampaignDto, ['slug'] as const),
+) {}
+
+export class SupportersQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  supportersLimit = 10;
+
+  @ApiPropertyOptional({ description: 'Cursor from `recentSupporters.nextCursor`' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  supportersCursor?: string;
+}

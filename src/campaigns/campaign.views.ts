@@ -1,0 +1,84 @@
+import { Campaign } from './campaign.entity';
+import { Progress, Supporter } from './campaigns.repository';
+
+export interface SupporterView {
+  /** The donor's name, or "Anonymous": an anonymous donor's name is never returned. */
+  displayName: string;
+  message: string | null;
+  /** Absent when the campaign hides amounts. */
+  amount?: number;
+  currency?: string;
+  at: string;
+}
+
+export interface CampaignView {
+  slug: string;
+  title: string;
+  description: string;
+  status: Campaign['status'];
+  goal: { amount: number; currency: string };
+  currencies: string[];
+  minAmount: number | null;
+  maxAmount: number | null;
+  hideAmounts: boolean;
+  startsAt: string | null;
+  endsAt: string | null;
+  progress: {
+    raised: number;
+    currency: string;
+    /** Of the goal, to one decimal, floored: 100 only once the goal is reached. */
+    percent: number;
+    donationCount: number;
+    donorCount: number;
+  };
+  recentSupporters?: { data: SupporterView[]; nextCursor: string | null };
+}
+
+const EMPTY: Progress = { raised: 0, fees: 0, donationCount: 0, donorCount: 0 };
+
+export function percentOfGoal(raised: number, goal: number): number {
+  return Math.floor((Math.max(raised, 0) * 1000) / goal) / 10;
+}
+
+export function campaignView(c: Campaign, progress: Progress = EMPTY): CampaignView {
+  return {
+    slug: c.slug,
+    title: c.title,
+    description: c.description,
+    status: c.status,
+    goal: { amount: c.goalAmount, currency: c.goalCurrency },
+    currencies: c.currencies,
+    minAmount: c.minAmount,
+    maxAmount: c.maxAmount,
+    hideAmounts: c.hideAmounts,
+    startsAt: c.startsAt?.toISOString() ?? null,
+    endsAt: c.endsAt?.toISOString() ?? null,
+    progress: {
+      raised: progress.raised,
+      currency: c.goalCurrency,
+      percent: percentOfGoal(progress.raised, c.goalAmount),
+      donationCount: progress.donationCount,
+      donorCount: progress.donorCount,
+    },
+  };
+}
+
+export function supporterView(s: Supporter, hideAmounts: boolean): SupporterView {
+  return {
+    displayName: s.displayName?.trim() || 'Anonymous',
+    message: s.message,
+    ...(hideAmounts ? {} : { amount: s.amount, currency: s.currency }),
+    at: s.at.toISOString(),
+  };
+}
+
+export function encodeCursor(s: Supporter): string {
+  return Buffer.from(`${s.at.toISOString()}|${s.donationId}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { at: Date; id: string } | null {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const date = new Date(at);
+  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return null;
+  return { at: date, id };
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { chargeAmountProblem } from '../common/money/currency';
+import { DomainError } from '../common/errors/domain-error';
+import { Campaign } from './campaign.entity';
+import { CreateCampaignDto, UpdateCampaignDto } from './campaign.dto';
+import {
+  CampaignView,
+  campaignView,
+  decodeCursor,
+  encodeCursor,
+  supporterView,
+} from './campaign.views';
+import { CampaignsRepository, SlugTakenError } from './campaigns.repository';
+
+@Injectable()
+export class CampaignsService {
+  constructor(private readonly campaigns: CampaignsRepository) {}
+
+  async create(dto: CreateCampaignDto): Promise<CampaignView> {
+    const fields = {
+      slug: dto.slug,
+      title: dto.title,
+      description: dto.description ?? '',
+      goalAmount: dto.goal.amount,
+      goalCurrency: dto.goal.currency,
+      currencies: this.currencies(dto.currencies, dto.goal.currency),
+      status: dto.status ?? 'draft',
+      minAmount: dto.minAmount ?? null,
+      maxAmount: dto.maxAmount ?? null,
+      hideAmounts: dto.hideAmounts ?? false,
+      startsAt: dto.startsAt ?? null,
+      endsAt: dto.endsAt ?? null,
+    };
+    this.assertConsistent(fields);
+    try {
+      return campaignView(await this.campaigns.create(fields));
+    } catch (error) {
+      if (error instanceof SlugTakenError) {
+        throw new DomainError('conflict', `slug "${dto.slug}" is already used by another campaign`);
+      }
+      throw error;
+    }
+  }
+
+  async update(slug: string, dto: UpdateCampaignDto): Promise<CampaignView> {
+    const campaign = await this.findOrFail(slug);
+    const changes: Partial<Campaign> = {
+      ...(dto.title !== undefined && { title: dto.title }),
+      ...(dto.description !== undefined && { description: dto.description }),
+      ...(dto.goal && { goalAmount: dto.goal.amount, goalCurrency: dto.goal.currency }),
+      ...(dto.status !== undefined && { status: dto.status }),
+      ...(dto.minAmount !== undefined && { minAmount: dto.minAmount }),
+      ...(dto.maxAmount !== undefined && { maxAmount: dto.maxAmount }),
+      ...(dto.hideAmounts !== undefined && { hideAmounts: dto.hideAmounts }),
+      ...(dto.startsAt !== undefined && { startsAt: dto.startsAt }),
+      ...(dto.endsAt !== undefined && { endsAt: dto.endsAt }),
+    };
+    const goalCurrency = changes.goalCurrency ?? campaign.goalCurrency;
+    if (dto.currencies || dto.goal) {
+      changes.currencies = this.currencies(dto.currencies ?? campaign.currencies, goalCurrency);
+    }
+    this.assertConsistent({ ...campaign, ...changes });
+    if (dto.goal && dto.goal.currency !== campaign.goalCurrency) {
+      const progress = (await this.campaigns.progress([campaign.id])).get(campaign.id);
+      if (progress && progress.donationCount > 0) {
+        throw new DomainError(
+          'conflict',
+          'goal.currency cannot change once the campaign has donations',
+        );
+      }
+    }
+    const updated = await this.campaigns.update(campaign, changes);
+    return campaignView(updated, (await this.campaigns.progress([updated.id])).get(updated.id));
+  }
+
+  async listPublic(): Promise<CampaignView[]> {
+    const campaigns = await this.campaigns.listPublic();
+    const progress = await this.campaigns.progress(campaigns.map((c) => c.id));
+    return campaigns.map((c) => campaignView(c, progress.get(c.id)));
+  }
+
+  async getPublic(slug: string, supportersLimit: number, cursor?: string): Promise<CampaignView> {
+    const campaign = await this.campaigns.findBySlug(slug);
+    if (!campaign || campaign.status === 'draft') {
+      throw new DomainError('not_found', `No campaign "${slug}"`);
+    }
+    const before = cursor ? decodeCursor(cursor) : undefined;
+    if (before === null)
+      throw new DomainError('validation_failed', 'supportersCursor is not a valid cursor');
+    const [progress, supporters] = await Promise.all([
+      this.campaigns.progress([campaign.id]),
+      this.campaigns.recentSupporters(campaign.id, supportersLimit + 1, before),
+    ]);
+    const page = supporters.slice(0, supportersLimit);
+    return {
+      ...campaignView(campaign, progress.get(campaign.id)),
+      recentSupporters: {
+        data: page.map((s) => supporterView(s, campaign.hideAmounts)),
+        nextCursor:
+          supporters.length > supportersLimit ? encodeCursor(page[page.length - 1]) : null,
+      },
+    };
+  }
+
+  async findOrFail(slug: string): Promise<Campaign> {
+    const campaign = await this.campaigns.findBySlug(slug);
+    if (!campaign) throw new DomainError('not_found', `No campaign "${slug}"`);
+    return campaign;
+  }
+
+  private currencies(requested: string[] | undefined, goalCurrency: string): string[] {
+    return [...new Set([goalCurrency, ...(requested ?? [])])];
+  }
+
+  private assertConsistent(c: {
+    goalCurrency: string;
+    minAmount: number | null;
+    maxAmount: number | null;
+    startsAt: Date | null;
+    endsAt: Date | null;
+  }): void {
+    if (c.minAmount !== null) {
+      const problem = chargeAmountProblem(c.minAmount, c.goalCurrency);
+      if (problem)
+        throw new DomainError('validation_failed', `minAmount: ${problem.replace(/^amount /, '')}`);
+    }
+    if (c.minAmount !== null && c.maxAmount !== null && c.minAmount > c.maxAmount) {
+      throw new DomainError('validation_failed', 'minAmount must not be greater than maxAmount');
+    }
+    if (c.startsAt && c.endsAt && c.startsAt >= c.endsAt) {
+      throw new DomainError('validation_failed', 'endsAt must be after startsAt');
+    }
+  }
+}

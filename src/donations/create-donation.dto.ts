@@ -1,0 +1,113 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+export class TributeDto {
+  @ApiProperty({ enum: ['in_honor_of', 'in_memory_of'] })
+  @IsIn(['in_honor_of', 'in_memory_of'])
+  kind: 'in_honor_of' | 'in_memory_of';
+
+  @ApiProperty({ maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name: string;
+}
+
+export class AddressDto {
+  @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) line1: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) line2?: string;
+  @ApiProperty() @Transform(trim) @IsString() @Length(1, 100) city: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(100) state?: string;
+  @ApiProperty() @Transform(trim) @IsString() @Length(1, 20) postalCode: string;
+
+  @ApiProperty({ example: 'US', description: 'ISO 3166-1 alpha-2' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @Matches(/^[A-Z]{2}$/, { message: 'address.country must be a two-letter country code' })
+  country: string;
+}
+
+export class CreateDonationDto {
+  @ApiProperty({
+    description: 'Integer in the currency’s minor unit, as Stripe counts it (jpy: 500 is ¥500)',
+    example: 2500,
+  })
+  @IsInt({ message: 'amount must be an integer in the currency’s minor unit' })
+  amount: number;
+
+  @ApiProperty({ example: 'usd' })
+  @Transform(lower)
+  @Matches(/^[a-z]{3}$/, { message: 'currency must be a three-letter ISO code such as usd' })
+  currency: string;
+
+  @ApiProperty({ example: 'donor@example.org' })
+  @Transform(trim)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiPropertyOptional({ description: 'Shown publicly unless anonymous' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Never show the donor’s name in public', default: false })
+  @IsOptional()
+  @IsBoolean()
+  anonymous?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Gross the amount up so the campaign receives `amount` after fees',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  coverFees?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  message?: string;
+
+  @ApiPropertyOptional({ type: TributeDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TributeDto)
+  tribute?: TributeDto;
+
+  @ApiPropertyOptional({ type: AddressDto, description: 'For tax receipts' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address?: AddressDto;
+}
+
+export class DonationCreatedView {
+  @ApiProperty() donationId: string;
+  @ApiProperty() paymentIntentId: string;
+  @ApiProperty({ description: 'For Stripe.js to confirm the payment' }) clientSecret: string;
+  @ApiProperty({ description: 'What will be charged (grossed up when covering fees)' })
+  amount: number;
+  @ApiProperty() currency: string;
+  @ApiProperty({ enum: ['pending', 'processing', 'succeeded', 'failed', 'canceled'] })
+  status: string;
+}

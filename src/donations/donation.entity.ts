@@ -1,0 +1,136 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Campaign } from '../campaigns/campaign.entity';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+import { Donor } from '../donors/donor.entity';
+
+export const DONATION_STATUSES = [
+  'pending',
+  'processing',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
+export type DonationStatus = (typeof DONATION_STATUSES)[number];
+export type DonationKind = 'one_off' | 'installment' | 'offline';
+export type DisputeStatus = 'open' | 'won' | 'lost';
+/** Why finance should look at a donation. */
+export type DonationFlag = 'amount_mismatch' | 'unattributed';
+
+export interface Tribute {
+  kind: 'in_honor_of' | 'in_memory_of';
+  name: string;
+}
+
+/**
+ * One gift. Money facts come from Stripe (received, fee, refunds, disputes); the amounts the
+ * totals are made of live in the ledger, never here.
+ */
+@Entity('donations')
+@Check(
+  'donations_status_check',
+  `status IN ('pending', 'processing', 'succeeded', 'failed', 'canceled')`,
+)
+@Index('donations_recent_supporters', ['campaignId', 'succeededAt'], {
+  where: `status = 'succeeded'`,
+})
+export class Donation {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'campaign_id', nullable: true })
+  campaignId: string | null;
+
+  @ManyToOne(() => Campaign, { nullable: true })
+  @JoinColumn({ name: 'campaign_id' })
+  campaign?: Campaign;
+
+  @Column('uuid', { name: 'donor_id', nullable: true })
+  donorId: string | null;
+
+  @ManyToOne(() => Donor, { nullable: true })
+  @JoinColumn({ name: 'donor_id' })
+  donor?: Donor;
+
+  @Column('text', { default: 'one_off' })
+  kind: DonationKind;
+
+  @Column('text', { default: 'pending' })
+  status: DonationStatus;
+
+  /** What we asked Stripe to charge (the intended amount, grossed up when covering fees). */
+  @Column('bigint', { transformer: bigintTransformer })
+  amount: number;
+
+  @Column('char', { length: 3 })
+  currency: string;
+
+  /** What the donor meant the campaign to get. */
+  @Column('bigint', { name: 'intended_amount', transformer: bigintTransformer })
+  intendedAmount: number;
+
+  @Column('boolean', { name: 'cover_fees', default: false })
+  coverFees: boolean;
+
+  @Column('boolean', { default: false })
+  anonymous: boolean;
+
+  @Column('text', { nullable: true })
+  message: string | null;
+
+  @Column('jsonb', { nullable: true })
+  tribute: Tribute | null;
+
+  @Column('text', { name: 'stripe_payment_intent_id', unique: true, nullable: true })
+  stripePaymentIntentId: string | null;
+
+  @Column('text', { name: 'stripe_charge_id', unique: true, nullable: true })
+  stripeChargeId: string | null;
+
+  /** As Stripe reports the payment (may differ from `amount`: then flagged). */
+  @Column('bigint', { name: 'received_amount', nullable: true, transformer: bigintTransformer })
+  receivedAmount: number | null;
+
+  @Column('char', { name: 'received_currency', length: 3, nullable: true })
+  receivedCurrency: string | null;
+
+  @Column('bigint', { name: 'fee_amount', nullable: true, transformer: bigintTransformer })
+  feeAmount: number | null;
+
+  /** Amount and currency the payment settled in (the balance transaction's). */
+  @Column('bigint', { name: 'settled_amount', nullable: true, transformer: bigintTransformer })
+  settledAmount: number | null;
+
+  @Column('char', { name: 'settled_currency', length: 3, nullable: true })
+  settledCurrency: string | null;
+
+  @Column('bigint', { name: 'refunded_amount', default: 0, transformer: bigintTransformer })
+  refundedAmount: number;
+
+  @Column('text', { name: 'dispute_status', nullable: true })
+  disputeStatus: DisputeStatus | null;
+
+  @Column('text', { array: true, default: '{}' })
+  flags: DonationFlag[];
+
+  @Column('text', { name: 'failure_reason', nullable: true })
+  failureReason: string | null;
+
+  @Column('timestamptz', { name: 'succeeded_at', nullable: true })
+  succeededAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

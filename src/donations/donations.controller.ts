@@ -1,0 +1,49 @@
+import { Body, Controller, Headers, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { DomainError } from '../common/errors/domain-error';
+import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
+import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
+import { DonationsService } from './donations.service';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,255}$/;
+
+@ApiTags('donations')
+@Controller('v1/campaigns/:slug/donations')
+export class DonationsController {
+  constructor(private readonly donations: DonationsService) {}
+
+  /** Starts a one-off donation: a pending donation and a Stripe PaymentIntent to confirm. */
+  @Post()
+  @UseGuards(RateLimitGuard)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Makes a retried submit safe (8-255 characters)',
+  })
+  @ApiCreatedResponse({ type: DonationCreatedView })
+  @ApiNotFoundResponse({ description: 'No such campaign' })
+  @ApiConflictResponse({
+    description: 'Campaign not active, or Idempotency-Key reused with another body',
+  })
+  @ApiTooManyRequestsResponse({ description: 'Rate limited: see Retry-After' })
+  create(
+    @Param('slug') slug: string,
+    @Body() dto: CreateDonationDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<DonationCreatedView> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new DomainError(
+        'validation_failed',
+        'Idempotency-Key must be 8-255 letters, digits, _ . : or -',
+      );
+    }
+    return this.donations.create(slug, dto, idempotencyKey);
+  }
+}

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import Stripe from 'stripe';
+import { Donation, DonationFlag, DonationStatus, DisputeStatus } from './donation.entity';
+
+export type NewDonation = Pick<
+  Donation,
+  | 'id'
+  | 'campaignId'
+  | 'donorId'
+  | 'kind'
+  | 'amount'
+  | 'currency'
+  | 'intendedAmount'
+  | 'coverFees'
+  | 'anonymous'
+  | 'message'
+  | 'tribute'
+>;
+
+@Injectable()
+export class DonationsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  async insertPending(em: EntityManager, donation: NewDonation): Promise<void> {
+    await em.insert(Donation, { ...donation, status: 'pending' });
+  }
+
+  findById(id: string, em: EntityManager = this.dataSource.manager): Promise<Donation | null> {
+    return em.findOne(Donation, { where: { id } });
+  }
+
+  async attachPaymentIntent(id: string, paymentIntentId: string): Promise<void> {
+    await this.dataSource.manager.update(
+      Donation,
+      { id },
+      { stripePaymentIntentId: paymentIntentId },
+    );
+  }
+
+  /** A donation Stripe would not even create a payment for never will be paid. */
+  async markCanceled(id: string, reason: string): Promise<void> {
+    await this.dataSource.manager.update(
+      Donation,
+      { id, status: 'pending' },
+      { status: 'canceled', failureReason: reason },
+    );
+  }
+
+  findByPaymentIntent(em: EntityManager, paymentIntentId: string): Promise<Donation | null> {
+    return em.findOne(Donation, { where: { stripePaymentIntentId: paymentIntentId } });
+  }
+
+  async attachPaymentIntentIn(
+    em: EntityManager,
+    id: string,
+    paymentIntentId: string,
+  ): Promise<void> {
+    await em.update(Donation, { id }, { stripePaymentIntentId: paymentIntentId });
+  }
+
+  /** A payment with none of our metadata: kept, flagged for finance, linked to a campaign if named. */
+  async insertUnattributed(em: EntityManager, intent: Stripe.PaymentIntent): Promise<Donation> {
+    const campaignId = intent.metadata?.campaign_id;
+    const rows: { id: string }[] = await em.query(
+      `INSERT INTO donations (campaign_id, kind, status, amount, currency, intended_amount, stripe_payment_intent_id, flags)
+       VALUES ((SELECT id FROM campaigns WHERE id::text = $1), 'one_off', 'pending', $2, $3, $2, $4, '{unattributed}')
+       RETURNING id`,
+      [campaignId ?? '', intent.amount, intent.currency, intent.id],
+    );
+    return (await this.findById(rows[0].id, em))!;
+  }
+
+  /** Stripe's view of the payment, applied to the donation; a succeeded one stays succeeded. */
+  async applyPaymentState(
+    em: EntityManager,
+    id: string,
+    facts: {
+      status: DonationStatus;
+      stripeChargeId: string | null;
+      receivedAmount: number | null;
+      receivedCurrency: string | null;
+      feeAmount: number | null;
+      settledAmount: number | null;
+      settledCurrency: string | null;
+      refundedAmount: number;
+      disputeStatus: DisputeStatus | null;
+      flags: DonationFlag[];
+      failureReason: string | null;
+      succeededAt: Date | null;
+    },
+  ): Promise<void> {
+    await em.query(
+      `UPDATE donations SET
+         status = CASE WHEN status = 'succeeded' THEN status ELSE $2 END,
+         stripe_charge_id = coalesce($3, stripe_charge_id),
+         received_amount = coalesce($4, received_amount), received_currency = coalesce($5, received_currency),
+         fee_amount = coalesce($6, fee_amount), settled_amount = coalesce($7, settled_amount),
+         settled_currency = coalesce($8, settled_currency), refunded_amount = $9, dispute_status = $10,
+         flags = $11, failure_reason = $12, succeeded_at = coalesce(succeeded_at, $13), updated_at = now()
+       WHERE id = $1`,
+      [
+        id,
+        facts.status,
+        facts.stripeChargeId,
+        facts.receivedAmount,
+        facts.receivedCurrency,
+        facts.feeAmount,
+        facts.settledAmount,
+        facts.settledCurrency,
+        facts.refundedAmount,
+        facts.disputeStatus,
+        facts.flags,
+        facts.failureReason,
+        facts.succeededAt,
+      ],
+    );
+  }
+}

@@ -1,0 +1,217 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
+import { Campaign } from '../campaigns/campaign.entity';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { Environment } from '../common/config/environment';
+import { IdempotencyRepository } from '../common/database/idempotency.repository';
+import { DomainError } from '../common/errors/domain-error';
+import { chargeAmountProblem, formatMoney, roundUpToChargeable } from '../common/money/currency';
+import { FeeModel, grossUp, parseFixedFees } from '../common/money/fee-cover';
+import { DonorsRepository } from '../donors/donors.repository';
+import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
+import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
+import { Donation } from './donation.entity';
+import { DonationsRepository } from './donations.repository';
+
+const IDEMPOTENCY_SCOPE = 'donation:create';
+
+/** Why a campaign takes no gifts right now, or null when it does. */
+export function notAcceptingReason(c: Campaign, now = new Date()): string | null {
+  if (c.status === 'draft') return `Campaign "${c.slug}" is not open yet (draft)`;
+  if (c.status === 'closed') return `Campaign "${c.slug}" is closed`;
+  if (c.startsAt && now < c.startsAt)
+    return `Campaign "${c.slug}" opens on ${c.startsAt.toISOString()}`;
+  if (c.endsAt && now >= c.endsAt) return `Campaign "${c.slug}" ended on ${c.endsAt.toISOString()}`;
+  return null;
+}
+
+/** Stable hash of a request body: same fields and values in any key order → same hash. */
+export function requestHash(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
+}
+
+@Injectable()
+export class DonationsService {
+  private readonly logger = new Logger(DonationsService.name);
+  private readonly feeModel: FeeModel;
+
+  constructor(
+    env: Environment,
+    private readonly campaigns: CampaignsService,
+    private readonly donations: DonationsRepository,
+    private readonly donors: DonorsRepository,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly stripe: StripeClient,
+  ) {
+    this.feeModel = {
+      percentBps: Math.round(Number(env.FEE_COVER_PERCENT) * 100),
+      fixed: parseFixedFees(env.FEE_COVER_FIXED),
+    };
+  }
+
+  /**
+   * Records a pending donation and creates its PaymentIntent. With an Idempotency-Key, a
+   * retried request returns the same donation and PaymentIntent (and resumes one that was cut
+   * off before Stripe answered); the same key with another body is a conflict.
+   */
+  async create(
+    slug: string,
+    dto: CreateDonationDto,
+    clientKey?: string,
+  ): Promise<DonationCreatedView> {
+    const campaign = await this.campaigns.findOrFail(slug);
+    const charge = this.validate(campaign, dto);
+    const hash = requestHash({ slug, ...dto });
+    const donationId = randomUUID();
+
+    const earlier = await this.donations.transaction(async (em) => {
+      if (clientKey) {
+        const claim = await this.idempotency.claim(
+          em,
+          IDEMPOTENCY_SCOPE,
+          clientKey,
+          hash,
+          donationId,
+        );
+        if (claim) return claim;
+      }
+      const donor = await this.donors.upsertByEmail(em, {
+        email: dto.email,
+        name: dto.name,
+        address: dto.address,
+      });
+      await this.donations.insertPending(em, {
+        id: donationId,
+        campaignId: campaign.id,
+        donorId: donor.id,
+        kind: 'one_off',
+        amount: charge,
+        currency: dto.currency,
+        intendedAmount: dto.amount,
+        coverFees: dto.coverFees ?? false,
+        anonymous: dto.anonymous ?? false,
+        message: dto.message ?? null,
+        tribute: dto.tribute ?? null,
+      });
+      return null;
+    });
+
+    if (earlier) {
+      if (earlier.requestHash !== hash) {
+        throw new DomainError(
+          'idempotency_conflict',
+          'Idempotency-Key was already used with a different request body',
+        );
+      }
+      const donation = await this.donations.findById(earlier.resourceId);
+      if (!donation)
+        throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
+      return this.withPaymentIntent(donation, campaign);
+    }
+    const donation = await this.donations.findById(donationId);
+    return this.withPaymentIntent(donation!, campaign);
+  }
+
+  /** Creates (or, with the same idempotency key, finds again) the donation's PaymentIntent. */
+  private async withPaymentIntent(
+    donation: Donation,
+    campaign: Campaign,
+  ): Promise<DonationCreatedView> {
+    let intent: Stripe.PaymentIntent;
+    try {
+      intent = await this.stripe.sdk.paymentIntents.create(
+        {
+          amount: donation.amount,
+          currency: donation.currency,
+          automatic_payment_methods: { enabled: true },
+          description: `Donation to ${campaign.title}`,
+          metadata: {
+            donation_id: donation.id,
+            campaign_id: campaign.id,
+            campaign_slug: campaign.slug,
+          },
+        },
+        { idempotencyKey: idempotencyKey('payment_intent', donation.id) },
+      );
+    } catch (error) {
+      throw await this.paymentProviderError(donation, error);
+    }
+    if (donation.stripePaymentIntentId !== intent.id) {
+      await this.donations.attachPaymentIntent(donation.id, intent.id);
+    }
+    return {
+      donationId: donation.id,
+      paymentIntentId: intent.id,
+      clientSecret: intent.client_secret!,
+      amount: intent.amount,
+      currency: intent.currency,
+      status: donation.status,
+    };
+  }
+
+  private async paymentProviderError(donation: Donation, error: unknown): Promise<DomainError> {
+    const e = error as { type?: string; statusCode?: number; message?: string };
+    if (e.type === 'StripeInvalidRequestError' || e.type === 'StripeCardError') {
+      await this.donations.markCanceled(donation.id, `stripe: ${e.message}`);
+      return new DomainError('validation_failed', `Stripe refused the payment: ${e.message}`);
+    }
+    this.logger.warn(
+      { donationId: donation.id, err: e.message, type: e.type },
+      'PaymentIntent not created',
+    );
+    return new DomainError(
+      'payment_provider_error',
+      'The payment provider did not answer: retry with the same Idempotency-Key',
+    );
+  }
+
+  /** Checks currency and amount against the campaign and Stripe; returns what to charge. */
+  private validate(campaign: Campaign, dto: CreateDonationDto): number {
+    const closed = notAcceptingReason(campaign);
+    if (closed) throw new DomainError('not_active', closed);
+    if (!campaign.currencies.includes(dto.currency)) {
+      throw new DomainError(
+        'validation_failed',
+        `currency ${dto.currency} is not accepted by this campaign (accepted: ${campaign.currencies.join(', ')})`,
+      );
+    }
+    const problem = chargeAmountProblem(dto.amount, dto.currency);
+    if (problem) throw new DomainError('validation_failed', problem);
+    if (dto.currency === campaign.goalCurrency) {
+      if (campaign.minAmount !== null && dto.amount < campaign.minAmount) {
+        throw new DomainError(
+          'validation_failed',
+          `amount must be at least ${campaign.minAmount} (${formatMoney(campaign.minAmount, dto.currency)}) for this campaign`,
+        );
+      }
+      if (campaign.maxAmount !== null && dto.amount > campaign.maxAmount) {
+        throw new DomainError(
+          'validation_failed',
+          `amount must be at most ${campaign.maxAmount} (${formatMoney(campaign.maxAmount, dto.currency)}) for this campaign`,
+        );
+      }
+    }
+    if (!dto.coverFees) return dto.amount;
+    const charge = roundUpToChargeable(
+      grossUp(dto.amount, dto.currency, this.feeModel),
+      dto.currency,
+    );
+    const grossProblem = chargeAmountProblem(charge, dto.currency);
+    if (grossProblem)
+      throw new DomainError('validation_failed', `with fees covered, ${grossProblem}`);
+    return charge;
+  }
+}

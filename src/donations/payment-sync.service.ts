@@ -1,0 +1,285 @@
+import { Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
+import { EntityManager } from 'typeorm';
+import { LedgerRepository, NewLedgerEntry } from '../ledger/ledger.repository';
+import { StripeClient } from '../stripe/stripe-client';
+import { DisputeStatus, Donation, DonationFlag, DonationStatus } from './donation.entity';
+import { DonationsRepository } from './donations.repository';
+
+/** Everything Stripe knows about one payment, fetched under our lock. */
+export interface PaymentState {
+  intent: Stripe.PaymentIntent;
+  charge: Stripe.Charge | null;
+  chargeTxn: Stripe.BalanceTransaction | null;
+  refunds: Stripe.Refund[];
+  disputes: Stripe.Dispute[];
+}
+
+const LIVE_REFUND = new Set(['succeeded', 'pending', 'requires_action']);
+
+function expanded<T extends { id: string }>(value: string | T | null | undefined): T | null {
+  return value && typeof value === 'object' ? value : null;
+}
+
+function at(unixSeconds: number): Date {
+  return new Date(unixSeconds * 1000);
+}
+
+export function donationStatus(intent: Stripe.PaymentIntent): DonationStatus {
+  switch (intent.status) {
+    case 'succeeded':
+      return 'succeeded';
+    case 'processing':
+      return 'processing';
+    case 'canceled':
+      return 'canceled';
+    case 'requires_payment_method':
+      return intent.last_payment_error ? 'failed' : 'pending';
+    default:
+      return 'pending';
+  }
+}
+
+function disputeStatus(disputes: Stripe.Dispute[]): DisputeStatus | null {
+  if (!disputes.length) return null;
+  const latest = [...disputes].sort((a, b) => b.created - a.created)[0];
+  if (latest.status === 'won' || latest.status === 'warning_closed') return 'won';
+  if (latest.status === 'lost') return 'lost';
+  return 'open';
+}
+
+/**
+ * The ledger entries a payment's current state implies. A pure function of Stripe's state:
+ * whatever order events came in, the same state gives the same entries, and the dedupe keys
+ * make a second application add nothing.
+ */
+export function ledgerEntriesFor(
+  state: PaymentState,
+  recordedRefunds: Set<string>,
+): NewLedgerEntry[] {
+  const { intent, charge, chargeTxn } = state;
+  const entries: NewLedgerEntry[] = [];
+  if (!charge || !chargeTxn || intent.status !== 'succeeded') return entries;
+  const ids = { stripePaymentIntentId: intent.id, stripeChargeId: charge.id };
+  entries.push({
+    ...ids,
+    dedupeKey: `charge:${charge.id}`,
+    kind: 'charge',
+    amount: charge.amount,
+    currency: charge.currency,
+    settledAmount: chargeTxn.amount,
+    settledCurrency: chargeTxn.currency,
+    stripeBalanceTransactionId: chargeTxn.id,
+    occurredAt: at(charge.created),
+  });
+  if (chargeTxn.fee !== 0) {
+    entries.push({
+      ...ids,
+      dedupeKey: `fee:${charge.id}`,
+      kind: 'fee',
+      amount: -chargeTxn.fee,
+      currency: chargeTxn.currency,
+      settledAmount: -chargeTxn.fee,
+      settledCurrency: chargeTxn.currency,
+      stripeBalanceTransactionId: chargeTxn.id,
+      occurredAt: at(charge.created),
+    });
+  }
+  for (const refund of state.refunds) {
+    const txn = expanded<Stripe.BalanceTransaction>(refund.balance_transaction);
+    const refundIds = { ...ids, stripeRefundId: refund.id };
+    const live = LIVE_REFUND.has(refund.status ?? '');
+    const recorded = recordedRefunds.has(refund.id);
+    if (txn && (live || recorded)) {
+      entries.push({
+        ...refundIds,
+        dedupeKey: `refund:${refund.id}`,
+        kind: 'refund',
+        amount: -refund.amount,
+        currency: refund.currency,
+        settledAmount: txn.amount,
+        settledCurrency: txn.currency,
+        stripeBalanceTransactionId: txn.id,
+        occurredAt: at(refund.created),
+      });
+      if (txn.fee !== 0) {
+        entries.push({
+          ...refundIds,
+          dedupeKey: `fee:${refund.id}`,
+          kind: 'fee',
+          amount: -txn.fee,
+          currency: txn.currency,
+          settledAmount: -txn.fee,
+          settledCurrency: txn.currency,
+          stripeBalanceTransactionId: txn.id,
+          occurredAt: at(refund.created),
+        });
+      }
+    }
+    // A refund that failed after we counted it gives the money back to the campaign.
+    if (!live && recorded && txn) {
+      const failure = expanded<Stripe.BalanceTransaction>(refund.failure_balance_transaction);
+      entries.push({
+        ...refundIds,
+        dedupeKey: `refund_reversal:${refund.id}`,
+        kind: 'refund_reversal',
+        amount: refund.amount,
+        currency: refund.currency,
+        settledAmount: failure?.amount ?? -txn.amount,
+        settledCurrency: failure?.currency ?? txn.currency,
+        stripeBalanceTransactionId: failure?.id ?? null,
+        occurredAt: failure ? at(failure.created) : new Date(),
+      });
+    }
+  }
+  for (const dispute of state.disputes) {
+    for (const txn of dispute.balance_transactions ?? []) {
+      const disputeIds = {
+        ...ids,
+        stripeDisputeId: dispute.id,
+        stripeBalanceTransactionId: txn.id,
+      };
+      const sign = Math.sign(txn.amount);
+      if (sign !== 0) {
+        entries.push({
+          ...disputeIds,
+          dedupeKey: `dispute:${txn.id}`,
+          kind: 'dispute',
+          amount: sign * dispute.amount,
+          currency: dispute.currency,
+          settledAmount: txn.amount,
+          settledCurrency: txn.currency,
+          occurredAt: at(txn.created),
+        });
+      }
+      if (txn.fee !== 0) {
+        entries.push({
+          ...disputeIds,
+          dedupeKey: `dispute_fee:${txn.id}`,
+          kind: 'dispute_fee',
+          amount: -txn.fee,
+          currency: txn.currency,
+          settledAmount: -txn.fee,
+          settledCurrency: txn.currency,
+          occurredAt: at(txn.created),
+        });
+      }
+    }
+  }
+  return entries;
+}
+
+/**
+ * Brings one payment's donation and ledger in line with Stripe's current state. Runs under a
+ * per-PaymentIntent lock, fetching the state inside it, so concurrent and out-of-order
+ * events for the same payment apply one after the other, each from the latest truth.
+ */
+@Injectable()
+export class PaymentSyncService {
+  private readonly logger = new Logger(PaymentSyncService.name);
+
+  constructor(
+    private readonly stripe: StripeClient,
+    private readonly donations: DonationsRepository,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  async sync(paymentIntentId: string): Promise<void> {
+    await this.donations.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `pi:${paymentIntentId}`,
+      ]);
+      const state = await this.fetch(paymentIntentId);
+      const donation = await this.findOrCreateDonation(em, state.intent);
+      const recordedRefunds = new Set<string>();
+      for (const refund of state.refunds) {
+        if (await this.ledger.hasEntry(em, `refund:${refund.id}`)) recordedRefunds.add(refund.id);
+      }
+      const entries = ledgerEntriesFor(state, recordedRefunds);
+      await this.ledger.append(
+        em,
+        { donationId: donation.id, campaignId: donation.campaignId, donorId: donation.donorId },
+        entries,
+      );
+      await this.donations.applyPaymentState(em, donation.id, this.donationFacts(donation, state));
+    });
+  }
+
+  private async fetch(paymentIntentId: string): Promise<PaymentState> {
+    const sdk = this.stripe.sdk;
+    const [intent, refunds, disputes] = await Promise.all([
+      sdk.paymentIntents.retrieve(paymentIntentId, {
+        expand: ['latest_charge.balance_transaction'],
+      }),
+      sdk.refunds.list({
+        payment_intent: paymentIntentId,
+        limit: 100,
+        expand: ['data.balance_transaction', 'data.failure_balance_transaction'],
+      }),
+      sdk.disputes.list({ payment_intent: paymentIntentId, limit: 100 }),
+    ]);
+    const charge = expanded<Stripe.Charge>(intent.latest_charge);
+    return {
+      intent,
+      charge,
+      chargeTxn: expanded<Stripe.BalanceTransaction>(charge?.balance_transaction),
+      refunds: refunds.data,
+      disputes: disputes.data,
+    };
+  }
+
+  /** Ours by id or metadata; otherwise recorded as unattributed, never dropped. */
+  private async findOrCreateDonation(
+    em: EntityManager,
+    intent: Stripe.PaymentIntent,
+  ): Promise<Donation> {
+    const byIntent = await this.donations.findByPaymentIntent(em, intent.id);
+    if (byIntent) return byIntent;
+    const metadataId = intent.metadata?.donation_id;
+    if (metadataId && /^[0-9a-f-]{36}$/i.test(metadataId)) {
+      const byMetadata = await this.donations.findById(metadataId, em);
+      if (byMetadata) {
+        await this.donations.attachPaymentIntentIn(em, byMetadata.id, intent.id);
+        return { ...byMetadata, stripePaymentIntentId: intent.id };
+      }
+    }
+    this.logger.warn(
+      { paymentIntentId: intent.id },
+      'payment without our metadata: recorded as unattributed',
+    );
+    return this.donations.insertUnattributed(em, intent);
+  }
+
+  private donationFacts(donation: Donation, state: PaymentState) {
+    const { intent, charge, chargeTxn } = state;
+    const status = donationStatus(intent);
+    const flags = new Set<DonationFlag>(donation.flags);
+    if (
+      charge &&
+      !flags.has('unattributed') &&
+      (charge.amount !== donation.amount || charge.currency !== donation.currency)
+    ) {
+      flags.add('amount_mismatch');
+    }
+    const refunded = state.refunds
+      .filter((r) => LIVE_REFUND.has(r.status ?? ''))
+      .reduce((sum, r) => sum + r.amount, 0);
+    return {
+      status,
+      stripeChargeId: charge?.id ?? null,
+      receivedAmount: status === 'succeeded' && charge ? charge.amount : null,
+      receivedCurrency: status === 'succeeded' && charge ? charge.currency : null,
+      feeAmount: chargeTxn?.fee ?? null,
+      settledAmount: chargeTxn?.amount ?? null,
+      settledCurrency: chargeTxn?.currency ?? null,
+      refundedAmount: refunded,
+      disputeStatus: disputeStatus(state.disputes),
+      flags: [...flags],
+      failureReason:
+        status === 'failed'
+          ? (intent.last_payment_error?.code ?? intent.last_payment_error?.message ?? 'failed')
+          : null,
+      succeededAt: status === 'succeeded' && charge ? at(charge.created) : null,
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+
+export interface PostalAddress {
+  line1: string;
+  line2?: string;
+  city: string;
+  state?: string;
+  postalCode: string;
+  country: string;
+}
+
+/**
+ * A donor: only what a receipt needs. Personal fields are cleared on erasure; the row stays
+ * so that the ledger keeps its links.
+ */
+@Entity('donors')
+export class Donor {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Trimmed and lower-cased; null once erased. */
+  @Column('text', { unique: true, nullable: true })
+  email: string | null;
+
+  @Column('text', { nullable: true })
+  name: string | null;
+
+  @Column('jsonb', { nullable: true })
+  address: PostalAddress | null;
+
+  @Column('text', { name: 'stripe_customer_id', unique: true, nullable: true })
+  stripeCustomerId: string | null;
+
+  @Column('timestamptz', { name: 'erased_at', nullable: true })
+  erasedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

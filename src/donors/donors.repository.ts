@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Donor, PostalAddress } from './donor.entity';
+
+/** Trimmed and lower-cased: the one spelling of an address we store and look up. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+@Injectable()
+export class DonorsRepository {
+  /**
+   * Finds the donor by email or creates them, in the caller's transaction. A name or address
+   * given now replaces the stored one (the latest receipt details win); absent ones are kept.
+   */
+  async upsertByEmail(
+    em: EntityManager,
+    donor: { email: string; name?: string | null; address?: PostalAddress | null },
+  ): Promise<Donor> {
+    const rows: Donor[] = await em.query(
+      `INSERT INTO donors (email, name, address) VALUES ($1, $2, $3)
+       ON CONFLICT (email) DO UPDATE
+         SET name = COALESCE(EXCLUDED.name, donors.name),
+             address = COALESCE(EXCLUDED.address, donors.address),
+             updated_at = now()
+       RETURNING id, email, name, address, stripe_customer_id AS "stripeCustomerId"`,
+      [
+        normaliseEmail(donor.email),
+        donor.name ?? null,
+        donor.address ? JSON.stringify(donor.address) : null,
+      ],
+    );
+    return rows[0];
+  }
+}

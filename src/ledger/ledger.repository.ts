@@ -1,0 +1,214 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { LedgerKind } from './ledger-entry.entity';
+
+export interface NewLedgerEntry {
+  dedupeKey: string;
+  kind: LedgerKind;
+  amount: number;
+  currency: string;
+  settledAmount: number;
+  settledCurrency: string;
+  stripePaymentIntentId?: string | null;
+  stripeChargeId?: string | null;
+  stripeBalanceTransactionId?: string | null;
+  stripeRefundId?: string | null;
+  stripeDisputeId?: string | null;
+  occurredAt: Date;
+}
+
+export interface TotalsDrift {
+  campaignId: string;
+  field: string;
+  currency: string | null;
+  stored: number;
+  fromLedger: number;
+}
+
+/**
+ * The progress sums, as SQL over ledger rows `e` joined to their campaign `c`: used both to
+ * add new entries to the totals and to recompute them from scratch, so the two cannot differ.
+ */
+const PROGRESS_RAISED = `CASE WHEN e.kind IN ('charge', 'refund', 'refund_reversal', 'dispute') THEN
+    CASE WHEN e.currency = c.goal_currency THEN e.amount
+         WHEN e.settled_currency = c.goal_currency THEN e.settled_amount ELSE 0 END
+  ELSE 0 END`;
+const PROGRESS_FEES = `CASE WHEN e.kind IN ('fee', 'dispute_fee') AND e.settled_currency = c.goal_currency
+  THEN -e.settled_amount ELSE 0 END`;
+const CURRENCY_SUMS = `
+  sum(CASE WHEN e.kind = 'charge' THEN e.amount ELSE 0 END) AS gross,
+  sum(CASE WHEN e.kind IN ('fee', 'dispute_fee') THEN -e.amount ELSE 0 END) AS fees,
+  sum(CASE WHEN e.kind IN ('refund', 'refund_reversal') THEN -e.amount ELSE 0 END) AS refunds,
+  sum(CASE WHEN e.kind = 'dispute' THEN -e.amount ELSE 0 END) AS disputes,
+  count(*) FILTER (WHERE e.kind = 'charge') AS donation_count`;
+
+@Injectable()
+export class LedgerRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Appends entries (those already present by dedupe key are skipped) and adds exactly the
+   * new ones to the campaign's totals, in the caller's transaction. Returns the keys added.
+   */
+  async append(
+    em: EntityManager,
+    link: { donationId: string; campaignId: string | null; donorId: string | null },
+    entries: NewLedgerEntry[],
+  ): Promise<string[]> {
+    if (!entries.length) return [];
+    const inserted: { id: string; dedupe_key: string; kind: string }[] = await em.query(
+      `INSERT INTO ledger_entries (dedupe_key, donation_id, campaign_id, kind, amount, currency,
+              settled_amount, settled_currency, stripe_payment_intent_id, stripe_charge_id,
+              stripe_balance_transaction_id, stripe_refund_id, stripe_dispute_id, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::text[],
+              $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+              $14::timestamptz[])
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id, dedupe_key, kind`,
+      [
+        entries.map((e) => e.dedupeKey),
+        entries.map(() => link.donationId),
+        entries.map(() => link.campaignId),
+        entries.map((e) => e.kind),
+        entries.map((e) => e.amount),
+        entries.map((e) => e.currency),
+        entries.map((e) => e.settledAmount),
+        entries.map((e) => e.settledCurrency),
+        entries.map((e) => e.stripePaymentIntentId ?? null),
+        entries.map((e) => e.stripeChargeId ?? null),
+        entries.map((e) => e.stripeBalanceTransactionId ?? null),
+        entries.map((e) => e.stripeRefundId ?? null),
+        entries.map((e) => e.stripeDisputeId ?? null),
+        entries.map((e) => e.occurredAt.toISOString()),
+      ],
+    );
+    if (!inserted.length || !link.campaignId) return inserted.map((r) => r.dedupe_key);
+    const ids = inserted.map((r) => r.id);
+    let newDonors = 0;
+    if (link.donorId && inserted.some((r) => r.kind === 'charge')) {
+      const added: unknown[] = await em.query(
+        `INSERT INTO campaign_donors (campaign_id, donor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING donor_id`,
+        [link.campaignId, link.donorId],
+      );
+      newDonors = added.length;
+    }
+    await em.query(
+      `INSERT INTO campaign_progress AS p (campaign_id, raised, fees, donation_count, donor_count)
+       SELECT c.id, coalesce(sum(${PROGRESS_RAISED}), 0), coalesce(sum(${PROGRESS_FEES}), 0),
+              count(*) FILTER (WHERE e.kind = 'charge'), $3
+         FROM ledger_entries e JOIN campaigns c ON c.id = e.campaign_id
+        WHERE e.id = ANY($1::bigint[]) AND c.id = $2
+        GROUP BY c.id
+       ON CONFLICT (campaign_id) DO UPDATE SET
+         raised = p.raised + EXCLUDED.raised, fees = p.fees + EXCLUDED.fees,
+         donation_count = p.donation_count + EXCLUDED.donation_count,
+         donor_count = p.donor_count + EXCLUDED.donor_count`,
+      [ids, link.campaignId, newDonors],
+    );
+    await em.query(
+      `INSERT INTO campaign_currency_totals AS t (campaign_id, currency, gross, fees, refunds, disputes, donation_count)
+       SELECT e.campaign_id, e.currency, ${CURRENCY_SUMS}
+         FROM ledger_entries e WHERE e.id = ANY($1::bigint[])
+        GROUP BY e.campaign_id, e.currency
+       ON CONFLICT (campaign_id, currency) DO UPDATE SET
+         gross = t.gross + EXCLUDED.gross, fees = t.fees + EXCLUDED.fees,
+         refunds = t.refunds + EXCLUDED.refunds, disputes = t.disputes + EXCLUDED.disputes,
+         donation_count = t.donation_count + EXCLUDED.donation_count`,
+      [ids],
+    );
+    return inserted.map((r) => r.dedupe_key);
+  }
+
+  async hasEntry(em: EntityManager, dedupeKey: string): Promise<boolean> {
+    const rows: unknown[] = await em.query(`SELECT 1 FROM ledger_entries WHERE dedupe_key = $1`, [
+      dedupeKey,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** Totals recomputed from the ledger compared with the stored ones; with `fix`, repaired. */
+  async reconcile(fix: boolean): Promise<TotalsDrift[]> {
+    return this.dataSource.transaction(async (em) => {
+      // Nobody adds to the totals while we compare and repair them.
+      await em.query(`LOCK TABLE campaign_progress, campaign_currency_totals IN EXCLUSIVE MODE`);
+      const drift: TotalsDrift[] = [];
+      const progress: Record<string, string>[] = await em.query(
+        `WITH truth AS (
+           SELECT c.id AS campaign_id,
+                  coalesce(sum(${PROGRESS_RAISED}), 0) AS raised,
+                  coalesce(sum(${PROGRESS_FEES}), 0) AS fees,
+                  count(e.id) FILTER (WHERE e.kind = 'charge') AS donation_count,
+                  (SELECT count(DISTINCT d.donor_id) FROM ledger_entries ce JOIN donations d ON d.id = ce.donation_id
+                    WHERE ce.campaign_id = c.id AND ce.kind = 'charge' AND d.donor_id IS NOT NULL) AS donor_count
+             FROM campaigns c LEFT JOIN ledger_entries e ON e.campaign_id = c.id
+            GROUP BY c.id)
+         SELECT t.*, coalesce(p.raised, 0) AS s_raised, coalesce(p.fees, 0) AS s_fees,
+                coalesce(p.donation_count, 0) AS s_donation_count, coalesce(p.donor_count, 0) AS s_donor_count
+           FROM truth t LEFT JOIN campaign_progress p ON p.campaign_id = t.campaign_id`,
+      );
+      for (const r of progress) {
+        for (const field of ['raised', 'fees', 'donation_count', 'donor_count']) {
+          if (Number(r[field]) !== Number(r[`s_${field}`])) {
+            drift.push({
+              campaignId: r.campaign_id,
+              field,
+              currency: null,
+              stored: Number(r[`s_${field}`]),
+              fromLedger: Number(r[field]),
+            });
+          }
+        }
+      }
+      const currency: Record<string, string>[] = await em.query(
+        `WITH truth AS (
+           SELECT e.campaign_id, e.currency, ${CURRENCY_SUMS}
+             FROM ledger_entries e WHERE e.campaign_id IS NOT NULL GROUP BY e.campaign_id, e.currency)
+         SELECT coalesce(t.campaign_id, s.campaign_id) AS campaign_id, coalesce(t.currency, s.currency) AS currency,
+                coalesce(t.gross, 0) AS gross, coalesce(t.fees, 0) AS fees, coalesce(t.refunds, 0) AS refunds,
+                coalesce(t.disputes, 0) AS disputes, coalesce(t.donation_count, 0) AS donation_count,
+                coalesce(s.gross, 0) AS s_gross, coalesce(s.fees, 0) AS s_fees, coalesce(s.refunds, 0) AS s_refunds,
+                coalesce(s.disputes, 0) AS s_disputes, coalesce(s.donation_count, 0) AS s_donation_count
+           FROM truth t FULL JOIN campaign_currency_totals s ON s.campaign_id = t.campaign_id AND s.currency = t.currency`,
+      );
+      for (const r of currency) {
+        for (const field of ['gross', 'fees', 'refunds', 'disputes', 'donation_count']) {
+          if (Number(r[field]) !== Number(r[`s_${field}`])) {
+            drift.push({
+              campaignId: r.campaign_id,
+              field,
+              currency: r.currency,
+              stored: Number(r[`s_${field}`]),
+              fromLedger: Number(r[field]),
+            });
+          }
+        }
+      }
+      if (fix && drift.length) await this.rebuildTotals(em);
+      return drift;
+    });
+  }
+
+  private async rebuildTotals(em: EntityManager): Promise<void> {
+    await em.query(`DELETE FROM campaign_donors`);
+    await em.query(
+      `INSERT INTO campaign_donors (campaign_id, donor_id)
+       SELECT DISTINCT e.campaign_id, d.donor_id FROM ledger_entries e JOIN donations d ON d.id = e.donation_id
+        WHERE e.kind = 'charge' AND e.campaign_id IS NOT NULL AND d.donor_id IS NOT NULL`,
+    );
+    await em.query(`DELETE FROM campaign_progress`);
+    await em.query(
+      `INSERT INTO campaign_progress (campaign_id, raised, fees, donation_count, donor_count)
+       SELECT c.id, coalesce(sum(${PROGRESS_RAISED}), 0), coalesce(sum(${PROGRESS_FEES}), 0),
+              count(e.id) FILTER (WHERE e.kind = 'charge'),
+              (SELECT count(*) FROM campaign_donors cd WHERE cd.campaign_id = c.id)
+         FROM campaigns c LEFT JOIN ledger_entries e ON e.campaign_id = c.id GROUP BY c.id`,
+    );
+    await em.query(`DELETE FROM campaign_currency_totals`);
+    await em.query(
+      `INSERT INTO campaign_currency_totals (campaign_id, currency, gross, fees, refunds, disputes, donation_count)
+       SELECT e.campaign_id, e.currency, ${CURRENCY_SUMS}
+         FROM ledger_entries e WHERE e.campaign_id IS NOT NULL GROUP BY e.campaign_id, e.currency`,
+    );
+  }
+}

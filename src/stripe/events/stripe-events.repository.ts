@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import Stripe from 'stripe';
+import { Repository } from 'typeorm';
+import { StripeEvent, StripeEventStatus } from './stripe-event.entity';
+
+@Injectable()
+export class StripeEventsRepository {
+  constructor(@InjectRepository(StripeEvent) private readonly repo: Repository<StripeEvent>) {}
+
+  /** Stores the event once under its Stripe id. Returns its status ('new' when just stored). */
+  async store(event: Stripe.Event): Promise<'new' | StripeEventStatus> {
+    const object = event.data?.object as { id?: string } | undefined;
+    const rows: { status: StripeEventStatus; inserted: boolean }[] = await this.repo.query(
+      `WITH ins AS (
+         INSERT INTO stripe_events (id, type, object_id, api_version, livemode, stripe_created_at, payload)
+         VALUES ($1, $2, $3, $4, $5, to_timestamp($6), $7)
+         ON CONFLICT (id) DO NOTHING RETURNING status)
+       SELECT status, true AS inserted FROM ins
+       UNION ALL SELECT status, false FROM stripe_events WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
+      [
+        event.id,
+        event.type,
+        object?.id ?? null,
+        event.api_version ?? null,
+        event.livemode,
+        event.created,
+        JSON.stringify(event),
+      ],
+    );
+    return rows[0].inserted ? 'new' : rows[0].status;
+  }
+
+  findById(id: string): Promise<StripeEvent | null> {
+    return this.repo.findOne({ where: { id } });
+  }
+
+  async markDone(
+    id: string,
+    status: 'processed' | 'ignored',
+    note: string | null = null,
+  ): Promise<void> {
+    await this.repo.update(
+      { id },
+      { status, processedAt: () => 'now()', lastError: note, attempts: () => 'attempts + 1' },
+    );
+  }
+
+  /** A failed try; `final` when retries are used up, which is when staff must look. */
+  async markAttemptFailed(id: string, error: string, final: boolean): Promise<void> {
+    await this.repo.update(
+      { id },
+      {
+        lastError: error.slice(0, 2000),
+        attempts: () => 'attempts + 1',
+        ...(final ? { status: 'failed' } : {}),
+      },
+    );
+  }
+
+  async resetForReplay(id: string): Promise<boolean> {
+    const result = await this.repo.update({ id }, { status: 'pending', processedAt: null });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Pending events received before `olderThan`, oldest first. */
+  async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.repo.query(
+      `SELECT id FROM stripe_events WHERE status = 'pending' AND received_at < $1 ORDER BY received_at LIMIT $2`,
+      [olderThan, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  list(
+    status: StripeEventStatus | undefined,
+    limit: number,
+    before?: Date,
+  ): Promise<StripeEvent[]> {
+    const qb = this.repo
+      .createQueryBuilder('e')
+      .select([
+        'e.id',
+        'e.type',
+        'e.objectId',
+        'e.status',
+        'e.attempts',
+        'e.lastError',
+        'e.receivedAt',
+        'e.processedAt',
+        'e.stripeCreatedAt',
+      ])
+      .orderBy('e.received_at', 'DESC')
+      .limit(limit);
+    if (status) qb.andWhere('e.status = :status', { status });
+    if (before) qb.andWhere('e.received_at < :before', { before });
+    return qb.getMany();
+  }
+
+  /** Ids among these that we already hold. */
+  async existing(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows: { id: string }[] = await this.repo.query(
+      `SELECT id FROM stripe_events WHERE id = ANY($1)`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+}

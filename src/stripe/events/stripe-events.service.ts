@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import Stripe from 'stripe';
+import { DomainError } from '../../common/errors/domain-error';
+import { StripeClient } from '../stripe-client';
+import { EventInboxService } from './event-inbox.service';
+import { StripeEventsRepository } from './stripe-events.repository';
+import { StripeEventStatus } from './stripe-event.entity';
+
+/** Staff's view of the inbox: list, replay, and recover deliveries Stripe never made. */
+@Injectable()
+export class StripeEventsService {
+  constructor(
+    private readonly events: StripeEventsRepository,
+    private readonly inbox: EventInboxService,
+    private readonly stripe: StripeClient,
+  ) {}
+
+  async list(status: StripeEventStatus | undefined, limit: number, before?: Date) {
+    const rows = await this.events.list(status, limit, before);
+    return rows.map((e) => ({
+      id: e.id,
+      type: e.type,
+      objectId: e.objectId,
+      status: e.status,
+      attempts: e.attempts,
+      lastError: e.lastError,
+      stripeCreatedAt: e.stripeCreatedAt.toISOString(),
+      receivedAt: e.receivedAt.toISOString(),
+      processedAt: e.processedAt?.toISOString() ?? null,
+    }));
+  }
+
+  /** Processes a stored event again (after a fix); processing is idempotent. */
+  async replay(id: string): Promise<{ id: string; status: 'pending'; enqueued: boolean }> {
+    if (!(await this.events.resetForReplay(id)))
+      throw new DomainError('not_found', `No stored event ${id}`);
+    const enqueued = await this.inbox.enqueue(id, `${id}:replay:${Date.now()}`);
+    return { id, status: 'pending', enqueued };
+  }
+
+  /** Stores and enqueues events from Stripe's event list that we never received. */
+  async syncSince(since: Date): Promise<{ seen: number; stored: number }> {
+    let seen = 0;
+    let stored = 0;
+    const page: Stripe.Event[] = [];
+    const flush = async () => {
+      const known = await this.events.existing(page.map((e) => e.id));
+      for (const event of page) {
+        if (known.has(event.id)) continue;
+        const result = await this.inbox.receive(event);
+        if (!result.duplicate) stored += 1;
+      }
+      page.length = 0;
+    };
+    for await (const event of this.stripe.sdk.events.list({
+      created: { gte: Math.floor(since.getTime() / 1000) },
+      limit: 100,
+    })) {
+      seen += 1;
+      page.push(event);
+      if (page.length === 100) await flush();
+    }
+    await flush();
+    return { seen, stored };
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PaymentSyncModule } from '../donations/payment-sync.module';
+import { EventInboxService } from './events/event-inbox.service';
+import { StripeEvent } from './events/stripe-event.entity';
+import { StripeEventsController } from './events/stripe-events.controller';
+import { StripeEventsRepository } from './events/stripe-events.repository';
+import { StripeEventsService } from './events/stripe-events.service';
+import { StripeEventsProcessor } from './handlers/stripe-events.processor';
+import { WebhookController } from './webhook.controller';
+
+/** The API side of the pipeline: webhook in, inbox, staff endpoints. */
+@Module({
+  imports: [TypeOrmModule.forFeature([StripeEvent])],
+  controllers: [WebhookController, StripeEventsController],
+  providers: [EventInboxService, StripeEventsRepository, StripeEventsService],
+  exports: [EventInboxService, StripeEventsRepository, StripeEventsService],
+})
+export class StripeEventsModule {}
+
+/** The worker side: processing events into donations and the ledger. */
+@Module({
+  imports: [StripeEventsModule, PaymentSyncModule],
+  providers: [StripeEventsProcessor],
+})
+export class StripeEventsWorkerModule {}

@@ -1,0 +1,404 @@
+/**
+ * Control operations: what a test (or the offline demo) can make "Stripe" do that the API
+ * cannot: succeed or fail a payment, open and close disputes, pay out, complete Checkout,
+ * steer webhook delivery, move the clock. Each is a method of StripeStandInControl and a
+ * `/_stand-in/...` HTTP endpoint taking and returning JSON (snake_case, like Stripe).
+ */
+import type Stripe from 'stripe';
+import { refreshAvailability } from './balance';
+import {
+  completeCheckoutSession,
+  expireDueSessions,
+  failAsyncPayment,
+  getCheckoutSession,
+  succeedAsyncPayment,
+} from './checkout-sessions';
+import { closeDispute, DISPUTE_REASONS, openDispute } from './disputes';
+import { p, Params, Shape, validateParams } from './params';
+import {
+  failPaymentIntent,
+  getPaymentIntent,
+  markProcessing,
+  requireAction,
+  succeedPaymentIntent,
+} from './payment-intents';
+import { GENERIC_DECLINE } from './payment-methods';
+import { createPayout } from './payouts';
+import { createRefund, failRefund } from './refunds';
+import { HttpMethod } from './router';
+import { NO_REQUEST, StandInState } from './state';
+import { registerEndpoint } from './webhook-endpoints';
+import { DeliveryAttempt, StandInEventRecord, WebhookDeliverer } from './webhooks';
+
+export const controlShapes = {
+  succeedPaymentIntent: {
+    amount_received: p.integer(1),
+    settlement_currency: p.string(),
+    exchange_rate: p.number(),
+  },
+  failPaymentIntent: { code: p.string(), decline_code: p.string(), message: p.string() },
+  refundCharge: {
+    amount: p.integer(),
+    reason: p.oneOf('duplicate', 'fraudulent', 'requested_by_customer'),
+    metadata: p.metadata(),
+  },
+  failRefund: {
+    failure_reason: p.oneOf(
+      'charge_for_pending_refund_disputed',
+      'declined',
+      'expired_or_canceled_card',
+      'insufficient_funds',
+      'lost_or_stolen_card',
+      'merchant_request',
+      'unknown',
+    ),
+  },
+  disputeCharge: { amount: p.integer(), reason: p.oneOf(...DISPUTE_REASONS) },
+  closeDispute: { outcome: p.requiredOneOf('won', 'lost') },
+  createPayout: { status: p.oneOf('paid', 'failed'), currency: p.string() },
+  completeCheckoutSession: { payment_status: p.oneOf('paid', 'unpaid'), email: p.string() },
+  registerWebhookEndpoint: {
+    url: p.requiredString(),
+    secret: p.string(),
+    enabled_events: p.stringList(),
+    api_version: p.string(),
+    description: p.string(),
+  },
+  redeliverEvents: { ids: p.requiredStringList() },
+  settleDeliveries: { timeout_ms: p.integer(0) },
+  advanceClock: { seconds: p.requiredInteger(0) },
+} satisfies Record<string, Shape>;
+
+type Body<K extends keyof typeof controlShapes> = {
+  [F in keyof Params<(typeof controlShapes)[K]>]?: Exclude<
+    Params<(typeof controlShapes)[K]>[F],
+    null
+  >;
+};
+
+export type SucceedPaymentIntentBody = Body<'succeedPaymentIntent'>;
+export type FailPaymentIntentBody = Body<'failPaymentIntent'>;
+export type RefundChargeBody = Body<'refundCharge'>;
+export type FailRefundBody = Body<'failRefund'>;
+export type DisputeChargeBody = Body<'disputeCharge'>;
+export type CloseDisputeBody = { outcome: 'won' | 'lost' };
+export type CreatePayoutBody = Body<'createPayout'>;
+export type CompleteCheckoutSessionBody = Body<'completeCheckoutSession'>;
+export type RegisterWebhookEndpointBody = Body<'registerWebhookEndpoint'> & { url: string };
+
+export interface StripeStandInControl {
+  /** Confirms (if needed) and succeeds: charge, balance transaction (fee/net), events. */
+  succeedPaymentIntent(id: string, body?: SucceedPaymentIntentBody): Promise<Stripe.PaymentIntent>;
+  /** Declines: failed charge, `payment_intent.payment_failed`. Default code card_declined. */
+  failPaymentIntent(id: string, body?: FailPaymentIntentBody): Promise<Stripe.PaymentIntent>;
+  /** Asynchronous payment under way: pending charge, `payment_intent.processing`. */
+  processPaymentIntent(id: string): Promise<Stripe.PaymentIntent>;
+  /** 3-D Secure: status requires_action with a redirect URL. */
+  requireActionPaymentIntent(id: string): Promise<Stripe.PaymentIntent>;
+  /** Same as `POST /v1/refunds` with `charge`. */
+  refundCharge(chargeId: string, body?: RefundChargeBody): Promise<Stripe.Refund>;
+  /** A refund fails later: `charge.refund.updated`, `refund.updated`, `refund.failed`. */
+  failRefund(refundId: string, body?: FailRefundBody): Promise<Stripe.Refund>;
+  /** Opens a dispute: `charge.dispute.created` then `charge.dispute.funds_withdrawn`. */
+  disputeCharge(chargeId: string, body?: DisputeChargeBody): Promise<Stripe.Dispute>;
+  /** won: `funds_reinstated` then `closed`; lost: `closed`. */
+  closeDispute(disputeId: string, body: CloseDisputeBody): Promise<Stripe.Dispute>;
+  /** Pays out every available, not yet paid-out balance transaction in one currency. */
+  createPayout(body?: CreatePayoutBody): Promise<Stripe.Payout>;
+  /** The customer pays: `paid` (default) or `unpaid` for asynchronous methods. */
+  completeCheckoutSession(
+    id: string,
+    body?: CompleteCheckoutSessionBody,
+  ): Promise<Stripe.Checkout.Session>;
+  succeedCheckoutAsyncPayment(id: string): Promise<Stripe.Checkout.Session>;
+  failCheckoutAsyncPayment(id: string): Promise<Stripe.Checkout.Session>;
+  /** Registers an endpoint with a known secret; the result carries `secret`. */
+  registerWebhookEndpoint(body: RegisterWebhookEndpointBody): Promise<Stripe.WebhookEndpoint>;
+  pauseDeliveries(): Promise<void>;
+  resumeDeliveries(): Promise<void>;
+  /** Waits until no delivery is queued (unless paused), in flight or awaiting a retry. */
+  settleDeliveries(body?: { timeout_ms?: number }): Promise<void>;
+  /** Sends the event again now (ignoring pause and drop); resolves with the attempts. */
+  redeliverEvent(id: string): Promise<DeliveryAttempt[]>;
+  /** Sends the events now, in exactly this order. */
+  redeliverEvents(ids: string[]): Promise<DeliveryAttempt[]>;
+  /** A lost webhook: never delivered, still listed by `GET /v1/events`. */
+  dropEvent(id: string): Promise<StandInEventRecord>;
+  /** Every event so far, oldest first, with delivery status and attempts per endpoint. */
+  events(): Promise<StandInEventRecord[]>;
+  /** Forgets all objects, events and idempotency keys; keeps start-up webhook endpoints. */
+  reset(): Promise<void>;
+  /** Moves the virtual clock (object and event timestamps) forward. */
+  advanceClock(seconds: number): Promise<{ now: number }>;
+}
+
+export interface ControlHooks {
+  /** Clears what lives outside the state (idempotency cache) and re-adds start-up endpoints. */
+  onReset(): void;
+}
+
+function valid<K extends keyof typeof controlShapes>(
+  name: K,
+  body: unknown,
+): Params<(typeof controlShapes)[K]> {
+  return validateParams(controlShapes[name], body ?? {}) as Params<(typeof controlShapes)[K]>;
+}
+
+/** The in-process implementation; the HTTP control endpoints call the same object. */
+export function createControl(
+  state: StandInState,
+  deliverer: WebhookDeliverer,
+  hooks: ControlHooks,
+): StripeStandInControl {
+  const meta = NO_REQUEST;
+  // Async so that a thrown StandInError becomes a rejected promise, as over HTTP.
+  return {
+    async succeedPaymentIntent(id, body) {
+      const params = valid('succeedPaymentIntent', body);
+      return succeedPaymentIntent(
+        state,
+        getPaymentIntent(state, id),
+        {
+          amountReceived: params.amount_received,
+          settlementCurrency: params.settlement_currency,
+          exchangeRate: params.exchange_rate,
+        },
+        meta,
+      );
+    },
+    async failPaymentIntent(id, body) {
+      const params = valid('failPaymentIntent', body);
+      const intent = getPaymentIntent(state, id);
+      const code = params.code ?? GENERIC_DECLINE.code;
+      failPaymentIntent(
+        state,
+        intent,
+        {
+          code,
+          declineCode:
+            params.decline_code ??
+            (code === GENERIC_DECLINE.code ? GENERIC_DECLINE.declineCode : undefined),
+          message: params.message ?? GENERIC_DECLINE.message,
+        },
+        meta,
+      );
+      return intent;
+    },
+    async processPaymentIntent(id) {
+      return markProcessing(state, getPaymentIntent(state, id), meta);
+    },
+    async requireActionPaymentIntent(id) {
+      return requireAction(state, getPaymentIntent(state, id), meta);
+    },
+    async refundCharge(chargeId, body) {
+      const params = valid('refundCharge', body);
+      state.store.get('charge', chargeId);
+      return createRefund(state, { ...params, charge: chargeId }, meta);
+    },
+    async failRefund(refundId, body) {
+      const params = valid('failRefund', body);
+      const refund = state.store.get<Stripe.Refund>('refund', refundId);
+      return failRefund(state, refund, params.failure_reason ?? 'expired_or_canceled_card', meta);
+    },
+    async disputeCharge(chargeId, body) {
+      const params = valid('disputeCharge', body);
+      return openDispute(state, state.store.get<Stripe.Charge>('charge', chargeId), params, meta);
+    },
+    async closeDispute(disputeId, body) {
+      const params = valid('closeDispute', body);
+      const dispute = state.store.get<Stripe.Dispute>('dispute', disputeId);
+      return closeDispute(state, dispute, params.outcome, meta);
+    },
+    async createPayout(body) {
+      return createPayout(state, valid('createPayout', body), meta);
+    },
+    async completeCheckoutSession(id, body) {
+      const params = valid('completeCheckoutSession', body);
+      return completeCheckoutSession(state, getCheckoutSession(state, id), params, meta);
+    },
+    async succeedCheckoutAsyncPayment(id) {
+      return succeedAsyncPayment(state, getCheckoutSession(state, id), meta);
+    },
+    async failCheckoutAsyncPayment(id) {
+      return failAsyncPayment(state, getCheckoutSession(state, id), meta);
+    },
+    async registerWebhookEndpoint(body) {
+      return registerEndpoint(state, valid('registerWebhookEndpoint', body));
+    },
+    async pauseDeliveries() {
+      deliverer.pause();
+    },
+    async resumeDeliveries() {
+      deliverer.resume();
+    },
+    async settleDeliveries(body) {
+      const params = valid('settleDeliveries', body);
+      await deliverer.settle(params.timeout_ms ?? undefined);
+    },
+    async redeliverEvent(id) {
+      return deliverer.redeliver([id]);
+    },
+    async redeliverEvents(ids) {
+      return deliverer.redeliver(valid('redeliverEvents', { ids }).ids);
+    },
+    async dropEvent(id) {
+      return deliverer.drop(id);
+    },
+    async events() {
+      return deliverer.list();
+    },
+    async reset() {
+      deliverer.clear();
+      state.reset();
+      hooks.onReset();
+    },
+    async advanceClock(seconds) {
+      const params = valid('advanceClock', { seconds });
+      const now = state.clock.advance(params.seconds);
+      refreshAvailability(state);
+      expireDueSessions(state, meta);
+      return { now };
+    },
+  };
+}
+
+export interface ControlRoute {
+  method: HttpMethod;
+  path: string;
+  run(control: StripeStandInControl, body: unknown, path: Record<string, string>): Promise<unknown>;
+}
+
+const ok = { ok: true };
+
+/** `/_stand-in/...` endpoints, one per control method. */
+export const CONTROL_ROUTES: ControlRoute[] = [
+  {
+    method: 'POST',
+    path: '/_stand-in/payment_intents/:id/succeed',
+    run: (c, body, { id }) => c.succeedPaymentIntent(id, body as SucceedPaymentIntentBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/payment_intents/:id/fail',
+    run: (c, body, { id }) => c.failPaymentIntent(id, body as FailPaymentIntentBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/payment_intents/:id/processing',
+    run: (c, _body, { id }) => c.processPaymentIntent(id),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/payment_intents/:id/requires_action',
+    run: (c, _body, { id }) => c.requireActionPaymentIntent(id),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/charges/:id/refund',
+    run: (c, body, { id }) => c.refundCharge(id, body as RefundChargeBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/refunds/:id/fail',
+    run: (c, body, { id }) => c.failRefund(id, body as FailRefundBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/charges/:id/dispute',
+    run: (c, body, { id }) => c.disputeCharge(id, body as DisputeChargeBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/disputes/:id/close',
+    run: (c, body, { id }) => c.closeDispute(id, body as CloseDisputeBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/payouts',
+    run: (c, body) => c.createPayout(body as CreatePayoutBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/checkout/sessions/:id/complete',
+    run: (c, body, { id }) => c.completeCheckoutSession(id, body as CompleteCheckoutSessionBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/checkout/sessions/:id/async_succeed',
+    run: (c, _body, { id }) => c.succeedCheckoutAsyncPayment(id),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/checkout/sessions/:id/async_fail',
+    run: (c, _body, { id }) => c.failCheckoutAsyncPayment(id),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/webhook_endpoints',
+    run: (c, body) => c.registerWebhookEndpoint(body as RegisterWebhookEndpointBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/deliveries/pause',
+    run: async (c) => {
+      await c.pauseDeliveries();
+      return ok;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/deliveries/resume',
+    run: async (c) => {
+      await c.resumeDeliveries();
+      return ok;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/deliveries/settle',
+    run: async (c, body) => {
+      await c.settleDeliveries(body as { timeout_ms?: number });
+      return ok;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/events/redeliver',
+    run: async (c, body) => ({
+      attempts: await c.redeliverEvents(valid('redeliverEvents', body).ids),
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/events/:id/redeliver',
+    run: async (c, _body, { id }) => ({ attempts: await c.redeliverEvent(id) }),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/events/:id/drop',
+    run: (c, _body, { id }) => c.dropEvent(id),
+  },
+  {
+    method: 'GET',
+    path: '/_stand-in/events',
+    run: async (c) => ({ data: await c.events() }),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/reset',
+    run: async (c) => {
+      await c.reset();
+      return ok;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/clock/advance',
+    run: (c, body) => c.advanceClock(valid('advanceClock', body).seconds),
+  },
+  {
+    method: 'GET',
+    path: '/_stand-in/health',
+    run: async () => ok,
+  },
+];

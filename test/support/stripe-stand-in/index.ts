@@ -1,0 +1,36 @@
+/**
+ * The Stripe stand-in's public surface (see stand-in.server.ts).
+ *
+ *   const standIn = await startStripeStandIn({ webhooks: [{ url, secret }] });
+ *   const stripe = new Stripe('sk_test_x', { host: '127.0.0.1', port: standIn.port, protocol: 'http' });
+ *   const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd' });
+ *   await standIn.succeedPaymentIntent(intent.id); // charge, fee, payment_intent.succeeded webhook
+ *   await standIn.settleDeliveries();
+ *   await standIn.close();
+ *
+ * A stand-in in another process (main.ts) is driven with connectStripeStandIn(url), or with
+ * plain HTTP: POST /_stand-in/payment_intents/:id/succeed and the other control endpoints.
+ */
+export { startStripeStandIn } from './stand-in.server';
+export type { StripeStandIn, StripeStandInOptions } from './stand-in.server';
+export type {
+  CloseDisputeBody,
+  CompleteCheckoutSessionBody,
+  CreatePayoutBody,
+  DisputeChargeBody,
+  FailPaymentIntentBody,
+  FailRefundBody,
+  RefundChargeBody,
+  RegisterWebhookEndpointBody,
+  StripeStandInControl,
+  SucceedPaymentIntentBody,
+} from './control';
+export { connectStripeStandIn, StandInControlError } from './control-client';
+export type { StripeErrorBody } from './errors';
+export { signatureHeader } from './webhooks';
+export type {
+  DeliveryAttempt,
+  DeliveryStatus,
+  EndpointDelivery,
+  StandInEventRecord,
+} from './webhooks';
