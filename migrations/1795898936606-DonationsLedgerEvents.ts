@@ -62,7 +62,7 @@ export class DonationsLedgerEvents1795898936606 implements MigrationInterface {
             )
         `);
     await queryRunner.query(`
-            CREATE INDEX "donations_recent_supporters" ON "donations" ("campaign_id", "succeeded_at")
+            CREATE INDEX "donations_recent_supporters" ON "donations" ("campaign_id", "succeeded_at", "created_at")
             WHERE status = 'succeeded'
         `);
     await queryRunner.query(`

@@ -1,5 +1,5 @@
 import { Campaign } from './campaign.entity';
-import { Progress, Supporter } from './campaigns.repository';
+import { Progress, Supporter, SupporterCursor } from './campaigns.repository';
 
 export interface SupporterView {
   /** The donor's name, or "Anonymous": an anonymous donor's name is never returned. */
@@ -73,12 +73,15 @@ export function supporterView(s: Supporter, hideAmounts: boolean): SupporterView
 }
 
 export function encodeCursor(s: Supporter): string {
-  return Buffer.from(`${s.at.toISOString()}|${s.donationId}`).toString('base64url');
+  return Buffer.from(`${s.at.toISOString()}|${s.createdAt.toISOString()}|${s.donationId}`).toString(
+    'base64url',
+  );
 }
 
-export function decodeCursor(cursor: string): { at: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(at);
-  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return null;
-  return { at: date, id };
+export function decodeCursor(cursor: string): SupporterCursor | null {
+  const [at, createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const dates = [new Date(at), new Date(createdAt)];
+  if (!id || dates.some((d) => Number.isNaN(d.getTime())) || !/^[0-9a-f-]{36}$/.test(id))
+    return null;
+  return { at: dates[0], createdAt: dates[1], id };
 }

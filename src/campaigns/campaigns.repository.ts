@@ -24,6 +24,14 @@ export interface Supporter {
   amount: number;
   currency: string;
   at: Date;
+  /** When the donation was made: orders gifts that Stripe dates to the same second. */
+  createdAt: Date;
+}
+
+export interface SupporterCursor {
+  at: Date;
+  createdAt: Date;
+  id: string;
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
@@ -111,19 +119,19 @@ export class CampaignsRepository {
   async recentSupporters(
     campaignId: string,
     limit: number,
-    before?: { at: Date; id: string },
+    before?: SupporterCursor,
   ): Promise<Supporter[]> {
     const rows: Record<string, unknown>[] = await this.repo.query(
-      `SELECT d.id, d.succeeded_at, d.message, d.received_amount, d.received_currency,
+      `SELECT d.id, d.succeeded_at, d.created_at, d.message, d.received_amount, d.received_currency,
               CASE WHEN d.anonymous OR dn.erased_at IS NOT NULL THEN NULL ELSE dn.name END AS display_name
          FROM donations d
          LEFT JOIN donors dn ON dn.id = d.donor_id
         WHERE d.campaign_id = $1 AND d.status = 'succeeded'
           AND d.refunded_amount < d.received_amount
-          AND ($2::timestamptz IS NULL OR (d.succeeded_at, d.id) < ($2::timestamptz, $3::uuid))
-        ORDER BY d.succeeded_at DESC, d.id DESC
-        LIMIT $4`,
-      [campaignId, before?.at ?? null, before?.id ?? null, limit],
+          AND ($2::timestamptz IS NULL OR (d.succeeded_at, d.created_at, d.id) < ($2::timestamptz, $3::timestamptz, $4::uuid))
+        ORDER BY d.succeeded_at DESC, d.created_at DESC, d.id DESC
+        LIMIT $5`,
+      [campaignId, before?.at ?? null, before?.createdAt ?? null, before?.id ?? null, limit],
     );
     return rows.map((r) => ({
       donationId: r.id as string,
@@ -132,6 +140,7 @@ export class CampaignsRepository {
       amount: toSafeInteger(r.received_amount as string),
       currency: r.received_currency as string,
       at: r.succeeded_at as Date,
+      createdAt: r.created_at as Date,
     }));
   }
 }

@@ -40,7 +40,7 @@ export interface Tribute {
   'donations_status_check',
   `status IN ('pending', 'processing', 'succeeded', 'failed', 'canceled')`,
 )
-@Index('donations_recent_supporters', ['campaignId', 'succeededAt'], {
+@Index('donations_recent_supporters', ['campaignId', 'succeededAt', 'createdAt'], {
   where: `status = 'succeeded'`,
 })
 export class Donation {

@@ -37,14 +37,12 @@ export async function donate(
   slug: string,
   body: Record<string, unknown> = {},
 ): Promise<Donated> {
-  const res = await app.http
-    .post(`/v1/campaigns/${slug}/donations`)
-    .send({
-      amount: 2500,
-      currency: 'usd',
-      email: `donor-${randomBytes(3).toString('hex')}@example.org`,
-      ...body,
-    });
+  const res = await app.http.post(`/v1/campaigns/${slug}/donations`).send({
+    amount: 2500,
+    currency: 'usd',
+    email: `donor-${randomBytes(3).toString('hex')}@example.org`,
+    ...body,
+  });
   if (res.status !== 201)
     throw new Error(`donation not created: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;

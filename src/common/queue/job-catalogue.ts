@@ -10,8 +10,6 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobPayloads {
   /** Apply one stored Stripe event (stripe_events.id). */
   'stripe-event.process': { eventId: string };
-  /** Enqueue stored events that are still pending (Redis was down, or a job was lost). */
-  'stripe-events.sweep': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -29,5 +27,4 @@ export type JobDefinitions = Record<string, JobDefinition>;
 export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } & JobDefinitions = {
   // 1 s, 2 s, 4 s … about four minutes in all before the event is marked failed.
   'stripe-event.process': { queue: 'stripe-events', attempts: 8, backoffMs: 1000 },
-  'stripe-events.sweep': { queue: 'maintenance', attempts: 1, backoffMs: 1000 },
 };

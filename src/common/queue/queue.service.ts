@@ -29,6 +29,8 @@ export class QueueService implements OnApplicationShutdown {
     options: { jobId?: string; delayMs?: number } = {},
   ): Promise<void> {
     const definition = JOB_DEFINITIONS[name];
+    // Fail fast rather than wait for a reconnect: callers have a fallback (the sweeper).
+    if (this.redis.status !== 'ready') throw new Error(`Redis is ${this.redis.status}`);
     await this.queue(definition.queue).add(name, payload, {
       ...RETENTION,
       attempts: definition.attempts,

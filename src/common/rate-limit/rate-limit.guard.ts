@@ -9,6 +9,7 @@ import {
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import { Environment } from '../config/environment';
+import { DomainError } from '../errors/domain-error';
 
 /**
  * @nestjs/throttler's guard with our key namespace (so deployments and test runs sharing a
@@ -29,11 +30,16 @@ export class RateLimitGuard extends ThrottlerGuard {
     return `${this.env.QUEUE_PREFIX}:rate-limit:${super.generateKey(context, suffix, name)}`;
   }
 
-  protected async getErrorMessage(
+  /** A 429 in our error body, with the standard Retry-After (throttler names its own per limit). */
+  protected async throwThrottlingException(
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
-  ): Promise<string> {
+  ): Promise<void> {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire || detail.timeToExpire));
-    return `Too many requests from this client: try again in ${seconds} seconds`;
+    throw new DomainError(
+      'rate_limited',
+      `Too many requests from this client: try again in ${seconds} seconds`,
+      { retryAfterSeconds: seconds },
+    );
   }
 }

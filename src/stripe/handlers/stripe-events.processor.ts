@@ -1,16 +1,15 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job } from 'bullmq';
 import Stripe from 'stripe';
 import { Environment } from '../../common/config/environment';
 import { JobHandler } from '../../common/queue/job-handler.decorator';
-import { QueueService } from '../../common/queue/queue.service';
 import { PaymentSyncService } from '../../donations/payment-sync.service';
 import { EventInboxService } from '../events/event-inbox.service';
 import { StripeEventsRepository } from '../events/stripe-events.repository';
 import { routeEvent } from './event-router';
 
 @Injectable()
-export class StripeEventsProcessor implements OnApplicationBootstrap {
+export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(StripeEventsProcessor.name);
 
   constructor(
@@ -18,22 +17,28 @@ export class StripeEventsProcessor implements OnApplicationBootstrap {
     private readonly events: StripeEventsRepository,
     private readonly inbox: EventInboxService,
     private readonly payments: PaymentSyncService,
-    private readonly queues: QueueService,
   ) {}
 
-  /** The sweeper runs on a schedule shared by all workers (BullMQ runs each tick once). */
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.queues
-        .queue('maintenance')
-        .upsertJobScheduler(
-          'stripe-events.sweep',
-          { every: this.env.EVENT_SWEEP_INTERVAL_MS },
-          { name: 'stripe-events.sweep', data: {} },
-        );
-    } catch (error) {
-      this.logger.warn(`could not schedule the event sweeper yet: ${(error as Error).message}`);
-    }
+  private sweeper?: NodeJS.Timeout;
+
+  /**
+   * The sweeper is a timer in every worker, not a queued job: it exists for when Redis was
+   * down or lost its jobs, so it must not depend on Redis itself. Enqueueing is idempotent
+   * (the job id is the event id), so several workers sweeping at once is harmless.
+   */
+  onApplicationBootstrap(): void {
+    this.sweeper = setInterval(
+      () =>
+        void this.sweep().catch((error: Error) =>
+          this.logger.warn(`event sweep failed: ${error.message}`),
+        ),
+      this.env.EVENT_SWEEP_INTERVAL_MS,
+    );
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
   }
 
   @JobHandler('stripe-event.process')
@@ -59,7 +64,6 @@ export class StripeEventsProcessor implements OnApplicationBootstrap {
   }
 
   /** Enqueues events stored while Redis was down (or whose job was lost). */
-  @JobHandler('stripe-events.sweep')
   async sweep(): Promise<number> {
     // Events younger than one interval may still be on their way through the queue.
     const ids = await this.events.pendingIds(
