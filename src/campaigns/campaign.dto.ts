@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -16,12 +16,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { Lowercase, LowercaseEach } from '../common/validation/transforms';
 import { CAMPAIGN_STATUSES, CampaignStatus } from './campaign.entity';
-
-const lower = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.toLowerCase() : value;
-const lowerEach = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) : value;
 
 export class MoneyDto {
   @ApiProperty({
@@ -34,7 +30,7 @@ export class MoneyDto {
   amount: number;
 
   @ApiProperty({ example: 'usd' })
-  @Transform(lower)
+  @Lowercase()
   @Matches(/^[a-z]{3}$/, { message: 'currency must be a three-letter ISO code such as usd' })
   currency: string;
 }
@@ -69,7 +65,7 @@ export class CreateCampaignDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(30)
-  @Transform(lowerEach)
+  @LowercaseEach()
   @Matches(/^[a-z]{3}$/, {
     each: true,
     message: 'each of currencies must be a three-letter ISO code',

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
@@ -12,10 +12,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
+import { Lowercase, Trim, Uppercase } from '../common/validation/transforms';
 
 export class TributeDto {
   @ApiProperty({ enum: ['in_honor_of', 'in_memory_of'] })
@@ -23,21 +20,21 @@ export class TributeDto {
   kind: 'in_honor_of' | 'in_memory_of';
 
   @ApiProperty({ maxLength: 200 })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 200)
   name: string;
 }
 
 export class AddressDto {
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) line1: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) line2?: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 100) city: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(100) state?: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 20) postalCode: string;
+  @ApiProperty() @Trim() @IsString() @Length(1, 200) line1: string;
+  @ApiPropertyOptional() @IsOptional() @Trim() @IsString() @MaxLength(200) line2?: string;
+  @ApiProperty() @Trim() @IsString() @Length(1, 100) city: string;
+  @ApiPropertyOptional() @IsOptional() @Trim() @IsString() @MaxLength(100) state?: string;
+  @ApiProperty() @Trim() @IsString() @Length(1, 20) postalCode: string;
 
   @ApiProperty({ example: 'US', description: 'ISO 3166-1 alpha-2' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @Uppercase()
   @Matches(/^[A-Z]{2}$/, { message: 'address.country must be a two-letter country code' })
   country: string;
 }
@@ -51,19 +48,19 @@ export class CreateDonationDto {
   amount: number;
 
   @ApiProperty({ example: 'usd' })
-  @Transform(lower)
+  @Lowercase()
   @Matches(/^[a-z]{3}$/, { message: 'currency must be a three-letter ISO code such as usd' })
   currency: string;
 
   @ApiProperty({ example: 'donor@example.org' })
-  @Transform(trim)
+  @Trim()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email: string;
 
   @ApiPropertyOptional({ description: 'Shown publicly unless anonymous' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 200)
   name?: string;
@@ -83,7 +80,7 @@ export class CreateDonationDto {
 
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(500)
   message?: string;
