@@ -4,6 +4,7 @@ import { LoggingOptions } from './common/logging/logging.module';
 import { WorkerService } from './common/queue/worker.service';
 import { CoreModule } from './core.module';
 import { StripeEventsWorkerModule } from './stripe/stripe-events.module';
+import { MailWorkerModule } from './mail/mail.module';
 
 /** The worker: queue consumers only, no HTTP listener. */
 @Module({})
@@ -15,6 +16,7 @@ export class WorkerModule {
         CoreModule.forRoot({ service: 'worker', ...logging }),
         DiscoveryModule,
         StripeEventsWorkerModule,
+        MailWorkerModule,
       ],
       providers: [WorkerService],
     };

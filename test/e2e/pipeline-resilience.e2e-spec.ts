@@ -12,7 +12,7 @@ describe('pipeline when Redis is down', () => {
     redis = await OwnRedis.start();
     app = await startTestApp({
       worker: true,
-      env: { REDIS_URL: redis.url, EVENT_SWEEP_INTERVAL_MS: '300' },
+      env: { REDIS_URL: redis.url, SWEEP_INTERVAL_MS: '300' },
     });
   });
   afterAll(async () => {

@@ -139,7 +139,7 @@ export class Environment {
   @Transform(toInt)
   @IsInt()
   @Min(100)
-  EVENT_SWEEP_INTERVAL_MS = 30000;
+  SWEEP_INTERVAL_MS = 30000;
 
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of requests per minute' })

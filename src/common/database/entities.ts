@@ -2,6 +2,8 @@ import { ApiKey } from '../../auth/api-key.entity';
 import { Campaign } from '../../campaigns/campaign.entity';
 import { Donation } from '../../donations/donation.entity';
 import { Donor } from '../../donors/donor.entity';
+import { DonorSession } from '../../donor-auth/donor-session.entity';
+import { DonorSignInToken } from '../../donor-auth/donor-sign-in-token.entity';
 import {
   CampaignCurrencyTotals,
   CampaignDonor,
@@ -10,6 +12,7 @@ import {
 import { LedgerEntry } from '../../ledger/ledger-entry.entity';
 import { StripeEvent } from '../../stripe/events/stripe-event.entity';
 import { JobFailure } from '../queue/job-failure.entity';
+import { OutboundEmail } from '../../mail/outbound-email.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 
 /** Every entity, listed once for the app, the CLI and TypeORM's migration generator. */
@@ -21,8 +24,11 @@ export const ENTITIES = [
   CampaignProgress,
   Donation,
   Donor,
+  DonorSession,
+  DonorSignInToken,
   IdempotencyKey,
   JobFailure,
   LedgerEntry,
+  OutboundEmail,
   StripeEvent,
 ];

@@ -3,13 +3,15 @@
  * Redis keeps job data in clear text, so no names, emails or addresses ever go in a job.
  * The worker refuses to start unless each job here has exactly one handler.
  */
-export const QUEUE_NAMES = ['stripe-events', 'receipts', 'maintenance'] as const;
+export const QUEUE_NAMES = ['stripe-events', 'mail', 'receipts', 'maintenance'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Job name → payload. */
 export interface JobPayloads {
   /** Apply one stored Stripe event (stripe_events.id). */
   'stripe-event.process': { eventId: string };
+  /** Send one email of the outbox (outbound_emails.id). */
+  'email.send': { emailId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -27,4 +29,6 @@ export type JobDefinitions = Record<string, JobDefinition>;
 export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } & JobDefinitions = {
   // 1 s, 2 s, 4 s … about four minutes in all before the event is marked failed.
   'stripe-event.process': { queue: 'stripe-events', attempts: 8, backoffMs: 1000 },
+  // 2 s … about two minutes over 7 tries, then marked failed for staff.
+  'email.send': { queue: 'mail', attempts: 7, backoffMs: 2000 },
 };

@@ -3,6 +3,7 @@ import { Job } from 'bullmq';
 import Stripe from 'stripe';
 import { Environment } from '../../common/config/environment';
 import { JobHandler } from '../../common/queue/job-handler.decorator';
+import { startSweeper } from '../../common/queue/sweeper';
 import { PaymentSyncService } from '../../donations/payment-sync.service';
 import { EventInboxService } from '../events/event-inbox.service';
 import { StripeEventsRepository } from '../events/stripe-events.repository';
@@ -19,26 +20,19 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
     private readonly payments: PaymentSyncService,
   ) {}
 
-  private sweeper?: NodeJS.Timeout;
+  private stopSweeper?: () => void;
 
-  /**
-   * The sweeper is a timer in every worker, not a queued job: it exists for when Redis was
-   * down or lost its jobs, so it must not depend on Redis itself. Enqueueing is idempotent
-   * (the job id is the event id), so several workers sweeping at once is harmless.
-   */
   onApplicationBootstrap(): void {
-    this.sweeper = setInterval(
-      () =>
-        void this.sweep().catch((error: Error) =>
-          this.logger.warn(`event sweep failed: ${error.message}`),
-        ),
-      this.env.EVENT_SWEEP_INTERVAL_MS,
+    this.stopSweeper = startSweeper(
+      'stripe event sweep',
+      this.env.SWEEP_INTERVAL_MS,
+      () => this.sweep(),
+      this.logger,
     );
-    this.sweeper.unref();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.sweeper);
+    this.stopSweeper?.();
   }
 
   @JobHandler('stripe-event.process')
@@ -67,12 +61,11 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
   async sweep(): Promise<number> {
     // Events younger than one interval may still be on their way through the queue.
     const ids = await this.events.pendingIds(
-      new Date(Date.now() - this.env.EVENT_SWEEP_INTERVAL_MS),
+      new Date(Date.now() - this.env.SWEEP_INTERVAL_MS),
       1000,
     );
     let enqueued = 0;
     for (const id of ids) if (await this.inbox.enqueue(id)) enqueued += 1;
-    if (enqueued) this.logger.log(`re-enqueued ${enqueued} pending Stripe events`);
     return enqueued;
   }
 }

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailProcessor } from './mail.processor';
+import { MailService } from './mail.service';
+import { MailTransport } from './mail-transport';
+import { OutboundEmail } from './outbound-email.entity';
+import { OutboundEmailsRepository } from './outbound-emails.repository';
+
+/** The outbox and its sender; the API writes and enqueues, the worker sends. */
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboundEmail])],
+  providers: [OutboundEmailsRepository, MailService, MailTransport],
+  exports: [OutboundEmailsRepository, MailService],
+})
+export class MailModule {}
+
+/** The worker side: sends queued emails and sweeps the outbox. */
+@Module({ imports: [MailModule], providers: [MailProcessor] })
+export class MailWorkerModule {}

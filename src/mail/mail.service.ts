@@ -1,0 +1,64 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { Environment } from '../common/config/environment';
+import { QueueService } from '../common/queue/queue.service';
+import { OutboundEmailsRepository } from './outbound-emails.repository';
+import { MailTransport } from './mail-transport';
+
+/** Sends what the outbox holds: one job per email, the outbox row as the sent marker. */
+@Injectable()
+export class MailService {
+  private readonly logger = new Logger(MailService.name);
+
+  constructor(
+    private readonly env: Environment,
+    private readonly emails: OutboundEmailsRepository,
+    private readonly transport: MailTransport,
+    private readonly queues: QueueService,
+  ) {}
+
+  /** After the transaction that wrote the emails commits. Best effort: the sweeper catches up. */
+  async enqueue(emailIds: (string | null)[]): Promise<void> {
+    for (const emailId of emailIds) {
+      if (!emailId) continue;
+      try {
+        await this.queues.enqueue('email.send', { emailId }, { jobId: `email-${emailId}` });
+      } catch (error) {
+        this.logger.warn(
+          { emailId, err: (error as Error).message },
+          'email stored but not enqueued',
+        );
+      }
+    }
+  }
+
+  async send(emailId: string, job: Job): Promise<'sent' | 'already-sent' | 'missing'> {
+    const email = await this.emails.findById(emailId);
+    if (!email) return 'missing';
+    if (email.status === 'sent') return 'already-sent';
+    try {
+      await this.transport.send({
+        to: email.toAddress,
+        subject: email.subject,
+        text: email.textBody ?? '',
+        html: email.htmlBody ?? '',
+        messageId: `<${email.id}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
+      });
+    } catch (error) {
+      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await this.emails.markAttemptFailed(email.id, (error as Error).message, final);
+      throw error;
+    }
+    await this.emails.markSent(email.id, email.purgeAfterSend);
+    return 'sent';
+  }
+
+  async sweep(): Promise<number> {
+    const ids = await this.emails.pendingIds(
+      new Date(Date.now() - this.env.SWEEP_INTERVAL_MS),
+      500,
+    );
+    await this.enqueue(ids);
+    return ids.length;
+  }
+}
