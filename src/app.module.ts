@@ -7,8 +7,10 @@ import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
 import { OperationsModule } from './operations/operations.module';
 import { DonationsModule } from './donations/donations.module';
+import { DonorAuthModule } from './donor-auth/donor-auth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { StripeEventsModule } from './stripe/stripe-events.module';
+import { PledgesModule } from './pledges/pledges.module';
 
 /** The HTTP API. */
 @Module({})
@@ -22,6 +24,8 @@ export class AppModule {
         RateLimitModule,
         CampaignsModule,
         DonationsModule,
+        DonorAuthModule,
+        PledgesModule,
         StripeEventsModule,
         OperationsModule,
       ],

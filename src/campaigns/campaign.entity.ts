@@ -49,6 +49,10 @@ export class Campaign {
   @Column('text', { default: 'draft' })
   status: CampaignStatus;
 
+  /** The Stripe Product that recurring pledges to this campaign are billed under. */
+  @Column('text', { name: 'stripe_product_id', unique: true, nullable: true })
+  stripeProductId: string | null;
+
   @Column('timestamptz', { name: 'starts_at', nullable: true })
   startsAt: Date | null;
 

@@ -74,6 +74,15 @@ export class CampaignsRepository {
     return this.repo.save(this.repo.merge(campaign, changes));
   }
 
+  /** Records the campaign's Stripe Product; the first one recorded wins a race. Returns it. */
+  async setStripeProduct(id: string, productId: string): Promise<string> {
+    const rows: { stripe_product_id: string }[] = await this.repo.query(
+      `UPDATE campaigns SET stripe_product_id = coalesce(stripe_product_id, $2) WHERE id = $1 RETURNING stripe_product_id`,
+      [id, productId],
+    );
+    return rows[0].stripe_product_id;
+  }
+
   findBySlug(slug: string): Promise<Campaign | null> {
     return this.repo.findOne({ where: { slug } });
   }

@@ -12,6 +12,7 @@ import {
 import { Campaign } from '../campaigns/campaign.entity';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 import { Donor } from '../donors/donor.entity';
+import { Pledge } from '../pledges/pledge.entity';
 
 export const DONATION_STATUSES = [
   'pending',
@@ -89,6 +90,17 @@ export class Donation {
 
   @Column('jsonb', { nullable: true })
   tribute: Tribute | null;
+
+  /** For installments: the pledge and the Stripe invoice this payment settles (one donation per invoice). */
+  @Column('uuid', { name: 'pledge_id', nullable: true })
+  pledgeId: string | null;
+
+  @ManyToOne(() => Pledge, { nullable: true })
+  @JoinColumn({ name: 'pledge_id' })
+  pledge?: Pledge;
+
+  @Column('text', { name: 'stripe_invoice_id', unique: true, nullable: true })
+  stripeInvoiceId: string | null;
 
   @Column('text', { name: 'stripe_payment_intent_id', unique: true, nullable: true })
   stripePaymentIntentId: string | null;

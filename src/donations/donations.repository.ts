@@ -64,6 +64,47 @@ export class DonationsRepository {
     await em.update(Donation, { id }, { stripePaymentIntentId: paymentIntentId });
   }
 
+  findByInvoice(em: EntityManager, invoiceId: string): Promise<Donation | null> {
+    return em.findOne(Donation, { where: { stripeInvoiceId: invoiceId } });
+  }
+
+  /** One installment donation per paid (or attempted) invoice of a pledge. */
+  async insertInstallment(
+    em: EntityManager,
+    installment: {
+      pledgeId: string;
+      campaignId: string;
+      donorId: string;
+      amount: number;
+      currency: string;
+      intendedAmount: number;
+      coverFees: boolean;
+      anonymous: boolean;
+      invoiceId: string;
+      paymentIntentId: string;
+    },
+  ): Promise<Donation> {
+    await em.query(
+      `INSERT INTO donations (kind, status, pledge_id, campaign_id, donor_id, amount, currency, intended_amount,
+              cover_fees, anonymous, stripe_invoice_id, stripe_payment_intent_id)
+       VALUES ('installment', 'pending', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (stripe_invoice_id) DO NOTHING`,
+      [
+        installment.pledgeId,
+        installment.campaignId,
+        installment.donorId,
+        installment.amount,
+        installment.currency,
+        installment.intendedAmount,
+        installment.coverFees,
+        installment.anonymous,
+        installment.invoiceId,
+        installment.paymentIntentId,
+      ],
+    );
+    return (await this.findByInvoice(em, installment.invoiceId))!;
+  }
+
   /** A payment with none of our metadata: kept, flagged for finance, linked to a campaign if named. */
   async insertUnattributed(em: EntityManager, intent: Stripe.PaymentIntent): Promise<Donation> {
     const campaignId = intent.metadata?.campaign_id;

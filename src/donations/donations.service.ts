@@ -3,28 +3,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { Environment } from '../common/config/environment';
 import { IdempotencyRepository } from '../common/database/idempotency.repository';
 import { DomainError } from '../common/errors/domain-error';
-import { chargeAmountProblem, formatMoney, roundUpToChargeable } from '../common/money/currency';
-import { FeeModel, grossUp, parseFixedFees } from '../common/money/fee-cover';
 import { DonorsRepository } from '../donors/donors.repository';
 import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
 import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
 import { Donation } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
+import { GiftRules } from './gift-rules';
 
 const IDEMPOTENCY_SCOPE = 'donation:create';
-
-/** Why a campaign takes no gifts right now, or null when it does. */
-export function notAcceptingReason(c: Campaign, now = new Date()): string | null {
-  if (c.status === 'draft') return `Campaign "${c.slug}" is not open yet (draft)`;
-  if (c.status === 'closed') return `Campaign "${c.slug}" is closed`;
-  if (c.startsAt && now < c.startsAt)
-    return `Campaign "${c.slug}" opens on ${c.startsAt.toISOString()}`;
-  if (c.endsAt && now >= c.endsAt) return `Campaign "${c.slug}" ended on ${c.endsAt.toISOString()}`;
-  return null;
-}
 
 /** Stable hash of a request body: same fields and values in any key order → same hash. */
 export function requestHash(value: unknown): string {
@@ -46,21 +34,14 @@ export function requestHash(value: unknown): string {
 @Injectable()
 export class DonationsService {
   private readonly logger = new Logger(DonationsService.name);
-  private readonly feeModel: FeeModel;
-
   constructor(
-    env: Environment,
+    private readonly rules: GiftRules,
     private readonly campaigns: CampaignsService,
     private readonly donations: DonationsRepository,
     private readonly donors: DonorsRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly stripe: StripeClient,
-  ) {
-    this.feeModel = {
-      percentBps: Math.round(Number(env.FEE_COVER_PERCENT) * 100),
-      fixed: parseFixedFees(env.FEE_COVER_FIXED),
-    };
-  }
+  ) {}
 
   /**
    * Records a pending donation and creates its PaymentIntent. With an Idempotency-Key, a
@@ -73,7 +54,7 @@ export class DonationsService {
     clientKey?: string,
   ): Promise<DonationCreatedView> {
     const campaign = await this.campaigns.findOrFail(slug);
-    const charge = this.validate(campaign, dto);
+    const charge = this.rules.chargeFor(campaign, dto);
     const hash = requestHash({ slug, ...dto });
     const donationId = randomUUID();
 
@@ -176,42 +157,5 @@ export class DonationsService {
       'payment_provider_error',
       'The payment provider did not answer: retry with the same Idempotency-Key',
     );
-  }
-
-  /** Checks currency and amount against the campaign and Stripe; returns what to charge. */
-  private validate(campaign: Campaign, dto: CreateDonationDto): number {
-    const closed = notAcceptingReason(campaign);
-    if (closed) throw new DomainError('not_active', closed);
-    if (!campaign.currencies.includes(dto.currency)) {
-      throw new DomainError(
-        'validation_failed',
-        `currency ${dto.currency} is not accepted by this campaign (accepted: ${campaign.currencies.join(', ')})`,
-      );
-    }
-    const problem = chargeAmountProblem(dto.amount, dto.currency);
-    if (problem) throw new DomainError('validation_failed', problem);
-    if (dto.currency === campaign.goalCurrency) {
-      if (campaign.minAmount !== null && dto.amount < campaign.minAmount) {
-        throw new DomainError(
-          'validation_failed',
-          `amount must be at least ${campaign.minAmount} (${formatMoney(campaign.minAmount, dto.currency)}) for this campaign`,
-        );
-      }
-      if (campaign.maxAmount !== null && dto.amount > campaign.maxAmount) {
-        throw new DomainError(
-          'validation_failed',
-          `amount must be at most ${campaign.maxAmount} (${formatMoney(campaign.maxAmount, dto.currency)}) for this campaign`,
-        );
-      }
-    }
-    if (!dto.coverFees) return dto.amount;
-    const charge = roundUpToChargeable(
-      grossUp(dto.amount, dto.currency, this.feeModel),
-      dto.currency,
-    );
-    const grossProblem = chargeAmountProblem(charge, dto.currency);
-    if (grossProblem)
-      throw new DomainError('validation_failed', `with fees covered, ${grossProblem}`);
-    return charge;
   }
 }

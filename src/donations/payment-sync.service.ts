@@ -2,13 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { LedgerRepository, NewLedgerEntry } from '../ledger/ledger.repository';
-import { StripeClient } from '../stripe/stripe-client';
+import { PledgesRepository } from '../pledges/pledges.repository';
+import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
 import { DisputeStatus, Donation, DonationFlag, DonationStatus } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
 
 /** Everything Stripe knows about one payment, fetched under our lock. */
 export interface PaymentState {
   intent: Stripe.PaymentIntent;
+  /** The invoice this payment settles, for a pledge's installment. */
+  invoice: Stripe.Invoice | null;
   charge: Stripe.Charge | null;
   chargeTxn: Stripe.BalanceTransaction | null;
   refunds: Stripe.Refund[];
@@ -182,27 +185,49 @@ export class PaymentSyncService {
     private readonly stripe: StripeClient,
     private readonly donations: DonationsRepository,
     private readonly ledger: LedgerRepository,
+    private readonly pledges: PledgesRepository,
   ) {}
 
   async sync(paymentIntentId: string): Promise<void> {
-    await this.donations.transaction(async (em) => {
+    const completed = await this.donations.transaction(async (em) => {
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
         `pi:${paymentIntentId}`,
       ]);
       const state = await this.fetch(paymentIntentId);
-      const donation = await this.findOrCreateDonation(em, state.intent);
+      const donation = await this.findOrCreateDonation(em, state);
       const recordedRefunds = new Set<string>();
       for (const refund of state.refunds) {
         if (await this.ledger.hasEntry(em, `refund:${refund.id}`)) recordedRefunds.add(refund.id);
       }
-      const entries = ledgerEntriesFor(state, recordedRefunds);
-      await this.ledger.append(
+      const added = await this.ledger.append(
         em,
         { donationId: donation.id, campaignId: donation.campaignId, donorId: donation.donorId },
-        entries,
+        ledgerEntriesFor(state, recordedRefunds),
       );
       await this.donations.applyPaymentState(em, donation.id, this.donationFacts(donation, state));
+      const newlyPaid = added.some((key) => key.startsWith('charge:'));
+      return donation.pledgeId && newlyPaid ? this.countInstallment(em, donation.pledgeId) : null;
     });
+    if (completed) await this.finishPledge(completed.pledgeId, completed.subscriptionId);
+  }
+
+  /** A paid installment; a fixed-length pledge that reached its last one completes. */
+  private async countInstallment(em: EntityManager, pledgeId: string) {
+    const pledge = await this.pledges.countInstallment(em, pledgeId);
+    if (pledge.installments === null || pledge.paidInstallments < pledge.installments) return null;
+    await this.pledges.markCompleted(em, pledge.id);
+    return { pledgeId: pledge.id, subscriptionId: pledge.stripeSubscriptionId };
+  }
+
+  /** After the last installment, Stripe must charge no more. */
+  private async finishPledge(pledgeId: string, subscriptionId: string | null): Promise<void> {
+    if (!subscriptionId) return;
+    this.logger.log({ pledgeId }, 'pledge completed its installments: ending the subscription');
+    await this.stripe.sdk.subscriptions.cancel(
+      subscriptionId,
+      { cancellation_details: { comment: 'all installments paid' } },
+      { idempotencyKey: idempotencyKey('subscription_complete', pledgeId) },
+    );
   }
 
   private async fetch(paymentIntentId: string): Promise<PaymentState> {
@@ -221,6 +246,7 @@ export class PaymentSyncService {
     const charge = expanded<Stripe.Charge>(intent.latest_charge);
     return {
       intent,
+      invoice: intent.metadata?.donation_id ? null : await this.invoiceOf(intent.id),
       charge,
       chargeTxn: expanded<Stripe.BalanceTransaction>(charge?.balance_transaction),
       refunds: refunds.data,
@@ -228,13 +254,26 @@ export class PaymentSyncService {
     };
   }
 
-  /** Ours by id or metadata; otherwise recorded as unattributed, never dropped. */
-  private async findOrCreateDonation(
-    em: EntityManager,
-    intent: Stripe.PaymentIntent,
-  ): Promise<Donation> {
+  /** The invoice a PaymentIntent pays, if any (invoices name their payments, not the reverse). */
+  private async invoiceOf(paymentIntentId: string): Promise<Stripe.Invoice | null> {
+    const payments = await this.stripe.sdk.invoicePayments.list({
+      payment: { type: 'payment_intent', payment_intent: paymentIntentId },
+      limit: 1,
+    });
+    const invoice = payments.data[0]?.invoice;
+    if (!invoice) return null;
+    return typeof invoice === 'string'
+      ? this.stripe.sdk.invoices.retrieve(invoice)
+      : (invoice as Stripe.Invoice);
+  }
+
+  /** Ours by id, metadata or invoice; otherwise recorded as unattributed, never dropped. */
+  private async findOrCreateDonation(em: EntityManager, state: PaymentState): Promise<Donation> {
+    const { intent } = state;
     const byIntent = await this.donations.findByPaymentIntent(em, intent.id);
     if (byIntent) return byIntent;
+    const installment = state.invoice ? await this.installmentFor(em, state.invoice, intent) : null;
+    if (installment) return installment;
     const metadataId = intent.metadata?.donation_id;
     if (metadataId && /^[0-9a-f-]{36}$/i.test(metadataId)) {
       const byMetadata = await this.donations.findById(metadataId, em);
@@ -248,6 +287,38 @@ export class PaymentSyncService {
       'payment without our metadata: recorded as unattributed',
     );
     return this.donations.insertUnattributed(em, intent);
+  }
+
+  /** The installment donation of a pledge's invoice; a retry's new PaymentIntent takes over. */
+  private async installmentFor(
+    em: EntityManager,
+    invoice: Stripe.Invoice,
+    intent: Stripe.PaymentIntent,
+  ): Promise<Donation | null> {
+    const subscription = invoice.parent?.subscription_details?.subscription;
+    const subscriptionId = typeof subscription === 'string' ? subscription : subscription?.id;
+    const pledge = subscriptionId
+      ? await this.pledges.findBySubscription(subscriptionId, em)
+      : null;
+    if (!pledge) return null;
+    const existing = await this.donations.findByInvoice(em, invoice.id!);
+    if (existing) {
+      if (existing.status !== 'succeeded')
+        await this.donations.attachPaymentIntentIn(em, existing.id, intent.id);
+      return { ...existing, stripePaymentIntentId: intent.id };
+    }
+    return this.donations.insertInstallment(em, {
+      pledgeId: pledge.id,
+      campaignId: pledge.campaignId,
+      donorId: pledge.donorId,
+      amount: intent.amount,
+      currency: intent.currency,
+      intendedAmount: pledge.amount === intent.amount ? pledge.intendedAmount : intent.amount,
+      coverFees: pledge.coverFees,
+      anonymous: pledge.anonymous,
+      invoiceId: invoice.id!,
+      paymentIntentId: intent.id,
+    });
   }
 
   private donationFacts(donation: Donation, state: PaymentState) {

@@ -32,4 +32,18 @@ export class DonorsRepository {
     );
     return rows[0];
   }
+
+  findById(em: EntityManager, id: string): Promise<Donor | null> {
+    return em.findOne(Donor, { where: { id } });
+  }
+
+  /** Records the donor's Stripe Customer; the first one recorded wins a race. Returns it. */
+  async setStripeCustomer(em: EntityManager, id: string, customerId: string): Promise<string> {
+    const rows: { stripe_customer_id: string }[] = await em.query(
+      `UPDATE donors SET stripe_customer_id = coalesce(stripe_customer_id, $2), updated_at = now()
+        WHERE id = $1 RETURNING stripe_customer_id`,
+      [id, customerId],
+    );
+    return rows[0].stripe_customer_id;
+  }
 }

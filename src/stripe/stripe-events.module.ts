@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PaymentSyncModule } from '../donations/payment-sync.module';
+import { PledgeEventsModule } from '../pledges/pledges.module';
 import { EventInboxService } from './events/event-inbox.service';
 import { StripeEvent } from './events/stripe-event.entity';
 import { StripeEventsController } from './events/stripe-events.controller';
@@ -20,7 +21,7 @@ export class StripeEventsModule {}
 
 /** The worker side: processing events into donations and the ledger. */
 @Module({
-  imports: [StripeEventsModule, PaymentSyncModule],
+  imports: [StripeEventsModule, PaymentSyncModule, PledgeEventsModule],
   providers: [StripeEventsProcessor],
 })
 export class StripeEventsWorkerModule {}

@@ -145,6 +145,19 @@ export class Environment {
   @IsInt({ message: 'must be a whole number of requests per minute' })
   @Min(1)
   RATE_LIMIT_DONATIONS = 30;
+
+  /** Sign-in link requests per email address per hour (also per client IP: 30 an hour). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of requests per hour' })
+  @Min(1)
+  RATE_LIMIT_SIGNIN = 5;
+
+  /** How long a donor stays signed in after following a sign-in link. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(1)
+  @Max(43200)
+  DONOR_SESSION_TTL_MINUTES = 120;
 }
 
 /** The names of every variable, from the validation metadata of `Environment`. */

@@ -14,6 +14,7 @@ import { StripeEvent } from '../../stripe/events/stripe-event.entity';
 import { JobFailure } from '../queue/job-failure.entity';
 import { OutboundEmail } from '../../mail/outbound-email.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
+import { Pledge } from '../../pledges/pledge.entity';
 
 /** Every entity, listed once for the app, the CLI and TypeORM's migration generator. */
 export const ENTITIES = [
@@ -30,5 +31,6 @@ export const ENTITIES = [
   JobFailure,
   LedgerEntry,
   OutboundEmail,
+  Pledge,
   StripeEvent,
 ];

@@ -2,7 +2,11 @@ import Stripe from 'stripe';
 
 /** What processing an event means for us. */
 export type Route =
-  { kind: 'payment'; paymentIntentId: string } | { kind: 'ignore'; reason: string };
+  | { kind: 'payment'; paymentIntentId: string }
+  | { kind: 'subscription'; subscriptionId: string }
+  | { kind: 'invoice'; invoiceId: string }
+  | { kind: 'setup_intent'; setupIntentId: string }
+  | { kind: 'ignore'; reason: string };
 
 const PAYMENT_EVENTS = new Set([
   'payment_intent.succeeded',
@@ -17,6 +21,18 @@ const PAYMENT_EVENTS = new Set([
   'charge.dispute.funds_reinstated',
   'charge.dispute.closed',
 ]);
+const SUBSCRIPTION_EVENTS = new Set([
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'customer.subscription.paused',
+  'customer.subscription.resumed',
+]);
+const INVOICE_EVENTS = new Set([
+  'invoice.paid',
+  'invoice.payment_failed',
+  'invoice.payment_action_required',
+]);
 
 function idOf(value: unknown): string | null {
   if (typeof value === 'string') return value;
@@ -27,14 +43,20 @@ function idOf(value: unknown): string | null {
 }
 
 /**
- * Every payment-related event comes down to "sync this PaymentIntent from Stripe": the event
- * says which payment changed, Stripe's current state says how. Anything else is stored and
- * marked ignored.
+ * Every event comes down to "sync this object from Stripe": the event says what changed,
+ * Stripe's current state says how. Payment events sync their PaymentIntent, subscription
+ * events their subscription, invoice events their invoice's payments and subscription.
+ * Anything else is stored and marked ignored.
  */
 export function routeEvent(event: Pick<Stripe.Event, 'type' | 'data'>): Route {
+  const object = event.data.object as { object?: string; id?: string; payment_intent?: unknown };
+  if (SUBSCRIPTION_EVENTS.has(event.type) && object.id)
+    return { kind: 'subscription', subscriptionId: object.id };
+  if (INVOICE_EVENTS.has(event.type) && object.id) return { kind: 'invoice', invoiceId: object.id };
+  if (event.type === 'setup_intent.succeeded' && object.id)
+    return { kind: 'setup_intent', setupIntentId: object.id };
   if (!PAYMENT_EVENTS.has(event.type))
     return { kind: 'ignore', reason: `unhandled event type ${event.type}` };
-  const object = event.data.object as { object?: string; id?: string; payment_intent?: unknown };
   const paymentIntentId =
     object.object === 'payment_intent' ? (object.id ?? null) : idOf(object.payment_intent);
   if (!paymentIntentId) return { kind: 'ignore', reason: `${event.type} without a PaymentIntent` };

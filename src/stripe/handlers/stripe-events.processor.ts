@@ -5,6 +5,7 @@ import { Environment } from '../../common/config/environment';
 import { JobHandler } from '../../common/queue/job-handler.decorator';
 import { startSweeper } from '../../common/queue/sweeper';
 import { PaymentSyncService } from '../../donations/payment-sync.service';
+import { PledgeEventsService } from '../../pledges/pledge-events.service';
 import { EventInboxService } from '../events/event-inbox.service';
 import { StripeEventsRepository } from '../events/stripe-events.repository';
 import { routeEvent } from './event-router';
@@ -18,6 +19,7 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
     private readonly events: StripeEventsRepository,
     private readonly inbox: EventInboxService,
     private readonly payments: PaymentSyncService,
+    private readonly pledgeEvents: PledgeEventsService,
   ) {}
 
   private stopSweeper?: () => void;
@@ -47,7 +49,13 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
         await this.events.markDone(stored.id, 'ignored', route.reason);
         return 'ignored';
       }
-      await this.payments.sync(route.paymentIntentId);
+      if (route.kind === 'payment') await this.payments.sync(route.paymentIntentId);
+      if (route.kind === 'subscription')
+        await this.pledgeEvents.subscriptionChanged(route.subscriptionId);
+      if (route.kind === 'invoice')
+        await this.pledgeEvents.invoiceEvent(event.type, route.invoiceId);
+      if (route.kind === 'setup_intent')
+        await this.pledgeEvents.setupSucceeded(route.setupIntentId);
       await this.events.markDone(stored.id, 'processed');
       return 'processed';
     } catch (error) {

@@ -1,0 +1,128 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Environment } from '../common/config/environment';
+import { DomainError } from '../common/errors/domain-error';
+import { normaliseEmail } from '../donors/donors.repository';
+import { MailService } from '../mail/mail.service';
+import { OutboundEmailsRepository } from '../mail/outbound-emails.repository';
+import { simpleEmail } from '../mail/templates';
+import { DonorSessionsRepository } from './donor-sessions.repository';
+import { SignInRateLimitService } from './sign-in-rate-limit.service';
+
+/** How long a sign-in link works. */
+export const SIGN_IN_TOKEN_TTL_MINUTES = 15;
+/** The same answer for every address, known or not. */
+export const SIGN_IN_REQUESTED_MESSAGE =
+  'If this address has given to a campaign, a sign-in link is on its way.';
+export const INVALID_SIGN_IN_LINK = 'The sign-in link is invalid, used or expired';
+
+/** Sign-in tokens are 32 random bytes, base64url; access tokens the same behind `dst_`. */
+const SIGN_IN_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const ACCESS_TOKEN = /^dst_[A-Za-z0-9_-]{43}$/;
+
+export interface AuthenticatedDonor {
+  donorId: string;
+  sessionId: string;
+}
+
+function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Donors have no accounts: they ask for a single-use link by email, and following it gives a
+ * short-lived bearer session. Only hashes of links and sessions are stored.
+ */
+@Injectable()
+export class DonorSessionsService {
+  constructor(
+    private readonly env: Environment,
+    private readonly sessions: DonorSessionsRepository,
+    private readonly emails: OutboundEmailsRepository,
+    private readonly mail: MailService,
+    private readonly rateLimit: SignInRateLimitService,
+  ) {}
+
+  /**
+   * Emails a sign-in link when the address belongs to a donor who has not been erased; does
+   * nothing otherwise. Either way the caller answers the same, after the same hashing work;
+   * the rate limits (per address, per client IP) count known and unknown addresses alike.
+   */
+  async requestSignIn(rawEmail: string, clientIp: string | undefined): Promise<void> {
+    const email = normaliseEmail(rawEmail);
+    await this.rateLimit.hit(email, clientIp);
+    const token = newSecret();
+    const tokenHash = hashToken(token);
+    const donor = await this.sessions.findSignInDonor(email);
+    if (!donor) return;
+    const emailId = await this.sessions.transaction(async (em) => {
+      const tokenId = await this.sessions.insertSignInToken(
+        em,
+        donor.id,
+        tokenHash,
+        SIGN_IN_TOKEN_TTL_MINUTES * 60,
+      );
+      const body = this.signInEmail(token, donor.name);
+      return this.emails.add(em, {
+        dedupeKey: `sign-in:${tokenId}`,
+        kind: 'sign-in',
+        donorId: donor.id,
+        toAddress: email,
+        subject: body.subject,
+        textBody: body.text,
+        htmlBody: body.html,
+        purgeAfterSend: true,
+      });
+    });
+    await this.mail.enqueue([emailId]);
+  }
+
+  /** Uses a sign-in token (once) and opens a session; 401 for an unknown, used or expired one. */
+  async verify(token: string): Promise<{ accessToken: string; expiresAt: Date }> {
+    const donorId = SIGN_IN_TOKEN.test(token)
+      ? await this.sessions.consumeSignInToken(hashToken(token))
+      : null;
+    if (!donorId) throw new DomainError('unauthenticated', INVALID_SIGN_IN_LINK);
+    const accessToken = `dst_${newSecret()}`;
+    const session = await this.sessions.insertSession(
+      donorId,
+      hashToken(accessToken),
+      this.env.DONOR_SESSION_TTL_MINUTES,
+    );
+    return { accessToken, expiresAt: session.expiresAt };
+  }
+
+  /** The donor a bearer access token belongs to, or null (unknown, expired, signed out, erased). */
+  async authenticate(presented: string): Promise<AuthenticatedDonor | null> {
+    if (!ACCESS_TOKEN.test(presented)) return null;
+    const tokenHash = hashToken(presented);
+    const session = await this.sessions.findActiveSession(tokenHash);
+    if (!session || !timingSafeEqual(tokenHash, session.tokenHash)) return null;
+    return { donorId: session.donorId, sessionId: session.id };
+  }
+
+  signOut(sessionId: string): Promise<void> {
+    return this.sessions.revokeSession(sessionId);
+  }
+
+  private signInEmail(token: string, name: string | null) {
+    const base = this.env.PUBLIC_BASE_URL.replace(/\/+$/, '');
+    // A fragment never reaches a server: a mail scanner that opens the link cannot use it.
+    const url = `${base}/donor/sign-in#token=${token}`;
+    const organisation = this.env.ORGANIZATION_NAME;
+    return simpleEmail({
+      subject: `Your sign-in link for ${organisation}`,
+      greetingName: name,
+      paragraphs: [
+        `Someone, hopefully you, asked to sign in to see your gifts to ${organisation}.`,
+        `The link below works once, for ${SIGN_IN_TOKEN_TTL_MINUTES} minutes. If you did not ask for it, you can ignore this email: nobody can sign in without the link.`,
+      ],
+      action: { label: 'Sign in', url },
+      organisation,
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import Stripe from 'stripe';
+import { StripeClient } from '../stripe/stripe-client';
+import { Pledge } from './pledge.entity';
+import { PledgesRepository } from './pledges.repository';
+import { subscriptionFacts } from './subscription-facts';
+
+export interface PledgeChange {
+  before: Pledge;
+  after: Pledge | null;
+}
+
+/**
+ * Keeps a pledge in line with its Stripe Subscription, under a per-subscription lock, from
+ * Stripe's current state (never from the event's snapshot), so late and repeated events cannot
+ * roll a newer amount back or bring a canceled pledge back.
+ */
+@Injectable()
+export class PledgeSyncService {
+  constructor(
+    private readonly stripe: StripeClient,
+    private readonly pledges: PledgesRepository,
+  ) {}
+
+  /** Fetches the subscription and applies it. Null when it is not one of ours. */
+  async syncFromStripe(subscriptionId: string): Promise<PledgeChange | null> {
+    return this.apply(subscriptionId, () => this.stripe.sdk.subscriptions.retrieve(subscriptionId));
+  }
+
+  /** Applies a subscription Stripe just returned to one of our own calls. */
+  async applyReturned(subscription: Stripe.Subscription): Promise<PledgeChange | null> {
+    return this.apply(subscription.id, async () => subscription);
+  }
+
+  private apply(
+    subscriptionId: string,
+    load: () => Promise<Stripe.Subscription>,
+  ): Promise<PledgeChange | null> {
+    return this.pledges.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `sub:${subscriptionId}`,
+      ]);
+      const subscription = await load();
+      let before = await this.pledges.findBySubscription(subscriptionId, em);
+      const metadataId = subscription.metadata?.pledge_id;
+      if (!before && metadataId && /^[0-9a-f-]{36}$/i.test(metadataId)) {
+        before = await this.pledges.findById(metadataId, em);
+        if (before && !before.stripeSubscriptionId) {
+          await em.query(`UPDATE pledges SET stripe_subscription_id = $2 WHERE id = $1`, [
+            before.id,
+            subscriptionId,
+          ]);
+        }
+      }
+      if (!before) return null;
+      const after = await this.pledges.applySubscription(
+        em,
+        before.id,
+        subscriptionFacts(subscription),
+      );
+      return { before, after };
+    });
+  }
+}

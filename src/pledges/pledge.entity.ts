@@ -1,0 +1,109 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Campaign } from '../campaigns/campaign.entity';
+import { Donor } from '../donors/donor.entity';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+
+export const PLEDGE_STATUSES = [
+  'incomplete',
+  'active',
+  'past_due',
+  'paused',
+  'canceled',
+  'completed',
+] as const;
+export type PledgeStatus = (typeof PLEDGE_STATUSES)[number];
+export const PLEDGE_INTERVALS = ['month', 'year'] as const;
+export type PledgeInterval = (typeof PLEDGE_INTERVALS)[number];
+/** Once here, a pledge never moves again, whatever late event arrives. */
+export const FINAL_PLEDGE_STATUSES: PledgeStatus[] = ['canceled', 'completed'];
+
+/** A recurring gift: one Stripe Subscription; each paid invoice is one installment donation. */
+@Entity('pledges')
+@Check(
+  'pledges_status_check',
+  `status IN ('incomplete', 'active', 'past_due', 'paused', 'canceled', 'completed')`,
+)
+@Check('pledges_interval_check', `interval IN ('month', 'year')`)
+@Index('pledges_donor', ['donorId'])
+@Index('pledges_status', ['status', 'createdAt'])
+export class Pledge {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'campaign_id' })
+  campaignId: string;
+
+  @Column('uuid', { name: 'donor_id' })
+  donorId: string;
+
+  @ManyToOne(() => Campaign)
+  @JoinColumn({ name: 'campaign_id' })
+  campaign?: Campaign;
+
+  @ManyToOne(() => Donor)
+  @JoinColumn({ name: 'donor_id' })
+  donor?: Donor;
+
+  @Column('text', { default: 'incomplete' })
+  status: PledgeStatus;
+
+  /** What each installment charges (grossed up when covering fees), as Stripe now bills it. */
+  @Column('bigint', { transformer: bigintTransformer })
+  amount: number;
+
+  @Column('char', { length: 3 })
+  currency: string;
+
+  @Column('bigint', { name: 'intended_amount', transformer: bigintTransformer })
+  intendedAmount: number;
+
+  @Column('boolean', { name: 'cover_fees', default: false })
+  coverFees: boolean;
+
+  @Column('text')
+  interval: PledgeInterval;
+
+  /** A pledge of a fixed number of payments completes by itself after the last. */
+  @Column('integer', { nullable: true })
+  installments: number | null;
+
+  @Column('integer', { name: 'paid_installments', default: 0 })
+  paidInstallments: number;
+
+  @Column('boolean', { default: false })
+  anonymous: boolean;
+
+  @Column('text', { name: 'stripe_subscription_id', unique: true, nullable: true })
+  stripeSubscriptionId: string | null;
+
+  @Column('text', { name: 'stripe_subscription_item_id', nullable: true })
+  stripeSubscriptionItemId: string | null;
+
+  @Column('timestamptz', { name: 'current_period_end', nullable: true })
+  currentPeriodEnd: Date | null;
+
+  @Column('timestamptz', { name: 'paused_until', nullable: true })
+  pausedUntil: Date | null;
+
+  @Column('text', { name: 'cancel_reason', nullable: true })
+  cancelReason: string | null;
+
+  @Column('timestamptz', { name: 'canceled_at', nullable: true })
+  canceledAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

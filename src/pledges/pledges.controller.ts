@@ -1,0 +1,184 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { StaffOnly } from '../auth/staff.guard';
+import { DomainError } from '../common/errors/domain-error';
+import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
+import { AuthenticatedDonor } from '../donor-auth/donor-sessions.service';
+import { CurrentDonor, DonorOnly } from '../donor-auth/donor.guard';
+import {
+  ChangePledgeAmountDto,
+  CreatePledgeDto,
+  ListPledgesQuery,
+  PausePledgeDto,
+  PledgeCreatedView,
+} from './create-pledge.dto';
+import { PledgeActor, PledgesService } from './pledges.service';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,255}$/;
+
+@ApiTags('pledges')
+@Controller('v1/campaigns/:slug/pledges')
+export class PledgesController {
+  constructor(private readonly pledges: PledgesService) {}
+
+  /** Starts a recurring gift: a Subscription whose first payment the site confirms. */
+  @Post()
+  @UseGuards(RateLimitGuard)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Makes a retried submit safe (8-255 characters)',
+  })
+  @ApiCreatedResponse({ type: PledgeCreatedView })
+  @ApiNotFoundResponse({ description: 'No such campaign' })
+  @ApiConflictResponse({
+    description: 'Campaign not active, or Idempotency-Key reused with another body',
+  })
+  create(
+    @Param('slug') slug: string,
+    @Body() dto: CreatePledgeDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<PledgeCreatedView> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new DomainError(
+        'validation_failed',
+        'Idempotency-Key must be 8-255 letters, digits, _ . : or -',
+      );
+    }
+    return this.pledges.create(slug, dto, idempotencyKey);
+  }
+}
+
+/** The same operations for a signed-in donor (own pledges only) and for staff (any pledge). */
+abstract class PledgeOperations {
+  protected abstract readonly pledges: PledgesService;
+
+  protected ops(actor: PledgeActor) {
+    return {
+      get: (id: string) => this.pledges.get(actor, id),
+      changeAmount: (id: string, dto: ChangePledgeAmountDto) =>
+        this.pledges.changeAmount(actor, id, dto.amount),
+      pause: (id: string, dto: PausePledgeDto) => this.pledges.pause(actor, id, dto.until),
+      resume: (id: string) => this.pledges.resume(actor, id),
+      cancel: (id: string) => this.pledges.cancel(actor, id),
+      paymentMethod: (id: string) => this.pledges.newPaymentMethod(actor, id),
+    };
+  }
+}
+
+@ApiTags('donor')
+@DonorOnly()
+@Controller('v1/donor/pledges')
+export class DonorPledgesController extends PledgeOperations {
+  constructor(protected readonly pledges: PledgesService) {
+    super();
+  }
+
+  @Get()
+  @ApiOkResponse({ description: 'The signed-in donor’s pledges' })
+  async list(@CurrentDonor() donor: AuthenticatedDonor) {
+    return { data: await this.pledges.listForDonor(donor.donorId) };
+  }
+
+  @Get(':id')
+  get(@CurrentDonor() donor: AuthenticatedDonor, @Param('id') id: string) {
+    return this.ops(donor).get(id);
+  }
+
+  @Patch(':id')
+  changeAmount(
+    @CurrentDonor() donor: AuthenticatedDonor,
+    @Param('id') id: string,
+    @Body() dto: ChangePledgeAmountDto,
+  ) {
+    return this.ops(donor).changeAmount(id, dto);
+  }
+
+  @Post(':id/pause')
+  pause(
+    @CurrentDonor() donor: AuthenticatedDonor,
+    @Param('id') id: string,
+    @Body() dto: PausePledgeDto,
+  ) {
+    return this.ops(donor).pause(id, dto);
+  }
+
+  @Post(':id/resume')
+  resume(@CurrentDonor() donor: AuthenticatedDonor, @Param('id') id: string) {
+    return this.ops(donor).resume(id);
+  }
+
+  @Post(':id/cancel')
+  cancel(@CurrentDonor() donor: AuthenticatedDonor, @Param('id') id: string) {
+    return this.ops(donor).cancel(id);
+  }
+
+  @Post(':id/payment-method')
+  paymentMethod(@CurrentDonor() donor: AuthenticatedDonor, @Param('id') id: string) {
+    return this.ops(donor).paymentMethod(id);
+  }
+}
+
+@ApiTags('admin')
+@StaffOnly('admin')
+@Controller('v1/admin/pledges')
+export class AdminPledgesController extends PledgeOperations {
+  private readonly staff = { staff: true } as const;
+
+  constructor(protected readonly pledges: PledgesService) {
+    super();
+  }
+
+  @Get()
+  @ApiOkResponse({ description: 'Pledges, newest first, optionally by status' })
+  async list(@Query() query: ListPledgesQuery) {
+    return { data: await this.pledges.list(query.status, query.limit, query.before) };
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return this.ops(this.staff).get(id);
+  }
+
+  @Patch(':id')
+  changeAmount(@Param('id') id: string, @Body() dto: ChangePledgeAmountDto) {
+    return this.ops(this.staff).changeAmount(id, dto);
+  }
+
+  @Post(':id/pause')
+  pause(@Param('id') id: string, @Body() dto: PausePledgeDto) {
+    return this.ops(this.staff).pause(id, dto);
+  }
+
+  @Post(':id/resume')
+  resume(@Param('id') id: string) {
+    return this.ops(this.staff).resume(id);
+  }
+
+  @Post(':id/cancel')
+  cancel(@Param('id') id: string) {
+    return this.ops(this.staff).cancel(id);
+  }
+
+  @Post(':id/payment-method')
+  paymentMethod(@Param('id') id: string) {
+    return this.ops(this.staff).paymentMethod(id);
+  }
+}

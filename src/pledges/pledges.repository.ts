@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Pledge, PledgeStatus } from './pledge.entity';
+
+export type NewPledge = Pick<
+  Pledge,
+  | 'id'
+  | 'campaignId'
+  | 'donorId'
+  | 'amount'
+  | 'currency'
+  | 'intendedAmount'
+  | 'coverFees'
+  | 'interval'
+  | 'installments'
+  | 'anonymous'
+>;
+
+/** Stripe's view of a subscription, as it applies to our pledge. */
+export interface SubscriptionFacts {
+  status: PledgeStatus;
+  amount: number | null;
+  itemId: string | null;
+  currentPeriodEnd: Date | null;
+  pausedUntil: Date | null;
+  cancelReason: string | null;
+  canceledAt: Date | null;
+}
+
+@Injectable()
+export class PledgesRepository {
+  constructor(@InjectRepository(Pledge) private readonly repo: Repository<Pledge>) {}
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.repo.manager.transaction(work);
+  }
+
+  async insert(em: EntityManager, pledge: NewPledge): Promise<void> {
+    await em.insert(Pledge, { ...pledge, status: 'incomplete' });
+  }
+
+  findById(id: string, em: EntityManager = this.repo.manager): Promise<Pledge | null> {
+    return em.findOne(Pledge, { where: { id } });
+  }
+
+  findBySubscription(
+    subscriptionId: string,
+    em: EntityManager = this.repo.manager,
+  ): Promise<Pledge | null> {
+    return em.findOne(Pledge, { where: { stripeSubscriptionId: subscriptionId } });
+  }
+
+  async attachSubscription(
+    id: string,
+    subscriptionId: string,
+    itemId: string | null,
+  ): Promise<void> {
+    await this.repo.update(
+      { id },
+      { stripeSubscriptionId: subscriptionId, stripeSubscriptionItemId: itemId },
+    );
+  }
+
+  async setIntendedAmount(id: string, intendedAmount: number): Promise<void> {
+    await this.repo.update({ id }, { intendedAmount });
+  }
+
+  listByDonor(donorId: string): Promise<Pledge[]> {
+    return this.repo.find({ where: { donorId }, order: { createdAt: 'DESC' } });
+  }
+
+  list(status: PledgeStatus | undefined, limit: number, before?: Date): Promise<Pledge[]> {
+    const qb = this.repo.createQueryBuilder('p').orderBy('p.created_at', 'DESC').limit(limit);
+    if (status) qb.andWhere('p.status = :status', { status });
+    if (before) qb.andWhere('p.created_at < :before', { before });
+    return qb.getMany();
+  }
+
+  /**
+   * Applies Stripe's current state. A canceled or completed pledge never changes again, so a
+   * late `active` cannot bring it back; a completed one stays completed when Stripe reports
+   * the cancellation we asked for.
+   */
+  async applySubscription(
+    em: EntityManager,
+    id: string,
+    facts: SubscriptionFacts,
+  ): Promise<Pledge | null> {
+    const rows: { id: string }[] = await em.query(
+      `UPDATE pledges SET
+         status = CASE WHEN $2 = 'canceled' AND installments IS NOT NULL AND paid_installments >= installments
+                       THEN 'completed' ELSE $2 END,
+         amount = coalesce($3, amount),
+         stripe_subscription_item_id = coalesce($4, stripe_subscription_item_id),
+         current_period_end = coalesce($5, current_period_end),
+         paused_until = $6,
+         cancel_reason = coalesce($7, cancel_reason),
+         canceled_at = coalesce($8, canceled_at),
+         updated_at = now()
+       WHERE id = $1 AND status NOT IN ('canceled', 'completed')
+       RETURNING id`,
+      [
+        id,
+        facts.status,
+        facts.amount,
+        facts.itemId,
+        facts.currentPeriodEnd,
+        facts.pausedUntil,
+        facts.cancelReason,
+        facts.canceledAt,
+      ],
+    );
+    return rows.length ? this.findById(id, em) : null;
+  }
+
+  /** Counts one more paid installment; returns the pledge after it. */
+  async countInstallment(em: EntityManager, id: string): Promise<Pledge> {
+    await em.query(
+      `UPDATE pledges SET paid_installments = paid_installments + 1, updated_at = now() WHERE id = $1`,
+      [id],
+    );
+    return (await this.findById(id, em))!;
+  }
+
+  async markCompleted(em: EntityManager, id: string): Promise<void> {
+    await em.query(
+      `UPDATE pledges SET status = 'completed', canceled_at = coalesce(canceled_at, now()), updated_at = now()
+        WHERE id = $1 AND status <> 'canceled'`,
+      [id],
+    );
+  }
+}

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
+import { Campaign } from '../campaigns/campaign.entity';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { IdempotencyRepository } from '../common/database/idempotency.repository';
+import { DomainError } from '../common/errors/domain-error';
+import { requestHash } from '../donations/donations.service';
+import { GiftRules } from '../donations/gift-rules';
+import { DonorsRepository } from '../donors/donors.repository';
+import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
+import { CreatePledgeDto, PledgeCreatedView } from './create-pledge.dto';
+import { FINAL_PLEDGE_STATUSES, Pledge, PledgeStatus } from './pledge.entity';
+import { PledgeView, pledgeView } from './pledge.views';
+import { PledgesRepository } from './pledges.repository';
+import { PledgeSyncService } from './pledge-sync.service';
+
+const IDEMPOTENCY_SCOPE = 'pledge:create';
+
+/** Who is acting on a pledge: its donor (others' pledges are 404) or staff (any pledge). */
+export type PledgeActor = { donorId: string } | { staff: true };
+
+@Injectable()
+export class PledgesService {
+  private readonly logger = new Logger(PledgesService.name);
+
+  constructor(
+    private readonly rules: GiftRules,
+    private readonly campaignsService: CampaignsService,
+    private readonly campaigns: CampaignsRepository,
+    private readonly donors: DonorsRepository,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly pledges: PledgesRepository,
+    private readonly sync: PledgeSyncService,
+    private readonly stripe: StripeClient,
+  ) {}
+
+  /**
+   * Records an incomplete pledge and creates its Subscription, which waits for the first
+   * payment. Same Idempotency-Key rules as one-off donations.
+   */
+  async create(slug: string, dto: CreatePledgeDto, clientKey?: string): Promise<PledgeCreatedView> {
+    const campaign = await this.campaignsService.findOrFail(slug);
+    const charge = this.rules.chargeFor(campaign, dto);
+    const hash = requestHash({ slug, ...dto });
+    const pledgeId = randomUUID();
+    const earlier = await this.pledges.transaction(async (em) => {
+      if (clientKey) {
+        const claim = await this.idempotency.claim(
+          em,
+          IDEMPOTENCY_SCOPE,
+          clientKey,
+          hash,
+          pledgeId,
+        );
+        if (claim) return claim;
+      }
+      const donor = await this.donors.upsertByEmail(em, {
+        email: dto.email,
+        name: dto.name,
+        address: dto.address,
+      });
+      await this.pledges.insert(em, {
+        id: pledgeId,
+        campaignId: campaign.id,
+        donorId: donor.id,
+        amount: charge,
+        currency: dto.currency,
+        intendedAmount: dto.amount,
+        coverFees: dto.coverFees ?? false,
+        interval: dto.interval,
+        installments: dto.installments ?? null,
+        anonymous: dto.anonymous ?? false,
+      });
+      return null;
+    });
+    if (earlier && earlier.requestHash !== hash) {
+      throw new DomainError(
+        'idempotency_conflict',
+        'Idempotency-Key was already used with a different request body',
+      );
+    }
+    const pledge = await this.pledges.findById(earlier?.resourceId ?? pledgeId);
+    if (!pledge)
+      throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
+    return this.subscribe(pledge, campaign);
+  }
+
+  async listForDonor(donorId: string): Promise<PledgeView[]> {
+    return this.views(await this.pledges.listByDonor(donorId));
+  }
+
+  async list(
+    status: PledgeStatus | undefined,
+    limit: number,
+    before?: Date,
+  ): Promise<PledgeView[]> {
+    return this.views(await this.pledges.list(status, limit, before));
+  }
+
+  async get(actor: PledgeActor, id: string): Promise<PledgeView> {
+    return (await this.views([await this.find(actor, id)]))[0];
+  }
+
+  /** A new amount from the next payment on, without proration. */
+  async changeAmount(actor: PledgeActor, id: string, amount: number): Promise<PledgeView> {
+    const pledge = await this.changeable(actor, id, 'change its amount');
+    const campaign = (await this.campaigns.findById(pledge.campaignId))!;
+    const charge = this.rules.chargeFor(campaign, {
+      amount,
+      currency: pledge.currency,
+      coverFees: pledge.coverFees,
+    });
+    const subscription = await this.call(() =>
+      this.stripe.sdk.subscriptions.update(pledge.stripeSubscriptionId!, {
+        items: [
+          {
+            id: pledge.stripeSubscriptionItemId!,
+            price_data: {
+              currency: pledge.currency,
+              product: campaign.stripeProductId!,
+              unit_amount: charge,
+              recurring: { interval: pledge.interval },
+            },
+          },
+        ],
+        proration_behavior: 'none',
+      }),
+    );
+    await this.pledges.setIntendedAmount(pledge.id, amount);
+    return this.applied(subscription, pledge.id);
+  }
+
+  async pause(actor: PledgeActor, id: string, until?: Date): Promise<PledgeView> {
+    const pledge = await this.changeable(actor, id, 'pause it');
+    if (pledge.status === 'incomplete')
+      throw new DomainError(
+        'conflict',
+        'The pledge has not started yet: its first payment is still due',
+      );
+    if (until && until.getTime() <= Date.now())
+      throw new DomainError('validation_failed', 'until must be in the future');
+    const subscription = await this.call(() =>
+      this.stripe.sdk.subscriptions.update(pledge.stripeSubscriptionId!, {
+        pause_collection: {
+          behavior: 'void',
+          ...(until ? { resumes_at: Math.floor(until.getTime() / 1000) } : {}),
+        },
+      }),
+    );
+    return this.applied(subscription, pledge.id);
+  }
+
+  async resume(actor: PledgeActor, id: string): Promise<PledgeView> {
+    const pledge = await this.changeable(actor, id, 'resume it');
+    if (pledge.status !== 'paused')
+      throw new DomainError('conflict', `The pledge is ${pledge.status}, not paused`);
+    const subscription = await this.call(() =>
+      this.stripe.sdk.subscriptions.update(pledge.stripeSubscriptionId!, { pause_collection: '' }),
+    );
+    return this.applied(subscription, pledge.id);
+  }
+
+  async cancel(actor: PledgeActor, id: string): Promise<PledgeView> {
+    const pledge = await this.changeable(actor, id, 'cancel it');
+    const subscription = await this.call(() =>
+      this.stripe.sdk.subscriptions.cancel(pledge.stripeSubscriptionId!, {
+        cancellation_details: {
+          comment: 'staff' in actor ? 'canceled by staff' : 'canceled by the donor',
+        },
+      }),
+    );
+    return this.applied(subscription, pledge.id);
+  }
+
+  /** A SetupIntent for a new card; once it succeeds the card becomes the pledge's default. */
+  async newPaymentMethod(
+    actor: PledgeActor,
+    id: string,
+  ): Promise<{ setupIntentId: string; clientSecret: string }> {
+    const pledge = await this.changeable(actor, id, 'update its card');
+    const customer = await this.customerFor(pledge.donorId);
+    const intent = await this.call(() =>
+      this.stripe.sdk.setupIntents.create({
+        customer,
+        usage: 'off_session',
+        automatic_payment_methods: { enabled: true },
+        metadata: { pledge_id: pledge.id },
+      }),
+    );
+    return { setupIntentId: intent.id, clientSecret: intent.client_secret! };
+  }
+
+  private async subscribe(pledge: Pledge, campaign: Campaign): Promise<PledgeCreatedView> {
+    const customer = await this.customerFor(pledge.donorId);
+    const product = await this.productFor(campaign);
+    const subscription = await this.call(() =>
+      this.stripe.sdk.subscriptions.create(
+        {
+          customer,
+          items: [
+            {
+              price_data: {
+                currency: pledge.currency,
+                product,
+                unit_amount: pledge.amount,
+                recurring: { interval: pledge.interval },
+              },
+            },
+          ],
+          payment_behavior: 'default_incomplete',
+          payment_settings: { save_default_payment_method: 'on_subscription' },
+          expand: ['latest_invoice.confirmation_secret'],
+          metadata: {
+            pledge_id: pledge.id,
+            campaign_id: campaign.id,
+            campaign_slug: campaign.slug,
+          },
+        },
+        { idempotencyKey: idempotencyKey('subscription', pledge.id) },
+      ),
+    );
+    if (pledge.stripeSubscriptionId !== subscription.id) {
+      await this.pledges.attachSubscription(
+        pledge.id,
+        subscription.id,
+        subscription.items.data[0]?.id ?? null,
+      );
+    }
+    const change = await this.sync.applyReturned(subscription);
+    const invoice = subscription.latest_invoice as Stripe.Invoice | null;
+    return {
+      pledgeId: pledge.id,
+      subscriptionId: subscription.id,
+      clientSecret: invoice?.confirmation_secret?.client_secret ?? '',
+      status: change?.after?.status ?? pledge.status,
+      amount: pledge.amount,
+      currency: pledge.currency,
+      interval: pledge.interval,
+    };
+  }
+
+  /** The donor's Stripe Customer, created once (no personal data: receipts are ours). */
+  private async customerFor(donorId: string): Promise<string> {
+    const donor = await this.pledges.transaction((em) => this.donors.findById(em, donorId));
+    if (donor?.stripeCustomerId) return donor.stripeCustomerId;
+    const customer = await this.call(() =>
+      this.stripe.sdk.customers.create(
+        { metadata: { donor_id: donorId } },
+        { idempotencyKey: idempotencyKey('customer', donorId) },
+      ),
+    );
+    return this.pledges.transaction((em) =>
+      this.donors.setStripeCustomer(em, donorId, customer.id),
+    );
+  }
+
+  /** One Stripe Product per campaign, created on its first pledge. */
+  private async productFor(campaign: Campaign): Promise<string> {
+    if (campaign.stripeProductId) return campaign.stripeProductId;
+    const product = await this.call(() =>
+      this.stripe.sdk.products.create(
+        { name: campaign.title, metadata: { campaign_id: campaign.id } },
+        { idempotencyKey: idempotencyKey('product', campaign.id) },
+      ),
+    );
+    campaign.stripeProductId = await this.campaigns.setStripeProduct(campaign.id, product.id);
+    return campaign.stripeProductId;
+  }
+
+  private async find(actor: PledgeActor, id: string): Promise<Pledge> {
+    const pledge = /^[0-9a-f-]{36}$/i.test(id) ? await this.pledges.findById(id) : null;
+    if (!pledge || ('donorId' in actor && pledge.donorId !== actor.donorId)) {
+      throw new DomainError('not_found', `No pledge ${id}`);
+    }
+    return pledge;
+  }
+
+  private async changeable(actor: PledgeActor, id: string, what: string): Promise<Pledge> {
+    const pledge = await this.find(actor, id);
+    if (FINAL_PLEDGE_STATUSES.includes(pledge.status)) {
+      throw new DomainError('conflict', `The pledge is ${pledge.status}: you cannot ${what}`);
+    }
+    if (!pledge.stripeSubscriptionId) {
+      throw new DomainError('conflict', 'The pledge is still being set up: try again in a moment');
+    }
+    return pledge;
+  }
+
+  private async applied(subscription: Stripe.Subscription, pledgeId: string): Promise<PledgeView> {
+    await this.sync.applyReturned(subscription);
+    return this.get({ staff: true }, pledgeId);
+  }
+
+  /** Stripe's refusals are the caller's bad input; its outages are ours to report as 502. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      const e = error as { type?: string; message?: string };
+      if (e.type === 'StripeInvalidRequestError' || e.type === 'StripeCardError') {
+        throw new DomainError('unprocessable', `Stripe refused: ${e.message}`);
+      }
+      this.logger.warn({ err: e.message, type: e.type }, 'Stripe call failed');
+      throw new DomainError(
+        'payment_provider_error',
+        'The payment provider did not answer: try again',
+      );
+    }
+  }
+
+  private async views(pledges: Pledge[]): Promise<PledgeView[]> {
+    const ids = [...new Set(pledges.map((p) => p.campaignId))];
+    const campaigns = new Map<string, { slug: string; title: string }>();
+    for (const id of ids) {
+      const c = await this.campaigns.findById(id);
+      if (c) campaigns.set(id, { slug: c.slug, title: c.title });
+    }
+    return pledges.map((p) => pledgeView(p, campaigns.get(p.campaignId) ?? null));
+  }
+}
