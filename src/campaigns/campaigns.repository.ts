@@ -76,7 +76,8 @@ export class CampaignsRepository {
 
   /** Records the campaign's Stripe Product; the first one recorded wins a race. Returns it. */
   async setStripeProduct(id: string, productId: string): Promise<string> {
-    const rows: { stripe_product_id: string }[] = await this.repo.query(
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [rows]: [{ stripe_product_id: string }[], number] = await this.repo.query(
       `UPDATE campaigns SET stripe_product_id = coalesce(stripe_product_id, $2) WHERE id = $1 RETURNING stripe_product_id`,
       [id, productId],
     );

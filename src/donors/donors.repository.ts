@@ -39,7 +39,8 @@ export class DonorsRepository {
 
   /** Records the donor's Stripe Customer; the first one recorded wins a race. Returns it. */
   async setStripeCustomer(em: EntityManager, id: string, customerId: string): Promise<string> {
-    const rows: { stripe_customer_id: string }[] = await em.query(
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [rows]: [{ stripe_customer_id: string }[], number] = await em.query(
       `UPDATE donors SET stripe_customer_id = coalesce(stripe_customer_id, $2), updated_at = now()
         WHERE id = $1 RETURNING stripe_customer_id`,
       [id, customerId],

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import Stripe from 'stripe';
 import { Environment } from '../common/config/environment';
 import { formatMoney } from '../common/money/currency';
 import { PaymentSyncService } from '../donations/payment-sync.service';

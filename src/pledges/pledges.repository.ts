@@ -87,7 +87,8 @@ export class PledgesRepository {
     id: string,
     facts: SubscriptionFacts,
   ): Promise<Pledge | null> {
-    const rows: { id: string }[] = await em.query(
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [rows]: [{ id: string }[], number] = await em.query(
       `UPDATE pledges SET
          status = CASE WHEN $2 = 'canceled' AND installments IS NOT NULL AND paid_installments >= installments
                        THEN 'completed' ELSE $2 END,

@@ -87,3 +87,24 @@ export async function ledger(app: TestApp, donationId: string) {
   );
   return rows;
 }
+
+/** A donor signs in by the emailed link, as the donor portal does; returns the access token. */
+export async function signIn(app: TestApp, email: string): Promise<string> {
+  const since = Date.now();
+  await app.http.post('/v1/donor/sessions').send({ email }).expect(202);
+  const mail = await app.mail.waitFor(
+    (m) =>
+      m.to.includes(email.toLowerCase()) &&
+      m.receivedAt.getTime() >= since - 1000 &&
+      /sign-in#token=/.test(m.text ?? ''),
+    15_000,
+  );
+  const token = /sign-in#token=([A-Za-z0-9_-]+)/.exec(mail.text ?? '')![1];
+  const res = await app.http.post('/v1/donor/sessions/verify').send({ token }).expect(200);
+  return res.body.accessToken;
+}
+
+/** The PaymentIntent of a pledge's first invoice, from the client secret the site receives. */
+export function intentOfClientSecret(clientSecret: string): string {
+  return clientSecret.split('_secret_')[0];
+}

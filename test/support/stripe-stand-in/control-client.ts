@@ -74,5 +74,10 @@ export function connectStripeStandIn(baseUrl: string): StripeStandInControl {
       (await call<{ data: StandInEventRecord[] }>('GET', '/_stand-in/events')).data,
     reset: () => done(post('/_stand-in/reset')),
     advanceClock: (seconds) => post('/_stand-in/clock/advance', { seconds }),
+    renewSubscription: (sub, body) => post(`/_stand-in/subscriptions/${id(sub)}/renew`, body),
+    giveUpSubscription: (sub, body) => post(`/_stand-in/subscriptions/${id(sub)}/give_up`, body),
+    succeedSetupIntent: (seti, body) => post(`/_stand-in/setup_intents/${id(seti)}/succeed`, body),
+    failSetupIntent: (seti, body) => post(`/_stand-in/setup_intents/${id(seti)}/fail`, body),
+    succeedInvoice: (invoice, body) => post(`/_stand-in/invoices/${id(invoice)}/succeed`, body),
   };
 }

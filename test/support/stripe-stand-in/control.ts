@@ -27,6 +27,8 @@ import { createPayout } from './payouts';
 import { createRefund, failRefund } from './refunds';
 import { HttpMethod } from './router';
 import { NO_REQUEST, StandInState } from './state';
+import { failSetupIntent, getSetupIntent, succeedSetupIntent } from './setup-intents';
+import { ChargeOutcome, giveUpSubscription, payInvoice, renewSubscription } from './subscriptions';
 import { registerEndpoint } from './webhook-endpoints';
 import { DeliveryAttempt, StandInEventRecord, WebhookDeliverer } from './webhooks';
 
@@ -67,6 +69,14 @@ export const controlShapes = {
   redeliverEvents: { ids: p.requiredStringList() },
   settleDeliveries: { timeout_ms: p.integer(0) },
   advanceClock: { seconds: p.requiredInteger(0) },
+  renewSubscription: {
+    outcome: p.oneOf('succeed', 'fail', 'requires_action'),
+    decline_code: p.string(),
+  },
+  giveUpSubscription: { invoice_action: p.oneOf('mark_uncollectible', 'void') },
+  succeedSetupIntent: { payment_method: p.string() },
+  failSetupIntent: { code: p.string(), decline_code: p.string(), message: p.string() },
+  succeedInvoice: { payment_method: p.string() },
 } satisfies Record<string, Shape>;
 
 type Body<K extends keyof typeof controlShapes> = {
@@ -84,6 +94,18 @@ export type DisputeChargeBody = Body<'disputeCharge'>;
 export type CloseDisputeBody = { outcome: 'won' | 'lost' };
 export type CreatePayoutBody = Body<'createPayout'>;
 export type CompleteCheckoutSessionBody = Body<'completeCheckoutSession'>;
+export type RenewSubscriptionBody = Body<'renewSubscription'>;
+export type GiveUpSubscriptionBody = Body<'giveUpSubscription'>;
+export type SucceedSetupIntentBody = Body<'succeedSetupIntent'>;
+export type FailSetupIntentBody = Body<'failSetupIntent'>;
+export type SucceedInvoiceBody = Body<'succeedInvoice'>;
+
+/** What a renewal did: the subscription, and the cycle invoice (null if it was canceled). */
+export interface RenewSubscriptionResult {
+  subscription: Stripe.Subscription;
+  invoice: Stripe.Invoice | null;
+}
+
 export type RegisterWebhookEndpointBody = Body<'registerWebhookEndpoint'> & { url: string };
 
 export interface StripeStandInControl {
@@ -130,6 +152,22 @@ export interface StripeStandInControl {
   reset(): Promise<void>;
   /** Moves the virtual clock (object and event timestamps) forward. */
   advanceClock(seconds: number): Promise<{ now: number }>;
+  /**
+   * The next billing period starts: item periods advance, a `subscription_cycle` invoice is
+   * created at the current price and charged to the default payment method. `outcome`
+   * overrides the card (default: what the card does); `fail` leaves it past_due with
+   * `invoice.payment_failed`. Paused collection (`void`) voids the invoice instead; a due
+   * `cancel_at` / `cancel_at_period_end` cancels the subscription instead of renewing.
+   */
+  renewSubscription(id: string, body?: RenewSubscriptionBody): Promise<RenewSubscriptionResult>;
+  /** Retries exhausted: open invoices marked uncollectible (or voided), subscription canceled. */
+  giveUpSubscription(id: string, body?: GiveUpSubscriptionBody): Promise<Stripe.Subscription>;
+  /** Saves the card (default a new pm_card_visa), attaches it: `setup_intent.succeeded`. */
+  succeedSetupIntent(id: string, body?: SucceedSetupIntentBody): Promise<Stripe.SetupIntent>;
+  /** `setup_intent.setup_failed`; default code card_declined. */
+  failSetupIntent(id: string, body?: FailSetupIntentBody): Promise<Stripe.SetupIntent>;
+  /** Pays this open invoice now, the card succeeding (default payment method or a new visa). */
+  succeedInvoice(id: string, body?: SucceedInvoiceBody): Promise<Stripe.Invoice>;
 }
 
 export interface ControlHooks {
@@ -258,6 +296,61 @@ export function createControl(
       refreshAvailability(state);
       expireDueSessions(state, meta);
       return { now };
+    },
+    async renewSubscription(id, body) {
+      const params = valid('renewSubscription', body);
+      const subscription = state.store.get<Stripe.Subscription>('subscription', id);
+      return renewSubscription(
+        state,
+        subscription,
+        {
+          outcome: (params.outcome ?? null) as ChargeOutcome | null,
+          declineCode: params.decline_code,
+        },
+        meta,
+      );
+    },
+    async giveUpSubscription(id, body) {
+      const params = valid('giveUpSubscription', body);
+      const subscription = state.store.get<Stripe.Subscription>('subscription', id);
+      return giveUpSubscription(
+        state,
+        subscription,
+        { invoiceAction: params.invoice_action },
+        meta,
+      );
+    },
+    async succeedSetupIntent(id, body) {
+      const params = valid('succeedSetupIntent', body);
+      return succeedSetupIntent(
+        state,
+        getSetupIntent(state, id),
+        params.payment_method ?? null,
+        meta,
+      );
+    },
+    async failSetupIntent(id, body) {
+      const params = valid('failSetupIntent', body);
+      const intent = getSetupIntent(state, id);
+      const code = params.code ?? GENERIC_DECLINE.code;
+      failSetupIntent(
+        state,
+        intent,
+        {
+          code,
+          declineCode:
+            params.decline_code ??
+            (code === GENERIC_DECLINE.code ? GENERIC_DECLINE.declineCode : undefined),
+          message: params.message ?? GENERIC_DECLINE.message,
+        },
+        meta,
+      );
+      return intent;
+    },
+    async succeedInvoice(id, body) {
+      const params = valid('succeedInvoice', body);
+      const invoice = state.store.get<Stripe.Invoice>('invoice', id);
+      return payInvoice(state, invoice, params.payment_method ?? null, 'succeed', meta);
     },
   };
 }
@@ -395,6 +488,31 @@ export const CONTROL_ROUTES: ControlRoute[] = [
     method: 'POST',
     path: '/_stand-in/clock/advance',
     run: (c, body) => c.advanceClock(valid('advanceClock', body).seconds),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/subscriptions/:id/renew',
+    run: (c, body, { id }) => c.renewSubscription(id, body as RenewSubscriptionBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/subscriptions/:id/give_up',
+    run: (c, body, { id }) => c.giveUpSubscription(id, body as GiveUpSubscriptionBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/setup_intents/:id/succeed',
+    run: (c, body, { id }) => c.succeedSetupIntent(id, body as SucceedSetupIntentBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/setup_intents/:id/fail',
+    run: (c, body, { id }) => c.failSetupIntent(id, body as FailSetupIntentBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/invoices/:id/succeed',
+    run: (c, body, { id }) => c.succeedInvoice(id, body as SucceedInvoiceBody),
   },
   {
     method: 'GET',

@@ -4,6 +4,7 @@ import { expand } from './expand';
 import { newId, randomToken } from './ids';
 import { applyChanges, fromFixture, mergeMetadata } from './objects';
 import { inRange, p, pagination, Params, retrieve } from './params';
+import { customerPaymentMethod } from './payment-methods';
 import { route, Route } from './router';
 import { RequestMeta, StandInState } from './state';
 
@@ -25,6 +26,11 @@ const customerFields = {
   name: p.string(256),
   phone: p.string(20),
   preferred_locales: p.stringList(),
+};
+
+const updateFields = {
+  ...customerFields,
+  invoice_settings: p.object({ default_payment_method: p.string() }),
 };
 
 type AddressParams = NonNullable<Params<typeof customerFields>['address']>;
@@ -88,9 +94,23 @@ export const customerRoutes: Route[] = [
   route('GET', '/v1/customers/:id', retrieve, ({ state, params, path }) =>
     expand(state, state.store.get('customer', path.id), params.expand),
   ),
-  route('POST', '/v1/customers/:id', customerFields, ({ state, params, path, meta }) => {
+  route('POST', '/v1/customers/:id', updateFields, ({ state, params, path, meta }) => {
     const customer = state.store.get<Stripe.Customer>('customer', path.id);
     const changes: Partial<Stripe.Customer> = {};
+    if (params.invoice_settings?.default_payment_method !== undefined) {
+      const id = params.invoice_settings.default_payment_method;
+      changes.invoice_settings = {
+        ...customer.invoice_settings,
+        default_payment_method: id
+          ? customerPaymentMethod(
+              state,
+              id,
+              customer.id,
+              'invoice_settings[default_payment_method]',
+            ).id
+          : null,
+      };
+    }
     if (params.address !== undefined) changes.address = toAddress(params.address);
     if (params.description !== undefined) changes.description = params.description;
     if (params.email !== undefined) changes.email = params.email;

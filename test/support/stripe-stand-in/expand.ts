@@ -37,6 +37,39 @@ const sessionLineItems: Resolver = (state, _value, session) => {
   );
 };
 
+/** A field that is already an object (e.g. `subscription.items`), so paths can go through it. */
+const itself: Resolver = (_state, value) => value;
+
+/** `invoice.confirmation_secret`: the client secret of the invoice's PaymentIntent. */
+const invoiceConfirmationSecret: Resolver = (state, _value, invoice) => {
+  const intentId = state.internal<{ paymentIntent: string }>(String(invoice.id)).paymentIntent;
+  const intent = intentId
+    ? (state.store.find(intentId) as { client_secret?: string | null } | undefined)
+    : undefined;
+  return intent?.client_secret
+    ? { client_secret: intent.client_secret, type: 'payment_intent' }
+    : null;
+};
+
+/** `invoice.payments`: the invoice's invoice_payment objects. */
+const invoicePayments: Resolver = (state, _value, invoice) => {
+  const payments = state.store
+    .all<StripeObject & { invoice: string }>('invoice_payment')
+    .filter((payment) => payment.invoice === invoice.id)
+    .reverse();
+  return snapshot(
+    paginate(
+      payments,
+      { limit: 100 },
+      `/v1/invoices/${String(invoice.id)}/payments`,
+      'invoice_payment',
+    ),
+  );
+};
+
+/** `invoice_payment.payment` is an object naming a PaymentIntent; expand through it. */
+const invoicePaymentPayment: Resolver = (_state, value) => value;
+
 /**
  * Object type -> expandable field -> resolver. Add new types here (invoice.subscription,
  * subscription.latest_invoice, ...) as the stand-in grows.
@@ -56,9 +89,27 @@ export const EXPANDABLE: Record<string, Record<string, Resolver>> = {
     payment_intent: byId,
   },
   dispute: { charge: byId, payment_intent: byId },
+  invoice: {
+    confirmation_secret: invoiceConfirmationSecret,
+    customer: byId,
+    default_payment_method: byId,
+    payments: invoicePayments,
+  },
+  invoice_payment: { invoice: byId, payment: invoicePaymentPayment },
+  invoice_payment_payment: { charge: byId, payment_intent: byId },
   payment_intent: { customer: byId, latest_charge: byId, payment_method: byId },
   payment_method: { customer: byId },
   payout: { balance_transaction: byId, failure_balance_transaction: byId },
+  price: { product: byId },
+  setup_intent: { customer: byId, payment_method: byId },
+  subscription: {
+    customer: byId,
+    default_payment_method: byId,
+    items: itself,
+    latest_invoice: byId,
+    pending_setup_intent: byId,
+  },
+  subscription_item: { price: itself },
   refund: {
     balance_transaction: byId,
     charge: byId,
@@ -78,7 +129,12 @@ function expandPath(state: StandInState, target: unknown, segments: string[]): v
     for (const item of node.data) expandPath(state, item, rest);
     return;
   }
-  const resolver = EXPANDABLE[String(node.object)]?.[head];
+  // invoice_payment.payment has no `object`; it is the only such node paths go through.
+  const type =
+    node.object === undefined && node.type === 'payment_intent' && 'payment_intent' in node
+      ? 'invoice_payment_payment'
+      : String(node.object);
+  const resolver = EXPANDABLE[type]?.[head];
   if (!resolver) throw invalidRequest(`This property cannot be expanded (${head}).`);
   const value = node[head];
   if (value === null) return;

@@ -20,10 +20,16 @@ export type {
   DisputeChargeBody,
   FailPaymentIntentBody,
   FailRefundBody,
+  FailSetupIntentBody,
+  GiveUpSubscriptionBody,
   RefundChargeBody,
   RegisterWebhookEndpointBody,
+  RenewSubscriptionBody,
+  RenewSubscriptionResult,
   StripeStandInControl,
+  SucceedInvoiceBody,
   SucceedPaymentIntentBody,
+  SucceedSetupIntentBody,
 } from './control';
 export { connectStripeStandIn, StandInControlError } from './control-client';
 export type { StripeErrorBody } from './errors';

@@ -48,6 +48,8 @@ function withQuery(url: string, query: Record<string, string>): string {
 const checkoutPage = pathMatcher('/c/pay/:id');
 const checkoutAction = pathMatcher('/c/pay/:id/:action');
 const authenticatePage = pathMatcher('/authenticate/:id');
+const invoicePage = pathMatcher('/invoice/:id');
+const invoiceAction = pathMatcher('/invoice/:id/:action');
 const authenticateAction = pathMatcher('/authenticate/:id/:action');
 
 function checkout(state: StandInState, id: string): PageResponse {
@@ -134,6 +136,27 @@ async function authenticateSubmit(
   );
 }
 
+/** The hosted invoice page (`invoice.hosted_invoice_url`). */
+function hostedInvoice(state: StandInState, id: string): PageResponse {
+  const invoice = state.store.find(id) as Stripe.Invoice | undefined;
+  if (!invoice || invoice.object !== 'invoice') return page('Invoice not found', '', 404);
+  const rows = invoice.lines.data
+    .map(
+      (line) =>
+        `<tr><td>${escapeHtml(line.description ?? '')}</td><td>${escapeHtml(formatAmount(line.amount, invoice.currency))} ${invoice.currency}</td></tr>`,
+    )
+    .join('');
+  const due = formatAmount(invoice.amount_remaining, invoice.currency);
+  const pay =
+    invoice.status === 'open' || invoice.status === 'uncollectible'
+      ? `<p>${button(`/invoice/${invoice.id}/pay`, 'Pay')}</p>`
+      : '';
+  return page(
+    `Invoice ${invoice.number ?? invoice.id}`,
+    `<p>Status: ${escapeHtml(invoice.status ?? '')}</p><table>${rows}<tr><td><strong>Amount due</strong></td><td><strong>${escapeHtml(due)} ${invoice.currency}</strong></td></tr></table>${pay}`,
+  );
+}
+
 /** Returns null when the path is not one of the pages. */
 export async function handlePage(
   state: StandInState,
@@ -147,6 +170,8 @@ export async function handlePage(
       if (session) return checkout(state, session.id);
       const intent = authenticatePage(pathname);
       if (intent) return authenticate(state, intent.id);
+      const invoice = invoicePage(pathname);
+      if (invoice) return hostedInvoice(state, invoice.id);
       return null;
     }
     if (method === 'POST') {
@@ -154,6 +179,11 @@ export async function handlePage(
       if (session) return await checkoutSubmit(state, control, session.id, session.action);
       const intent = authenticateAction(pathname);
       if (intent) return await authenticateSubmit(state, control, intent.id, intent.action);
+      const invoice = invoiceAction(pathname);
+      if (invoice?.action === 'pay') {
+        await control.succeedInvoice(invoice.id);
+        return hostedInvoice(state, invoice.id);
+      }
     }
     return null;
   } catch (error) {

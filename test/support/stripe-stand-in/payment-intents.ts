@@ -19,6 +19,31 @@ import { RequestMeta, StandInState } from './state';
 type PaymentIntent = Stripe.PaymentIntent;
 type Charge = Stripe.Charge;
 
+/** What became of a PaymentIntent, for objects that own one (invoices). */
+export type IntentOutcome = 'succeeded' | 'failed' | 'requires_action';
+export type IntentObserver = (
+  state: StandInState,
+  intent: PaymentIntent,
+  outcome: IntentOutcome,
+  meta: RequestMeta,
+) => void;
+
+const intentObservers: IntentObserver[] = [];
+
+/** Called after the PaymentIntent's own events, whoever moved it (API, control, page). */
+export function observePaymentIntents(observer: IntentObserver): void {
+  if (!intentObservers.includes(observer)) intentObservers.push(observer);
+}
+
+function notifyObservers(
+  state: StandInState,
+  intent: PaymentIntent,
+  outcome: IntentOutcome,
+  meta: RequestMeta,
+): void {
+  for (const observer of intentObservers) observer(state, intent, outcome, meta);
+}
+
 interface PaymentIntentInternals extends Record<string, unknown> {
   returnUrl: string;
 }
@@ -358,6 +383,7 @@ export function succeedPaymentIntent(
   } satisfies Partial<PaymentIntent>);
   state.emit('charge.succeeded', charge, meta);
   state.emit('payment_intent.succeeded', intent, meta);
+  notifyObservers(state, intent, 'succeeded', meta);
   return intent;
 }
 
@@ -418,6 +444,7 @@ export function failPaymentIntent(
   } satisfies Partial<PaymentIntent>);
   state.emit('charge.failed', charge, meta);
   state.emit('payment_intent.payment_failed', intent, meta);
+  notifyObservers(state, intent, 'failed', meta);
   return new StandInError({
     status: 402,
     type: 'card_error',
@@ -480,6 +507,7 @@ export function requireAction(
     status: 'requires_action',
   } satisfies Partial<PaymentIntent>);
   state.emit('payment_intent.requires_action', intent, meta);
+  notifyObservers(state, intent, 'requires_action', meta);
   return intent;
 }
 

@@ -4,12 +4,14 @@
  * card's last four digits, as with Stripe's test card numbers.
  */
 import type Stripe from 'stripe';
+import { invalidRequest } from './errors';
 import { expand } from './expand';
 import { newId, randomToken } from './ids';
 import { fixtureValue, fromFixture } from './objects';
-import { retrieve } from './params';
+import { p, pagination, retrieve } from './params';
 import { route, Route } from './router';
-import { StandInState } from './state';
+import { RequestMeta, StandInState } from './state';
+import { PageParams } from './store';
 
 export interface Decline {
   code: string;
@@ -162,8 +164,147 @@ export function chargeCardDetails(
   };
 }
 
+interface PaymentMethodInternals extends Record<string, unknown> {
+  /** `payment_method.attached` has been sent for the current customer. */
+  attachedTo: string;
+}
+
+/**
+ * Attaches a payment method to a customer (test tokens become a new payment method first)
+ * and sends `payment_method.attached` once per attachment.
+ */
+export function attachToCustomer(
+  state: StandInState,
+  id: string,
+  customer: string,
+  meta: RequestMeta,
+  param = 'payment_method',
+): Stripe.PaymentMethod {
+  const paymentMethod = resolvePaymentMethod(state, id, customer, param);
+  if (paymentMethod.customer && paymentMethod.customer !== customer) {
+    throw invalidRequest(
+      'The payment method you provided has already been attached to a customer.',
+      { code: 'payment_method_unexpected_state', param },
+    );
+  }
+  paymentMethod.customer = customer;
+  noteAttached(state, paymentMethod, meta);
+  return paymentMethod;
+}
+
+/** Sends `payment_method.attached` if this attachment has not been announced yet. */
+export function noteAttached(
+  state: StandInState,
+  paymentMethod: Stripe.PaymentMethod,
+  meta: RequestMeta,
+): void {
+  const customer = typeof paymentMethod.customer === 'string' ? paymentMethod.customer : null;
+  if (!customer) return;
+  const internals = state.internal<PaymentMethodInternals>(paymentMethod.id);
+  if (internals.attachedTo === customer) return;
+  internals.attachedTo = customer;
+  state.emit('payment_method.attached', paymentMethod, meta);
+}
+
+/** A payment method that must already belong to `customer`, as Stripe requires. */
+export function customerPaymentMethod(
+  state: StandInState,
+  id: string,
+  customer: string,
+  param: string,
+): Stripe.PaymentMethod {
+  const paymentMethod = state.store.find(id) as Stripe.PaymentMethod | undefined;
+  if (!paymentMethod || paymentMethod.object !== 'payment_method') {
+    throw invalidRequest(`No such PaymentMethod: '${id}'`, { code: 'resource_missing', param });
+  }
+  if (paymentMethod.customer !== customer) {
+    throw invalidRequest(
+      `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`,
+      { code: 'resource_missing', param },
+    );
+  }
+  return paymentMethod;
+}
+
+const listShape = {
+  ...pagination,
+  customer: p.string(),
+  type: p.string(),
+};
+
+function listPaymentMethods(
+  state: StandInState,
+  params: { customer?: string | null; type?: string | null } & PageParams,
+  url: string,
+) {
+  return state.store.list<Stripe.PaymentMethod>(
+    'payment_method',
+    params,
+    url,
+    (method) =>
+      (!params.customer || method.customer === params.customer) &&
+      (!params.type || method.type === params.type),
+  );
+}
+
 export const paymentMethodRoutes: Route[] = [
   route('GET', '/v1/payment_methods/:id', retrieve, ({ state, params, path }) =>
     expand(state, state.store.get('payment_method', path.id), params.expand),
+  ),
+  route(
+    'POST',
+    '/v1/payment_methods/:id/attach',
+    { customer: p.requiredString(), expand: p.stringList() },
+    ({ state, params, path, meta }) => {
+      state.store.get('customer', params.customer, 'customer');
+      if (!TEST_PAYMENT_METHODS[path.id]) state.store.get('payment_method', path.id);
+      return expand(
+        state,
+        attachToCustomer(state, path.id, params.customer, meta, 'payment_method'),
+        params.expand,
+      );
+    },
+  ),
+  route(
+    'POST',
+    '/v1/payment_methods/:id/detach',
+    { expand: p.stringList() },
+    ({ state, params, path, meta }) => {
+      const paymentMethod = state.store.get<Stripe.PaymentMethod>('payment_method', path.id);
+      if (!paymentMethod.customer) {
+        throw invalidRequest(
+          'The payment method you provided is not attached to a customer so detachment is impossible.',
+          { code: 'payment_method_unexpected_state' },
+        );
+      }
+      const customer = paymentMethod.customer;
+      paymentMethod.customer = null;
+      delete state.internal<PaymentMethodInternals>(paymentMethod.id).attachedTo;
+      state.emit('payment_method.detached', paymentMethod, meta, { customer });
+      return expand(state, paymentMethod, params.expand);
+    },
+  ),
+  route('GET', '/v1/payment_methods', listShape, ({ state, params }) => {
+    if (!params.customer) {
+      throw invalidRequest('Missing required param: customer.', {
+        code: 'parameter_missing',
+        param: 'customer',
+      });
+    }
+    return expand(state, listPaymentMethods(state, params, '/v1/payment_methods'), params.expand);
+  }),
+  route(
+    'GET',
+    '/v1/customers/:id/payment_methods',
+    { ...pagination, type: p.string() },
+    ({ state, params, path }) => {
+      state.store.get('customer', path.id);
+      const url = `/v1/customers/${path.id}/payment_methods`;
+      return expand(
+        state,
+        listPaymentMethods(state, { ...params, customer: path.id }, url),
+        params.expand,
+      );
+    },
   ),
 ];

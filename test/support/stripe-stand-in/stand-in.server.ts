@@ -27,7 +27,10 @@ import { handlePage } from './pages';
 import { chargeRoutes, paymentIntentRoutes } from './payment-intents';
 import { paymentMethodRoutes } from './payment-methods';
 import { payoutRoutes } from './payouts';
+import { priceRoutes, productRoutes } from './products-prices';
 import { refundRoutes } from './refunds';
+import { setupIntentRoutes } from './setup-intents';
+import { invoicePaymentRoutes, invoiceRoutes, subscriptionRoutes } from './subscriptions';
 import { findRoute, pathMatcher, Route } from './router';
 import { StandInSettings, StandInState } from './state';
 import { registerEndpoint, webhookEndpointRoutes } from './webhook-endpoints';
@@ -146,10 +149,16 @@ const API_ROUTES: Route[] = [
   ...customerRoutes,
   ...disputeRoutes,
   ...eventRoutes,
+  ...invoicePaymentRoutes,
+  ...invoiceRoutes,
   ...paymentIntentRoutes,
   ...paymentMethodRoutes,
   ...payoutRoutes,
+  ...priceRoutes,
+  ...productRoutes,
   ...refundRoutes,
+  ...setupIntentRoutes,
+  ...subscriptionRoutes,
   ...webhookEndpointRoutes,
 ];
 
