@@ -11,6 +11,7 @@ import { DonorAuthModule } from './donor-auth/donor-auth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { StripeEventsModule } from './stripe/stripe-events.module';
 import { PledgesModule } from './pledges/pledges.module';
+import { ReceiptsModule } from './receipts/receipts.module';
 
 /** The HTTP API. */
 @Module({})
@@ -26,6 +27,7 @@ export class AppModule {
         DonationsModule,
         DonorAuthModule,
         PledgesModule,
+        ReceiptsModule,
         StripeEventsModule,
         OperationsModule,
       ],

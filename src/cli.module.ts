@@ -4,6 +4,7 @@ import { LoggingOptions } from './common/logging/logging.module';
 import { CoreModule } from './core.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { StripeEventsModule } from './stripe/stripe-events.module';
+import { ReceiptsCoreModule } from './receipts/receipts.module';
 
 /** What operator commands need: the core and the domain modules they act on. */
 @Module({})
@@ -16,6 +17,7 @@ export class CliModule {
         CampaignsModule,
         LedgerModule,
         StripeEventsModule,
+        ReceiptsCoreModule,
       ],
     };
   }

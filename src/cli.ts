@@ -14,6 +14,7 @@ import { DomainError } from './common/errors/domain-error';
 import { prepareDatabase } from './bootstrap';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { StripeEventsService } from './stripe/events/stripe-events.service';
+import { ReceiptsService } from './receipts/receipts.service';
 
 type Options = Record<string, string | boolean | undefined>;
 
@@ -122,6 +123,19 @@ const COMMANDS: Record<string, Command> = {
       out(
         `looked at ${seen} events since ${since.toISOString()}: ${stored} were missing and are now stored and queued`,
       );
+    },
+  },
+  'statements:send': {
+    usage:
+      'statements:send --year <year>            queue one year-end statement email per donor with gifts that year',
+    options: { year: { type: 'string' } },
+    run: async (ctx, o) => {
+      const year = Number(o.year);
+      if (!Number.isInteger(year) || year < 2000 || year > 2100) {
+        throw new DomainError('validation_failed', '--year must be a year such as 2026');
+      }
+      const queued = await (await ctx()).get(ReceiptsService).sendStatements(year);
+      out(`queued ${queued} year-end statements for ${year}`);
     },
   },
 };

@@ -5,6 +5,7 @@ import { WorkerService } from './common/queue/worker.service';
 import { CoreModule } from './core.module';
 import { StripeEventsWorkerModule } from './stripe/stripe-events.module';
 import { MailWorkerModule } from './mail/mail.module';
+import { ReceiptsWorkerModule } from './receipts/receipts.module';
 
 /** The worker: queue consumers only, no HTTP listener. */
 @Module({})
@@ -17,6 +18,7 @@ export class WorkerModule {
         DiscoveryModule,
         StripeEventsWorkerModule,
         MailWorkerModule,
+        ReceiptsWorkerModule,
       ],
       providers: [WorkerService],
     };

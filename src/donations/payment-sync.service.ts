@@ -2,7 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { LedgerRepository, NewLedgerEntry } from '../ledger/ledger.repository';
+import { MailService } from '../mail/mail.service';
 import { PledgesRepository } from '../pledges/pledges.repository';
+import { ReceiptIssuerService } from '../receipts/receipt-issuer.service';
+import { ReceiptsService } from '../receipts/receipts.service';
 import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
 import { DisputeStatus, Donation, DonationFlag, DonationStatus } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
@@ -186,10 +189,13 @@ export class PaymentSyncService {
     private readonly donations: DonationsRepository,
     private readonly ledger: LedgerRepository,
     private readonly pledges: PledgesRepository,
+    private readonly receiptIssuer: ReceiptIssuerService,
+    private readonly receipts: ReceiptsService,
+    private readonly mail: MailService,
   ) {}
 
   async sync(paymentIntentId: string): Promise<void> {
-    const completed = await this.donations.transaction(async (em) => {
+    const { completed, issued } = await this.donations.transaction(async (em) => {
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
         `pi:${paymentIntentId}`,
       ]);
@@ -205,9 +211,15 @@ export class PaymentSyncService {
         ledgerEntriesFor(state, recordedRefunds),
       );
       await this.donations.applyPaymentState(em, donation.id, this.donationFacts(donation, state));
+      // The receipt follows what the donation is now worth, in the same transaction.
+      const issued = await this.receiptIssuer.reconcile(em, donation.id);
       const newlyPaid = added.some((key) => key.startsWith('charge:'));
-      return donation.pledgeId && newlyPaid ? this.countInstallment(em, donation.pledgeId) : null;
+      const completed =
+        donation.pledgeId && newlyPaid ? await this.countInstallment(em, donation.pledgeId) : null;
+      return { completed, issued };
     });
+    await this.receipts.enqueue(issued.receiptIds);
+    await this.mail.enqueue(issued.emailIds);
     if (completed) await this.finishPledge(completed.pledgeId, completed.subscriptionId);
   }
 

@@ -37,6 +37,10 @@ export class Donor {
   @Column('text', { name: 'stripe_customer_id', unique: true, nullable: true })
   stripeCustomerId: string | null;
 
+  /** For installments: a receipt for each (`each`) or only the year-end statement (`year_end`). */
+  @Column('text', { name: 'installment_receipts', default: 'each' })
+  installmentReceipts: 'each' | 'year_end';
+
   @Column('timestamptz', { name: 'erased_at', nullable: true })
   erasedAt: Date | null;
 

@@ -10,7 +10,7 @@ import { OutboundEmailsRepository } from './outbound-emails.repository';
 @Module({
   imports: [TypeOrmModule.forFeature([OutboundEmail])],
   providers: [OutboundEmailsRepository, MailService, MailTransport],
-  exports: [OutboundEmailsRepository, MailService],
+  exports: [OutboundEmailsRepository, MailService, MailTransport],
 })
 export class MailModule {}
 

@@ -127,6 +127,22 @@ export class Environment {
   @IsString()
   ORGANIZATION_NAME = 'Campaign organisation';
 
+  /** Printed on receipts: the organisation's postal address (lines separated by `|`). */
+  @IsString()
+  ORGANIZATION_ADDRESS = '';
+
+  /** Printed on receipts: charity or tax registration number. */
+  @IsString()
+  ORGANIZATION_REGISTRATION_NUMBER = '';
+
+  /** The tax wording every receipt carries. */
+  @IsString()
+  RECEIPT_TAX_TEXT = 'No goods or services were provided in exchange for this gift.';
+
+  /** Subject of receipt emails; {number} is replaced by the receipt number. */
+  @IsString()
+  RECEIPT_EMAIL_SUBJECT = 'Your receipt {number}';
+
   /** Fee model for `coverFees`: percent of the charge… */
   @Matches(/^\d{1,2}(\.\d{1,2})?$/, { message: 'must be a percentage such as 2.9' })
   FEE_COVER_PERCENT = '2.9';

@@ -15,6 +15,7 @@ import { JobFailure } from '../queue/job-failure.entity';
 import { OutboundEmail } from '../../mail/outbound-email.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { Pledge } from '../../pledges/pledge.entity';
+import { Receipt, ReceiptCounter, Statement } from '../../receipts/receipt.entity';
 
 /** Every entity, listed once for the app, the CLI and TypeORM's migration generator. */
 export const ENTITIES = [
@@ -32,5 +33,8 @@ export const ENTITIES = [
   LedgerEntry,
   OutboundEmail,
   Pledge,
+  Receipt,
+  ReceiptCounter,
+  Statement,
   StripeEvent,
 ];

@@ -12,6 +12,10 @@ export interface JobPayloads {
   'stripe-event.process': { eventId: string };
   /** Send one email of the outbox (outbound_emails.id). */
   'email.send': { emailId: string };
+  /** Render and email one receipt (receipts.id). */
+  'receipt.send': { receiptId: string };
+  /** Render and email one year-end statement (statements.id). */
+  'statement.send': { statementId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -31,4 +35,6 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } & JobDefinitions
   'stripe-event.process': { queue: 'stripe-events', attempts: 8, backoffMs: 1000 },
   // 2 s … about two minutes over 7 tries, then marked failed for staff.
   'email.send': { queue: 'mail', attempts: 7, backoffMs: 2000 },
+  'receipt.send': { queue: 'receipts', attempts: 7, backoffMs: 2000 },
+  'statement.send': { queue: 'receipts', attempts: 7, backoffMs: 2000 },
 };

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Environment } from '../common/config/environment';
+import { formatMoney } from '../common/money/currency';
+import { OutboundEmailsRepository } from '../mail/outbound-emails.repository';
+import { simpleEmail } from '../mail/templates';
+import { ReceiptsRepository } from './receipts.repository';
+
+/** What to enqueue once the transaction commits. */
+export interface IssuedReceipts {
+  receiptIds: string[];
+  emailIds: string[];
+}
+
+/**
+ * Keeps a donation's receipt in line with what the donation is now worth, in the same
+ * transaction as the payment facts: a first success issues one, a partial refund issues a
+ * correction that replaces it, a full refund voids it (and the donor gets a notice).
+ * Applying it again with nothing changed issues nothing.
+ */
+@Injectable()
+export class ReceiptIssuerService {
+  constructor(
+    private readonly env: Environment,
+    private readonly receipts: ReceiptsRepository,
+    private readonly emails: OutboundEmailsRepository,
+  ) {}
+
+  async reconcile(em: EntityManager, donationId: string): Promise<IssuedReceipts> {
+    const none: IssuedReceipts = { receiptIds: [], emailIds: [] };
+    const facts = await this.receipts.factsFor(em, donationId);
+    if (!facts || facts.status !== 'succeeded') return none;
+    const current = await this.receipts.currentFor(em, donationId);
+    if (current && current.amount === facts.net) return none;
+    if (!current && facts.net <= 0) return none;
+    if (current && facts.net <= 0) {
+      await this.receipts.setStatus(em, current.id, 'voided');
+      const emailId = await this.voidNotice(
+        em,
+        facts.donorId,
+        current.id,
+        current.number,
+        current.amount,
+        current.currency,
+      );
+      return { receiptIds: [], emailIds: emailId ? [emailId] : [] };
+    }
+    if (current) await this.receipts.setStatus(em, current.id, 'replaced');
+    const year = new Date().getUTCFullYear();
+    const suppressed = facts.kind === 'installment' && facts.installmentReceipts === 'year_end';
+    const id = await this.receipts.insert(em, {
+      number: await this.receipts.nextNumber(em, year),
+      year,
+      donationId,
+      donorId: facts.donorId,
+      type: current ? 'correction' : 'original',
+      replacesReceiptId: current?.id ?? null,
+      amount: facts.net,
+      currency: facts.currency,
+      sendStatus: suppressed ? 'suppressed' : 'pending',
+    });
+    return { receiptIds: suppressed ? [] : [id], emailIds: [] };
+  }
+
+  private async voidNotice(
+    em: EntityManager,
+    donorId: string,
+    receiptId: string,
+    number: string,
+    amount: number,
+    currency: string,
+  ): Promise<string | null> {
+    const rows: { email: string | null; name: string | null }[] = await em.query(
+      `SELECT email, name FROM donors WHERE id = $1 AND erased_at IS NULL`,
+      [donorId],
+    );
+    if (!rows[0]?.email) return null;
+    const rendered = simpleEmail({
+      subject: `Receipt ${number} is void`,
+      greetingName: rows[0].name,
+      paragraphs: [
+        `Your gift of ${formatMoney(amount, currency)} has been refunded in full, so receipt ${number} is void.`,
+        'Please do not use it for tax purposes.',
+      ],
+      organisation: this.env.ORGANIZATION_NAME,
+    });
+    return this.emails.add(em, {
+      dedupeKey: `receipt-void:${receiptId}`,
+      kind: 'receipt-void',
+      donorId,
+      toAddress: rows[0].email,
+      subject: rendered.subject,
+      textBody: rendered.text,
+      htmlBody: rendered.html,
+    });
+  }
+}

@@ -1,0 +1,119 @@
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+import { Donation } from '../donations/donation.entity';
+
+export type ReceiptType = 'original' | 'correction';
+export type ReceiptStatus = 'issued' | 'replaced' | 'voided';
+export const SEND_STATUSES = ['pending', 'sent', 'failed', 'suppressed'] as const;
+export type SendStatus = (typeof SEND_STATUSES)[number];
+
+/**
+ * A tax receipt. Its number is unique and gap-free per calendar year; a partial refund issues
+ * a correction that names the receipt it replaces, a full refund voids it.
+ */
+@Entity('receipts')
+@Check('receipts_status_check', `status IN ('issued', 'replaced', 'voided')`)
+@Check('receipts_send_status_check', `send_status IN ('pending', 'sent', 'failed', 'suppressed')`)
+@Index('receipts_donation', ['donationId'])
+@Index('receipts_send_status', ['sendStatus', 'issuedAt'])
+export class Receipt {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** `2026-000123`. */
+  @Column('text', { unique: true })
+  number: string;
+
+  @Column('integer')
+  year: number;
+
+  @Column('uuid', { name: 'donation_id' })
+  donationId: string;
+
+  @ManyToOne(() => Donation)
+  @JoinColumn({ name: 'donation_id' })
+  donation?: Donation;
+
+  @Column('uuid', { name: 'donor_id' })
+  donorId: string;
+
+  @Column('text')
+  type: ReceiptType;
+
+  @Column('text', { default: 'issued' })
+  status: ReceiptStatus;
+
+  @Column('uuid', { name: 'replaces_receipt_id', nullable: true })
+  replacesReceiptId: string | null;
+
+  @Column('bigint', { transformer: bigintTransformer })
+  amount: number;
+
+  @Column('char', { length: 3 })
+  currency: string;
+
+  @Column('timestamptz', { name: 'issued_at', default: () => 'now()' })
+  issuedAt: Date;
+
+  @Column('timestamptz', { name: 'voided_at', nullable: true })
+  voidedAt: Date | null;
+
+  @Column('text', { name: 'send_status', default: 'pending' })
+  sendStatus: SendStatus;
+
+  @Column('integer', { default: 0 })
+  attempts: number;
+
+  @Column('text', { name: 'last_error', nullable: true })
+  lastError: string | null;
+
+  @Column('timestamptz', { name: 'sent_at', nullable: true })
+  sentAt: Date | null;
+}
+
+/** The last receipt number used in a year: taken under the row lock, so a rollback leaves no gap. */
+@Entity('receipt_counters')
+export class ReceiptCounter {
+  @PrimaryColumn('integer')
+  year: number;
+
+  @Column('integer')
+  last: number;
+}
+
+/** A donor's year-end statement, sent once per year. */
+@Entity('statements')
+@Unique('statements_donor_year', ['donorId', 'year'])
+@Check('statements_send_status_check', `send_status IN ('pending', 'sent', 'failed', 'suppressed')`)
+export class Statement {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'donor_id' })
+  donorId: string;
+
+  @Column('integer')
+  year: number;
+
+  @Column('text', { name: 'send_status', default: 'pending' })
+  sendStatus: SendStatus;
+
+  @Column('integer', { default: 0 })
+  attempts: number;
+
+  @Column('text', { name: 'last_error', nullable: true })
+  lastError: string | null;
+
+  @Column('timestamptz', { name: 'sent_at', nullable: true })
+  sentAt: Date | null;
+}

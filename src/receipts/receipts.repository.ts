@@ -1,0 +1,224 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Receipt, SendStatus } from './receipt.entity';
+
+/** `2026-000123`: the year and the year's sequence, zero-padded. */
+export function receiptNumber(year: number, sequence: number): string {
+  return `${year}-${String(sequence).padStart(6, '0')}`;
+}
+
+export interface ReceiptFacts {
+  donationId: string;
+  donorId: string;
+  status: string;
+  kind: string;
+  net: number;
+  currency: string;
+  installmentReceipts: string;
+}
+
+@Injectable()
+export class ReceiptsRepository {
+  constructor(@InjectRepository(Receipt) private readonly repo: Repository<Receipt>) {}
+
+  /**
+   * The next number of the year, from its counter row. The row stays locked until the
+   * caller's transaction ends, and a rollback undoes the increment: no gaps, no duplicates.
+   */
+  async nextNumber(em: EntityManager, year: number): Promise<string> {
+    const rows: { last: number }[] = await em.query(
+      `INSERT INTO receipt_counters (year, last) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last = receipt_counters.last + 1 RETURNING last`,
+      [year],
+    );
+    return receiptNumber(year, rows[0].last);
+  }
+
+  /** What a donation's receipt depends on, read in the caller's transaction. */
+  async factsFor(em: EntityManager, donationId: string): Promise<ReceiptFacts | null> {
+    const rows: Record<string, unknown>[] = await em.query(
+      `SELECT d.id, d.donor_id, d.status, d.kind, d.currency, d.received_currency,
+              coalesce(d.received_amount, 0) - d.refunded_amount AS net, dn.installment_receipts
+         FROM donations d JOIN donors dn ON dn.id = d.donor_id
+        WHERE d.id = $1`,
+      [donationId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      donationId: r.id as string,
+      donorId: r.donor_id as string,
+      status: r.status as string,
+      kind: r.kind as string,
+      net: Number(r.net),
+      currency: ((r.received_currency as string) ?? (r.currency as string)).trim(),
+      installmentReceipts: r.installment_receipts as string,
+    };
+  }
+
+  currentFor(em: EntityManager, donationId: string): Promise<Receipt | null> {
+    return em.findOne(Receipt, {
+      where: { donationId, status: 'issued' },
+      order: { issuedAt: 'DESC' },
+    });
+  }
+
+  async insert(em: EntityManager, receipt: Partial<Receipt>): Promise<string> {
+    const saved = await em.save(Receipt, em.create(Receipt, receipt));
+    return saved.id;
+  }
+
+  async setStatus(em: EntityManager, id: string, status: 'replaced' | 'voided'): Promise<void> {
+    await em.update(
+      Receipt,
+      { id },
+      { status, ...(status === 'voided' ? { voidedAt: () => 'now()' } : {}) },
+    );
+  }
+
+  findById(id: string): Promise<Receipt | null> {
+    return this.repo.findOne({ where: { id } });
+  }
+
+  async markSent(id: string): Promise<void> {
+    await this.repo.update(
+      { id },
+      {
+        sendStatus: 'sent',
+        sentAt: () => 'now()',
+        attempts: () => 'attempts + 1',
+        lastError: null,
+      },
+    );
+  }
+
+  async markAttemptFailed(id: string, error: string, final: boolean): Promise<void> {
+    await this.repo.update(
+      { id },
+      {
+        lastError: error.slice(0, 2000),
+        attempts: () => 'attempts + 1',
+        ...(final ? { sendStatus: 'failed' } : {}),
+      },
+    );
+  }
+
+  async resetForResend(id: string): Promise<boolean> {
+    const result = await this.repo.update({ id }, { sendStatus: 'pending', lastError: null });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.repo.query(
+      `SELECT id FROM receipts WHERE send_status = 'pending' AND issued_at < $1 ORDER BY issued_at LIMIT $2`,
+      [olderThan, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  listByDonor(donorId: string): Promise<Receipt[]> {
+    return this.repo.find({ where: { donorId }, order: { issuedAt: 'DESC' } });
+  }
+
+  list(sendStatus: SendStatus | undefined, limit: number, before?: Date): Promise<Receipt[]> {
+    const qb = this.repo.createQueryBuilder('r').orderBy('r.issued_at', 'DESC').limit(limit);
+    if (sendStatus) qb.andWhere('r.send_status = :sendStatus', { sendStatus });
+    if (before) qb.andWhere('r.issued_at < :before', { before });
+    return qb.getMany();
+  }
+
+  /** Everything a receipt's document shows, in one read. */
+  async documentRow(id: string): Promise<Record<string, unknown> | null> {
+    const rows: Record<string, unknown>[] = await this.repo.query(
+      `SELECT r.id, r.number, r.issued_at, r.type, r.status, r.amount, r.currency, r.send_status, r.donor_id,
+              prev.number AS replaces_number, d.succeeded_at, d.tribute, d.anonymous, d.pledge_id, d.kind,
+              c.title AS campaign_title, dn.name AS donor_name, dn.address AS donor_address, dn.email AS donor_email,
+              dn.erased_at, p.interval AS pledge_interval
+         FROM receipts r
+         JOIN donations d ON d.id = r.donation_id
+         JOIN donors dn ON dn.id = r.donor_id
+         LEFT JOIN campaigns c ON c.id = d.campaign_id
+         LEFT JOIN receipts prev ON prev.id = r.replaces_receipt_id
+         LEFT JOIN pledges p ON p.id = d.pledge_id
+        WHERE r.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A donor's gifts of a year, net of refunds, with their current receipt numbers. */
+  async yearGifts(donorId: string, year: number): Promise<Record<string, unknown>[]> {
+    return this.repo.query(
+      `SELECT d.succeeded_at, c.title AS campaign_title, coalesce(d.received_currency, d.currency) AS currency,
+              d.received_amount - d.refunded_amount AS amount,
+              (SELECT number FROM receipts r WHERE r.donation_id = d.id AND r.status = 'issued'
+                ORDER BY issued_at DESC LIMIT 1) AS receipt_number
+         FROM donations d LEFT JOIN campaigns c ON c.id = d.campaign_id
+        WHERE d.donor_id = $1 AND d.status = 'succeeded'
+          AND d.succeeded_at >= make_timestamptz($2, 1, 1, 0, 0, 0, 'UTC')
+          AND d.succeeded_at < make_timestamptz($2 + 1, 1, 1, 0, 0, 0, 'UTC')
+          AND d.received_amount - d.refunded_amount > 0
+        ORDER BY d.succeeded_at`,
+      [donorId, year],
+    );
+  }
+
+  /** Donors with gifts in the year: one statement row each (kept if already there). */
+  async createStatements(year: number): Promise<string[]> {
+    await this.repo.query(
+      `INSERT INTO statements (donor_id, year)
+       SELECT DISTINCT d.donor_id, $1::int FROM donations d JOIN donors dn ON dn.id = d.donor_id
+        WHERE d.status = 'succeeded' AND dn.erased_at IS NULL
+          AND d.succeeded_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'UTC')
+          AND d.succeeded_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'UTC')
+       ON CONFLICT (donor_id, year) DO NOTHING`,
+      [year],
+    );
+    const rows: { id: string }[] = await this.repo.query(
+      `SELECT id FROM statements WHERE year = $1 AND send_status = 'pending'`,
+      [year],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async statement(
+    id: string,
+  ): Promise<{ id: string; donorId: string; year: number; sendStatus: string } | null> {
+    const rows: { id: string; donor_id: string; year: number; send_status: string }[] =
+      await this.repo.query(
+        `SELECT id, donor_id, year, send_status FROM statements WHERE id = $1`,
+        [id],
+      );
+    const r = rows[0];
+    return r ? { id: r.id, donorId: r.donor_id, year: r.year, sendStatus: r.send_status } : null;
+  }
+
+  async markStatement(
+    id: string,
+    outcome: { sent: true } | { error: string; final: boolean },
+  ): Promise<void> {
+    if ('sent' in outcome) {
+      await this.repo.query(
+        `UPDATE statements SET send_status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+        [id],
+      );
+    } else {
+      await this.repo.query(
+        `UPDATE statements SET attempts = attempts + 1, last_error = $2,
+                send_status = CASE WHEN $3 THEN 'failed' ELSE send_status END WHERE id = $1`,
+        [id, outcome.error.slice(0, 2000), outcome.final],
+      );
+    }
+  }
+
+  async donorContact(
+    donorId: string,
+  ): Promise<{ email: string | null; name: string | null } | null> {
+    const rows: { email: string | null; name: string | null }[] = await this.repo.query(
+      `SELECT email, name FROM donors WHERE id = $1 AND erased_at IS NULL`,
+      [donorId],
+    );
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,285 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { Environment } from '../common/config/environment';
+import { toSafeInteger } from '../common/database/bigint.transformer';
+import { DomainError } from '../common/errors/domain-error';
+import { formatMoney } from '../common/money/currency';
+import { QueueService } from '../common/queue/queue.service';
+import { PostalAddress } from '../donors/donor.entity';
+import { Tribute } from '../donations/donation.entity';
+import { MailTransport } from '../mail/mail-transport';
+import { escapeHtml } from '../mail/templates';
+import { Letterhead } from './pdf';
+import {
+  ReceiptDocument,
+  renderReceiptPdf,
+  renderStatementPdf,
+  StatementDocument,
+  statementTotals,
+} from './receipt-document';
+import { Receipt, SendStatus } from './receipt.entity';
+import { ReceiptsRepository } from './receipts.repository';
+
+/** SMTP answers 5xx for a refusal that retrying will not change. */
+function isPermanent(error: unknown): boolean {
+  const code = (error as { responseCode?: number }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+export interface ReceiptView {
+  id: string;
+  number: string;
+  type: Receipt['type'];
+  status: Receipt['status'];
+  amount: number;
+  currency: string;
+  issuedAt: string;
+  sendStatus: SendStatus;
+  lastError?: string | null;
+}
+
+export function receiptView(r: Receipt, staff = false): ReceiptView {
+  return {
+    id: r.id,
+    number: r.number,
+    type: r.type,
+    status: r.status,
+    amount: r.amount,
+    currency: r.currency,
+    issuedAt: r.issuedAt.toISOString(),
+    sendStatus: r.sendStatus,
+    ...(staff ? { lastError: r.lastError } : {}),
+  };
+}
+
+/** Renders and sends receipts and year-end statements; serves them to donors and staff. */
+@Injectable()
+export class ReceiptsService {
+  private readonly logger = new Logger(ReceiptsService.name);
+  private readonly organisation: Letterhead;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly receipts: ReceiptsRepository,
+    private readonly transport: MailTransport,
+    private readonly queues: QueueService,
+  ) {
+    this.organisation = {
+      name: env.ORGANIZATION_NAME,
+      addressLines: env.ORGANIZATION_ADDRESS.split('|')
+        .map((l) => l.trim())
+        .filter(Boolean),
+      registrationNumber: env.ORGANIZATION_REGISTRATION_NUMBER,
+    };
+  }
+
+  /** After the issuing transaction commits; the sweeper catches up on what this misses. */
+  async enqueue(receiptIds: string[], jobSuffix = ''): Promise<void> {
+    for (const receiptId of receiptIds) {
+      try {
+        await this.queues.enqueue(
+          'receipt.send',
+          { receiptId },
+          { jobId: `receipt-${receiptId}${jobSuffix}` },
+        );
+      } catch (error) {
+        this.logger.warn(
+          { receiptId, err: (error as Error).message },
+          'receipt stored but not enqueued',
+        );
+      }
+    }
+  }
+
+  async sweep(): Promise<number> {
+    const ids = await this.receipts.pendingIds(
+      new Date(Date.now() - this.env.SWEEP_INTERVAL_MS),
+      500,
+    );
+    await this.enqueue(ids);
+    return ids.length;
+  }
+
+  /** The job: checks the sent marker first, sends once, records the outcome. */
+  async send(receiptId: string, job: Job): Promise<string> {
+    const row = await this.receipts.documentRow(receiptId);
+    if (!row) return 'missing';
+    if (row.send_status !== 'pending') return String(row.send_status);
+    if (!row.donor_email || row.erased_at) {
+      await this.receipts.markAttemptFailed(
+        receiptId,
+        'the donor has no email address (erased)',
+        true,
+      );
+      return 'no-address';
+    }
+    const document = this.document(row);
+    try {
+      const pdf = await renderReceiptPdf(document);
+      const amount = formatMoney(document.amount, document.currency);
+      const text = [
+        document.donorName ? `Dear ${document.donorName},` : 'Hello,',
+        '',
+        `Thank you for your gift of ${amount} to ${document.campaignTitle}.`,
+        `Your ${document.type === 'correction' ? 'corrected ' : ''}receipt ${document.number} is attached.`,
+        document.replacesNumber ? `It replaces receipt ${document.replacesNumber}.` : '',
+        '',
+        `— ${this.organisation.name}`,
+      ].join('\n');
+      await this.transport.send({
+        to: String(row.donor_email),
+        subject: this.env.RECEIPT_EMAIL_SUBJECT.replace('{number}', document.number),
+        text,
+        html: text
+          .split('\n')
+          .map((l) => `<p>${escapeHtml(l)}</p>`)
+          .join(''),
+        messageId: `<receipt-${receiptId}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
+        attachments: [
+          {
+            filename: `receipt-${document.number}.pdf`,
+            content: pdf,
+            contentType: 'application/pdf',
+          },
+        ],
+      });
+    } catch (error) {
+      const permanent = isPermanent(error);
+      const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await this.receipts.markAttemptFailed(receiptId, (error as Error).message, final);
+      throw permanent ? new UnrecoverableError((error as Error).message) : error;
+    }
+    await this.receipts.markSent(receiptId);
+    return 'sent';
+  }
+
+  async resend(id: string): Promise<ReceiptView> {
+    const receipt = /^[0-9a-f-]{36}$/i.test(id) ? await this.receipts.findById(id) : null;
+    if (!receipt) throw new DomainError('not_found', `No receipt ${id}`);
+    await this.receipts.resetForResend(id);
+    await this.enqueue([id], `:resend:${Date.now()}`);
+    return receiptView((await this.receipts.findById(id))!, true);
+  }
+
+  async list(
+    sendStatus: SendStatus | undefined,
+    limit: number,
+    before?: Date,
+  ): Promise<ReceiptView[]> {
+    return (await this.receipts.list(sendStatus, limit, before)).map((r) => receiptView(r, true));
+  }
+
+  async listForDonor(donorId: string): Promise<ReceiptView[]> {
+    return (await this.receipts.listByDonor(donorId)).map((r) => receiptView(r));
+  }
+
+  async pdfForDonor(donorId: string, id: string): Promise<{ filename: string; pdf: Buffer }> {
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.receipts.documentRow(id) : null;
+    if (!row || row.donor_id !== donorId) throw new DomainError('not_found', `No receipt ${id}`);
+    const document = this.document(row);
+    return { filename: `receipt-${document.number}.pdf`, pdf: await renderReceiptPdf(document) };
+  }
+
+  /** One statement per donor with gifts that year, each sent by its own job. */
+  async sendStatements(year: number): Promise<number> {
+    const ids = await this.receipts.createStatements(year);
+    for (const statementId of ids) {
+      await this.queues.enqueue(
+        'statement.send',
+        { statementId },
+        { jobId: `statement-${statementId}` },
+      );
+    }
+    return ids.length;
+  }
+
+  async statementForDonor(
+    donorId: string,
+    year: number,
+  ): Promise<{ filename: string; pdf: Buffer }> {
+    const document = await this.statementDocument(donorId, year);
+    if (!document.gifts.length) throw new DomainError('not_found', `No gifts in ${year}`);
+    return { filename: `statement-${year}.pdf`, pdf: await renderStatementPdf(document) };
+  }
+
+  async sendStatement(statementId: string, job: Job): Promise<string> {
+    const statement = await this.receipts.statement(statementId);
+    if (!statement) return 'missing';
+    if (statement.sendStatus !== 'pending') return statement.sendStatus;
+    const contact = await this.receipts.donorContact(statement.donorId);
+    const document = await this.statementDocument(statement.donorId, statement.year);
+    if (!contact?.email || !document.gifts.length) {
+      await this.receipts.markStatement(statementId, {
+        error: 'no address or no gifts',
+        final: true,
+      });
+      return 'skipped';
+    }
+    try {
+      const totals = statementTotals(document)
+        .map((t) => formatMoney(t.amount, t.currency))
+        .join(', ');
+      const text = `${contact.name ? `Dear ${contact.name},` : 'Hello,'}\n\nThank you for your gifts in ${statement.year}: ${totals} in all. Your statement is attached.\n\n— ${this.organisation.name}`;
+      await this.transport.send({
+        to: contact.email,
+        subject: `Your ${statement.year} giving statement`,
+        text,
+        html: `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`,
+        messageId: `<statement-${statementId}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
+        attachments: [
+          {
+            filename: `statement-${statement.year}.pdf`,
+            content: await renderStatementPdf(document),
+            contentType: 'application/pdf',
+          },
+        ],
+      });
+    } catch (error) {
+      const final = isPermanent(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await this.receipts.markStatement(statementId, { error: (error as Error).message, final });
+      throw error;
+    }
+    await this.receipts.markStatement(statementId, { sent: true });
+    return 'sent';
+  }
+
+  private async statementDocument(donorId: string, year: number): Promise<StatementDocument> {
+    const contact = await this.receipts.donorContact(donorId);
+    const gifts = await this.receipts.yearGifts(donorId, year);
+    return {
+      organisation: this.organisation,
+      taxText: this.env.RECEIPT_TAX_TEXT,
+      year,
+      donorName: contact?.name ?? null,
+      gifts: gifts.map((g) => ({
+        date: g.succeeded_at as Date,
+        campaignTitle: (g.campaign_title as string) ?? 'General support',
+        receiptNumber: (g.receipt_number as string) ?? null,
+        amount: toSafeInteger(g.amount as string),
+        currency: String(g.currency).trim(),
+      })),
+    };
+  }
+
+  private document(row: Record<string, unknown>): ReceiptDocument {
+    return {
+      organisation: this.organisation,
+      taxText: this.env.RECEIPT_TAX_TEXT,
+      number: row.number as string,
+      issuedAt: row.issued_at as Date,
+      type: row.type as ReceiptDocument['type'],
+      replacesNumber: (row.replaces_number as string) ?? null,
+      status: row.status as ReceiptDocument['status'],
+      donorName: row.erased_at ? null : ((row.donor_name as string) ?? null),
+      donorAddress: row.erased_at ? null : ((row.donor_address as PostalAddress) ?? null),
+      amount: toSafeInteger(row.amount as string),
+      currency: String(row.currency).trim(),
+      campaignTitle: (row.campaign_title as string) ?? 'General support',
+      giftDate: (row.succeeded_at as Date) ?? (row.issued_at as Date),
+      tribute: (row.tribute as Tribute) ?? null,
+      pledgeReference: row.pledge_id
+        ? `${row.pledge_interval}ly pledge ${String(row.pledge_id).slice(0, 8)}`
+        : null,
+    };
+  }
+}
