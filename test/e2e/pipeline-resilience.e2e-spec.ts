@@ -33,6 +33,11 @@ describe('pipeline when Redis is down', () => {
     }
     await settled(app, 30_000);
     expect(await progress(app, slug)).toMatchObject({ raised: 6000, donationCount: 3 });
+    // Their receipts go out too, once each.
+    await eventually(
+      async () => app.mail.messages().filter((m) => /^Your receipt /.test(m.subject)).length === 3,
+      20_000,
+    );
   });
 
   async function whileRedisIsDown(gifts: { paymentIntentId: string }[]) {

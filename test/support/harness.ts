@@ -67,6 +67,7 @@ export function testEnvironment(overrides: Record<string, string>): Record<strin
     CORS_ORIGINS: 'https://campaign.example.org',
     MIGRATIONS_RUN: 'false',
     SHUTDOWN_TIMEOUT_MS: '10000',
+    RATE_LIMIT_DONATIONS: '100000',
     ...overrides,
   };
 }

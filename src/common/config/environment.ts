@@ -115,6 +115,15 @@ export class Environment {
   @Max(256)
   WORKER_CONCURRENCY = 8;
 
+  /**
+   * How long a worker holds a job before others may take it over: a worker that died
+   * mid-job has its jobs picked up again after this.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  WORKER_LOCK_DURATION_MS = 30000;
+
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 100kb or 1mb' })
   BODY_LIMIT = '100kb';
 

@@ -12,6 +12,8 @@ export interface JobRunnerOptions {
   connection: Redis;
   prefix: string;
   concurrency: number;
+  /** A job held longer than this by a worker that stopped answering is run again. */
+  lockDurationMs?: number;
   /** Called once a job has used up its attempts. */
   onFinalFailure: (failure: FailedJob) => Promise<void>;
   logger?: Logger;
@@ -50,6 +52,12 @@ export class JobRunner {
         connection: this.options.connection,
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
+        ...(this.options.lockDurationMs
+          ? {
+              lockDuration: this.options.lockDurationMs,
+              stalledInterval: this.options.lockDurationMs,
+            }
+          : {}),
         autorun: true,
       });
       worker.on('failed', (job, error) => void this.failed(job, error));

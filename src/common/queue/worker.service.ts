@@ -31,6 +31,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       connection: this.connection,
       prefix: this.env.QUEUE_PREFIX,
       concurrency: this.env.WORKER_CONCURRENCY,
+      lockDurationMs: this.env.WORKER_LOCK_DURATION_MS,
       onFinalFailure: (failure) => this.failures.record(failure),
       logger: this.logger,
     });

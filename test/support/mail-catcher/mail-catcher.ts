@@ -61,6 +61,11 @@ export interface MailCatcher {
   close(): Promise<void>;
   /** Called for every message as it arrives. */
   on(event: 'mail', listener: (mail: CaughtMail) => void): void;
+  /**
+   * Makes the server refuse every message with this SMTP reply code (4xx: try again later,
+   * 5xx: refused for good) until called again with null. For outage drills.
+   */
+  refuse(code: number | null): void;
 }
 
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
@@ -70,6 +75,7 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
   const store: CaughtMail[] = [];
   const events = new EventEmitter();
   let nextId = 1;
+  let refusal: number | null = null;
 
   const smtp = new SMTPServer({
     secure: false,
@@ -83,6 +89,15 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
       callback(null, { user: auth.username ?? 'anonymous' });
     },
     onData(stream, session, callback) {
+      if (refusal !== null) {
+        stream.resume();
+        stream.on('end', () =>
+          callback(
+            Object.assign(new Error('Refused by the mail catcher'), { responseCode: refusal }),
+          ),
+        );
+        return;
+      }
       receive(stream, session).then(
         (mail) => {
           store.push(mail);
@@ -249,6 +264,9 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
     smtpUrl: `smtp://${hostPart}:${smtpPort}`,
     httpUrl: `http://${hostPart}:${httpPort}`,
     messages: () => [...store],
+    refuse: (code) => {
+      refusal = code;
+    },
     waitFor(predicate, timeoutMs = 10_000) {
       const found = store.find(predicate);
       if (found) return Promise.resolve(found);

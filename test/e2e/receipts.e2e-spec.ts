@@ -1,0 +1,268 @@
+import { DataSource } from 'typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { ReceiptsRepository } from '../../src/receipts/receipts.repository';
+import { ReceiptsService } from '../../src/receipts/receipts.service';
+import { eventually, startTestApp, TestApp } from '../support/harness';
+import { createCampaign, paidDonation, settled, signIn } from '../support/flows';
+import { pdfText } from '../support/pdf-text';
+
+describe('receipts', () => {
+  let app: TestApp;
+  let adminKey: string;
+  let slug: string;
+  const year = new Date().getUTCFullYear();
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      worker: true,
+      env: { ORGANIZATION_NAME: 'Ashraf Campaign', ORGANIZATION_REGISTRATION_NUMBER: 'RN-12345' },
+    });
+    adminKey = await app.createKey('admin');
+    ({ slug } = await createCampaign(app, adminKey, {
+      title: 'Release the seven Ashraf hostages',
+    }));
+  });
+  afterAll(() => app?.close());
+
+  const receiptsOf = async (donationId: string) =>
+    (
+      await app.db.query(
+        `SELECT id, number, type, status, amount::int, send_status, replaces_receipt_id FROM receipts WHERE donation_id = $1 ORDER BY issued_at`,
+        [donationId],
+      )
+    ).rows;
+
+  const mailsTo = (email: string, subject: RegExp) =>
+    app.mail.messages().filter((m) => m.to.includes(email) && subject.test(m.subject));
+
+  it('sends exactly one email per successful donation, with a PDF showing number, amount and campaign', async () => {
+    const email = 'receipt.reader@example.org';
+    const paid = await paidDonation(app, slug, {
+      amount: 2500,
+      email,
+      name: 'Receipt Reader',
+      tribute: { kind: 'in_memory_of', name: 'Mohammad' },
+    });
+    const [receipt] = await receiptsOf(paid.donationId);
+    expect(receipt.number).toMatch(new RegExp(`^${year}-\\d{6}$`));
+    const mail = await app.mail.waitFor(
+      (m) => m.to.includes(email) && m.subject === `Your receipt ${receipt.number}`,
+      15_000,
+    );
+    expect(mail.messageId).toBe(`<receipt-${receipt.id}@localhost>`);
+    expect(mail.html).toContain('Thank you for your gift of $25.00');
+    const text = await pdfText(mail.attachments[0].content);
+    expect(text).toContain(`Receipt ${receipt.number}`);
+    expect(text).toContain('Amount: $25.00');
+    expect(text).toContain('Campaign: Release the seven Ashraf hostages');
+    expect(text).toContain('In memory of Mohammad');
+    expect(text).toContain('Registration number: RN-12345');
+    expect(text).toContain('No goods or services were provided');
+    // Replays of the payment's events issue and send nothing more.
+    for (const e of (await app.standIn.events()).filter((e) =>
+      JSON.stringify(e).includes(paid.paymentIntentId),
+    )) {
+      await app.standIn.redeliverEvent(e.id);
+    }
+    await settled(app);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await receiptsOf(paid.donationId)).toHaveLength(1);
+    expect(mailsTo(email, /Your receipt/)).toHaveLength(1);
+  });
+
+  it('numbers receipts uniquely and without gaps, even with concurrent transactions that roll back', async () => {
+    const dataSource = app.api.get<DataSource>(getDataSourceToken());
+    const repo = app.api.get(ReceiptsRepository);
+    const testYear = 2099;
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        dataSource.transaction(async (em) => {
+          const number = await repo.nextNumber(em, testYear);
+          if (i % 10 === 3) throw new Error('rolled back on purpose');
+          return number;
+        }),
+      ),
+    );
+    const numbers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(numbers).toHaveLength(45);
+    const sequence = numbers.map((n) => Number(n.split('-')[1])).sort((a, b) => a - b);
+    expect(sequence).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+  });
+
+  it('gives 20 donations succeeding at once contiguous receipt numbers', async () => {
+    const before = await app.db.query(
+      `SELECT coalesce(max(last), 0)::int AS last FROM receipt_counters WHERE year = $1`,
+      [year],
+    );
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => paidDonation(app, slug, { amount: 1000 + i })),
+    );
+    const { rows } = await app.db.query(
+      `SELECT split_part(number, '-', 2)::int AS seq FROM receipts WHERE year = $1 AND split_part(number, '-', 2)::int > $2 ORDER BY 1`,
+      [year, before.rows[0].last],
+    );
+    expect(rows.map((r) => r.seq)).toEqual(
+      Array.from({ length: 20 }, (_, i) => before.rows[0].last + i + 1),
+    );
+  });
+
+  it('corrects a receipt on a partial refund and voids it on a full one, telling the donor', async () => {
+    const email = 'refunded@example.org';
+    const paid = await paidDonation(app, slug, { amount: 10_000, email });
+    const [original] = await receiptsOf(paid.donationId);
+    await app.standIn.refundCharge(paid.chargeId, { amount: 2500 });
+    await settled(app);
+    const afterPartial = await receiptsOf(paid.donationId);
+    expect(afterPartial).toEqual([
+      expect.objectContaining({ id: original.id, status: 'replaced', amount: 10_000 }),
+      expect.objectContaining({
+        type: 'correction',
+        status: 'issued',
+        amount: 7500,
+        replaces_receipt_id: original.id,
+      }),
+    ]);
+    const corrected = await app.mail.waitFor(
+      (m) => m.to.includes(email) && m.subject === `Your receipt ${afterPartial[1].number}`,
+      15_000,
+    );
+    const text = await pdfText(corrected.attachments[0].content);
+    expect(text).toContain(`Corrected receipt ${afterPartial[1].number}`);
+    expect(text).toContain(`This receipt replaces receipt ${original.number}.`);
+    expect(text).toContain('Amount: $75.00');
+
+    await app.standIn.refundCharge(paid.chargeId);
+    await settled(app);
+    const afterFull = await receiptsOf(paid.donationId);
+    expect(afterFull.map((r) => r.status)).toEqual(['replaced', 'voided']);
+    await app.mail.waitFor(
+      (m) => m.to.includes(email) && m.subject === `Receipt ${afterPartial[1].number} is void`,
+      15_000,
+    );
+  });
+
+  it('sums the year in a statement, emailed by statements:send and downloadable by the donor', async () => {
+    const email = 'yearly@example.org';
+    await paidDonation(app, slug, { amount: 5000, email, name: 'Yearly Giver' });
+    const refunded = await paidDonation(app, slug, { amount: 3000, email });
+    await app.standIn.refundCharge(refunded.chargeId, { amount: 1000 });
+    await settled(app);
+
+    expect(await app.api.get(ReceiptsService).sendStatements(year)).toBeGreaterThanOrEqual(1);
+    const mail = await app.mail.waitFor(
+      (m) => m.to.includes(email) && m.subject === `Your ${year} giving statement`,
+      15_000,
+    );
+    const text = await pdfText(mail.attachments[0].content);
+    expect(text).toContain(`Year-end statement ${year}`);
+    expect(text).toContain(`Total ${year}: $70.00`);
+    // Sending again sends nothing twice.
+    await app.api.get(ReceiptsService).sendStatements(year);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mailsTo(email, /giving statement/)).toHaveLength(1);
+
+    const token = await signIn(app, email);
+    const pdf = await app.http
+      .get(`/v1/donor/statements/${year}`)
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(await pdfText(pdf.body)).toContain(`Total ${year}: $70.00`);
+    await app.http
+      .get(`/v1/donor/statements/1999`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(400);
+    await app.http
+      .get(`/v1/donor/statements/2030`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(404);
+
+    const list = await app.http
+      .get('/v1/donor/receipts')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(list.body.data.length).toBeGreaterThanOrEqual(2);
+    const someone = await paidDonation(app, slug, { email: 'someone.else@example.org' });
+    const [foreign] = await receiptsOf(someone.donationId);
+    await app.http
+      .get(`/v1/donor/receipts/${foreign.id}/pdf`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(404);
+    await app.http
+      .get(`/v1/donor/receipts/${list.body.data[0].id}/pdf`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+  });
+
+  it('retries while SMTP refuses for a while; marks failed when it refuses for good; resend works', async () => {
+    const email = 'smtp.outage@example.org';
+    app.mail.refuse(451);
+    const paid = await paidDonation(app, slug, { email });
+    const [receipt] = await eventually(async () => {
+      const rows = await receiptsOf(paid.donationId);
+      const r = (await app.db.query(`SELECT attempts FROM receipts WHERE id = $1`, [rows[0]?.id]))
+        .rows[0];
+      return r?.attempts >= 1 ? rows : undefined;
+    });
+    app.mail.refuse(null);
+    await app.mail.waitFor(
+      (m) => m.to.includes(email) && m.subject === `Your receipt ${receipt.number}`,
+      20_000,
+    );
+    await eventually(async () => (await receiptsOf(paid.donationId))[0].send_status === 'sent');
+
+    app.mail.refuse(550);
+    const refused = await paidDonation(app, slug, { email: 'refused@example.org' });
+    const failed = await eventually(async () => {
+      const rows = await receiptsOf(refused.donationId);
+      return rows[0]?.send_status === 'failed' ? rows[0] : undefined;
+    });
+    const listed = await app.http
+      .get('/v1/admin/receipts?status=failed')
+      .set('Authorization', `Bearer ${adminKey}`)
+      .expect(200);
+    expect(listed.body.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: failed.id, lastError: expect.stringMatching(/550/) }),
+      ]),
+    );
+    app.mail.refuse(null);
+    await app.http
+      .post(`/v1/admin/receipts/${failed.id}/resend`)
+      .set('Authorization', `Bearer ${adminKey}`)
+      .expect(202);
+    await app.mail.waitFor(
+      (m) => m.to.includes('refused@example.org') && m.subject === `Your receipt ${failed.number}`,
+      15_000,
+    );
+    await eventually(async () => (await receiptsOf(refused.donationId))[0].send_status === 'sent');
+  });
+
+  it('lets a monthly donor take only the year-end statement', async () => {
+    const email = 'statement.only@example.org';
+    await paidDonation(app, slug, { email });
+    const token = await signIn(app, email);
+    await app.http
+      .patch('/v1/donor/preferences')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ installmentReceipts: 'year_end' })
+      .expect(200, { installmentReceipts: 'year_end' });
+    const created = await app.http
+      .post(`/v1/campaigns/${slug}/pledges`)
+      .send({ amount: 1000, currency: 'usd', interval: 'month', email })
+      .expect(201);
+    await app.standIn.succeedPaymentIntent(created.body.clientSecret.split('_secret_')[0]);
+    await settled(app);
+    const { rows } = await app.db.query(
+      `SELECT r.send_status FROM receipts r JOIN donations d ON d.id = r.donation_id WHERE d.pledge_id = $1`,
+      [created.body.pledgeId],
+    );
+    expect(rows).toEqual([{ send_status: 'suppressed' }]);
+  });
+});
