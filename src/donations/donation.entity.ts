@@ -23,6 +23,8 @@ export const DONATION_STATUSES = [
 ] as const;
 export type DonationStatus = (typeof DONATION_STATUSES)[number];
 export type DonationKind = 'one_off' | 'installment' | 'offline';
+export const OFFLINE_METHODS = ['cheque', 'bank_transfer', 'cash'] as const;
+export type DonationMethod = 'card' | (typeof OFFLINE_METHODS)[number];
 export type DisputeStatus = 'open' | 'won' | 'lost';
 /** Why finance should look at a donation. */
 export type DonationFlag = 'amount_mismatch' | 'unattributed';
@@ -41,6 +43,7 @@ export interface Tribute {
   'donations_status_check',
   `status IN ('pending', 'processing', 'succeeded', 'failed', 'canceled')`,
 )
+@Check('donations_method_check', `method IN ('card', 'cheque', 'bank_transfer', 'cash')`)
 @Index('donations_recent_supporters', ['campaignId', 'succeededAt', 'createdAt'], {
   where: `status = 'succeeded'`,
 })
@@ -67,6 +70,17 @@ export class Donation {
 
   @Column('text', { default: 'pending' })
   status: DonationStatus;
+
+  /** How the money came: `card` through Stripe, or an offline method recorded by staff. */
+  @Column('text', { default: 'card' })
+  method: DonationMethod;
+
+  /** Offline gifts: the cheque number or transfer reference, and the day it was received. */
+  @Column('text', { nullable: true })
+  reference: string | null;
+
+  @Column('date', { name: 'received_on', nullable: true })
+  receivedOn: string | null;
 
   /** What we asked Stripe to charge (the intended amount, grossed up when covering fees). */
   @Column('bigint', { transformer: bigintTransformer })

@@ -64,6 +64,47 @@ export class DonationsRepository {
     await em.update(Donation, { id }, { stripePaymentIntentId: paymentIntentId });
   }
 
+  async insertOffline(
+    em: EntityManager,
+    gift: {
+      id: string;
+      campaignId: string;
+      donorId: string;
+      amount: number;
+      currency: string;
+      method: string;
+      reference: string;
+      receivedOn: string;
+      succeededAt: Date;
+    },
+  ): Promise<void> {
+    await em.query(
+      `INSERT INTO donations (id, kind, status, method, reference, received_on, campaign_id, donor_id, amount,
+              currency, intended_amount, received_amount, received_currency, settled_amount, settled_currency,
+              fee_amount, succeeded_at)
+       VALUES ($1, 'offline', 'succeeded', $2, $3, $4, $5, $6, $7, $8, $7, $7, $8, $7, $8, 0, $9)`,
+      [
+        gift.id,
+        gift.method,
+        gift.reference,
+        gift.receivedOn,
+        gift.campaignId,
+        gift.donorId,
+        gift.amount,
+        gift.currency,
+        gift.succeededAt,
+      ],
+    );
+  }
+
+  /** An offline gift reversed in full: what remains of it is nothing. */
+  async markOfflineVoided(em: EntityManager, id: string, reason: string): Promise<void> {
+    await em.query(
+      `UPDATE donations SET refunded_amount = received_amount, failure_reason = $2, updated_at = now() WHERE id = $1`,
+      [id, `voided: ${reason}`],
+    );
+  }
+
   findByInvoice(em: EntityManager, invoiceId: string): Promise<Donation | null> {
     return em.findOne(Donation, { where: { stripeInvoiceId: invoiceId } });
   }

@@ -1,6 +1,8 @@
 import { ApiKey } from '../../auth/api-key.entity';
+import { AuditLog } from '../../audit/audit-log.entity';
 import { Campaign } from '../../campaigns/campaign.entity';
 import { Donation } from '../../donations/donation.entity';
+import { StaffRefund } from '../../donations/staff-refund.entity';
 import { Donor } from '../../donors/donor.entity';
 import { DonorSession } from '../../donor-auth/donor-session.entity';
 import { DonorSignInToken } from '../../donor-auth/donor-sign-in-token.entity';
@@ -20,6 +22,7 @@ import { Receipt, ReceiptCounter, Statement } from '../../receipts/receipt.entit
 /** Every entity, listed once for the app, the CLI and TypeORM's migration generator. */
 export const ENTITIES = [
   ApiKey,
+  AuditLog,
   Campaign,
   CampaignCurrencyTotals,
   CampaignDonor,
@@ -36,5 +39,6 @@ export const ENTITIES = [
   Receipt,
   ReceiptCounter,
   Statement,
+  StaffRefund,
   StripeEvent,
 ];
