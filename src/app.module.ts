@@ -12,6 +12,10 @@ import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { StripeEventsModule } from './stripe/stripe-events.module';
 import { PledgesModule } from './pledges/pledges.module';
 import { ReceiptsModule } from './receipts/receipts.module';
+import { PayoutsModule } from './payouts/payouts.module';
+import { AuditModule } from './audit/audit.module';
+import { DonorPrivacyModule } from './donor-privacy/donor-privacy.module';
+import { ReportsModule } from './reports/reports.module';
 
 /** The HTTP API. */
 @Module({})
@@ -28,8 +32,12 @@ export class AppModule {
         DonorAuthModule,
         PledgesModule,
         ReceiptsModule,
+        PayoutsModule,
+        ReportsModule,
         StripeEventsModule,
         OperationsModule,
+        AuditModule,
+        DonorPrivacyModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PaymentSyncModule } from '../donations/payment-sync.module';
 import { PledgeEventsModule } from '../pledges/pledges.module';
+import { PayoutsModule } from '../payouts/payouts.module';
 import { EventInboxService } from './events/event-inbox.service';
 import { StripeEvent } from './events/stripe-event.entity';
 import { StripeEventsController } from './events/stripe-events.controller';
@@ -21,7 +22,7 @@ export class StripeEventsModule {}
 
 /** The worker side: processing events into donations and the ledger. */
 @Module({
-  imports: [StripeEventsModule, PaymentSyncModule, PledgeEventsModule],
+  imports: [StripeEventsModule, PaymentSyncModule, PledgeEventsModule, PayoutsModule],
   providers: [StripeEventsProcessor],
 })
 export class StripeEventsWorkerModule {}

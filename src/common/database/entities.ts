@@ -17,6 +17,7 @@ import { JobFailure } from '../queue/job-failure.entity';
 import { OutboundEmail } from '../../mail/outbound-email.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { Pledge } from '../../pledges/pledge.entity';
+import { Payout } from '../../payouts/payout.entity';
 import { Receipt, ReceiptCounter, Statement } from '../../receipts/receipt.entity';
 
 /** Every entity, listed once for the app, the CLI and TypeORM's migration generator. */
@@ -35,6 +36,7 @@ export const ENTITIES = [
   JobFailure,
   LedgerEntry,
   OutboundEmail,
+  Payout,
   Pledge,
   Receipt,
   ReceiptCounter,

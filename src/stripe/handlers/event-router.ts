@@ -6,6 +6,7 @@ export type Route =
   | { kind: 'subscription'; subscriptionId: string }
   | { kind: 'invoice'; invoiceId: string }
   | { kind: 'setup_intent'; setupIntentId: string }
+  | { kind: 'payout'; payoutId: string }
   | { kind: 'ignore'; reason: string };
 
 const PAYMENT_EVENTS = new Set([
@@ -27,6 +28,12 @@ const SUBSCRIPTION_EVENTS = new Set([
   'customer.subscription.deleted',
   'customer.subscription.paused',
   'customer.subscription.resumed',
+]);
+const PAYOUT_EVENTS = new Set([
+  'payout.paid',
+  'payout.failed',
+  'payout.canceled',
+  'payout.updated',
 ]);
 const INVOICE_EVENTS = new Set([
   'invoice.paid',
@@ -55,6 +62,7 @@ export function routeEvent(event: Pick<Stripe.Event, 'type' | 'data'>): Route {
   if (INVOICE_EVENTS.has(event.type) && object.id) return { kind: 'invoice', invoiceId: object.id };
   if (event.type === 'setup_intent.succeeded' && object.id)
     return { kind: 'setup_intent', setupIntentId: object.id };
+  if (PAYOUT_EVENTS.has(event.type) && object.id) return { kind: 'payout', payoutId: object.id };
   if (!PAYMENT_EVENTS.has(event.type))
     return { kind: 'ignore', reason: `unhandled event type ${event.type}` };
   const paymentIntentId =

@@ -6,6 +6,7 @@ import { JobHandler } from '../../common/queue/job-handler.decorator';
 import { startSweeper } from '../../common/queue/sweeper';
 import { PaymentSyncService } from '../../donations/payment-sync.service';
 import { PledgeEventsService } from '../../pledges/pledge-events.service';
+import { PayoutsService } from '../../payouts/payouts.service';
 import { EventInboxService } from '../events/event-inbox.service';
 import { StripeEventsRepository } from '../events/stripe-events.repository';
 import { routeEvent } from './event-router';
@@ -20,6 +21,7 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
     private readonly inbox: EventInboxService,
     private readonly payments: PaymentSyncService,
     private readonly pledgeEvents: PledgeEventsService,
+    private readonly payouts: PayoutsService,
   ) {}
 
   private stopSweeper?: () => void;
@@ -56,6 +58,7 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
         await this.pledgeEvents.invoiceEvent(event.type, route.invoiceId);
       if (route.kind === 'setup_intent')
         await this.pledgeEvents.setupSucceeded(route.setupIntentId);
+      if (route.kind === 'payout') await this.payouts.sync(route.payoutId);
       await this.events.markDone(stored.id, 'processed');
       return 'processed';
     } catch (error) {
