@@ -1,7 +1,7 @@
-import { Body, Controller, Headers, Param, Post, Req } from '@nestjs/common';
+import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
+import { Body, Controller, Param, Post, Req } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { StaffOnly, StaffRequest } from '../auth/staff.guard';
-import { DomainError } from '../common/errors/domain-error';
 import {
   CreateOfflineDonationDto,
   RefundDonationDto,
@@ -9,18 +9,6 @@ import {
 } from './admin-donations.dto';
 import { OfflineGiftsService } from './offline-gifts.service';
 import { StaffRefundsService } from './staff-refunds.service';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,255}$/;
-
-function checkedKey(key?: string): string | undefined {
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new DomainError(
-      'validation_failed',
-      'Idempotency-Key must be 8-255 letters, digits, _ . : or -',
-    );
-  }
-  return key;
-}
 
 @ApiTags('admin')
 @Controller('v1/admin/donations')
@@ -35,8 +23,8 @@ export class AdminDonationsController {
   @StaffOnly('admin')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ description: 'The recorded gift' })
-  record(@Body() dto: CreateOfflineDonationDto, @Headers('idempotency-key') key?: string) {
-    return this.offline.record(dto, checkedKey(key));
+  record(@Body() dto: CreateOfflineDonationDto, @IdempotencyKey() key?: string) {
+    return this.offline.record(dto, key);
   }
 
   /** Reverses an offline gift in full (a reversing ledger entry; the receipt is voided). */
@@ -59,8 +47,8 @@ export class AdminDonationsController {
     @Param('id') id: string,
     @Body() dto: RefundDonationDto,
     @Req() req: StaffRequest,
-    @Headers('idempotency-key') key?: string,
+    @IdempotencyKey() key?: string,
   ) {
-    return this.refunds.refund(id, dto, req.staff!.name, checkedKey(key));
+    return this.refunds.refund(id, dto, req.staff!.name, key);
   }
 }

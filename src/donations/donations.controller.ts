@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, Param, Post, UseGuards } from '@nestjs/common';
+import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
+import { Body, Controller, Param, Post, UseGuards } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -7,12 +8,9 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { DomainError } from '../common/errors/domain-error';
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
 import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
 import { DonationsService } from './donations.service';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,255}$/;
 
 @ApiTags('donations')
 @Controller('v1/campaigns/:slug/donations')
@@ -36,14 +34,8 @@ export class DonationsController {
   create(
     @Param('slug') slug: string,
     @Body() dto: CreateDonationDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<DonationCreatedView> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new DomainError(
-        'validation_failed',
-        'Idempotency-Key must be 8-255 letters, digits, _ . : or -',
-      );
-    }
     return this.donations.create(slug, dto, idempotencyKey);
   }
 }

@@ -1,14 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  Param,
-  Patch,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
+import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
+import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -18,7 +9,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { StaffOnly } from '../auth/staff.guard';
-import { DomainError } from '../common/errors/domain-error';
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
 import { AuthenticatedDonor } from '../donor-auth/donor-sessions.service';
 import { CurrentDonor, DonorOnly } from '../donor-auth/donor.guard';
@@ -30,8 +20,6 @@ import {
   PledgeCreatedView,
 } from './create-pledge.dto';
 import { PledgeActor, PledgesService } from './pledges.service';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,255}$/;
 
 @ApiTags('pledges')
 @Controller('v1/campaigns/:slug/pledges')
@@ -54,14 +42,8 @@ export class PledgesController {
   create(
     @Param('slug') slug: string,
     @Body() dto: CreatePledgeDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<PledgeCreatedView> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new DomainError(
-        'validation_failed',
-        'Idempotency-Key must be 8-255 letters, digits, _ . : or -',
-      );
-    }
     return this.pledges.create(slug, dto, idempotencyKey);
   }
 }
