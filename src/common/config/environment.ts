@@ -10,6 +10,7 @@ import {
   Max,
   Min,
   validateSync,
+  ValidateBy,
   ValidationError,
 } from 'class-validator';
 
@@ -28,6 +29,22 @@ const toList = ({ value }: { value: unknown }) =>
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
+    : value;
+
+/** A time zone Intl knows (which is what Postgres knows too): an invalid one stops start-up. */
+const isTimeZone = (value: unknown) => {
+  if (typeof value !== 'string' || !value) return false;
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** Its canonical spelling (`europe/paris` → `Europe/Paris`); anything invalid is left to refuse. */
+const toTimeZone = ({ value }: { value: unknown }) =>
+  isTimeZone(value)
+    ? new Intl.DateTimeFormat(undefined, { timeZone: value as string }).resolvedOptions().timeZone
     : value;
 
 const URL_ERROR = (scheme: string) => `must be a ${scheme} URL`;
@@ -135,6 +152,18 @@ export class Environment {
   @IsOptional()
   @IsString()
   ORGANIZATION_NAME = 'Campaign organisation';
+
+  /** IANA time zone of the organisation: report periods are whole days in it. */
+  @Transform(toTimeZone)
+  @IsString()
+  @ValidateBy({
+    name: 'isTimeZone',
+    validator: {
+      validate: isTimeZone,
+      defaultMessage: () => 'must be an IANA time zone such as Europe/Paris',
+    },
+  })
+  ORGANIZATION_TIMEZONE = 'UTC';
 
   /** Printed on receipts: the organisation's postal address (lines separated by `|`). */
   @IsString()

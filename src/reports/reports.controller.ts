@@ -1,0 +1,71 @@
+import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { StaffOnly } from '../auth/staff.guard';
+import {
+  CampaignReportQuery,
+  DonationsPageQuery,
+  DonationsReportQuery,
+  TimeseriesQuery,
+} from './report-query.dto';
+import { CampaignReportView, EntriesPageView, TimeseriesView } from './report.views';
+import { ReportsService } from './reports.service';
+
+@ApiTags('reports')
+@StaffOnly('finance')
+@ApiBadRequestResponse({ description: 'A malformed filter, or from after to (named)' })
+@Controller('v1/reports')
+export class ReportsController {
+  private readonly logger = new Logger(ReportsController.name);
+
+  constructor(private readonly reports: ReportsService) {}
+
+  /** Per campaign and currency: gross, fees, refunds, disputes, net, donors, pledges, progress. */
+  @Get('campaigns')
+  @ApiOkResponse({ description: 'One row per campaign and currency for the period' })
+  @ApiNotFoundResponse({ description: 'No such campaign' })
+  campaigns(@Query() query: CampaignReportQuery): Promise<CampaignReportView> {
+    return this.reports.campaignReport(query);
+  }
+
+  /** One campaign's gross, net and donation count per day, week or month, per currency. */
+  @Get('timeseries')
+  @ApiOkResponse({ description: 'Every bucket of the period, zeros included' })
+  @ApiNotFoundResponse({ description: 'No such campaign' })
+  timeseries(@Query() query: TimeseriesQuery): Promise<TimeseriesView> {
+    return this.reports.timeseries(query);
+  }
+
+  /** Ledger entries with their donation, donor and Stripe ids, a page at a time. */
+  @Get('donations')
+  @ApiOkResponse({ description: 'A page of entries, oldest first, and the next cursor' })
+  @ApiNotFoundResponse({ description: 'No such campaign' })
+  donations(@Query() query: DonationsPageQuery): Promise<EntriesPageView> {
+    return this.reports.donationsPage(query);
+  }
+
+  /** The same entries as a CSV download, streamed whatever its size. */
+  @Get('donations.csv')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'UTF-8 CSV with a BOM and a header row' })
+  @ApiNotFoundResponse({ description: 'No such campaign' })
+  async donationsCsv(@Query() query: DonationsReportQuery, @Res() res: Response): Promise<void> {
+    const { filename, csv } = await this.reports.donationsCsv(query);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      await pipeline(csv, res);
+    } catch (error) {
+      // Headers are gone by now: the client sees a cut download, the log says why.
+      this.logger.warn({ err: error }, 'CSV export ended early');
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { ReportsController } from './reports.controller';
+import { ReportsRepository } from './reports.repository';
+import { ReportsService } from './reports.service';
+
+/** Finance reports over the ledger: campaign sums, time series, entry exports. */
+@Module({
+  imports: [CampaignsModule],
+  controllers: [ReportsController],
+  providers: [ReportsRepository, ReportsService],
+})
+export class ReportsModule {}
