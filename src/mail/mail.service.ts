@@ -35,7 +35,8 @@ export class MailService {
   async send(emailId: string, job: Job): Promise<'sent' | 'already-sent' | 'missing'> {
     const email = await this.emails.findById(emailId);
     if (!email) return 'missing';
-    if (email.status === 'sent') return 'already-sent';
+    // Sent, or given up (failed, or cleared when the donor was erased): nothing to send.
+    if (email.status !== 'pending') return 'already-sent';
     try {
       await this.transport.send({
         to: email.toAddress,
