@@ -12,6 +12,8 @@ import { exitOnConfigError, loadEnvironmentOrExit } from './common/config/load-e
 import { DatabaseUnreachableError } from './common/database/migrations';
 import { DomainError } from './common/errors/domain-error';
 import { prepareDatabase } from './bootstrap';
+import { auditedCliCommand } from './audit/cli-audit';
+import { AuditLogRepository } from './audit/audit-log.repository';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { StripeEventsService } from './stripe/events/stripe-events.service';
 import { ReceiptsService } from './receipts/receipts.service';
@@ -31,6 +33,14 @@ interface Command {
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** State-changing commands are recorded in the audit log like staff requests (key name `cli`). */
+const audited = <T>(
+  app: INestApplicationContext,
+  action: string,
+  target: Record<string, unknown>,
+  run: () => Promise<T>,
+) => auditedCliCommand(app.get(AuditLogRepository), action, target, run);
 
 const COMMANDS: Record<string, Command> = {
   migrate: {
@@ -55,7 +65,10 @@ const COMMANDS: Record<string, Command> = {
         throw new DomainError('validation_failed', '--role is required');
       if (typeof o.name !== 'string')
         throw new DomainError('validation_failed', '--name is required');
-      const { apiKey, key } = await (await ctx()).get(ApiKeysService).create(o.name, o.role);
+      const app = await ctx();
+      const { apiKey, key } = await audited(app, 'cli api-key:create', { role: o.role }, () =>
+        app.get(ApiKeysService).create(o.name as string, o.role as string),
+      );
       out(`created ${apiKey.role} key "${apiKey.name}" (id ${apiKey.id})`);
       out(`key (shown once, store it now): ${key}`);
     },
@@ -80,7 +93,10 @@ const COMMANDS: Record<string, Command> = {
     run: async (ctx, _o, positionals) => {
       const target = positionals[0]?.replace(/^pbk_([a-z0-9]{12}).*$/, '$1');
       if (!target) throw new DomainError('validation_failed', 'the key id to revoke is required');
-      await (await ctx()).get(ApiKeysService).revoke(target);
+      const app = await ctx();
+      await audited(app, 'cli api-key:revoke', { id: target }, () =>
+        app.get(ApiKeysService).revoke(target),
+      );
       out(`revoked ${positionals[0]}`);
     },
   },
@@ -89,7 +105,12 @@ const COMMANDS: Record<string, Command> = {
       'reconcile [--fix]                         recompute campaign totals from the ledger; --fix repairs drift',
     options: { fix: { type: 'boolean' } },
     run: async (ctx, o) => {
-      const drift = await (await ctx()).get(LedgerRepository).reconcile(o.fix === true);
+      const app = await ctx();
+      const fix = o.fix === true;
+      const reconcile = () => app.get(LedgerRepository).reconcile(fix);
+      const drift = fix
+        ? await audited(app, 'cli reconcile --fix', {}, reconcile)
+        : await reconcile();
       if (!drift.length) {
         out('no drift: totals match the ledger');
         return;
@@ -134,7 +155,10 @@ const COMMANDS: Record<string, Command> = {
       if (!Number.isInteger(year) || year < 2000 || year > 2100) {
         throw new DomainError('validation_failed', '--year must be a year such as 2026');
       }
-      const queued = await (await ctx()).get(ReceiptsService).sendStatements(year);
+      const app = await ctx();
+      const queued = await audited(app, 'cli statements:send', { year }, () =>
+        app.get(ReceiptsService).sendStatements(year),
+      );
       out(`queued ${queued} year-end statements for ${year}`);
     },
   },

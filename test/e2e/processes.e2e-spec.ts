@@ -68,6 +68,48 @@ describe('process start-up and shutdown', () => {
     );
   });
 
+  it('operator CLI: creates, lists and revokes keys, reconciles, on the audit record', async () => {
+    const cli = (...args: string[]) => {
+      const run = spawn(TS_NODE, [join(ROOT, 'src', 'cli.ts'), ...args], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...baseEnv() },
+      });
+      let stdout = '';
+      let stderr = '';
+      run.stdout.on('data', (d) => (stdout += d));
+      run.stderr.on('data', (d) => (stderr += d));
+      return new Promise<Run>((resolve) =>
+        run.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+      );
+    };
+    const created = await cli('api-key:create', '--role', 'finance', '--name', 'Treasurer');
+    expect(created.code).toBe(0);
+    const key = /key \(shown once, store it now\): (pbk_\S+)/.exec(created.stdout)![1];
+    const listed = await cli('api-key:list');
+    expect(listed.stdout).toMatch(/finance\s+active/);
+    expect(listed.stdout).not.toContain(key);
+    expect((await cli('api-key:revoke', key)).code).toBe(0);
+    expect((await cli('api-key:list')).stdout).toMatch(/finance\s+revoked/);
+    expect((await cli('reconcile')).stdout).toContain('no drift');
+    const bad = await cli('api-key:create', '--role', 'owner', '--name', 'x');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('role must be one of: admin, finance');
+    expect((await cli('nonsense')).code).toBe(2);
+
+    const { Client } = await import('pg');
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const { rows } = await db.query(
+      `SELECT action, status_code FROM audit_log WHERE staff_key_name = 'cli' ORDER BY id`,
+    );
+    await db.end();
+    expect(rows).toEqual([
+      { action: 'cli api-key:create', status_code: 200 },
+      { action: 'cli api-key:revoke', status_code: 200 },
+      { action: 'cli api-key:create', status_code: 400 },
+    ]);
+  });
+
   it('API: SIGTERM stops it gracefully with exit code 0', async () => {
     const port = await freePort();
     const api = start('main.ts', { ...baseEnv(), PORT: String(port), MIGRATIONS_RUN: 'true' });
