@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { toSafeInteger } from '../common/database/bigint.transformer';
 import { Campaign } from './campaign.entity';
 
@@ -86,6 +86,10 @@ export class CampaignsRepository {
 
   findBySlug(slug: string): Promise<Campaign | null> {
     return this.repo.findOne({ where: { slug } });
+  }
+
+  findByIds(ids: string[]): Promise<Campaign[]> {
+    return ids.length ? this.repo.find({ where: { id: In(ids) } }) : Promise.resolve([]);
   }
 
   findById(id: string): Promise<Campaign | null> {

@@ -311,12 +311,8 @@ export class PledgesService {
   }
 
   private async views(pledges: Pledge[]): Promise<PledgeView[]> {
-    const ids = [...new Set(pledges.map((p) => p.campaignId))];
-    const campaigns = new Map<string, { slug: string; title: string }>();
-    for (const id of ids) {
-      const c = await this.campaigns.findById(id);
-      if (c) campaigns.set(id, { slug: c.slug, title: c.title });
-    }
+    const found = await this.campaigns.findByIds([...new Set(pledges.map((p) => p.campaignId))]);
+    const campaigns = new Map(found.map((c) => [c.id, { slug: c.slug, title: c.title }]));
     return pledges.map((p) => pledgeView(p, campaigns.get(p.campaignId) ?? null));
   }
 }
