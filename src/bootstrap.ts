@@ -1,5 +1,13 @@
-import { INestApplication, INestApplicationContext, Logger, ValidationPipe } from '@nestjs/common';
+import {
+  INestApplication,
+  INestApplicationContext,
+  Logger,
+  RawBodyRequest,
+  ValidationPipe,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { IncomingMessage } from 'node:http';
+import { json } from 'express';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -30,6 +38,17 @@ export async function createApi(
     forceCloseConnections: true,
   });
   app.useLogger(app.get(PinoLogger));
+  // Stripe's events can outgrow the limit meant for forms; a 413 would make Stripe retry an
+  // event we can never store. Parsed first, with its raw body kept for the signature.
+  app.use(
+    '/v1/stripe/webhook',
+    json({
+      limit: '2mb',
+      verify: (req: RawBodyRequest<IncomingMessage>, _res, buffer) => {
+        req.rawBody = buffer;
+      },
+    }),
+  );
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: env.BODY_LIMIT, extended: false });
   app.use(helmet());

@@ -209,6 +209,14 @@ describe('Stripe event pipeline: every payment counted exactly once', () => {
     const refused = await post(notAnEvent, sign(notAnEvent, app.webhookSecret)).expect(400);
     expect(refused.body.message).toMatch(/^not a Stripe event: missing or malformed id/);
 
+    // A large event (beyond the 100kb limit of forms) is still stored.
+    const big = JSON.stringify({
+      ...JSON.parse(payload),
+      id: 'evt_large_1',
+      padding: 'x'.repeat(300_000),
+    });
+    await post(big, sign(big, app.webhookSecret)).expect(200);
+
     const ok = await post(payload, sign(payload, app.webhookSecret)).expect(200);
     expect(ok.body).toEqual({ received: true, duplicate: false });
     await eventually(async () => {
