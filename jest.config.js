@@ -17,5 +17,14 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    {
+      // Fault drills: real processes under load (npm run test:resilience); part of npm test.
+      displayName: 'resilience',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/resilience/**/*.drill-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
   ],
 };
