@@ -19,6 +19,7 @@ import { assertDatabaseReachable, runPendingMigrations } from './common/database
 import { warnUnlessNoEviction } from './common/queue/redis-connection';
 import { QueueService } from './common/queue/queue.service';
 import { WorkerModule } from './worker.module';
+import { shutdownState } from './common/lifecycle/shutdown-state';
 
 /** Before Nest starts: the database must answer, and (unless disabled) be migrated. */
 export async function prepareDatabase(env: Environment, migrate: boolean): Promise<string[]> {
@@ -35,7 +36,6 @@ export async function createApi(
     rawBody: true,
     bufferLogs: true,
     abortOnError: false,
-    forceCloseConnections: true,
   });
   app.useLogger(app.get(PinoLogger));
   // Stripe's events can outgrow the limit meant for forms; a 413 would make Stripe retry an
@@ -103,6 +103,7 @@ export async function createWorker(
 export function closeGracefullyOnSignals(
   app: INestApplication | INestApplicationContext,
   timeoutMs: number,
+  drainMs = 0,
 ) {
   const logger = new Logger('Shutdown');
   let closing = false;
@@ -110,13 +111,16 @@ export function closeGracefullyOnSignals(
     if (closing) return;
     closing = true;
     logger.log(`${signal} received: finishing work in progress`);
+    // First drain: readiness turns 503 and requests already sent (some still unread on their
+    // connections) are served; only then does the server stop and close its connections.
+    shutdownState.draining = true;
     const timer = setTimeout(() => {
       logger.error(`still busy after ${timeoutMs} ms: exiting`);
       process.exit(1);
     }, timeoutMs);
     timer.unref();
-    app
-      .close()
+    new Promise((resolve) => setTimeout(resolve, drainMs))
+      .then(() => app.close())
       .then(() => process.exit(0))
       .catch((error: Error) => {
         logger.error(`shutdown failed: ${error.message}`);

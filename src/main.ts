@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const app = await createApi(env);
   const logger = new Logger('Api');
   if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
-  closeGracefullyOnSignals(app, env.SHUTDOWN_TIMEOUT_MS);
+  closeGracefullyOnSignals(app, env.SHUTDOWN_TIMEOUT_MS, env.SHUTDOWN_DRAIN_MS);
   await app.listen(env.PORT);
   logger.log(`listening on port ${env.PORT}`);
 }

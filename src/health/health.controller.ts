@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { shutdownState } from '../common/lifecycle/shutdown-state';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { RedisHealthIndicator } from './redis.health';
@@ -24,6 +25,9 @@ export class HealthController {
   @HealthCheck()
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; the message names it' })
   ready() {
+    if (shutdownState.draining) {
+      throw new ServiceUnavailableException('Not ready: shutting down');
+    }
     return this.health.check([
       () => this.database.pingCheck('postgres', { timeout: 1500 }),
       () => this.redis.isHealthy('redis'),

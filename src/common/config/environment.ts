@@ -149,6 +149,12 @@ export class Environment {
   @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 25000;
 
+  /** On SIGTERM, how long the API keeps serving (readiness 503) before it closes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_DRAIN_MS = 2000;
+
   @IsOptional()
   @IsString()
   ORGANIZATION_NAME = 'Campaign organisation';
