@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually, startTestApp, TestApp } from '../support/harness';
 import { createCampaign, donate, progress } from '../support/flows';
+import { drillReport } from '../support/processes';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -78,6 +79,27 @@ describe('drill: the worker SIGKILLed in the middle of a batch', () => {
     }[];
     expect(receipts).toHaveLength(40);
     const mails = app.mail.messages().filter((m) => /^Your receipt /.test(m.subject));
+    const events = (
+      await app.db.query(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE status IN ('processed', 'ignored'))::int AS p FROM stripe_events`,
+      )
+    ).rows[0];
+    const distinct = new Set(mails.map((m) => m.messageId)).size;
+    drillReport({
+      drill: 'worker SIGKILLed mid-batch, restarted',
+      eventsSent: (await app.standIn.events()).length,
+      stored: events.n,
+      processed: events.p,
+      receipts: distinct,
+      lost: receipts.length - distinct,
+      // Two different emails for one receipt; a resend of the same Message-ID is one message.
+      doubled: receipts.filter(
+        (r) =>
+          new Set(
+            mails.filter((m) => m.subject === `Your receipt ${r.number}`).map((m) => m.messageId),
+          ).size > 1,
+      ).length,
+    });
     // A kill between SMTP's acceptance and the sent marker can make the next worker send that
     // receipt again; it carries the same Message-ID, so the donor's mail system shows it once.
     for (const receipt of receipts) {
