@@ -24,6 +24,8 @@ export interface TestAppOptions {
   worker?: boolean;
   /** Extra or overriding environment variables for the app. */
   env?: Record<string, string>;
+  /** How the Stripe stand-in retries failed webhook deliveries (short by default). */
+  deliveryRetryDelaysMs?: number[];
 }
 
 export interface TestApp {
@@ -95,7 +97,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     const standIn = await startStripeStandIn({
       port: 0,
       webhooks: [{ url: `${url}/v1/stripe/webhook`, secret: webhookSecret }],
-      deliveryRetryDelaysMs: [100, 300, 1000],
+      deliveryRetryDelaysMs: options.deliveryRetryDelaysMs ?? [100, 300, 1000],
     });
     stops.push(() => standIn.close());
     const lines: string[] = [];
