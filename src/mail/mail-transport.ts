@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import nodemailer, { Transporter } from 'nodemailer';
+import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { Environment } from '../common/config/environment';
 
 export interface MailMessage {
@@ -18,7 +19,11 @@ export class MailTransport implements OnApplicationShutdown {
   private readonly transporter: Transporter;
 
   constructor(private readonly env: Environment) {
-    this.transporter = nodemailer.createTransport(env.SMTP_URL, { from: env.MAIL_FROM });
+    // Pooled: one SMTP session per connection carries many messages (no TCP + EHLO per email).
+    this.transporter = nodemailer.createTransport(
+      { url: env.SMTP_URL, pool: true, maxConnections: 4 } as SMTPPool.Options,
+      { from: env.MAIL_FROM },
+    );
   }
 
   async send(message: MailMessage): Promise<void> {
