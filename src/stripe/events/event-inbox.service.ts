@@ -82,7 +82,9 @@ export class EventInboxService {
       );
       throw new DomainError('unavailable', 'The event could not be stored: Stripe will retry');
     }
-    if (status === 'new' || status === 'pending') await this.enqueue(event.id);
+    // Stored is all Stripe needs to hear: the job is added after the answer, off the request's
+    // path (a failure there is logged, and the sweeper enqueues what is still pending).
+    if (status === 'new' || status === 'pending') void this.enqueue(event.id);
     return { received: true, duplicate: status !== 'new' };
   }
 
