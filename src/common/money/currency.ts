@@ -83,11 +83,25 @@ export function roundUpToChargeable(amount: number, currency: string): number {
 
 /** "$12.50", "¥500", "KWD 1.250": the amount as a donor reads it. */
 export function formatMoney(amount: number, currency: string, locale = 'en-US'): string {
-  const digits = exponent(currency);
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: currency.toUpperCase(),
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(amount / 10 ** digits);
+  return formatter(currency, locale).format(amount / 10 ** exponent(currency));
+}
+
+// Building an Intl.NumberFormat is costly (it showed in the pipeline's CPU profile): one per
+// currency and locale is kept.
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function formatter(currency: string, locale: string): Intl.NumberFormat {
+  const key = `${locale}:${currency}`;
+  let format = formatters.get(key);
+  if (!format) {
+    const digits = exponent(currency);
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+    formatters.set(key, format);
+  }
+  return format;
 }
