@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { ApiKey, StaffRole } from './api-key.entity';
+import { isUuid } from '../common/validation/is-uuid';
 
 @Injectable()
 export class ApiKeysRepository {
@@ -26,12 +27,12 @@ export class ApiKeysRepository {
 
   /** Revokes by id or public lookup id; false when there was no active key. */
   async revoke(idOrLookupId: string): Promise<boolean> {
-    const isUuid = /^[0-9a-f-]{36}$/i.test(idOrLookupId);
+    const byId = isUuid(idOrLookupId);
     const result = await this.repo
       .createQueryBuilder()
       .update()
       .set({ revokedAt: () => 'now()' })
-      .where(isUuid ? 'id = :v' : 'lookup_id = :v', { v: idOrLookupId })
+      .where(byId ? 'id = :v' : 'lookup_id = :v', { v: idOrLookupId })
       .andWhere('revoked_at IS NULL')
       .execute();
     return (result.affected ?? 0) > 0;

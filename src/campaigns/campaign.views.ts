@@ -1,5 +1,6 @@
 import { Campaign } from './campaign.entity';
 import { Progress, Supporter, SupporterCursor } from './campaigns.repository';
+import { isUuid } from '../common/validation/is-uuid';
 
 export interface SupporterView {
   /** The donor's name, or "Anonymous": an anonymous donor's name is never returned. */
@@ -81,7 +82,6 @@ export function encodeCursor(s: Supporter): string {
 export function decodeCursor(cursor: string): SupporterCursor | null {
   const [at, createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const dates = [new Date(at), new Date(createdAt)];
-  if (!id || dates.some((d) => Number.isNaN(d.getTime())) || !/^[0-9a-f-]{36}$/.test(id))
-    return null;
+  if (!id || dates.some((d) => Number.isNaN(d.getTime())) || !isUuid(id)) return null;
   return { at: dates[0], createdAt: dates[1], id };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -13,23 +13,6 @@ import { DonationsRepository } from './donations.repository';
 import { GiftRules } from './gift-rules';
 
 const IDEMPOTENCY_SCOPE = 'donation:create';
-
-/** Stable hash of a request body: same fields and values in any key order → same hash. */
-export function requestHash(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(value)))
-    .digest('hex');
-}
 
 @Injectable()
 export class DonationsService {
@@ -55,19 +38,19 @@ export class DonationsService {
   ): Promise<DonationCreatedView> {
     const campaign = await this.campaigns.findOrFail(slug);
     const charge = this.rules.chargeFor(campaign, dto);
-    const hash = requestHash({ slug, ...dto });
+
     const donationId = randomUUID();
 
-    const earlier = await this.donations.transaction(async (em) => {
+    const earlierId = await this.donations.transaction(async (em) => {
       if (clientKey) {
-        const claim = await this.idempotency.claim(
+        const earlier = await this.idempotency.claim(
           em,
           IDEMPOTENCY_SCOPE,
           clientKey,
-          hash,
+          { slug, ...dto },
           donationId,
         );
-        if (claim) return claim;
+        if (earlier) return earlier;
       }
       const donor = await this.donors.upsertByEmail(em, {
         email: dto.email,
@@ -90,14 +73,8 @@ export class DonationsService {
       return null;
     });
 
-    if (earlier) {
-      if (earlier.requestHash !== hash) {
-        throw new DomainError(
-          'idempotency_conflict',
-          'Idempotency-Key was already used with a different request body',
-        );
-      }
-      const donation = await this.donations.findById(earlier.resourceId);
+    if (earlierId) {
+      const donation = await this.donations.findById(earlierId);
       if (!donation)
         throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
       return this.withPaymentIntent(donation, campaign);

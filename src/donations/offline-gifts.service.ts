@@ -10,8 +10,8 @@ import { MailService } from '../mail/mail.service';
 import { ReceiptIssuerService } from '../receipts/receipt-issuer.service';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { CreateOfflineDonationDto } from './admin-donations.dto';
-import { requestHash } from './donations.service';
 import { DonationsRepository } from './donations.repository';
+import { isUuid } from '../common/validation/is-uuid';
 
 /**
  * Cheques, transfers and cash: counted, in the ledger and receipted like any gift. A
@@ -49,17 +49,16 @@ export class OfflineGiftsService {
       );
     }
     const id = randomUUID();
-    const hash = requestHash(dto);
     const outcome = await this.donations.transaction(async (em) => {
       if (clientKey) {
-        const claim = await this.idempotency.claim(
+        const earlierId = await this.idempotency.claim(
           em,
           'offline-donation:create',
           clientKey,
-          hash,
+          dto,
           id,
         );
-        if (claim) return { claim };
+        if (earlierId) return { earlierId };
       }
       const donor = await this.donors.upsertByEmail(em, dto.donor);
       await this.donations.insertOffline(em, {
@@ -86,15 +85,7 @@ export class OfflineGiftsService {
       ]);
       return { issued: await this.receiptIssuer.reconcile(em, id) };
     });
-    if ('claim' in outcome && outcome.claim) {
-      if (outcome.claim.requestHash !== hash) {
-        throw new DomainError(
-          'idempotency_conflict',
-          'Idempotency-Key was already used with a different request body',
-        );
-      }
-      return this.view(outcome.claim.resourceId);
-    }
+    if ('earlierId' in outcome && outcome.earlierId) return this.view(outcome.earlierId);
     if ('issued' in outcome && outcome.issued) {
       await this.receipts.enqueue(outcome.issued.receiptIds);
       await this.mail.enqueue(outcome.issued.emailIds);
@@ -105,7 +96,7 @@ export class OfflineGiftsService {
   /** Voids an offline gift with a reversing entry; its receipt is voided with it. */
   async void(id: string, reason: string) {
     const issued = await this.donations.transaction(async (em) => {
-      const donation = /^[0-9a-f-]{36}$/i.test(id) ? await this.donations.findById(id, em) : null;
+      const donation = isUuid(id) ? await this.donations.findById(id, em) : null;
       if (!donation) throw new DomainError('not_found', `No donation ${id}`);
       if (donation.kind !== 'offline') {
         throw new DomainError(

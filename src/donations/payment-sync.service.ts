@@ -9,6 +9,8 @@ import { ReceiptsService } from '../receipts/receipts.service';
 import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
 import { DisputeStatus, Donation, DonationFlag, DonationStatus } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
+import { isUuid } from '../common/validation/is-uuid';
+import { lockFor } from '../common/database/locks';
 
 /** Everything Stripe knows about one payment, fetched under our lock. */
 export interface PaymentState {
@@ -196,15 +198,16 @@ export class PaymentSyncService {
 
   async sync(paymentIntentId: string): Promise<void> {
     const { completed, issued } = await this.donations.transaction(async (em) => {
-      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `pi:${paymentIntentId}`,
-      ]);
+      await lockFor(em, `pi:${paymentIntentId}`);
       const state = await this.fetch(paymentIntentId);
       const donation = await this.findOrCreateDonation(em, state);
-      const recordedRefunds = new Set<string>();
-      for (const refund of state.refunds) {
-        if (await this.ledger.hasEntry(em, `refund:${refund.id}`)) recordedRefunds.add(refund.id);
-      }
+      const recorded = await this.ledger.existingKeys(
+        em,
+        state.refunds.map((r) => `refund:${r.id}`),
+      );
+      const recordedRefunds = new Set(
+        state.refunds.filter((r) => recorded.has(`refund:${r.id}`)).map((r) => r.id),
+      );
       const added = await this.ledger.append(
         em,
         { donationId: donation.id, campaignId: donation.campaignId, donorId: donation.donorId },
@@ -287,7 +290,7 @@ export class PaymentSyncService {
     const installment = state.invoice ? await this.installmentFor(em, state.invoice, intent) : null;
     if (installment) return installment;
     const metadataId = intent.metadata?.donation_id;
-    if (metadataId && /^[0-9a-f-]{36}$/i.test(metadataId)) {
+    if (metadataId && isUuid(metadataId)) {
       const byMetadata = await this.donations.findById(metadataId, em);
       if (byMetadata) {
         await this.donations.attachPaymentIntentIn(em, byMetadata.id, intent.id);

@@ -8,9 +8,10 @@ import { DomainError } from '../common/errors/domain-error';
 import { formatMoney } from '../common/money/currency';
 import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
 import { RefundDonationDto } from './admin-donations.dto';
-import { requestHash } from './donations.service';
 import { DonationsRepository } from './donations.repository';
 import { StaffRefund } from './staff-refund.entity';
+import { isUuid } from '../common/validation/is-uuid';
+import { lockFor } from '../common/database/locks';
 
 /**
  * Staff refunds: a Stripe refund whose idempotency key comes from our own ids, so a request
@@ -29,9 +30,7 @@ export class StaffRefundsService {
   ) {}
 
   async refund(donationId: string, dto: RefundDonationDto, staffName: string, clientKey?: string) {
-    const donation = /^[0-9a-f-]{36}$/i.test(donationId)
-      ? await this.donations.findById(donationId)
-      : null;
+    const donation = isUuid(donationId) ? await this.donations.findById(donationId) : null;
     if (!donation) throw new DomainError('not_found', `No donation ${donationId}`);
     if (donation.kind === 'offline' || !donation.stripePaymentIntentId) {
       throw new DomainError(
@@ -42,25 +41,20 @@ export class StaffRefundsService {
     if (donation.status !== 'succeeded')
       throw new DomainError('conflict', `The donation is ${donation.status}: nothing to refund`);
 
-    const hash = requestHash({ donationId, ...dto });
     const id = randomUUID();
     const request = await this.donations.transaction(async (em) => {
       if (clientKey) {
-        const claim = await this.idempotency.claim(em, 'refund:create', clientKey, hash, id);
-        if (claim) {
-          if (claim.requestHash !== hash) {
-            throw new DomainError(
-              'idempotency_conflict',
-              'Idempotency-Key was already used with a different request body',
-            );
-          }
-          return em.findOneOrFail(StaffRefund, { where: { id: claim.resourceId } });
-        }
+        const earlierId = await this.idempotency.claim(
+          em,
+          'refund:create',
+          clientKey,
+          { donationId, ...dto },
+          id,
+        );
+        if (earlierId) return em.findOneOrFail(StaffRefund, { where: { id: earlierId } });
       }
       // Serialise requests for one donation so that their sequence numbers are distinct.
-      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `refund:${donationId}`,
-      ]);
+      await lockFor(em, `refund:${donationId}`);
       const rows: { n: number }[] = await em.query(
         `SELECT coalesce(max(sequence), 0)::int AS n FROM staff_refunds WHERE donation_id = $1`,
         [donationId],

@@ -120,11 +120,14 @@ export class LedgerRepository {
     return inserted.map((r) => r.dedupe_key);
   }
 
-  async hasEntry(em: EntityManager, dedupeKey: string): Promise<boolean> {
-    const rows: unknown[] = await em.query(`SELECT 1 FROM ledger_entries WHERE dedupe_key = $1`, [
-      dedupeKey,
-    ]);
-    return rows.length > 0;
+  /** Which of these dedupe keys the ledger already holds, in one query. */
+  async existingKeys(em: EntityManager, dedupeKeys: string[]): Promise<Set<string>> {
+    if (!dedupeKeys.length) return new Set();
+    const rows: { dedupe_key: string }[] = await em.query(
+      `SELECT dedupe_key FROM ledger_entries WHERE dedupe_key = ANY($1)`,
+      [dedupeKeys],
+    );
+    return new Set(rows.map((r) => r.dedupe_key));
   }
 
   /** Totals recomputed from the ledger compared with the stored ones; with `fix`, repaired. */

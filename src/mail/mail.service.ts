@@ -1,15 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { Environment } from '../common/config/environment';
 import { QueueService } from '../common/queue/queue.service';
 import { OutboundEmailsRepository } from './outbound-emails.repository';
 import { MailTransport } from './mail-transport';
+import { isFinalAttempt } from '../common/queue/job-runner';
 
 /** Sends what the outbox holds: one job per email, the outbox row as the sent marker. */
 @Injectable()
 export class MailService {
-  private readonly logger = new Logger(MailService.name);
-
   constructor(
     private readonly env: Environment,
     private readonly emails: OutboundEmailsRepository,
@@ -21,14 +20,7 @@ export class MailService {
   async enqueue(emailIds: (string | null)[]): Promise<void> {
     for (const emailId of emailIds) {
       if (!emailId) continue;
-      try {
-        await this.queues.enqueue('email.send', { emailId }, { jobId: `email-${emailId}` });
-      } catch (error) {
-        this.logger.warn(
-          { emailId, err: (error as Error).message },
-          'email stored but not enqueued',
-        );
-      }
+      await this.queues.tryEnqueue('email.send', { emailId }, { jobId: `email-${emailId}` });
     }
   }
 
@@ -46,7 +38,7 @@ export class MailService {
         messageId: `<${email.id}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
       });
     } catch (error) {
-      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const final = isFinalAttempt(job);
       await this.emails.markAttemptFailed(email.id, (error as Error).message, final);
       throw error;
     }

@@ -4,6 +4,8 @@ import { StripeClient } from '../stripe/stripe-client';
 import { Pledge } from './pledge.entity';
 import { PledgesRepository } from './pledges.repository';
 import { subscriptionFacts } from './subscription-facts';
+import { isUuid } from '../common/validation/is-uuid';
+import { lockFor } from '../common/database/locks';
 
 export interface PledgeChange {
   before: Pledge;
@@ -37,13 +39,11 @@ export class PledgeSyncService {
     load: () => Promise<Stripe.Subscription>,
   ): Promise<PledgeChange | null> {
     return this.pledges.transaction(async (em) => {
-      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `sub:${subscriptionId}`,
-      ]);
+      await lockFor(em, `sub:${subscriptionId}`);
       const subscription = await load();
       let before = await this.pledges.findBySubscription(subscriptionId, em);
       const metadataId = subscription.metadata?.pledge_id;
-      if (!before && metadataId && /^[0-9a-f-]{36}$/i.test(metadataId)) {
+      if (!before && metadataId && isUuid(metadataId)) {
         before = await this.pledges.findById(metadataId, em);
         if (before && !before.stripeSubscriptionId) {
           await em.query(`UPDATE pledges SET stripe_subscription_id = $2 WHERE id = $1`, [

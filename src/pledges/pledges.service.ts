@@ -6,7 +6,7 @@ import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { IdempotencyRepository } from '../common/database/idempotency.repository';
 import { DomainError } from '../common/errors/domain-error';
-import { requestHash } from '../donations/donations.service';
+
 import { GiftRules } from '../donations/gift-rules';
 import { DonorsRepository } from '../donors/donors.repository';
 import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
@@ -15,6 +15,7 @@ import { FINAL_PLEDGE_STATUSES, Pledge, PledgeStatus } from './pledge.entity';
 import { PledgeView, pledgeView } from './pledge.views';
 import { PledgesRepository } from './pledges.repository';
 import { PledgeSyncService } from './pledge-sync.service';
+import { isUuid } from '../common/validation/is-uuid';
 
 const IDEMPOTENCY_SCOPE = 'pledge:create';
 
@@ -43,18 +44,18 @@ export class PledgesService {
   async create(slug: string, dto: CreatePledgeDto, clientKey?: string): Promise<PledgeCreatedView> {
     const campaign = await this.campaignsService.findOrFail(slug);
     const charge = this.rules.chargeFor(campaign, dto);
-    const hash = requestHash({ slug, ...dto });
+
     const pledgeId = randomUUID();
-    const earlier = await this.pledges.transaction(async (em) => {
+    const earlierId = await this.pledges.transaction(async (em) => {
       if (clientKey) {
-        const claim = await this.idempotency.claim(
+        const earlier = await this.idempotency.claim(
           em,
           IDEMPOTENCY_SCOPE,
           clientKey,
-          hash,
+          { slug, ...dto },
           pledgeId,
         );
-        if (claim) return claim;
+        if (earlier) return earlier;
       }
       const donor = await this.donors.upsertByEmail(em, {
         email: dto.email,
@@ -75,13 +76,7 @@ export class PledgesService {
       });
       return null;
     });
-    if (earlier && earlier.requestHash !== hash) {
-      throw new DomainError(
-        'idempotency_conflict',
-        'Idempotency-Key was already used with a different request body',
-      );
-    }
-    const pledge = await this.pledges.findById(earlier?.resourceId ?? pledgeId);
+    const pledge = await this.pledges.findById(earlierId ?? pledgeId);
     if (!pledge)
       throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
     return this.subscribe(pledge, campaign);
@@ -270,7 +265,7 @@ export class PledgesService {
   }
 
   private async find(actor: PledgeActor, id: string): Promise<Pledge> {
-    const pledge = /^[0-9a-f-]{36}$/i.test(id) ? await this.pledges.findById(id) : null;
+    const pledge = isUuid(id) ? await this.pledges.findById(id) : null;
     if (!pledge || ('donorId' in actor && pledge.donorId !== actor.donorId)) {
       throw new DomainError('not_found', `No pledge ${id}`);
     }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Environment } from '../common/config/environment';
 import { toSafeInteger } from '../common/database/bigint.transformer';
@@ -19,6 +19,8 @@ import {
 } from './receipt-document';
 import { Receipt, SendStatus } from './receipt.entity';
 import { ReceiptsRepository } from './receipts.repository';
+import { isUuid } from '../common/validation/is-uuid';
+import { isFinalAttempt } from '../common/queue/job-runner';
 
 /** SMTP answers 5xx for a refusal that retrying will not change. */
 function isPermanent(error: unknown): boolean {
@@ -55,7 +57,6 @@ export function receiptView(r: Receipt, staff = false): ReceiptView {
 /** Renders and sends receipts and year-end statements; serves them to donors and staff. */
 @Injectable()
 export class ReceiptsService {
-  private readonly logger = new Logger(ReceiptsService.name);
   private readonly organisation: Letterhead;
 
   constructor(
@@ -76,18 +77,11 @@ export class ReceiptsService {
   /** After the issuing transaction commits; the sweeper catches up on what this misses. */
   async enqueue(receiptIds: string[], jobSuffix = ''): Promise<void> {
     for (const receiptId of receiptIds) {
-      try {
-        await this.queues.enqueue(
-          'receipt.send',
-          { receiptId },
-          { jobId: `receipt-${receiptId}${jobSuffix}` },
-        );
-      } catch (error) {
-        this.logger.warn(
-          { receiptId, err: (error as Error).message },
-          'receipt stored but not enqueued',
-        );
-      }
+      await this.queues.tryEnqueue(
+        'receipt.send',
+        { receiptId },
+        { jobId: `receipt-${receiptId}${jobSuffix}` },
+      );
     }
   }
 
@@ -145,7 +139,7 @@ export class ReceiptsService {
       });
     } catch (error) {
       const permanent = isPermanent(error);
-      const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const final = permanent || isFinalAttempt(job);
       await this.receipts.markAttemptFailed(receiptId, (error as Error).message, final);
       throw permanent ? new UnrecoverableError((error as Error).message) : error;
     }
@@ -154,7 +148,7 @@ export class ReceiptsService {
   }
 
   async resend(id: string): Promise<ReceiptView> {
-    const receipt = /^[0-9a-f-]{36}$/i.test(id) ? await this.receipts.findById(id) : null;
+    const receipt = isUuid(id) ? await this.receipts.findById(id) : null;
     if (!receipt) throw new DomainError('not_found', `No receipt ${id}`);
     await this.receipts.resetForResend(id);
     await this.enqueue([id], `:resend:${Date.now()}`);
@@ -174,7 +168,7 @@ export class ReceiptsService {
   }
 
   async pdfForDonor(donorId: string, id: string): Promise<{ filename: string; pdf: Buffer }> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.receipts.documentRow(id) : null;
+    const row = isUuid(id) ? await this.receipts.documentRow(id) : null;
     if (!row || row.donor_id !== donorId) throw new DomainError('not_found', `No receipt ${id}`);
     const document = this.document(row);
     return { filename: `receipt-${document.number}.pdf`, pdf: await renderReceiptPdf(document) };
@@ -235,7 +229,7 @@ export class ReceiptsService {
         ],
       });
     } catch (error) {
-      const final = isPermanent(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const final = isPermanent(error) || isFinalAttempt(job);
       await this.receipts.markStatement(statementId, { error: (error as Error).message, final });
       throw error;
     }

@@ -4,6 +4,11 @@ import { Redis } from 'ioredis';
 import { JobDefinitions } from './job-catalogue';
 import { FailedJob } from './job-failures.repository';
 
+/** Whether this try of the job is its last: a handler records the final failure then. */
+export function isFinalAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
 export type JobHandlerFn = (payload: Record<string, unknown>, job: Job) => Promise<unknown>;
 
 export interface JobRunnerOptions {

@@ -40,6 +40,27 @@ export class QueueService implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * Enqueues after the state that needs the job was committed. Best effort: a failure (Redis
+   * down) is logged and answered false, and the worker's sweeper enqueues what is still pending.
+   */
+  async tryEnqueue<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: { jobId?: string } = {},
+  ): Promise<boolean> {
+    try {
+      await this.enqueue(name, payload, options);
+      return true;
+    } catch (error) {
+      this.logger.warn(
+        { job: name, ...payload, err: (error as Error).message },
+        'stored but not enqueued: the sweeper will pick it up',
+      );
+      return false;
+    }
+  }
+
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {

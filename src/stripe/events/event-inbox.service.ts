@@ -89,16 +89,7 @@ export class EventInboxService {
   }
 
   /** Best effort: a stored event that is not enqueued is picked up by the sweeper. */
-  async enqueue(eventId: string, jobId = eventId): Promise<boolean> {
-    try {
-      await this.queues.enqueue('stripe-event.process', { eventId }, { jobId });
-      return true;
-    } catch (error) {
-      this.logger.warn(
-        { eventId, err: (error as Error).message },
-        'event stored but not enqueued: the sweeper will pick it up',
-      );
-      return false;
-    }
+  enqueue(eventId: string, jobId = eventId): Promise<boolean> {
+    return this.queues.tryEnqueue('stripe-event.process', { eventId }, { jobId });
   }
 }

@@ -10,6 +10,7 @@ import { PayoutsService } from '../../payouts/payouts.service';
 import { EventInboxService } from '../events/event-inbox.service';
 import { StripeEventsRepository } from '../events/stripe-events.repository';
 import { routeEvent } from './event-router';
+import { isFinalAttempt } from '../../common/queue/job-runner';
 
 @Injectable()
 export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -62,7 +63,7 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
       await this.events.markDone(stored.id, 'processed');
       return 'processed';
     } catch (error) {
-      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const final = isFinalAttempt(job);
       await this.events.markAttemptFailed(stored.id, (error as Error).message, final);
       throw error;
     }
