@@ -1,13 +1,5 @@
-import {
-  INestApplication,
-  INestApplicationContext,
-  Logger,
-  RawBodyRequest,
-  ValidationPipe,
-} from '@nestjs/common';
+import { INestApplication, INestApplicationContext, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { IncomingMessage } from 'node:http';
-import { json } from 'express';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -20,6 +12,8 @@ import { warnUnlessNoEviction } from './common/queue/redis-connection';
 import { QueueService } from './common/queue/queue.service';
 import { WorkerModule } from './worker.module';
 import { shutdownState } from './common/lifecycle/shutdown-state';
+import { EventInboxService } from './stripe/events/event-inbox.service';
+import { documentWebhook, WEBHOOK_PATH, webhookHandler } from './stripe/webhook-route';
 
 /** Before Nest starts: the database must answer, and (unless disabled) be migrated. */
 export async function prepareDatabase(env: Environment, migrate: boolean): Promise<string[]> {
@@ -38,17 +32,8 @@ export async function createApi(
     abortOnError: false,
   });
   app.useLogger(app.get(PinoLogger));
-  // Stripe's events can outgrow the limit meant for forms; a 413 would make Stripe retry an
-  // event we can never store. Parsed first, with its raw body kept for the signature.
-  app.use(
-    '/v1/stripe/webhook',
-    json({
-      limit: '2mb',
-      verify: (req: RawBodyRequest<IncomingMessage>, _res, buffer) => {
-        req.rawBody = buffer;
-      },
-    }),
-  );
+  // Stripe's webhook runs ahead of everything else: it needs none of the API's middleware.
+  app.use(WEBHOOK_PATH, webhookHandler(app.get(EventInboxService)));
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: env.BODY_LIMIT, extended: false });
   app.use(helmet());
@@ -77,6 +62,7 @@ export async function createApi(
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Staff API key' })
       .build(),
   );
+  documentWebhook(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   await warnUnlessNoEviction(app.get(QueueService).redis, new Logger('Redis'));

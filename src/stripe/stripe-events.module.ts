@@ -9,12 +9,11 @@ import { StripeEventsController } from './events/stripe-events.controller';
 import { StripeEventsRepository } from './events/stripe-events.repository';
 import { StripeEventsService } from './events/stripe-events.service';
 import { StripeEventsProcessor } from './handlers/stripe-events.processor';
-import { WebhookController } from './webhook.controller';
 
 /** The API side of the pipeline: webhook in, inbox, staff endpoints. */
 @Module({
   imports: [TypeOrmModule.forFeature([StripeEvent])],
-  controllers: [WebhookController, StripeEventsController],
+  controllers: [StripeEventsController],
   providers: [EventInboxService, StripeEventsRepository, StripeEventsService],
   exports: [EventInboxService, StripeEventsRepository, StripeEventsService],
 })

@@ -189,7 +189,11 @@ describe('Stripe event pipeline: every payment counted exactly once', () => {
     };
 
     const missing = await post(payload).expect(400);
-    expect(missing.body.message).toBe('Stripe-Signature header is required');
+    expect(missing.body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Stripe-Signature header is required',
+    });
     await post(payload, sign(payload, 'whsec_wrong')).expect(400);
     await post(
       payload,
@@ -216,6 +220,18 @@ describe('Stripe event pipeline: every payment counted exactly once', () => {
       padding: 'x'.repeat(300_000),
     });
     await post(big, sign(big, app.webhookSecret)).expect(200);
+    // Past 2 MB: 413 in the API's one error body, nothing stored.
+    const huge = JSON.stringify({
+      ...JSON.parse(payload),
+      id: 'evt_huge_1',
+      padding: 'x'.repeat(2_200_000),
+    });
+    const tooLarge = await post(huge, sign(huge, app.webhookSecret)).expect(413);
+    expect(tooLarge.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    expect(tooLarge.body.requestId).toBe(tooLarge.headers['x-request-id']);
+    expect(
+      (await app.db.query(`SELECT 1 FROM stripe_events WHERE id = 'evt_huge_1'`)).rowCount,
+    ).toBe(0);
 
     const ok = await post(payload, sign(payload, app.webhookSecret)).expect(200);
     expect(ok.body).toEqual({ received: true, duplicate: false });

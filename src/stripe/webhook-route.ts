@@ -1,0 +1,113 @@
+import { Logger } from '@nestjs/common';
+import { OpenAPIObject } from '@nestjs/swagger';
+import { STATUS_CODES, IncomingMessage, ServerResponse } from 'node:http';
+import { DomainError } from '../common/errors/domain-error';
+import { requestId } from '../common/logging/logging.module';
+import { EventInboxService } from './events/event-inbox.service';
+
+export const WEBHOOK_PATH = '/v1/stripe/webhook';
+
+/** Stripe's events can outgrow the limit meant for forms: a 413 would be retried forever. */
+const WEBHOOK_BODY_LIMIT = 2 * 1024 * 1024;
+
+const logger = new Logger('StripeWebhook');
+
+function reply(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** The API's one error body (see AllExceptionsFilter), for a route that runs outside Nest. */
+function replyError(res: ServerResponse, id: string, status: number, message: string): void {
+  reply(res, status, {
+    statusCode: status,
+    error: STATUS_CODES[status] ?? 'Error',
+    message,
+    requestId: id,
+  });
+}
+
+class TooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > WEBHOOK_BODY_LIMIT) return reject(new TooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > WEBHOOK_BODY_LIMIT) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new TooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Stripe's webhook as a plain handler mounted ahead of Nest's middleware: raw body, signature,
+ * one insert, 200. It is the hottest route on a campaign's big day and needs none of what
+ * the rest of the API runs per request (helmet, CORS, body parsers, guards, pipes,
+ * interceptors, request logging), which cost it most of its throughput (docs/performance.md).
+ * Answers exactly as the Nest route did: 200 `{received, duplicate}` once stored, 400 for a
+ * missing or wrong signature or a body that is not an event, 413 past 2 MB, 503 when the
+ * event cannot be stored.
+ */
+export function webhookHandler(inbox: EventInboxService) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const path = req.url ?? '/';
+    if (req.method !== 'POST' || !(path === '/' || path.startsWith('/?'))) return next();
+    const id = requestId(req, res);
+    readBody(req)
+      .then((body) => {
+        const signature = req.headers['stripe-signature'];
+        const event = inbox.verify(body, typeof signature === 'string' ? signature : undefined);
+        return inbox.receive(event);
+      })
+      .then((receipt) => reply(res, 200, receipt))
+      .catch((error: unknown) => {
+        if (error instanceof DomainError) {
+          return replyError(res, id, error.status, error.message);
+        }
+        if (error instanceof TooLarge) {
+          return replyError(
+            res,
+            id,
+            413,
+            `Request body is larger than the limit of ${WEBHOOK_BODY_LIMIT} bytes`,
+          );
+        }
+        logger.error({ err: error, requestId: id }, 'webhook failed');
+        replyError(res, id, 500, 'Internal server error');
+      });
+  };
+}
+
+/** The route in the OpenAPI document, since Nest's scanner does not see it. */
+export function documentWebhook(document: OpenAPIObject): void {
+  const error = { description: '', content: { 'application/json': {} } };
+  document.paths[WEBHOOK_PATH] = {
+    post: {
+      tags: ['stripe'],
+      summary: "Stripe's webhook: 200 once the event is stored",
+      parameters: [{ name: 'Stripe-Signature', in: 'header', required: true }],
+      requestBody: { required: true, content: { 'application/json': {} } },
+      responses: {
+        '200': { description: 'Stored (or already stored): `{ received, duplicate }`' },
+        '400': { ...error, description: 'Missing, malformed or wrong signature: nothing stored' },
+        '413': { ...error, description: 'Body over 2 MB' },
+        '503': { ...error, description: 'The event could not be stored: Stripe retries' },
+      },
+    },
+  };
+}
