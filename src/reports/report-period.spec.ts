@@ -1,6 +1,8 @@
 import { ConfigError, validateEnvironment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
-import { neutralizeFormula } from './csv-safety';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { spreadsheetCsv } from './csv-safety';
 import { assertSeriesSize, dayNumber, resolvePeriod, todayIn } from './report-period';
 
 const refusal = (fn: () => unknown): string => {
@@ -68,23 +70,30 @@ describe('report periods', () => {
   });
 });
 
-describe('neutralizeFormula', () => {
-  it.each([
-    ['=HYPERLINK("http://x","y")', `'=HYPERLINK("http://x","y")`],
-    ['+1 555', `'+1 555`],
-    ['-2+3', `'-2+3`],
-    ['@SUM(A1)', `'@SUM(A1)`],
-    ['\tx', `'\tx`],
-    ['\rx', `'\rx`],
-    ['Maryam', 'Maryam'],
-    ['a=b', 'a=b'],
-    ['', ''],
-  ])('%p → %p', (input, output) => {
-    expect(neutralizeFormula(input)).toBe(output);
+describe('spreadsheetCsv', () => {
+  const run = async (chunks: string[]): Promise<string> => {
+    const out: Buffer[] = [];
+    await pipeline(
+      Readable.from(chunks.map((c) => Buffer.from(c))),
+      spreadsheetCsv(),
+      async (source) => {
+        for await (const chunk of source) out.push(chunk as Buffer);
+      },
+    );
+    return Buffer.concat(out).toString('utf8');
+  };
+
+  it('starts with a BOM and ends records with CRLF', async () => {
+    expect(await run(['a,b\n1,2\n'])).toBe('\ufeffa,b\r\n1,2\r\n');
   });
 
-  it('turns a missing value into an empty cell', () => {
-    expect(neutralizeFormula(null)).toBe('');
+  it('keeps line feeds inside quoted cells, across chunk boundaries and doubled quotes', async () => {
+    const csv = 'id,name\n1,"Line one\nline ""two""\nthree"\n2,Maryam\n';
+    const whole = '\ufeffid,name\r\n1,"Line one\nline ""two""\nthree"\r\n2,Maryam\r\n';
+    expect(await run([csv])).toBe(whole);
+    for (let cut = 1; cut < csv.length; cut += 1) {
+      expect(await run([csv.slice(0, cut), csv.slice(cut)])).toBe(whole);
+    }
   });
 });
 

@@ -127,29 +127,3 @@ export function decodeEntryCursor(cursor: string): { occurredAt: string; id: str
     return null;
   return { occurredAt, id };
 }
-
-/** CSV columns: header and the field of EntryRow each comes from. */
-export const CSV_COLUMNS: { header: string; key: keyof EntryView }[] = [
-  { header: 'entry_id', key: 'entryId' },
-  { header: 'occurred_at', key: 'occurredAt' },
-  { header: 'kind', key: 'kind' },
-  { header: 'amount', key: 'amount' },
-  { header: 'currency', key: 'currency' },
-  { header: 'settled_amount', key: 'settledAmount' },
-  { header: 'settled_currency', key: 'settledCurrency' },
-  { header: 'donation_id', key: 'donationId' },
-  { header: 'donation_kind', key: 'donationKind' },
-  { header: 'donation_status', key: 'donationStatus' },
-  { header: 'donation_method', key: 'donationMethod' },
-  { header: 'campaign', key: 'campaign' },
-  { header: 'donor_id', key: 'donorId' },
-  { header: 'donor_name', key: 'donorName' },
-  { header: 'donor_email', key: 'donorEmail' },
-  { header: 'stripe_payment_intent_id', key: 'stripePaymentIntentId' },
-  { header: 'stripe_charge_id', key: 'stripeChargeId' },
-  { header: 'stripe_invoice_id', key: 'stripeInvoiceId' },
-  { header: 'stripe_balance_transaction_id', key: 'stripeBalanceTransactionId' },
-  { header: 'stripe_refund_id', key: 'stripeRefundId' },
-  { header: 'stripe_dispute_id', key: 'stripeDisputeId' },
-  { header: 'stripe_payout_id', key: 'stripePayoutId' },
-];

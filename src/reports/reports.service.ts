@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify';
 import { pipeline, Readable } from 'node:stream';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { Environment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
-import { neutralizeFormula } from './csv-safety';
+import { spreadsheetCsv } from './csv-safety';
 import { assertSeriesSize, ReportPeriod, resolvePeriod } from './report-period';
 import {
   CampaignReportQuery,
@@ -15,7 +14,6 @@ import {
 import {
   campaignReportRow,
   CampaignReportView,
-  CSV_COLUMNS,
   decodeEntryCursor,
   encodeEntryCursor,
   EntriesPageView,
@@ -24,9 +22,6 @@ import {
   TimeseriesView,
 } from './report.views';
 import { EntryFilters, ReportsRepository } from './reports.repository';
-
-/** CSV cells a donor typed: neutralised against formula injection. */
-const DONOR_TEXT_COLUMNS = new Set<string>(['donorName', 'donorEmail']);
 
 @Injectable()
 export class ReportsService {
@@ -77,23 +72,13 @@ export class ReportsService {
 
   /**
    * The CSV as a stream: UTF-8 with a BOM (so spreadsheets read the names right), a header,
-   * RFC 4180 quoting and CRLF. Rows flow from a Postgres cursor at the pace the client reads.
+   * RFC 4180 quoting and CRLF. Rows flow from Postgres's COPY at the pace the client reads.
    */
   async donationsCsv(query: DonationsReportQuery): Promise<{ filename: string; csv: Readable }> {
     const filters = await this.filters(query);
-    const rows = await this.reports.streamEntries(filters);
-    const csv = stringify({
-      bom: true,
-      header: true,
-      record_delimiter: 'windows',
-      columns: CSV_COLUMNS,
-      cast: {
-        string: (value, context) =>
-          DONOR_TEXT_COLUMNS.has(String(context.column)) ? neutralizeFormula(value) : value,
-      },
-    });
-    // Destroying the CSV stream (the client left) destroys the row stream and frees its connection.
-    pipeline(rows, csv, () => undefined);
+    const rows = await this.reports.copyEntriesCsv(filters);
+    // Destroying the CSV stream (the client left) destroys the COPY and frees its connection.
+    const csv = pipeline(rows, spreadsheetCsv(), () => undefined);
     return { filename: csvFilename(filters.period), csv };
   }
 

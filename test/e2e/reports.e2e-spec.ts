@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { SQL_NEUTRALIZE } from '../../src/reports/csv-safety';
 import { startTestApp, TestApp } from '../support/harness';
 import {
   createCampaign,
@@ -424,6 +425,21 @@ describe('finance reports', () => {
       });
       expect(rows.map((r) => r.entry_id).sort()).toEqual(inPeriod.map((e) => e.id).sort());
     }
+  });
+
+  it.each([
+    ['=HYPERLINK("http://x","y")', `'=HYPERLINK("http://x","y")`],
+    ['+1 555', `'+1 555`],
+    ['-2+3', `'-2+3`],
+    ['@SUM(A1)', `'@SUM(A1)`],
+    ['\tx', `'\tx`],
+    ['\rx', `'\rx`],
+    ['Maryam', 'Maryam'],
+    ['a=b', 'a=b'],
+    ['', ''],
+  ])('CSV cells a donor typed: %p is exported as %p', async (typed, exported) => {
+    const { rows } = await app.db.query(`SELECT ${SQL_NEUTRALIZE('$1::text')} AS cell`, [typed]);
+    expect(rows[0].cell).toBe(exported);
   });
 
   const csvRows = async (query: Record<string, string>) => {
