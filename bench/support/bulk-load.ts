@@ -4,6 +4,7 @@
  * set from the ledger the way `reconcile --fix` computes them.
  */
 import { Client } from 'pg';
+import { REBUILD_REPORT_ROLLUPS } from '../../src/ledger/report-rollups';
 
 export interface GiftLoad {
   campaignIds: string[];
@@ -54,7 +55,7 @@ export async function loadGifts(db: Client, load: GiftLoad): Promise<void> {
   );
 }
 
-/** Campaign totals recomputed from the ledger (what the ledger repository keeps up to date). */
+/** Campaign totals and report rollups recomputed from the ledger (what the ledger repository keeps up to date). */
 export async function setTotalsFromLedger(db: Client): Promise<void> {
   await db.query(`DELETE FROM campaign_donors`);
   await db.query(
@@ -86,5 +87,6 @@ export async function setTotalsFromLedger(db: Client): Promise<void> {
             count(*) FILTER (WHERE kind = 'charge')
        FROM ledger_entries WHERE campaign_id IS NOT NULL GROUP BY campaign_id, currency`,
   );
+  for (const statement of REBUILD_REPORT_ROLLUPS) await db.query(statement);
   await db.query(`VACUUM ANALYZE`);
 }

@@ -27,6 +27,8 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
 )
 @Index('ledger_entries_campaign', ['campaignId', 'occurredAt'])
 @Index('ledger_entries_donation', ['donationId'])
+// Period scans in time order: the CSV export streams in this order, reports read period edges.
+@Index('ledger_entries_occurred', ['occurredAt', 'id'])
 export class LedgerEntry {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LedgerKind } from './ledger-entry.entity';
+import {
+  addToReportRollups,
+  NO_CAMPAIGN,
+  REBUILD_REPORT_ROLLUPS,
+  ROLLUP_DRIFT,
+} from './report-rollups';
 
 export interface NewLedgerEntry {
   dedupeKey: string;
@@ -19,7 +25,7 @@ export interface NewLedgerEntry {
 }
 
 export interface TotalsDrift {
-  campaignId: string;
+  campaignId: string | null;
   field: string;
   currency: string | null;
   stored: number;
@@ -83,8 +89,10 @@ export class LedgerRepository {
         entries.map((e) => e.occurredAt.toISOString()),
       ],
     );
-    if (!inserted.length || !link.campaignId) return inserted.map((r) => r.dedupe_key);
+    if (!inserted.length) return [];
     const ids = inserted.map((r) => r.id);
+    await addToReportRollups(em, ids, link.donorId);
+    if (!link.campaignId) return inserted.map((r) => r.dedupe_key);
     let newDonors = 0;
     if (link.donorId && inserted.some((r) => r.kind === 'charge')) {
       const added: unknown[] = await em.query(
@@ -134,7 +142,10 @@ export class LedgerRepository {
   async reconcile(fix: boolean): Promise<TotalsDrift[]> {
     return this.dataSource.transaction(async (em) => {
       // Nobody adds to the totals while we compare and repair them.
-      await em.query(`LOCK TABLE campaign_progress, campaign_currency_totals IN EXCLUSIVE MODE`);
+      await em.query(
+        `LOCK TABLE campaign_progress, campaign_currency_totals, ledger_hourly, campaign_donor_gifts,
+           donor_first_gifts IN EXCLUSIVE MODE`,
+      );
       const drift: TotalsDrift[] = [];
       const progress: Record<string, string>[] = await em.query(
         `WITH truth AS (
@@ -187,12 +198,27 @@ export class LedgerRepository {
           }
         }
       }
+      const rollups: Record<string, string>[] = await em.query(ROLLUP_DRIFT);
+      for (const r of rollups) {
+        for (const field of ['gross', 'net', 'donation_count']) {
+          if (Number(r[field]) !== Number(r[`s_${field}`])) {
+            drift.push({
+              campaignId: r.campaign_key === NO_CAMPAIGN ? null : r.campaign_key,
+              field: `hourly_${field}`,
+              currency: r.currency,
+              stored: Number(r[`s_${field}`]),
+              fromLedger: Number(r[field]),
+            });
+          }
+        }
+      }
       if (fix && drift.length) await this.rebuildTotals(em);
       return drift;
     });
   }
 
   private async rebuildTotals(em: EntityManager): Promise<void> {
+    for (const statement of REBUILD_REPORT_ROLLUPS) await em.query(statement);
     await em.query(`DELETE FROM campaign_donors`);
     await em.query(
       `INSERT INTO campaign_donors (campaign_id, donor_id)

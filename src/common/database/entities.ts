@@ -12,6 +12,11 @@ import {
   CampaignProgress,
 } from '../../ledger/campaign-totals.entity';
 import { LedgerEntry } from '../../ledger/ledger-entry.entity';
+import {
+  CampaignDonorGift,
+  DonorFirstGift,
+  LedgerHourly,
+} from '../../ledger/report-rollups.entity';
 import { StripeEvent } from '../../stripe/events/stripe-event.entity';
 import { JobFailure } from '../queue/job-failure.entity';
 import { OutboundEmail } from '../../mail/outbound-email.entity';
@@ -27,14 +32,17 @@ export const ENTITIES = [
   Campaign,
   CampaignCurrencyTotals,
   CampaignDonor,
+  CampaignDonorGift,
   CampaignProgress,
   Donation,
   Donor,
+  DonorFirstGift,
   DonorSession,
   DonorSignInToken,
   IdempotencyKey,
   JobFailure,
   LedgerEntry,
+  LedgerHourly,
   OutboundEmail,
   Payout,
   Pledge,
