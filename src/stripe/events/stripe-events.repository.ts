@@ -11,13 +11,11 @@ export class StripeEventsRepository {
   /** Stores the event once under its Stripe id. Returns its status ('new' when just stored). */
   async store(event: Stripe.Event): Promise<'new' | StripeEventStatus> {
     const object = event.data?.object as { id?: string } | undefined;
-    const rows: { status: StripeEventStatus; inserted: boolean }[] = await this.repo.query(
-      `WITH ins AS (
-         INSERT INTO stripe_events (id, type, object_id, api_version, livemode, stripe_created_at, payload)
-         VALUES ($1, $2, $3, $4, $5, to_timestamp($6), $7)
-         ON CONFLICT (id) DO NOTHING RETURNING status)
-       SELECT status, true AS inserted FROM ins
-       UNION ALL SELECT status, false FROM stripe_events WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
+    // The common case is a new event: one plain insert. Only a redelivery reads its status.
+    const inserted: unknown[] = await this.repo.query(
+      `INSERT INTO stripe_events (id, type, object_id, api_version, livemode, stripe_created_at, payload)
+       VALUES ($1, $2, $3, $4, $5, to_timestamp($6), $7)
+       ON CONFLICT (id) DO NOTHING RETURNING 1`,
       [
         event.id,
         event.type,
@@ -28,7 +26,12 @@ export class StripeEventsRepository {
         JSON.stringify(event),
       ],
     );
-    return rows[0].inserted ? 'new' : rows[0].status;
+    if (inserted.length) return 'new';
+    const rows: { status: StripeEventStatus }[] = await this.repo.query(
+      `SELECT status FROM stripe_events WHERE id = $1`,
+      [event.id],
+    );
+    return rows[0].status;
   }
 
   findById(id: string): Promise<StripeEvent | null> {
