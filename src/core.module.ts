@@ -5,6 +5,7 @@ import { DatabaseModule } from './common/database/database.module';
 import { LoggingModule, LoggingOptions } from './common/logging/logging.module';
 import { QueueModule } from './common/queue/queue.module';
 import { StripeModule } from './stripe/stripe.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** What every process (API, worker, CLI) stands on: config, logs, Postgres, queue, Stripe. */
 @Module({})
@@ -19,8 +20,9 @@ export class CoreModule {
         QueueModule,
         StripeModule,
         AuthModule,
+        MetricsModule,
       ],
-      exports: [QueueModule, StripeModule, AuthModule],
+      exports: [QueueModule, StripeModule, AuthModule, MetricsModule],
     };
   }
 }

@@ -6,8 +6,10 @@ import { CoreModule } from './core.module';
 import { StripeEventsWorkerModule } from './stripe/stripe-events.module';
 import { MailWorkerModule } from './mail/mail.module';
 import { ReceiptsWorkerModule } from './receipts/receipts.module';
+import { MaintenanceWorkerModule } from './maintenance/maintenance.module';
+import { WorkerMetricsServer } from './metrics/worker-metrics.server';
 
-/** The worker: queue consumers only, no HTTP listener. */
+/** The worker: queue consumers only, no HTTP API (its /metrics listens on WORKER_METRICS_PORT). */
 @Module({})
 export class WorkerModule {
   static forRoot(logging: Partial<LoggingOptions> = {}): DynamicModule {
@@ -19,8 +21,9 @@ export class WorkerModule {
         StripeEventsWorkerModule,
         MailWorkerModule,
         ReceiptsWorkerModule,
+        MaintenanceWorkerModule,
       ],
-      providers: [WorkerService],
+      providers: [WorkerService, WorkerMetricsServer],
     };
   }
 }

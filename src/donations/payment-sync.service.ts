@@ -11,6 +11,7 @@ import { DisputeStatus, Donation, DonationFlag, DonationStatus } from './donatio
 import { DonationsRepository } from './donations.repository';
 import { isUuid } from '../common/validation/is-uuid';
 import { lockFor } from '../common/database/locks';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** Everything Stripe knows about one payment, fetched under our lock. */
 export interface PaymentState {
@@ -194,10 +195,11 @@ export class PaymentSyncService {
     private readonly receiptIssuer: ReceiptIssuerService,
     private readonly receipts: ReceiptsService,
     private readonly mail: MailService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async sync(paymentIntentId: string): Promise<void> {
-    const { completed, issued } = await this.donations.transaction(async (em) => {
+    const { completed, issued, newCharges } = await this.donations.transaction(async (em) => {
       await lockFor(em, `pi:${paymentIntentId}`);
       const state = await this.fetch(paymentIntentId);
       const donation = await this.findOrCreateDonation(em, state);
@@ -208,10 +210,11 @@ export class PaymentSyncService {
       const recordedRefunds = new Set(
         state.refunds.filter((r) => recorded.has(`refund:${r.id}`)).map((r) => r.id),
       );
+      const entries = ledgerEntriesFor(state, recordedRefunds);
       const added = await this.ledger.append(
         em,
         { donationId: donation.id, campaignId: donation.campaignId, donorId: donation.donorId },
-        ledgerEntriesFor(state, recordedRefunds),
+        entries,
       );
       await this.donations.applyPaymentState(em, donation.id, this.donationFacts(donation, state));
       // The receipt follows what the donation is now worth, in the same transaction.
@@ -219,8 +222,14 @@ export class PaymentSyncService {
       const newlyPaid = added.some((key) => key.startsWith('charge:'));
       const completed =
         donation.pledgeId && newlyPaid ? await this.countInstallment(em, donation.pledgeId) : null;
-      return { completed, issued };
+      // Only charges this sync added to the ledger: a duplicate event adds nothing, counts nothing.
+      const newCharges = entries.filter((e) => e.kind === 'charge' && added.includes(e.dedupeKey));
+      return { completed, issued, newCharges };
     });
+    for (const charge of newCharges) {
+      this.metrics.donationsSucceeded.inc({ currency: charge.currency });
+      this.metrics.donationsSucceededAmount.inc({ currency: charge.currency }, charge.amount);
+    }
     await this.receipts.enqueue(issued.receiptIds);
     await this.mail.enqueue(issued.emailIds);
     if (completed) await this.finishPledge(completed.pledgeId, completed.subscriptionId);

@@ -3,6 +3,7 @@ import { shutdownState } from '../common/lifecycle/shutdown-state';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { RedisHealthIndicator } from './redis.health';
+import { BacklogHealthIndicator } from './backlog.health';
 
 @ApiTags('health')
 @Controller('health')
@@ -11,6 +12,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly backlog: BacklogHealthIndicator,
   ) {}
 
   /** Alive: the process answers. */
@@ -20,7 +22,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready: Postgres and Redis answer; 503 naming what is down. */
+  /**
+   * Ready: Postgres and Redis answer, and no Stripe event (`events`) or receipt or email
+   * (`outbox`) has waited past READY_MAX_BACKLOG_AGE_SECONDS; 503 naming what is not.
+   */
   @Get('ready')
   @HealthCheck()
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; the message names it' })
@@ -28,9 +33,12 @@ export class HealthController {
     if (shutdownState.draining) {
       throw new ServiceUnavailableException('Not ready: shutting down');
     }
+    const backlog = this.backlog.read();
     return this.health.check([
       () => this.database.pingCheck('postgres', { timeout: 1500 }),
       () => this.redis.isHealthy('redis'),
+      () => this.backlog.events('events', backlog),
+      () => this.backlog.outbox('outbox', backlog),
     ]);
   }
 }

@@ -5,6 +5,7 @@ import { QueueService } from '../common/queue/queue.service';
 import { OutboundEmailsRepository } from './outbound-emails.repository';
 import { MailTransport } from './mail-transport';
 import { isFinalAttempt } from '../common/queue/job-runner';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** Sends what the outbox holds: one job per email, the outbox row as the sent marker. */
 @Injectable()
@@ -14,6 +15,7 @@ export class MailService {
     private readonly emails: OutboundEmailsRepository,
     private readonly transport: MailTransport,
     private readonly queues: QueueService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** After the transaction that wrote the emails commits. Best effort: the sweeper catches up. */
@@ -40,9 +42,11 @@ export class MailService {
     } catch (error) {
       const final = isFinalAttempt(job);
       await this.emails.markAttemptFailed(email.id, (error as Error).message, final);
+      this.metrics.emailsFailed.inc({ kind: email.kind, final: String(final) });
       throw error;
     }
     await this.emails.markSent(email.id, email.purgeAfterSend);
+    this.metrics.emailsSent.inc({ kind: email.kind });
     return 'sent';
   }
 

@@ -21,6 +21,7 @@ import { Receipt, SendStatus } from './receipt.entity';
 import { ReceiptsRepository } from './receipts.repository';
 import { isUuid } from '../common/validation/is-uuid';
 import { isFinalAttempt } from '../common/queue/job-runner';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** SMTP answers 5xx for a refusal that retrying will not change. */
 function isPermanent(error: unknown): boolean {
@@ -64,6 +65,7 @@ export class ReceiptsService {
     private readonly receipts: ReceiptsRepository,
     private readonly transport: MailTransport,
     private readonly queues: QueueService,
+    private readonly metrics: MetricsService,
   ) {
     this.organisation = {
       name: env.ORGANIZATION_NAME,
@@ -105,6 +107,7 @@ export class ReceiptsService {
         'the donor has no email address (erased)',
         true,
       );
+      this.metrics.receiptsFailed.inc({ kind: 'receipt', final: 'true' });
       return 'no-address';
     }
     const document = this.document(row);
@@ -141,9 +144,11 @@ export class ReceiptsService {
       const permanent = isPermanent(error);
       const final = permanent || isFinalAttempt(job);
       await this.receipts.markAttemptFailed(receiptId, (error as Error).message, final);
+      this.metrics.receiptsFailed.inc({ kind: 'receipt', final: String(final) });
       throw permanent ? new UnrecoverableError((error as Error).message) : error;
     }
     await this.receipts.markSent(receiptId);
+    this.metrics.receiptsSent.inc({ kind: 'receipt' });
     return 'sent';
   }
 
@@ -207,6 +212,7 @@ export class ReceiptsService {
         error: 'no address or no gifts',
         final: true,
       });
+      this.metrics.receiptsFailed.inc({ kind: 'statement', final: 'true' });
       return 'skipped';
     }
     try {
@@ -231,9 +237,11 @@ export class ReceiptsService {
     } catch (error) {
       const final = isPermanent(error) || isFinalAttempt(job);
       await this.receipts.markStatement(statementId, { error: (error as Error).message, final });
+      this.metrics.receiptsFailed.inc({ kind: 'statement', final: String(final) });
       throw error;
     }
     await this.receipts.markStatement(statementId, { sent: true });
+    this.metrics.receiptsSent.inc({ kind: 'statement' });
     return 'sent';
   }
 

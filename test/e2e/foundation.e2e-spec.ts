@@ -15,7 +15,17 @@ describe('HTTP foundation', () => {
   it('answers liveness and readiness', async () => {
     await app.http.get('/health').expect(200, { status: 'ok' });
     const ready = await app.http.get('/health/ready').expect(200);
-    expect(ready.body.details).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    expect(ready.body.details).toEqual({
+      postgres: { status: 'up' },
+      redis: { status: 'up' },
+      events: { status: 'up', waiting: 0, oldestAgeSeconds: 0 },
+      outbox: {
+        status: 'up',
+        oldestAgeSeconds: 0,
+        receipts: { waiting: 0, oldestAgeSeconds: 0 },
+        emails: { waiting: 0, oldestAgeSeconds: 0 },
+      },
+    });
   });
 
   it('puts a request id on every response, echoing a well-formed one', async () => {

@@ -49,6 +49,11 @@ const toTimeZone = ({ value }: { value: unknown }) =>
 
 const URL_ERROR = (scheme: string) => `must be a ${scheme} URL`;
 
+/** A maintenance schedule: a cron pattern (5 or 6 fields), an interval such as `30s`, `5m`, `1h`, or `off`. */
+const SCHEDULE = /^(off|\d+(s|m|h)|[0-9*/,?LW#A-Za-z-]+( [0-9*/,?LW#A-Za-z-]+){4,5})$/;
+const SCHEDULE_ERROR =
+  'must be a cron pattern such as "0 3 * * *", an interval such as 5m or 1h, or off';
+
 /**
  * Every variable the service reads. Validated once at boot; nothing else reads process.env.
  * `.env.example` documents each of them.
@@ -73,6 +78,16 @@ export class Environment {
     message: 'must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_ key)',
   })
   STRIPE_SECRET_KEY: string;
+
+  /**
+   * Publishable key for Stripe.js on the donor portal (card updates with the Payment Element).
+   * Unset with the stand-in: the portal then shows a simulated card form.
+   */
+  @IsOptional()
+  @Matches(/^pk_(test|live)_[A-Za-z0-9_]+$/, {
+    message: 'must be a Stripe publishable key (pk_test_… or pk_live_…)',
+  })
+  STRIPE_PUBLISHABLE_KEY?: string;
 
   @Transform(toList)
   @Matches(/^whsec_[A-Za-z0-9_]+$/, {
@@ -218,6 +233,49 @@ export class Environment {
   @Min(1)
   @Max(43200)
   DONOR_SESSION_TTL_MINUTES = 120;
+
+  /** When set, `GET /metrics` (API and worker) needs `Authorization: Bearer <this token>`. */
+  @IsOptional()
+  @Matches(/^\S{16,}$/, { message: 'must be at least 16 characters without spaces' })
+  METRICS_TOKEN?: string;
+
+  /** Port of the worker's own `/metrics` listener; 0 turns it off. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0)
+  @Max(65535)
+  WORKER_METRICS_PORT = 9464;
+
+  /** Readiness turns 503 when a Stripe event or outbox row has waited longer than this; 0: never. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(0)
+  READY_MAX_BACKLOG_AGE_SECONDS = 900;
+
+  /** When the worker fetches Stripe's recent events to recover lost webhooks: cron, interval (`1h`) or `off`. */
+  @Matches(SCHEDULE, { message: SCHEDULE_ERROR })
+  MAINTENANCE_STRIPE_SYNC_SCHEDULE = '0 * * * *';
+
+  /** How far back (hours) the scheduled Stripe sync looks; Stripe keeps 30 days of events. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(1)
+  @Max(720)
+  MAINTENANCE_STRIPE_SYNC_LOOKBACK_HOURS = 72;
+
+  /** When the worker compares campaign totals with the ledger, in ORGANIZATION_TIMEZONE. */
+  @Matches(SCHEDULE, { message: SCHEDULE_ERROR })
+  MAINTENANCE_RECONCILE_SCHEDULE = '0 3 * * *';
+
+  /** When the worker retries stuck events, receipts and emails. */
+  @Matches(SCHEDULE, { message: SCHEDULE_ERROR })
+  MAINTENANCE_RETRY_STUCK_SCHEDULE = '*/5 * * * *';
+
+  /** A pending event, receipt or email is stuck once it has waited this many minutes. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(1)
+  MAINTENANCE_STUCK_AFTER_MINUTES = 15;
 }
 
 /** The names of every variable, from the validation metadata of `Environment`. */

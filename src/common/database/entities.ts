@@ -17,6 +17,7 @@ import {
   DonorFirstGift,
   LedgerHourly,
 } from '../../ledger/report-rollups.entity';
+import { MaintenanceRun } from '../../maintenance/maintenance-run.entity';
 import { StripeEvent } from '../../stripe/events/stripe-event.entity';
 import { JobFailure } from '../queue/job-failure.entity';
 import { OutboundEmail } from '../../mail/outbound-email.entity';
@@ -43,6 +44,7 @@ export const ENTITIES = [
   JobFailure,
   LedgerEntry,
   LedgerHourly,
+  MaintenanceRun,
   OutboundEmail,
   Payout,
   Pledge,

@@ -16,6 +16,17 @@ export interface JobPayloads {
   'receipt.send': { receiptId: string };
   /** Render and email one year-end statement (statements.id). */
   'statement.send': { statementId: string };
+  /** Self-repair: store and process events in Stripe's list that never arrived as webhooks. */
+  'maintenance.stripe-sync': MaintenancePayload;
+  /** Self-repair: compare campaign totals with the ledger; drift is recorded as an alert. */
+  'maintenance.reconcile': MaintenancePayload;
+  /** Self-repair: re-enqueue Stripe events, receipts and emails stuck in their outbox. */
+  'maintenance.retry-stuck': MaintenancePayload;
+}
+
+/** Who asked for a maintenance run: its schedule, or an operator (`POST /v1/admin/maintenance/…/run`). */
+export interface MaintenancePayload {
+  trigger: 'schedule' | 'manual';
 }
 
 export type JobName = keyof JobPayloads;
@@ -37,4 +48,8 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } & JobDefinitions
   'email.send': { queue: 'mail', attempts: 7, backoffMs: 2000 },
   'receipt.send': { queue: 'receipts', attempts: 7, backoffMs: 2000 },
   'statement.send': { queue: 'receipts', attempts: 7, backoffMs: 2000 },
+  // Scheduled again anyway; one retry covers a blip (Stripe or Postgres briefly away).
+  'maintenance.stripe-sync': { queue: 'maintenance', attempts: 2, backoffMs: 30_000 },
+  'maintenance.reconcile': { queue: 'maintenance', attempts: 2, backoffMs: 30_000 },
+  'maintenance.retry-stuck': { queue: 'maintenance', attempts: 1, backoffMs: 30_000 },
 };

@@ -16,6 +16,8 @@ const RETENTION: JobsOptions = {
 export class QueueService implements OnApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
   private readonly queues = new Map<QueueName, Queue>();
+  /** Jobs enqueueSoon collected in this turn of the event loop, by name. */
+  private readonly soon = new Map<JobName, { payload: unknown; jobId?: string }[]>();
   readonly redis: Redis;
 
   constructor(private readonly env: Environment) {
@@ -28,13 +30,10 @@ export class QueueService implements OnApplicationShutdown {
     payload: JobPayloads[N],
     options: { jobId?: string; delayMs?: number } = {},
   ): Promise<void> {
-    const definition = JOB_DEFINITIONS[name];
     // Fail fast rather than wait for a reconnect: callers have a fallback (the sweeper).
     if (this.redis.status !== 'ready') throw new Error(`Redis is ${this.redis.status}`);
-    await this.queue(definition.queue).add(name, payload, {
-      ...RETENTION,
-      attempts: definition.attempts,
-      backoff: { type: 'exponential', delay: definition.backoffMs },
+    await this.queue(JOB_DEFINITIONS[name].queue).add(name, payload, {
+      ...this.jobOptions(name),
       jobId: options.jobId,
       delay: options.delayMs,
     });
@@ -61,6 +60,81 @@ export class QueueService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * tryEnqueue for a burst, fire and forget: jobs asked for in the same turn of the event loop
+   * go to Redis together, one round trip (addBulk) instead of one each. For the webhook, which
+   * stores an event, answers, and only then needs its job.
+   */
+  enqueueSoon<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: { jobId?: string } = {},
+  ): void {
+    const batch = this.soon.get(name) ?? [];
+    batch.push({ payload, jobId: options.jobId });
+    this.soon.set(name, batch);
+    if (this.soon.size === 1 && batch.length === 1) setImmediate(() => void this.flushSoon());
+  }
+
+  private async flushSoon(): Promise<void> {
+    const batches = [...this.soon];
+    this.soon.clear();
+    await Promise.all(
+      batches.map(async ([name, jobs]) => {
+        try {
+          if (this.redis.status !== 'ready') throw new Error(`Redis is ${this.redis.status}`);
+          await this.queue(JOB_DEFINITIONS[name].queue).addBulk(
+            jobs.map((job) => ({
+              name,
+              data: job.payload,
+              opts: { ...this.jobOptions(name), jobId: job.jobId },
+            })),
+          );
+        } catch (error) {
+          this.logger.warn(
+            { job: name, count: jobs.length, err: (error as Error).message },
+            'stored but not enqueued: the sweeper will pick them up',
+          );
+        }
+      }),
+    );
+  }
+
+  private jobOptions(name: JobName): JobsOptions {
+    const definition = JOB_DEFINITIONS[name];
+    return {
+      ...RETENTION,
+      attempts: definition.attempts,
+      backoff: { type: 'exponential', delay: definition.backoffMs },
+    };
+  }
+
+  /**
+   * Creates or updates a BullMQ job scheduler (a repeatable job) under a stable id: calling it
+   * again, from any number of workers, changes nothing but the schedule.
+   */
+  async schedule<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    repeat: { pattern: string; tz: string } | { every: number },
+  ): Promise<void> {
+    await this.queue(JOB_DEFINITIONS[name].queue).upsertJobScheduler(name, repeat, {
+      name,
+      data: payload,
+      opts: this.jobOptions(name),
+    });
+  }
+
+  /** Removes a job scheduler (its schedule was turned off); nothing when there is none. */
+  async unschedule(name: JobName): Promise<void> {
+    await this.queue(JOB_DEFINITIONS[name].queue).removeJobScheduler(name);
+  }
+
+  /** Where a job of the catalogue is: `waiting`, `active`, `failed`, … or `unknown` when gone. */
+  async jobState(name: JobName, jobId: string): Promise<string> {
+    return this.queue(JOB_DEFINITIONS[name].queue).getJobState(jobId);
+  }
+
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
@@ -72,6 +146,7 @@ export class QueueService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.flushSoon();
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
     this.redis.disconnect();
   }

@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { Environment } from '../../common/config/environment';
 import { DomainError } from '../../common/errors/domain-error';
 import { QueueService } from '../../common/queue/queue.service';
+import { MetricsService } from '../../metrics/metrics.service';
 import { StripeClient } from '../stripe-client';
 import { StripeEventsRepository } from './stripe-events.repository';
 
@@ -27,6 +28,9 @@ function assertEventShape(event: Stripe.Event): Stripe.Event {
   return event;
 }
 
+/** Where an event came from: a webhook, or Stripe's event list (recovering lost deliveries). */
+export type EventSource = 'webhook' | 'event_list';
+
 export interface Receipt {
   received: true;
   duplicate: boolean;
@@ -45,12 +49,18 @@ export class EventInboxService {
     private readonly stripe: StripeClient,
     private readonly events: StripeEventsRepository,
     private readonly queues: QueueService,
+    private readonly metrics: MetricsService,
   ) {}
 
+  /** Counts every webhook request, and each refusal by reason (no personal data in reasons). */
   verify(rawBody: Buffer | undefined, signature: string | undefined): Stripe.Event {
-    if (!signature)
-      throw new DomainError('validation_failed', 'Stripe-Signature header is required');
-    if (!rawBody?.length) throw new DomainError('validation_failed', 'the request body is empty');
+    this.metrics.webhooksReceived.inc();
+    const reject = (reason: string, message: string) => {
+      this.metrics.webhooksRejected.inc({ reason });
+      return new DomainError('validation_failed', message);
+    };
+    if (!signature) throw reject('missing_signature', 'Stripe-Signature header is required');
+    if (!rawBody?.length) throw reject('empty_body', 'the request body is empty');
     for (const secret of this.env.STRIPE_WEBHOOK_SECRETS) {
       let event: Stripe.Event;
       try {
@@ -63,19 +73,25 @@ export class EventInboxService {
       } catch {
         continue; // Try the next secret: during a rotation either may have signed it.
       }
-      return assertEventShape(event);
+      try {
+        return assertEventShape(event);
+      } catch (error) {
+        this.metrics.webhooksRejected.inc({ reason: 'malformed_event' });
+        throw error;
+      }
     }
-    throw new DomainError(
-      'validation_failed',
+    throw reject(
+      'bad_signature',
       'Stripe-Signature does not match the body with any configured secret, or its timestamp is outside the 5-minute tolerance',
     );
   }
 
-  async receive(event: Stripe.Event): Promise<Receipt> {
+  async receive(event: Stripe.Event, source: EventSource = 'webhook'): Promise<Receipt> {
     let status: Awaited<ReturnType<StripeEventsRepository['store']>>;
     try {
       status = await this.events.store(event);
     } catch (error) {
+      this.metrics.eventsStored.inc({ source, result: 'error' });
       this.logger.error(
         { eventId: event.id, err: (error as Error).message },
         'could not store Stripe event',
@@ -84,7 +100,10 @@ export class EventInboxService {
     }
     // Stored is all Stripe needs to hear: the job is added after the answer, off the request's
     // path (a failure there is logged, and the sweeper enqueues what is still pending).
-    if (status === 'new' || status === 'pending') void this.enqueue(event.id);
+    this.metrics.eventsStored.inc({ source, result: status === 'new' ? 'new' : 'duplicate' });
+    if (status === 'new' || status === 'pending') {
+      this.queues.enqueueSoon('stripe-event.process', { eventId: event.id }, { jobId: event.id });
+    }
     return { received: true, duplicate: status !== 'new' };
   }
 

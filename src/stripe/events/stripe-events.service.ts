@@ -47,7 +47,7 @@ export class StripeEventsService {
       const known = await this.events.existing(page.map((e) => e.id));
       for (const event of page) {
         if (known.has(event.id)) continue;
-        const result = await this.inbox.receive(event);
+        const result = await this.inbox.receive(event, 'event_list');
         if (!result.duplicate) stored += 1;
       }
       page.length = 0;

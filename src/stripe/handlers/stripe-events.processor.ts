@@ -11,6 +11,7 @@ import { EventInboxService } from '../events/event-inbox.service';
 import { StripeEventsRepository } from '../events/stripe-events.repository';
 import { routeEvent } from './event-router';
 import { isFinalAttempt } from '../../common/queue/job-runner';
+import { MetricsService } from '../../metrics/metrics.service';
 
 @Injectable()
 export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -23,6 +24,7 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
     private readonly payments: PaymentSyncService,
     private readonly pledgeEvents: PledgeEventsService,
     private readonly payouts: PayoutsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   private stopSweeper?: () => void;
@@ -50,6 +52,7 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
     try {
       if (route.kind === 'ignore') {
         await this.events.markDone(stored.id, 'ignored', route.reason);
+        this.metrics.eventsProcessed.inc({ type: stored.type, outcome: 'ignored' });
         return 'ignored';
       }
       if (route.kind === 'payment') await this.payments.sync(route.paymentIntentId);
@@ -61,10 +64,15 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
         await this.pledgeEvents.setupSucceeded(route.setupIntentId);
       if (route.kind === 'payout') await this.payouts.sync(route.payoutId);
       await this.events.markDone(stored.id, 'processed');
+      this.metrics.eventsProcessed.inc({ type: stored.type, outcome: 'processed' });
       return 'processed';
     } catch (error) {
       const final = isFinalAttempt(job);
       await this.events.markAttemptFailed(stored.id, (error as Error).message, final);
+      this.metrics.eventsProcessed.inc({
+        type: stored.type,
+        outcome: final ? 'failed' : 'retrying',
+      });
       throw error;
     }
   }

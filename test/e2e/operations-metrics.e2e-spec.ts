@@ -1,0 +1,277 @@
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { createCampaign, paidDonation, settled } from '../support/flows';
+import { eventually, freePort, startTestApp, TestApp } from '../support/harness';
+import { labelValues, metricValue } from '../support/metrics';
+
+const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
+
+/** Issue #9: what Prometheus scrapes from the API and the worker, and the queue dashboard. */
+describe('operations: metrics and the queue dashboard', () => {
+  let app: TestApp;
+  let workerMetricsUrl: string;
+  let adminKey: string;
+  let financeKey: string;
+  let slug: string;
+
+  const scrapeApi = async () =>
+    (await app.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200))
+      .text;
+  const scrapeWorker = async () => {
+    const res = await fetch(workerMetricsUrl, {
+      headers: { Authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+
+  beforeAll(async () => {
+    const workerPort = await freePort();
+    workerMetricsUrl = `http://127.0.0.1:${workerPort}/metrics`;
+    app = await startTestApp({
+      worker: true,
+      env: { WORKER_METRICS_PORT: String(workerPort), METRICS_TOKEN },
+    });
+    adminKey = await app.createKey('admin');
+    financeKey = await app.createKey('finance');
+    ({ slug } = await createCampaign(app, adminKey));
+  });
+  afterAll(() => app?.close());
+
+  it('shows a donation: the webhook, the processed event, the amount and the sent receipt', async () => {
+    const email = 'metrics.donor@example.org';
+    const paid = await paidDonation(app, slug, { amount: 2500, email, name: 'Noor Example' });
+    await app.mail.waitFor((m) => m.to.includes(email) && /receipt/i.test(m.subject), 15_000);
+
+    const api = await scrapeApi();
+    expect(metricValue(api, 'pledge_webhooks_received_total')).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(api, 'pledge_stripe_events_stored_total', { source: 'webhook', result: 'new' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(api, 'pledge_http_requests_total', {
+        method: 'POST',
+        route: '/v1/stripe/webhook',
+        status: '200',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(api, 'pledge_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/v1/campaigns/:slug/donations',
+        status: '201',
+      }),
+    ).toBe(1);
+
+    const worker = await eventually(async () => {
+      const text = await scrapeWorker();
+      return metricValue(text, 'pledge_receipts_sent_total', { kind: 'receipt' }) ? text : null;
+    });
+    expect(
+      metricValue(worker, 'pledge_stripe_events_processed_total', {
+        type: 'payment_intent.succeeded',
+        outcome: 'processed',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(metricValue(worker, 'pledge_donations_succeeded_total', { currency: 'usd' })).toBe(1);
+    expect(
+      metricValue(worker, 'pledge_donations_succeeded_amount_total', { currency: 'usd' }),
+    ).toBe(2500);
+    expect(metricValue(worker, 'pledge_receipts_sent_total', { kind: 'receipt' })).toBe(1);
+
+    // No personal data, and no raw URL, in any label of either process.
+    for (const text of [api, worker]) {
+      const values = labelValues(text).join('\n');
+      expect(values).not.toContain(email);
+      expect(values).not.toContain('Noor');
+      expect(values).not.toContain(slug);
+      expect(values).not.toContain(paid.paymentIntentId);
+      expect(values).not.toContain(paid.donationId);
+    }
+  });
+
+  it('counts a redelivered event as a duplicate, not as a second gift', async () => {
+    const paid = await paidDonation(app, slug, { amount: 1200 });
+    const before = await scrapeWorker();
+    const succeeded = (await app.standIn.events()).find(
+      (e) =>
+        e.type === 'payment_intent.succeeded' && JSON.stringify(e).includes(paid.paymentIntentId),
+    )!;
+    await app.standIn.redeliverEvent(succeeded.id);
+    await settled(app);
+
+    const api = await scrapeApi();
+    expect(
+      metricValue(api, 'pledge_stripe_events_stored_total', {
+        source: 'webhook',
+        result: 'duplicate',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    const after = await scrapeWorker();
+    expect(metricValue(after, 'pledge_donations_succeeded_amount_total', { currency: 'usd' })).toBe(
+      metricValue(before, 'pledge_donations_succeeded_amount_total', { currency: 'usd' }),
+    );
+  });
+
+  it('counts refused webhooks by reason', async () => {
+    await app.http
+      .post('/v1/stripe/webhook')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', 't=1,v1=00')
+      .send({ id: 'evt_forged' })
+      .expect(400);
+    await app.http
+      .post('/v1/stripe/webhook')
+      .set('Content-Type', 'application/json')
+      .send({ id: 'evt_unsigned' })
+      .expect(400);
+    const api = await scrapeApi();
+    expect(
+      metricValue(api, 'pledge_webhooks_rejected_total', { reason: 'bad_signature' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(api, 'pledge_webhooks_rejected_total', { reason: 'missing_signature' }),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('labels requests by route pattern, unknown paths as unmatched', async () => {
+    await app.http.get('/v1/nothing/here?email=someone%40example.org').expect(404);
+    const api = await scrapeApi();
+    expect(
+      metricValue(api, 'pledge_http_requests_total', {
+        method: 'GET',
+        route: 'unmatched',
+        status: '404',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(api).not.toContain('/v1/nothing');
+    expect(api).not.toContain('someone');
+  });
+
+  it('reports queues and outboxes at scrape time, from both processes', async () => {
+    for (const text of [await scrapeApi(), await scrapeWorker()]) {
+      for (const queue of ['stripe-events', 'mail', 'receipts', 'maintenance']) {
+        for (const state of ['waiting', 'active', 'failed', 'delayed']) {
+          expect(metricValue(text, 'pledge_queue_jobs', { queue, state })).toBeGreaterThanOrEqual(
+            0,
+          );
+        }
+      }
+      for (const outbox of ['stripe_events', 'receipts', 'emails']) {
+        expect(metricValue(text, 'pledge_outbox_waiting', { outbox })).toBe(0);
+        expect(metricValue(text, 'pledge_outbox_oldest_age_seconds', { outbox })).toBe(0);
+      }
+    }
+    // An event stored but not yet processed shows as waiting, with its age.
+    await app.db.query(
+      `INSERT INTO stripe_events (id, type, livemode, stripe_created_at, payload, received_at)
+       VALUES ('evt_waiting_test', 'customer.created', false, now(), '{}', now() - interval '10 minutes')`,
+    );
+    try {
+      const text = await scrapeApi();
+      expect(metricValue(text, 'pledge_outbox_waiting', { outbox: 'stripe_events' })).toBe(1);
+      expect(
+        metricValue(text, 'pledge_outbox_oldest_age_seconds', { outbox: 'stripe_events' }),
+      ).toBeGreaterThanOrEqual(600);
+    } finally {
+      await app.db.query(`DELETE FROM stripe_events WHERE id = 'evt_waiting_test'`);
+    }
+  });
+
+  it('asks for METRICS_TOKEN when one is set, on the API and the worker', async () => {
+    const refused = await app.http.get('/metrics').expect(401);
+    expect(refused.body.message).toBe('Authorization: Bearer <METRICS_TOKEN> is required');
+    await app.http
+      .get('/metrics')
+      .set('Authorization', 'Bearer wrong-token-0123456789')
+      .expect(401);
+    expect((await fetch(workerMetricsUrl)).status).toBe(401);
+    const ok = await app.http
+      .get('/metrics')
+      .set('Authorization', `Bearer ${METRICS_TOKEN}`)
+      .expect(200);
+    expect(ok.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
+  });
+
+  it('guards /admin/queues: 401 with a Basic challenge, 403 for finance, the failed job for admin', async () => {
+    const none = await app.http.get('/admin/queues').expect(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Basic realm="queues"/);
+    expect(none.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    await app.http.get('/admin/queues/api/queues').expect(401);
+    await app.http
+      .get('/admin/queues')
+      .set('Authorization', 'Bearer pbk_unknown000000_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')
+      .expect(401);
+    await app.http.get('/admin/queues').set('Authorization', `Bearer ${financeKey}`).expect(403);
+
+    // A receipt SMTP refuses for good: its job fails, and the board shows it.
+    app.mail.refuse(550);
+    let failedJobId: string;
+    try {
+      const refused = await paidDonation(app, slug, { email: 'refused.board@example.org' });
+      const receipt = await eventually(async () => {
+        const { rows } = await app.db.query(
+          `SELECT id, send_status FROM receipts WHERE donation_id = $1`,
+          [refused.donationId],
+        );
+        return rows[0]?.send_status === 'failed' ? rows[0] : undefined;
+      });
+      failedJobId = `receipt-${receipt.id}`;
+    } finally {
+      app.mail.refuse(null);
+    }
+
+    const listing = await eventually(async () => {
+      const res = await app.http
+        .get('/admin/queues/api/queues?activeQueue=receipts&status=failed&page=1&jobsPerPage=50')
+        .set('Authorization', `Bearer ${adminKey}`)
+        .expect(200);
+      const receipts = res.body.queues.find((q: { name: string }) => q.name === 'receipts');
+      return receipts?.jobs?.some((j: { id: string }) => j.id === failedJobId) ? res.body : null;
+    });
+    expect(listing.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'mail',
+      'maintenance',
+      'receipts',
+      'stripe-events',
+    ]);
+    const job = listing.queues
+      .find((q: { name: string }) => q.name === 'receipts')
+      .jobs.find((j: { id: string }) => j.id === failedJobId);
+    expect(job.failedReason).toMatch(/550/);
+    expect(job.data).toEqual({ receiptId: failedJobId.replace('receipt-', '') });
+
+    // The page itself, with the key as a browser sends it after the Basic prompt.
+    const basic = Buffer.from(`staff:${adminKey}`).toString('base64');
+    const page = await app.http
+      .get('/admin/queues')
+      .set('Authorization', `Basic ${basic}`)
+      .expect(200);
+    expect(page.text).toMatch(/<html/i);
+
+    // Retry from the board: done, and on the audit log under the admin key.
+    await app.http
+      .put(`/admin/queues/api/queues/receipts/${failedJobId}/retry`)
+      .set('Authorization', `Bearer ${adminKey}`)
+      .expect(204);
+    const audit = await eventually(async () => {
+      const { rows } = await app.db.query(
+        `SELECT action, staff_key_name, status_code FROM audit_log WHERE action LIKE 'PUT /admin/queues/%'`,
+      );
+      return rows[0]?.status_code ? rows[0] : undefined;
+    });
+    expect(audit).toEqual({
+      action: `PUT /admin/queues/api/queues/receipts/${failedJobId}/retry`,
+      staff_key_name: 'test admin',
+      status_code: 204,
+    });
+    const redis = new IORedis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+    const queue = new Queue('receipts', { connection: redis, prefix: app.queuePrefix });
+    try {
+      await eventually(async () => (await queue.getJobState(failedJobId)) === 'completed');
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+});
