@@ -1,4 +1,5 @@
-// Unit tests live beside their subject (src, *.spec.ts); end-to-end tests in test/e2e.
+// Unit tests live beside their subject (src, *.spec.ts); end-to-end tests in test/e2e;
+// browser tests of the web pages in test/browser.
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
   testTimeout: 60000,
@@ -23,6 +24,16 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/resilience/**/*.drill-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      // Pages in a real browser: Debian's Chromium driven by playwright-core (npm test builds
+      // the pages first); screenshots land in test-results/screenshots.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

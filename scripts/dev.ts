@@ -436,6 +436,8 @@ async function main(): Promise<void> {
   say('Ready:');
   say(`  API               ${base}`);
   say(`  API docs          ${base}/docs`);
+  say(`  Staff dashboard   ${base}/admin (key: npm run cli -- api-key:create --role admin)`);
+  say(`  Donor portal      ${base}/donor`);
   say(
     started.catcher
       ? `  Mail (caught)     ${started.catcher.httpUrl}`

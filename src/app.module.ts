@@ -6,6 +6,7 @@ import { LoggingOptions } from './common/logging/logging.module';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
 import { OperationsModule } from './operations/operations.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { DonationsModule } from './donations/donations.module';
 import { DonorAuthModule } from './donor-auth/donor-auth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
@@ -16,6 +17,7 @@ import { PayoutsModule } from './payouts/payouts.module';
 import { AuditModule } from './audit/audit.module';
 import { DonorPrivacyModule } from './donor-privacy/donor-privacy.module';
 import { ReportsModule } from './reports/reports.module';
+import { WebPagesModule } from './web-pages/web-pages.module';
 
 /** The HTTP API. */
 @Module({})
@@ -36,8 +38,10 @@ export class AppModule {
         ReportsModule,
         StripeEventsModule,
         OperationsModule,
+        MaintenanceModule,
         AuditModule,
         DonorPrivacyModule,
+        WebPagesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -2,7 +2,6 @@ import { INestApplication, INestApplicationContext, Logger, ValidationPipe } fro
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Environment } from './common/config/environment';
@@ -12,8 +11,12 @@ import { warnUnlessNoEviction } from './common/queue/redis-connection';
 import { QueueService } from './common/queue/queue.service';
 import { WorkerModule } from './worker.module';
 import { shutdownState } from './common/lifecycle/shutdown-state';
+import { securityHeaders, serveWebPages } from './web-pages/web-pages';
 import { EventInboxService } from './stripe/events/event-inbox.service';
 import { documentWebhook, WEBHOOK_PATH, webhookHandler } from './stripe/webhook-route';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
+import { mountQueueDashboard } from './operations/queue-dashboard';
 
 /** Before Nest starts: the database must answer, and (unless disabled) be migrated. */
 export async function prepareDatabase(env: Environment, migrate: boolean): Promise<string[]> {
@@ -32,11 +35,16 @@ export async function createApi(
     abortOnError: false,
   });
   app.useLogger(app.get(PinoLogger));
+  // First of all: every request counted and timed by route pattern (GET /metrics), webhook included.
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
   // Stripe's webhook runs ahead of everything else: it needs none of the API's middleware.
   app.use(WEBHOOK_PATH, webhookHandler(app.get(EventInboxService)));
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: env.BODY_LIMIT, extended: false });
-  app.use(helmet());
+  // Bull Board owns /admin/queues and everything under it (admin key, own auth): mounted here,
+  // before the security headers, Nest's routes and the web pages' /admin fallback.
+  mountQueueDashboard(app);
+  app.use(securityHeaders(env));
   app.enableCors({
     origin: env.CORS_ORIGINS.includes('*') ? true : env.CORS_ORIGINS,
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
@@ -64,6 +72,8 @@ export async function createApi(
   );
   documentWebhook(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // The dashboard, donor portal and widget (after Bull Board's /admin/queues, which it skips).
+  serveWebPages(app);
   await app.init();
   await warnUnlessNoEviction(app.get(QueueService).redis, new Logger('Redis'));
   return app;

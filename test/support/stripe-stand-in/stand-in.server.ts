@@ -298,6 +298,9 @@ export async function startStripeStandIn(
     const url = new URL(request.url ?? '/', 'http://stand-in.local');
     const version = request.headers['stripe-version'] as string | undefined;
     const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
+    // The donor portal's simulated card form calls the control endpoints from a browser.
+    if (url.pathname.startsWith('/_stand-in/'))
+      response.setHeader('Access-Control-Allow-Origin', '*');
     let status = 500;
     try {
       const bodyText = await readBody(request);

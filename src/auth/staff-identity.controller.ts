@@ -1,0 +1,21 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { StaffRole } from './api-key.entity';
+import { StaffOnly, StaffRequest } from './staff.guard';
+
+export class StaffIdentityView {
+  @ApiProperty({ enum: ['admin', 'finance'] }) role: StaffRole;
+  @ApiProperty({ description: 'The key’s name' }) name: string;
+}
+
+/** Which key this is: the dashboard offers only what its role may do. */
+@ApiTags('admin')
+@Controller('v1/admin/me')
+export class StaffIdentityController {
+  @Get()
+  @StaffOnly('finance')
+  @ApiOkResponse({ type: StaffIdentityView })
+  me(@Req() req: StaffRequest): StaffIdentityView {
+    return { role: req.staff!.role, name: req.staff!.name };
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Environment } from '../common/config/environment';
+import { stripeSimulated } from './web-pages';
+
+export class PublicConfigView {
+  @ApiProperty({ nullable: true, type: String, description: 'For Stripe.js; null when unset' })
+  stripePublishableKey: string | null;
+
+  @ApiProperty({ description: 'Payments go to a Stripe stand-in: card forms are simulated' })
+  simulated: boolean;
+
+  @ApiPropertyOptional({ description: 'The stand-in’s URL, when simulated' })
+  standInUrl?: string;
+}
+
+/** What the web pages need to know about this deployment; nothing secret. */
+@ApiTags('config')
+@Controller('v1/config')
+export class PublicConfigController {
+  constructor(private readonly env: Environment) {}
+
+  @Get()
+  @ApiOkResponse({ type: PublicConfigView })
+  get(): PublicConfigView {
+    const simulated = stripeSimulated(this.env);
+    return {
+      stripePublishableKey: this.env.STRIPE_PUBLISHABLE_KEY ?? null,
+      simulated,
+      ...(simulated ? { standInUrl: new URL(this.env.STRIPE_API_URL).origin } : {}),
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import { Logger } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Environment } from '../common/config/environment';
+
+/**
+ * The staff dashboard (/admin), the donor portal (/donor) and the progress widget (/widget),
+ * built by Vite from web/ into web/dist and served by the API process.
+ */
+
+/** Where Vite puts the pages: from src/ (tests, ts-node) and from dist/src/ (built). */
+const CANDIDATE_DIRS = [
+  resolve(__dirname, '..', '..', 'web', 'dist'),
+  resolve(__dirname, '..', '..', '..', 'web', 'dist'),
+];
+
+/** Bull Board lives under /admin/queues: the dashboard's fallback leaves it alone. */
+const NOT_THE_DASHBOARD = /^\/admin\/queues(\/|$)/;
+
+const STRIPE_JS = 'https://js.stripe.com';
+
+/** True when Stripe calls go to a stand-in rather than Stripe: card forms are simulated. */
+export function stripeSimulated(env: Environment): boolean {
+  return new URL(env.STRIPE_API_URL).hostname !== 'api.stripe.com';
+}
+
+export function webPagesDir(): string | null {
+  return CANDIDATE_DIRS.find((dir) => existsSync(join(dir, 'admin', 'index.html'))) ?? null;
+}
+
+/**
+ * Security headers: helmet's defaults everywhere, with a CSP the built pages satisfy (external
+ * module scripts only; Stripe.js and its frames for the Payment Element; the stand-in's
+ * control API when card forms are simulated). The widget alone may be framed and loaded
+ * from any site; the dashboard and the portal stay unframeable.
+ */
+export function securityHeaders(env: Environment) {
+  const production = env.NODE_ENV === 'production';
+  const connect = ["'self'", 'https://api.stripe.com'];
+  if (stripeSimulated(env)) connect.push(new URL(env.STRIPE_API_URL).origin);
+  const directives = {
+    scriptSrc: ["'self'", STRIPE_JS],
+    frameSrc: ["'self'", STRIPE_JS, 'https://hooks.stripe.com'],
+    connectSrc: connect,
+    upgradeInsecureRequests: production ? [] : null,
+  };
+  const pages = helmet({ contentSecurityPolicy: { directives } });
+  const widget = helmet({
+    contentSecurityPolicy: {
+      directives: { ...directives, frameAncestors: ['*'], scriptSrc: ["'self'"] },
+    },
+    frameguard: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  return (req: Request, res: Response, next: NextFunction) =>
+    (req.path.startsWith('/widget/') ? widget : pages)(req, res, next);
+}
+
+/**
+ * Serves the built pages, with long caching for hashed assets and none for HTML, and the
+ * single-page fallbacks. Without a build the API still starts: a warning, and 404s.
+ */
+export function serveWebPages(app: NestExpressApplication): void {
+  const logger = new Logger('WebPages');
+  const dir = webPagesDir();
+  if (!dir) {
+    logger.warn('web pages are not built (npm run build:web): /admin, /donor, /widget answer 404');
+    return;
+  }
+  const noCache = (res: Response) => res.setHeader('Cache-Control', 'no-cache');
+  app.use(
+    '/assets',
+    express.static(join(dir, 'assets'), {
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      fallthrough: true,
+    }),
+  );
+  // progress.js keeps its name (sites embed it), so it is revalidated like the HTML.
+  app.use(
+    '/widget',
+    express.static(join(dir, 'widget'), { index: false, setHeaders: (res) => noCache(res) }),
+  );
+  const page = (name: 'admin' | 'donor') => join(dir, name, 'index.html');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const area = /^\/(admin|donor)(\/|$)/.exec(req.path)?.[1] as 'admin' | 'donor' | undefined;
+    if (!area || NOT_THE_DASHBOARD.test(req.path)) return next();
+    noCache(res);
+    res.sendFile(page(area), (error) => error && next(error));
+  });
+}

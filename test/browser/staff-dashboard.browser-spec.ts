@@ -1,0 +1,166 @@
+// page.evaluate() callbacks run in the page: they use the DOM.
+/// <reference lib="dom" />
+import { readFileSync } from 'node:fs';
+import { eventually, startTestApp, TestApp } from '../support/harness';
+import { createCampaign, paidDonation, settled } from '../support/flows';
+import {
+  launchBrowser,
+  screenshots,
+  TestBrowser,
+  unexpectedProblems,
+  waitForText,
+} from '../support/browser';
+
+jest.setTimeout(180_000);
+
+describe('staff dashboard (/admin) in Chromium', () => {
+  let app: TestApp;
+  let browser: TestBrowser;
+  let adminKey: string;
+  let financeKey: string;
+  let slug: string;
+
+  beforeAll(async () => {
+    app = await startTestApp({ worker: true });
+    adminKey = await app.createKey('admin');
+    financeKey = await app.createKey('finance');
+    ({ slug } = await createCampaign(app, adminKey, {
+      title: 'Release the seven Ashraf hostages',
+    }));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('refuses a wrong key with a clear message, then signs in by keyboard', async () => {
+    const { page } = browser;
+    await page.goto(`${app.url}/admin`);
+    await page.getByLabel('Staff API key').fill('pbk_not-a-real-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await waitForText(page.getByRole('alert'), /The API key is unknown or revoked/);
+    await screenshots(page, 'admin-sign-in-error');
+
+    // Keyboard only: Tab to the key field, type, Tab to the button, Enter.
+    await page.reload();
+    await page.getByLabel('Staff API key').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('staff-key');
+    await page.keyboard.type(adminKey);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign in');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('pledges.staffKey'))).toBe(adminKey);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+  });
+
+  it('shows a campaign’s progress move after a donation', async () => {
+    const { page } = browser;
+    const card = page.locator(`article[data-slug="${slug}"]`);
+    await waitForText(card.locator('.raised'), /^\$0\.00$/);
+    expect(await card.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('0');
+
+    await paidDonation(app, slug, { amount: 50_000, name: 'Browser Donor' });
+    await page.getByRole('button', { name: 'Refresh' }).first().click();
+    await waitForText(card.locator('.raised'), /^\$500\.00$/);
+    expect(await card.locator('.percent').textContent()).toBe('5%');
+    expect(await card.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('5');
+    // The chart of donations over time (uPlot draws on a canvas).
+    await page.locator('#chart .chart canvas').first().waitFor();
+    await screenshots(page, 'admin-dashboard');
+  });
+
+  it('downloads the ledger CSV with the donation in it', async () => {
+    const { page } = browser;
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const { rows } = await app.db.query(`SELECT id FROM donations WHERE amount = 50000`);
+    const line = csv.split('\n').find((l) => l.includes(rows[0].id) && l.includes(',charge,'));
+    expect(line).toContain('50000');
+    expect(line).toContain(slug);
+  });
+
+  it('replays a failed Stripe event and shows that it succeeded', async () => {
+    const { page } = browser;
+    const { rows } = await app.db.query(
+      `SELECT e.id FROM stripe_events e JOIN donations d ON d.stripe_payment_intent_id = e.object_id
+        WHERE d.amount = 50000 AND e.type = 'payment_intent.succeeded'`,
+    );
+    const eventId: string = rows[0].id;
+    await app.db.query(
+      `UPDATE stripe_events SET status = 'failed', last_error = 'database timeout' WHERE id = $1`,
+      [eventId],
+    );
+    const events = page.locator('#events');
+    await events.getByRole('button', { name: 'Refresh' }).click();
+    const replay = events.getByRole('button', { name: `Replay ${eventId}` });
+    await replay.waitFor();
+    await screenshots(page, 'admin-failed-events');
+    await replay.click();
+    await waitForText(
+      events.getByRole('status'),
+      new RegExp(`Event ${eventId} replayed: processed`),
+    );
+    const after = await app.db.query(`SELECT status FROM stripe_events WHERE id = $1`, [eventId]);
+    expect(after.rows[0].status).toBe('processed');
+    await waitForText(events, /No failed events/);
+  });
+
+  it('records an offline gift', async () => {
+    const { page } = browser;
+    const form = page.locator('#offline');
+    await form.getByLabel('Amount (USD)').fill('120.50');
+    await form.getByLabel('Method').selectOption('bank_transfer');
+    await form.getByLabel('Donor email').fill('cheque.giver@example.org');
+    await form.getByLabel('Cheque number or transfer reference').fill('TRF-2026-17');
+    await form.getByRole('button', { name: 'Record gift' }).click();
+    await waitForText(form.getByRole('status'), /Recorded \$120\.50/);
+    const { rows } = await app.db.query(
+      `SELECT amount::int, method FROM donations WHERE kind = 'offline'`,
+    );
+    expect(rows).toEqual([{ amount: 12050, method: 'bank_transfer' }]);
+  });
+
+  it('offers a finance key only what finance may do, including a confirmed refund', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Staff API key').fill(financeKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Campaign report' }).waitFor();
+    for (const hidden of [
+      'Failed Stripe events',
+      'Receipts that could not be sent',
+      'Record an offline gift',
+    ])
+      expect(await page.getByRole('heading', { name: hidden }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Replay/ }).count()).toBe(0);
+    await screenshots(page, 'admin-finance');
+
+    // Refunds are finance's: asked, confirmed in a dialog, done through Stripe.
+    await page
+      .locator('#gifts')
+      .getByRole('button', { name: /^Refund \$500\.00/ })
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Refund this gift?' });
+    await dialog.getByLabel('Amount (USD)').fill('100');
+    await dialog.getByLabel('Reason (for the books)').fill('Donor asked');
+    await screenshots(page, 'admin-refund-dialog');
+    await dialog.getByRole('button', { name: 'Refund' }).click();
+    await waitForText(page.locator('#gifts').getByRole('status'), /Refund requested/);
+    await settled(app);
+    await eventually(async () => {
+      const { rows } = await app.db.query(
+        `SELECT amount::int FROM ledger_entries WHERE kind = 'refund'`,
+      );
+      return rows.length === 1 && Math.abs(rows[0].amount) === 10_000;
+    });
+    expect(unexpectedProblems(browser.problems)).toEqual([]);
+    expect(browser.external).toEqual([]);
+  });
+});

@@ -1,0 +1,121 @@
+// page.evaluate() callbacks run in the page: they use the DOM.
+/// <reference lib="dom" />
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BrowserContext, chromium, Page } from 'playwright-core';
+
+/**
+ * Debian's Chromium, headless, driven by playwright-core (Playwright's own browser download
+ * cannot work on these machines). One browser per test file; a fresh profile each time.
+ */
+
+export const SCREENSHOTS = resolve(__dirname, '..', '..', 'test-results', 'screenshots');
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+export interface TestBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and failed requests the pages caused (CSP violations included). */
+  problems: string[];
+  /** Requests that left 127.0.0.1 (there must be none: the machine's network is closed). */
+  external: string[];
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<TestBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'pledges-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    acceptDownloads: true,
+    viewport: DESKTOP,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const problems: string[] = [];
+  const external: string[] = [];
+  const watch = (page: Page) => {
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  };
+  context.on('page', watch);
+  context.on('request', (r) => {
+    const host = new URL(r.url()).hostname;
+    if (!['127.0.0.1', 'localhost'].includes(host) && !r.url().startsWith('blob:'))
+      external.push(r.url());
+  });
+  // Nothing leaves the machine: anything not local is refused before it is sent.
+  await context.route(
+    (url) => !['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol !== 'blob:',
+    (route) => route.abort('blockedbyclient'),
+  );
+  const page = context.pages()[0] ?? (await context.newPage());
+  watch(page);
+  return {
+    context,
+    page,
+    problems,
+    external,
+    close: async () => {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves `<name>.png` at desktop width and `<name>-phone.png` at a phone's width. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const size = page.viewportSize() ?? DESKTOP;
+  await page.setViewportSize(DESKTOP);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.setViewportSize(PHONE);
+  // A phone must not scroll sideways: the page fits its width.
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  if (overflow > 1) throw new Error(`${name}: ${overflow}px wider than a phone's screen`);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(size);
+}
+
+/** Waits until the locator's text matches (the pages load and refresh asynchronously). */
+export async function waitForText(
+  locator: import('playwright-core').Locator,
+  expected: RegExp,
+  timeoutMs = 15_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    last = (
+      (await locator
+        .first()
+        .textContent({ timeout: 1_000 })
+        .catch(() => null)) ?? ''
+    ).trim();
+    if (expected.test(last)) return last;
+    if (Date.now() > deadline)
+      throw new Error(`text ${JSON.stringify(last)} still does not match ${expected}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Problems other than the failed responses tests provoke on purpose (a wrong key's 401). */
+export function unexpectedProblems(problems: string[]): string[] {
+  return problems.filter(
+    (p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p),
+  );
+}

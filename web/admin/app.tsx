@@ -1,0 +1,955 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError, CampaignView, download, idempotencyKey, messageOf } from '../shared/api';
+import { formatDate, formatMoney, fromMinor, toMinor } from '../shared/money';
+import {
+  Alert,
+  ConfirmDialog,
+  daysAgo,
+  Field,
+  OutcomeAlert,
+  ProgressBar,
+  today,
+  useAction,
+  useLoad,
+} from '../shared/ui';
+import { DonationsChart, Series } from './chart';
+
+/** The staff key lives for this browser session only (sessionStorage), never in a cookie. */
+const KEY_STORAGE = 'pledges.staffKey';
+
+interface Me {
+  role: 'admin' | 'finance';
+  name: string;
+}
+
+interface Session extends Me {
+  key: string;
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(null);
+  const [checking, setChecking] = useState(() => sessionStorage.getItem(KEY_STORAGE) !== null);
+  const [expired, setExpired] = useState<string | null>(null);
+
+  useEffect(() => {
+    const key = sessionStorage.getItem(KEY_STORAGE);
+    if (!key) return setChecking(false);
+    api<Me>('/v1/admin/me', { token: key })
+      .then((me) => setSession({ ...me, key }))
+      .catch((error) => {
+        sessionStorage.removeItem(KEY_STORAGE);
+        setExpired(messageOf(error));
+      })
+      .finally(() => setChecking(false));
+  }, []);
+
+  const signOut = () => {
+    sessionStorage.removeItem(KEY_STORAGE);
+    setSession(null);
+  };
+
+  if (checking) return <p class="muted">Loading…</p>;
+  if (!session)
+    return (
+      <SignIn
+        notice={expired}
+        onSignedIn={(s) => {
+          sessionStorage.setItem(KEY_STORAGE, s.key);
+          setSession(s);
+        }}
+      />
+    );
+  return <Dashboard session={session} onSignOut={signOut} />;
+}
+
+function SignIn(props: { notice: string | null; onSignedIn: (s: Session) => void }) {
+  const [key, setKey] = useState('');
+  const action = useAction();
+  return (
+    <main>
+      <section class="card signin">
+        <h1>Staff dashboard</h1>
+        <p class="muted">
+          Sign in with your staff API key (<code>pbk_…</code>). It is kept for this browser tab’s
+          session only.
+        </p>
+        {props.notice && <Alert kind="info">Please sign in again: {props.notice}</Alert>}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action.run(async () => {
+              const me = await api<Me>('/v1/admin/me', { token: key.trim() });
+              props.onSignedIn({ ...me, key: key.trim() });
+            });
+          }}
+        >
+          <Field id="staff-key" label="Staff API key">
+            <input
+              id="staff-key"
+              type="password"
+              autocomplete="off"
+              required
+              value={key}
+              onInput={(e) => setKey(e.currentTarget.value)}
+            />
+          </Field>
+          <OutcomeAlert outcome={action.outcome} />
+          <button type="submit" class="primary" disabled={action.busy}>
+            {action.busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+      </section>
+    </main>
+  );
+}
+
+function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+  const isAdmin = session.role === 'admin';
+  const call = <T,>(path: string, opts: Parameters<typeof api>[1] = {}) =>
+    api<T>(path, { ...opts, token: session.key });
+  // Refresh reloads every section (a gift moves progress, the chart, the report and the gifts).
+  const [tick, setTick] = useState(0);
+  const campaigns = useLoad(() => api<{ data: CampaignView[] }>('/v1/campaigns'), [tick]);
+
+  // Progress moves as gifts arrive: look again every 15 seconds while the tab is visible.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void campaigns.reload();
+    }, 15_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const list = campaigns.data?.data ?? [];
+  return (
+    <>
+      <header class="top">
+        <h1>Staff dashboard</h1>
+        <nav aria-label="Sections">
+          <a href="#campaigns">Campaigns</a>
+          <a href="#report">Report</a>
+          <a href="#gifts">Gifts</a>
+          {isAdmin && <a href="#events">Stripe events</a>}
+          {isAdmin && <a href="#receipts">Receipts</a>}
+          {isAdmin && <a href="#offline">Offline gift</a>}
+        </nav>
+        <div class="row">
+          <span>
+            {session.name} <span class="badge">{session.role}</span>
+          </span>
+          <button type="button" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main>
+        <section class="card" id="campaigns" aria-labelledby="campaigns-title">
+          <div class="section-head">
+            <h2 id="campaigns-title">Campaigns</h2>
+            <button type="button" onClick={() => setTick(tick + 1)} disabled={campaigns.loading}>
+              {campaigns.loading ? 'Refreshing…' : 'Refresh'}
+            </button>
+          </div>
+          {campaigns.error && <Alert kind="error">{campaigns.error}</Alert>}
+          <div class="grid">
+            {list.map((c) => (
+              <article class="campaign" key={c.slug} data-slug={c.slug} aria-label={c.title}>
+                <h3>{c.title}</h3>
+                <div class="muted">
+                  {c.slug} · <span class="badge">{c.status}</span>
+                </div>
+                <ProgressBar
+                  percent={c.progress.percent}
+                  label={`${c.title}: progress toward the goal`}
+                />
+                <div>
+                  <strong class="raised">
+                    {formatMoney(c.progress.raised, c.progress.currency)}
+                  </strong>{' '}
+                  of {formatMoney(c.goal.amount, c.goal.currency)} ·{' '}
+                  <span class="percent">{c.progress.percent}%</span>
+                </div>
+                <div class="muted">
+                  <span class="donations">{c.progress.donationCount}</span> donations ·{' '}
+                  {c.progress.donorCount} donors
+                </div>
+              </article>
+            ))}
+          </div>
+          {!campaigns.loading && !list.length && !campaigns.error && <p>No active campaigns.</p>}
+        </section>
+        <Timeseries campaigns={list} call={call} tick={tick} />
+        <Report campaigns={list} token={session.key} call={call} tick={tick} />
+        <Gifts campaigns={list} call={call} tick={tick} />
+        {isAdmin && <StripeEvents call={call} tick={tick} />}
+        {isAdmin && <FailedReceipts call={call} tick={tick} />}
+        {isAdmin && (
+          <OfflineGift campaigns={list} call={call} onRecorded={() => setTick(tick + 1)} />
+        )}
+      </main>
+    </>
+  );
+}
+
+type Call = <T>(path: string, opts?: Parameters<typeof api>[1]) => Promise<T>;
+
+function CampaignSelect(props: {
+  id: string;
+  campaigns: CampaignView[];
+  value: string;
+  onChange: (v: string) => void;
+  allLabel?: string;
+}) {
+  return (
+    <select
+      id={props.id}
+      value={props.value}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+    >
+      {props.allLabel !== undefined && <option value="">{props.allLabel}</option>}
+      {props.campaigns.map((c) => (
+        <option key={c.slug} value={c.slug}>
+          {c.title}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+interface TimeseriesView {
+  buckets: {
+    start: string;
+    totals: { currency: string; gross: number; net: number; donationCount: number }[];
+  }[];
+}
+
+function Timeseries({
+  campaigns,
+  call,
+  tick,
+}: {
+  campaigns: CampaignView[];
+  call: Call;
+  tick: number;
+}) {
+  const [slug, setSlug] = useState('');
+  const [interval, setInterval] = useState('day');
+  const [from, setFrom] = useState(daysAgo(29));
+  const [to, setTo] = useState(today());
+  const chosen = slug || campaigns[0]?.slug || '';
+  const campaign = campaigns.find((c) => c.slug === chosen);
+  const data = useLoad(
+    async () =>
+      chosen
+        ? call<TimeseriesView>('/v1/reports/timeseries', {
+            query: { campaign: chosen, interval, from, to },
+          })
+        : null,
+    [chosen, interval, from, to, tick],
+  );
+  const series = useMemo<Series | null>(() => {
+    if (!data.data || !campaign) return null;
+    const currency = campaign.goal.currency;
+    const pick = (b: TimeseriesView['buckets'][number]) =>
+      b.totals.find((t) => t.currency === currency);
+    return {
+      currency,
+      starts: data.data.buckets.map((b) => b.start),
+      gross: data.data.buckets.map((b) => pick(b)?.gross ?? 0),
+      counts: data.data.buckets.map((b) => pick(b)?.donationCount ?? 0),
+    };
+  }, [data.data, campaign]);
+  return (
+    <section class="card" id="chart" aria-labelledby="chart-title">
+      <h2 id="chart-title">Donations over time</h2>
+      <form class="inline" onSubmit={(e) => e.preventDefault()}>
+        <Field id="chart-campaign" label="Campaign">
+          <CampaignSelect
+            id="chart-campaign"
+            campaigns={campaigns}
+            value={chosen}
+            onChange={setSlug}
+          />
+        </Field>
+        <Field id="chart-interval" label="Per">
+          <select
+            id="chart-interval"
+            value={interval}
+            onChange={(e) => setInterval(e.currentTarget.value)}
+          >
+            <option value="day">Day</option>
+            <option value="week">Week</option>
+            <option value="month">Month</option>
+          </select>
+        </Field>
+        <Field id="chart-from" label="From">
+          <input
+            id="chart-from"
+            type="date"
+            value={from}
+            onChange={(e) => setFrom(e.currentTarget.value)}
+          />
+        </Field>
+        <Field id="chart-to" label="To">
+          <input
+            id="chart-to"
+            type="date"
+            value={to}
+            onChange={(e) => setTo(e.currentTarget.value)}
+          />
+        </Field>
+      </form>
+      {data.error && <Alert kind="error">{data.error}</Alert>}
+      {series && campaign && (
+        <DonationsChart
+          series={series}
+          label={`Gross donations per ${interval} for ${campaign.title}`}
+        />
+      )}
+    </section>
+  );
+}
+
+interface ReportRow {
+  campaign: string | null;
+  title: string | null;
+  currency: string;
+  gross: number;
+  stripeFees: number;
+  refunds: number;
+  disputes: number;
+  net: number;
+  donationCount: number;
+  distinctDonors: number;
+  percentOfGoal: number | null;
+}
+
+function Report({
+  campaigns,
+  token,
+  call,
+  tick,
+}: {
+  campaigns: CampaignView[];
+  token: string;
+  call: Call;
+  tick: number;
+}) {
+  const [slug, setSlug] = useState('');
+  const [from, setFrom] = useState(today().slice(0, 8) + '01');
+  const [to, setTo] = useState(today());
+  const query = { campaign: slug || undefined, from, to };
+  const report = useLoad(
+    () =>
+      call<{ data: ReportRow[]; from: string; to: string; timeZone: string }>(
+        '/v1/reports/campaigns',
+        { query },
+      ),
+    [slug, from, to, tick],
+  );
+  const csv = useAction();
+  return (
+    <section class="card" id="report" aria-labelledby="report-title">
+      <h2 id="report-title">Campaign report</h2>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void report.reload();
+        }}
+      >
+        <Field id="report-campaign" label="Campaign">
+          <CampaignSelect
+            id="report-campaign"
+            campaigns={campaigns}
+            value={slug}
+            onChange={setSlug}
+            allLabel="All campaigns"
+          />
+        </Field>
+        <Field id="report-from" label="From">
+          <input
+            id="report-from"
+            type="date"
+            value={from}
+            onChange={(e) => setFrom(e.currentTarget.value)}
+          />
+        </Field>
+        <Field id="report-to" label="To">
+          <input
+            id="report-to"
+            type="date"
+            value={to}
+            onChange={(e) => setTo(e.currentTarget.value)}
+          />
+        </Field>
+        <button type="submit">Show</button>
+        <button
+          type="button"
+          class="primary"
+          disabled={csv.busy}
+          onClick={() =>
+            void csv.run(async () => {
+              const name = await download(
+                '/v1/reports/donations.csv',
+                { token, query },
+                'donations.csv',
+              );
+              return `Downloaded ${name}.`;
+            })
+          }
+        >
+          {csv.busy ? 'Preparing…' : 'Download CSV'}
+        </button>
+      </form>
+      <OutcomeAlert outcome={csv.outcome} />
+      {report.error && <Alert kind="error">{report.error}</Alert>}
+      {report.data && (
+        <div class="table-wrap">
+          <table>
+            <caption class="muted">
+              {report.data.from} to {report.data.to} ({report.data.timeZone})
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Campaign</th>
+                <th scope="col" class="num">
+                  Gross
+                </th>
+                <th scope="col" class="num">
+                  Fees
+                </th>
+                <th scope="col" class="num">
+                  Refunds
+                </th>
+                <th scope="col" class="num">
+                  Disputes
+                </th>
+                <th scope="col" class="num">
+                  Net
+                </th>
+                <th scope="col" class="num">
+                  Donations
+                </th>
+                <th scope="col" class="num">
+                  Donors
+                </th>
+                <th scope="col" class="num">
+                  Goal
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.data.data.map((r) => (
+                <tr key={`${r.campaign}-${r.currency}`}>
+                  <td>{r.title ?? 'Unattributed'}</td>
+                  <td class="num">{formatMoney(r.gross, r.currency)}</td>
+                  <td class="num">{formatMoney(r.stripeFees, r.currency)}</td>
+                  <td class="num">{formatMoney(r.refunds, r.currency)}</td>
+                  <td class="num">{formatMoney(r.disputes, r.currency)}</td>
+                  <td class="num">{formatMoney(r.net, r.currency)}</td>
+                  <td class="num">{r.donationCount}</td>
+                  <td class="num">{r.distinctDonors}</td>
+                  <td class="num">{r.percentOfGoal === null ? '—' : `${r.percentOfGoal}%`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {!report.data.data.length && <p>No money moved in this period.</p>}
+        </div>
+      )}
+    </section>
+  );
+}
+
+interface Entry {
+  entryId: string;
+  occurredAt: string;
+  kind: string;
+  amount: number;
+  currency: string;
+  donationId: string | null;
+  donationStatus: string | null;
+  donationMethod: string | null;
+  campaign: string | null;
+  donorName: string | null;
+  donorEmail: string | null;
+}
+
+/** Recent charges, newest first, each card gift with a refund action (finance and admin). */
+function Gifts({ campaigns, call, tick }: { campaigns: CampaignView[]; call: Call; tick: number }) {
+  const [slug, setSlug] = useState('');
+  const entries = useLoad(
+    () =>
+      call<{ data: Entry[] }>('/v1/reports/donations', {
+        query: { campaign: slug || undefined, from: daysAgo(29), to: today(), limit: 500 },
+      }),
+    [slug, tick],
+  );
+  const charges = (entries.data?.data ?? [])
+    .filter((e) => e.kind === 'charge')
+    .reverse()
+    .slice(0, 50);
+  const [refunding, setRefunding] = useState<Entry | null>(null);
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState('');
+  const [key, setKey] = useState('');
+  const refund = useAction();
+  const [done, setDone] = useState<string | null>(null);
+
+  const open = (e: Entry) => {
+    setRefunding(e);
+    setAmount('');
+    setReason('');
+    setKey(idempotencyKey('refund'));
+    refund.setOutcome(null);
+  };
+  const confirm = () => {
+    const entry = refunding!;
+    void refund
+      .run(async () => {
+        const minor = amount.trim() ? toMinor(amount, entry.currency) : undefined;
+        if (minor === null)
+          throw new Error(
+            `Amount must be an amount in ${entry.currency.toUpperCase()}, such as ${fromMinor(1050, entry.currency)}`,
+          );
+        await call(`/v1/admin/donations/${entry.donationId}/refunds`, {
+          method: 'POST',
+          body: { reason, ...(minor !== undefined ? { amount: minor } : {}) },
+          idempotencyKey: key,
+        });
+      })
+      .then((ok) => {
+        if (!ok) return;
+        setDone(`Refund requested for the gift of ${formatMoney(entry.amount, entry.currency)}.`);
+        setRefunding(null);
+        void entries.reload();
+      });
+  };
+  return (
+    <section class="card" id="gifts" aria-labelledby="gifts-title">
+      <h2 id="gifts-title">Recent gifts</h2>
+      <form class="inline" onSubmit={(e) => e.preventDefault()}>
+        <Field id="gifts-campaign" label="Campaign">
+          <CampaignSelect
+            id="gifts-campaign"
+            campaigns={campaigns}
+            value={slug}
+            onChange={setSlug}
+            allLabel="All campaigns"
+          />
+        </Field>
+        <button type="button" onClick={() => void entries.reload()}>
+          Refresh
+        </button>
+      </form>
+      {done && <Alert kind="success">{done}</Alert>}
+      {entries.error && <Alert kind="error">{entries.error}</Alert>}
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Donor</th>
+              <th scope="col">Campaign</th>
+              <th scope="col" class="num">
+                Amount
+              </th>
+              <th scope="col">Method</th>
+              <th scope="col">Status</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {charges.map((e) => (
+              <tr key={e.entryId}>
+                <td>{formatDate(e.occurredAt)}</td>
+                <td>{e.donorName ?? e.donorEmail ?? '—'}</td>
+                <td>{e.campaign ?? '—'}</td>
+                <td class="num">{formatMoney(e.amount, e.currency)}</td>
+                <td>{e.donationMethod ?? '—'}</td>
+                <td>{e.donationStatus ?? '—'}</td>
+                <td>
+                  {e.donationMethod === 'card' &&
+                    e.donationId &&
+                    e.donationStatus !== 'refunded' && (
+                      <button
+                        type="button"
+                        onClick={() => open(e)}
+                        aria-label={`Refund ${formatMoney(e.amount, e.currency)} from ${e.donorName ?? e.donorEmail ?? 'donor'}`}
+                      >
+                        Refund…
+                      </button>
+                    )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!entries.loading && !charges.length && <p>No gifts in the last 30 days.</p>}
+      </div>
+      <ConfirmDialog
+        open={refunding !== null}
+        title="Refund this gift?"
+        confirmLabel="Refund"
+        danger
+        busy={refund.busy}
+        onConfirm={confirm}
+        onCancel={() => setRefunding(null)}
+      >
+        {refunding && (
+          <>
+            <p>
+              {formatMoney(refunding.amount, refunding.currency)} from{' '}
+              {refunding.donorName ?? refunding.donorEmail ?? 'a donor'} on{' '}
+              {formatDate(refunding.occurredAt)}. The money goes back to the donor’s card through
+              Stripe.
+            </p>
+            <Field
+              id="refund-amount"
+              label={`Amount (${refunding.currency.toUpperCase()})`}
+              hint="Leave empty to refund everything that remains."
+            >
+              <input
+                id="refund-amount"
+                inputMode="decimal"
+                aria-describedby="refund-amount-hint"
+                value={amount}
+                onInput={(e) => setAmount(e.currentTarget.value)}
+              />
+            </Field>
+            <Field id="refund-reason" label="Reason (for the books)">
+              <input
+                id="refund-reason"
+                required
+                maxLength={500}
+                value={reason}
+                onInput={(e) => setReason(e.currentTarget.value)}
+              />
+            </Field>
+            <OutcomeAlert outcome={refund.outcome} />
+          </>
+        )}
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+interface StripeEvent {
+  id: string;
+  type: string;
+  objectId: string | null;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  receivedAt: string;
+}
+
+function StripeEvents({ call, tick }: { call: Call; tick: number }) {
+  const failed = useLoad(
+    () => call<{ data: StripeEvent[] }>('/v1/admin/stripe-events', { query: { status: 'failed' } }),
+    [tick],
+  );
+  const action = useAction();
+  const [replaying, setReplaying] = useState<string | null>(null);
+  const replay = (id: string) => {
+    setReplaying(id);
+    void action
+      .run(async () => {
+        await call(`/v1/admin/stripe-events/${id}/replay`, { method: 'POST' });
+        // Processing happens in the worker: wait (briefly) for the event to settle.
+        const deadline = Date.now() + 15_000;
+        while (Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 500));
+          const recent = await call<{ data: StripeEvent[] }>('/v1/admin/stripe-events', {
+            query: { limit: 100 },
+          });
+          const now = recent.data.find((e) => e.id === id);
+          if (now && now.status === 'failed')
+            throw new ApiError(
+              0,
+              `Event ${id} failed again: ${now.lastError ?? 'no reason given'}`,
+            );
+          if (now && now.status !== 'pending') return `Event ${id} replayed: ${now.status}.`;
+          if (
+            !now &&
+            !(
+              await call<{ data: StripeEvent[] }>('/v1/admin/stripe-events', {
+                query: { status: 'failed' },
+              })
+            ).data.some((e) => e.id === id)
+          )
+            return `Event ${id} replayed: no longer failing.`;
+        }
+        return `Event ${id} was queued for replay; it is still being processed.`;
+      })
+      .finally(() => {
+        setReplaying(null);
+        void failed.reload();
+      });
+  };
+  const rows = failed.data?.data ?? [];
+  return (
+    <section class="card" id="events" aria-labelledby="events-title">
+      <div class="section-head">
+        <h2 id="events-title">Failed Stripe events</h2>
+        <button type="button" onClick={() => void failed.reload()}>
+          Refresh
+        </button>
+      </div>
+      <OutcomeAlert outcome={action.outcome} />
+      {failed.error && <Alert kind="error">{failed.error}</Alert>}
+      {rows.length ? (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Type</th>
+                <th scope="col" class="num">
+                  Attempts
+                </th>
+                <th scope="col">Last error</th>
+                <th scope="col">Received</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <code>{e.id}</code>
+                  </td>
+                  <td>{e.type}</td>
+                  <td class="num">{e.attempts}</td>
+                  <td>{e.lastError ?? '—'}</td>
+                  <td>{formatDate(e.receivedAt)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      disabled={replaying !== null}
+                      onClick={() => replay(e.id)}
+                      aria-label={`Replay ${e.id}`}
+                    >
+                      {replaying === e.id ? 'Replaying…' : 'Replay'}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        !failed.loading && !failed.error && <p>No failed events.</p>
+      )}
+    </section>
+  );
+}
+
+interface Receipt {
+  id: string;
+  number: string;
+  type: string;
+  amount: number;
+  currency: string;
+  issuedAt: string;
+  sendStatus: string;
+  lastError?: string | null;
+}
+
+function FailedReceipts({ call, tick }: { call: Call; tick: number }) {
+  const failed = useLoad(
+    () => call<{ data: Receipt[] }>('/v1/admin/receipts', { query: { status: 'failed' } }),
+    [tick],
+  );
+  const action = useAction();
+  const rows = failed.data?.data ?? [];
+  return (
+    <section class="card" id="receipts" aria-labelledby="receipts-title">
+      <div class="section-head">
+        <h2 id="receipts-title">Receipts that could not be sent</h2>
+        <button type="button" onClick={() => void failed.reload()}>
+          Refresh
+        </button>
+      </div>
+      <OutcomeAlert outcome={action.outcome} />
+      {failed.error && <Alert kind="error">{failed.error}</Alert>}
+      {rows.length ? (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Receipt</th>
+                <th scope="col" class="num">
+                  Amount
+                </th>
+                <th scope="col">Issued</th>
+                <th scope="col">Last error</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.number}</td>
+                  <td class="num">{formatMoney(r.amount, r.currency)}</td>
+                  <td>{formatDate(r.issuedAt)}</td>
+                  <td>{r.lastError ?? '—'}</td>
+                  <td>
+                    <button
+                      type="button"
+                      disabled={action.busy}
+                      aria-label={`Resend receipt ${r.number}`}
+                      onClick={() =>
+                        void action
+                          .run(async () => {
+                            await call(`/v1/admin/receipts/${r.id}/resend`, { method: 'POST' });
+                            return `Receipt ${r.number} queued to be sent again.`;
+                          })
+                          .then(() => failed.reload())
+                      }
+                    >
+                      Resend
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        !failed.loading && !failed.error && <p>No failed receipts.</p>
+      )}
+    </section>
+  );
+}
+
+function OfflineGift(props: { campaigns: CampaignView[]; call: Call; onRecorded: () => void }) {
+  const [slug, setSlug] = useState('');
+  const chosen = slug || props.campaigns[0]?.slug || '';
+  const campaign = props.campaigns.find((c) => c.slug === chosen);
+  const [form, setForm] = useState({
+    amount: '',
+    currency: '',
+    method: 'cheque',
+    receivedOn: today(),
+    email: '',
+    name: '',
+    reference: '',
+  });
+  const [key, setKey] = useState(idempotencyKey('offline'));
+  const currency = form.currency || campaign?.goal.currency || 'usd';
+  const action = useAction();
+  const set = (field: keyof typeof form) => (e: { currentTarget: { value: string } }) =>
+    setForm({ ...form, [field]: e.currentTarget.value });
+  return (
+    <section class="card" id="offline" aria-labelledby="offline-title">
+      <h2 id="offline-title">Record an offline gift</h2>
+      <p class="muted">
+        A cheque, bank transfer or cash gift: counted toward the campaign, in the ledger and
+        receipted.
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void action.run(async () => {
+            const minor = toMinor(form.amount, currency);
+            if (minor === null || minor <= 0)
+              throw new Error(
+                `Amount must be a positive amount in ${currency.toUpperCase()}, such as ${fromMinor(2500, currency)}`,
+              );
+            const created = await props.call<{ id: string }>('/v1/admin/donations', {
+              method: 'POST',
+              idempotencyKey: key,
+              body: {
+                campaign: chosen,
+                amount: minor,
+                currency,
+                method: form.method,
+                receivedOn: form.receivedOn,
+                reference: form.reference,
+                donor: { email: form.email, ...(form.name.trim() ? { name: form.name } : {}) },
+              },
+            });
+            setKey(idempotencyKey('offline'));
+            setForm({ ...form, amount: '', email: '', name: '', reference: '' });
+            props.onRecorded();
+            return `Recorded ${formatMoney(minor, currency)} (gift ${created.id}).`;
+          });
+        }}
+      >
+        <div class="row">
+          <Field id="offline-campaign" label="Campaign">
+            <CampaignSelect
+              id="offline-campaign"
+              campaigns={props.campaigns}
+              value={chosen}
+              onChange={setSlug}
+            />
+          </Field>
+          <Field id="offline-amount" label={`Amount (${currency.toUpperCase()})`}>
+            <input
+              id="offline-amount"
+              inputMode="decimal"
+              required
+              value={form.amount}
+              onInput={set('amount')}
+            />
+          </Field>
+          <Field id="offline-currency" label="Currency">
+            <select id="offline-currency" value={currency} onChange={set('currency')}>
+              {[
+                ...new Set([campaign?.goal.currency ?? 'usd', ...(campaign?.currencies ?? [])]),
+              ].map((c) => (
+                <option key={c} value={c}>
+                  {c.toUpperCase()}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="offline-method" label="Method">
+            <select id="offline-method" value={form.method} onChange={set('method')}>
+              <option value="cheque">Cheque</option>
+              <option value="bank_transfer">Bank transfer</option>
+              <option value="cash">Cash</option>
+            </select>
+          </Field>
+          <Field id="offline-received" label="Received on">
+            <input
+              id="offline-received"
+              type="date"
+              required
+              value={form.receivedOn}
+              onInput={set('receivedOn')}
+            />
+          </Field>
+        </div>
+        <div class="row">
+          <Field id="offline-email" label="Donor email">
+            <input
+              id="offline-email"
+              type="email"
+              required
+              value={form.email}
+              onInput={set('email')}
+            />
+          </Field>
+          <Field id="offline-name" label="Donor name (optional)">
+            <input id="offline-name" value={form.name} onInput={set('name')} />
+          </Field>
+          <Field id="offline-reference" label="Cheque number or transfer reference">
+            <input
+              id="offline-reference"
+              required
+              value={form.reference}
+              onInput={set('reference')}
+            />
+          </Field>
+        </div>
+        <OutcomeAlert outcome={action.outcome} />
+        <button type="submit" class="primary" disabled={action.busy || !chosen}>
+          {action.busy ? 'Recording…' : 'Record gift'}
+        </button>
+      </form>
+    </section>
+  );
+}

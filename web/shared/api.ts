@@ -1,0 +1,120 @@
+/** Calls to this service's JSON API, with its error body turned into a message people can read. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly requestId?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  token?: string | null;
+  idempotencyKey?: string;
+  query?: Record<string, string | number | undefined>;
+}
+
+const STATUS_HINTS: Record<number, string> = {
+  401: 'You are not signed in, or your sign-in has expired.',
+  403: 'Your key is not allowed to do this.',
+  404: 'Not found.',
+  409: 'This conflicts with the current state.',
+  429: 'Too many requests: please wait a moment and try again.',
+  503: 'The service is unavailable right now: please try again shortly.',
+};
+
+export function url(path: string, query?: RequestOptions['query']): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {}))
+    if (v !== undefined && v !== '') search.set(k, String(v));
+  const qs = search.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function send(path: string, opts: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+  if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
+  let res: Response;
+  try {
+    res = await fetch(url(path, opts.query), {
+      method: opts.method ?? 'GET',
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  } catch {
+    throw new ApiError(0, 'Could not reach the service: check your connection and try again.');
+  }
+  if (!res.ok) throw await errorOf(res);
+  return res;
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  let message = '';
+  let requestId = res.headers.get('X-Request-Id') ?? undefined;
+  try {
+    const body = (await res.json()) as { message?: unknown; requestId?: string };
+    message = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? '');
+    requestId = body.requestId ?? requestId;
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  const hint = STATUS_HINTS[res.status] ?? `The request failed (HTTP ${res.status}).`;
+  return new ApiError(res.status, message || hint, requestId);
+}
+
+export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await send(path, opts);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** Fetches a file (CSV, PDF) with the credentials a plain link cannot carry, and saves it. */
+export async function download(path: string, opts: RequestOptions, fallbackName: string) {
+  const res = await send(path, opts);
+  const disposition = res.headers.get('Content-Disposition') ?? '';
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
+  const blob = await res.blob();
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+  return name;
+}
+
+/** A key that makes a retried submit of the same form safe. */
+export function idempotencyKey(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID()}`;
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError)
+    return error.requestId ? `${error.message} (request ${error.requestId})` : error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface CampaignView {
+  slug: string;
+  title: string;
+  description: string;
+  status: string;
+  goal: { amount: number; currency: string };
+  currencies: string[];
+  hideAmounts: boolean;
+  progress: {
+    raised: number;
+    currency: string;
+    percent: number;
+    donationCount: number;
+    donorCount: number;
+  };
+}

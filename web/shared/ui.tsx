@@ -1,0 +1,152 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { messageOf } from './api';
+
+/** An error (read out at once) or a confirmation (read out politely). */
+export function Alert(props: { kind: 'error' | 'success' | 'info'; children: ComponentChildren }) {
+  return (
+    <div class={`alert alert-${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>
+      {props.children}
+    </div>
+  );
+}
+
+export type Outcome = { kind: 'error' | 'success'; text: string } | null;
+
+export function OutcomeAlert({ outcome }: { outcome: Outcome }) {
+  return outcome ? <Alert kind={outcome.kind}>{outcome.text}</Alert> : null;
+}
+
+/** Runs an action, remembering whether it is busy and how it ended (as a message). */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const run = async (action: () => Promise<string | void>) => {
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const text = await action();
+      setOutcome(text ? { kind: 'success', text } : null);
+      return true;
+    } catch (error) {
+      setOutcome({ kind: 'error', text: messageOf(error) });
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, outcome, setOutcome, run };
+}
+
+/** Loads data, with a reload function and the error to show. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const reload = async () => {
+    setLoading(true);
+    try {
+      setData(await load());
+      setError(null);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    void reload();
+  }, deps);
+  return { data, error, loading, reload };
+}
+
+export function ProgressBar(props: { percent: number; label: string }) {
+  const clamped = Math.max(0, Math.min(100, props.percent));
+  return (
+    <div
+      class="progress"
+      role="progressbar"
+      aria-label={props.label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={clamped}
+      aria-valuetext={`${props.percent}%`}
+    >
+      <div class="progress-fill" style={{ width: `${clamped}%` }} />
+    </div>
+  );
+}
+
+/**
+ * A confirmation in a modal <dialog>: the browser keeps focus inside it and Escape cancels.
+ * `onConfirm` returning false keeps it open (its error is shown by the caller).
+ */
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  confirmLabel: string;
+  busy?: boolean;
+  danger?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+  children?: ComponentChildren;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (props.open && !dialog.open) dialog.showModal();
+    if (!props.open && dialog.open) dialog.close();
+  }, [props.open]);
+  const titleId = `dialog-${props.title.replace(/\W+/g, '-').toLowerCase()}`;
+  return (
+    <dialog ref={ref} aria-labelledby={titleId} onCancel={props.onCancel}>
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onConfirm();
+        }}
+      >
+        <h2 id={titleId}>{props.title}</h2>
+        {props.children}
+        <div class="actions">
+          <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={props.busy}>
+            {props.busy ? 'Working…' : props.confirmLabel}
+          </button>
+          <button type="button" onClick={props.onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+/** A labelled control: the label is always there, a hint is tied to the control. */
+export function Field(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+      {props.hint && (
+        <small id={`${props.id}-hint`} class="hint">
+          {props.hint}
+        </small>
+      )}
+    </div>
+  );
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function daysAgo(n: number): string {
+  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+
+const root = resolve(__dirname);
+
+/**
+ * The pages the API serves: /admin (staff dashboard), /donor (donor portal) and /widget
+ * (progress widget: embed.html for its iframe, progress.js for sites to paste in).
+ * Built into web/dist, which src/web-pages serves.
+ */
+export default defineConfig({
+  root,
+  base: '/',
+  plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false })],
+  build: {
+    outDir: resolve(root, 'dist'),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    sourcemap: false,
+    rollupOptions: {
+      input: {
+        admin: resolve(root, 'admin/index.html'),
+        donor: resolve(root, 'donor/index.html'),
+        embed: resolve(root, 'widget/embed.html'),
+        progress: resolve(root, 'widget/progress.ts'),
+      },
+      output: {
+        // Sites embed /widget/progress.js by name; everything else is hashed and cached long.
+        entryFileNames: (chunk) =>
+          chunk.name === 'progress' ? 'widget/progress.js' : 'assets/[name]-[hash].js',
+      },
+    },
+  },
+});

@@ -1,0 +1,107 @@
+import './embed.css';
+import { api, ApiError, CampaignView } from '../shared/api';
+import { formatMoney } from '../shared/money';
+
+/** The widget inside its iframe: a campaign's goal, raised, percent and a donate button. */
+const params = new URLSearchParams(location.search);
+const slug = params.get('campaign') ?? '';
+const root = document.getElementById('widget')!;
+
+const accent = params.get('accent') ?? '';
+if (/^#[0-9a-f]{3,8}$/i.test(accent))
+  document.documentElement.style.setProperty('--accent', accent);
+if (params.get('theme') === 'dark') document.documentElement.classList.add('dark');
+
+function safeUrl(value: string | null): string | null {
+  try {
+    const u = new URL(value ?? '');
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string>,
+  ...children: (Node | string)[]
+) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+function tellHeight() {
+  parent.postMessage(
+    { type: 'pledges-widget:height', height: document.documentElement.scrollHeight },
+    '*',
+  );
+}
+
+function render(c: CampaignView) {
+  const percent = Math.max(0, Math.min(100, c.progress.percent));
+  const fill = el('div', { class: 'fill' });
+  fill.style.width = `${percent}%`;
+  const donate = safeUrl(params.get('donate'));
+  root.replaceChildren(
+    el('h1', { class: 'title' }, c.title),
+    el(
+      'div',
+      {
+        class: 'bar',
+        role: 'progressbar',
+        'aria-label': `${c.title}: progress toward the goal`,
+        'aria-valuemin': '0',
+        'aria-valuemax': '100',
+        'aria-valuenow': String(percent),
+      },
+      fill,
+    ),
+    el(
+      'p',
+      { class: 'figures' },
+      el('strong', { class: 'raised' }, formatMoney(c.progress.raised, c.progress.currency)),
+      ' raised of ',
+      el('span', { class: 'goal' }, formatMoney(c.goal.amount, c.goal.currency)),
+      ' · ',
+      el('span', { class: 'percent' }, `${c.progress.percent}%`),
+    ),
+    ...(donate
+      ? [
+          el(
+            'a',
+            { class: 'donate', href: donate, target: '_top' },
+            params.get('label')?.slice(0, 40) || 'Donate',
+          ),
+        ]
+      : []),
+  );
+  tellHeight();
+}
+
+function fail(message: string) {
+  root.replaceChildren(el('p', { class: 'error', role: 'alert' }, message));
+  tellHeight();
+}
+
+async function load() {
+  try {
+    // The list, not the campaign's own route: it carries no supporters (no donor data).
+    const { data } = await api<{ data: CampaignView[] }>('/v1/campaigns');
+    const campaign = data.find((c) => c.slug === slug);
+    if (campaign) render(campaign);
+    else fail('This campaign is not available.');
+  } catch (error) {
+    fail(
+      error instanceof ApiError && error.status === 0
+        ? 'Campaign progress could not be loaded.'
+        : 'Campaign progress is unavailable.',
+    );
+  }
+}
+
+addEventListener('resize', tellHeight);
+void load();
+// Progress moves as gifts arrive.
+setInterval(() => void load(), 60_000);
