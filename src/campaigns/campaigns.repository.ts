@@ -114,16 +114,16 @@ export class CampaignsRepository {
           [campaignIds],
         )
       : [];
-    const out = new Map<string, Progress>();
-    for (const r of rows) {
-      out.set(r.campaign_id, {
-        raised: toSafeInteger(r.raised),
-        fees: toSafeInteger(r.fees),
-        donationCount: Number(r.donation_count),
-        donorCount: Number(r.donor_count),
-      });
-    }
-    return out;
+    return new Map(rows.map((r) => [r.campaign_id, toProgress(r)]));
+  }
+
+  async progressBySlug(slug: string): Promise<Progress | null> {
+    const rows: Record<string, string>[] = await this.repo.query(
+      `SELECT p.raised, p.fees, p.donation_count, p.donor_count
+         FROM campaign_progress p JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = $1`,
+      [slug],
+    );
+    return rows.length ? toProgress(rows[0]) : null;
   }
 
   /**
@@ -131,7 +131,7 @@ export class CampaignsRepository {
    * donor never leaves the database: the query returns null instead.
    */
   async recentSupporters(
-    campaignId: string,
+    campaignSlug: string,
     limit: number,
     before?: SupporterCursor,
   ): Promise<Supporter[]> {
@@ -140,12 +140,12 @@ export class CampaignsRepository {
               CASE WHEN d.anonymous OR dn.erased_at IS NOT NULL THEN NULL ELSE dn.name END AS display_name
          FROM donations d
          LEFT JOIN donors dn ON dn.id = d.donor_id
-        WHERE d.campaign_id = $1 AND d.status = 'succeeded'
+        WHERE d.campaign_id = (SELECT id FROM campaigns WHERE slug = $1) AND d.status = 'succeeded'
           AND d.refunded_amount < d.received_amount
           AND ($2::timestamptz IS NULL OR (d.succeeded_at, d.created_at, d.id) < ($2::timestamptz, $3::timestamptz, $4::uuid))
         ORDER BY d.succeeded_at DESC, d.created_at DESC, d.id DESC
         LIMIT $5`,
-      [campaignId, before?.at ?? null, before?.createdAt ?? null, before?.id ?? null, limit],
+      [campaignSlug, before?.at ?? null, before?.createdAt ?? null, before?.id ?? null, limit],
     );
     return rows.map((r) => ({
       donationId: r.id as string,
@@ -157,4 +157,13 @@ export class CampaignsRepository {
       createdAt: r.created_at as Date,
     }));
   }
+}
+
+function toProgress(r: Record<string, string>): Progress {
+  return {
+    raised: toSafeInteger(r.raised),
+    fees: toSafeInteger(r.fees),
+    donationCount: Number(r.donation_count),
+    donorCount: Number(r.donor_count),
+  };
 }

@@ -80,20 +80,21 @@ export class CampaignsService {
   }
 
   async getPublic(slug: string, supportersLimit: number, cursor?: string): Promise<CampaignView> {
-    const campaign = await this.campaigns.findBySlug(slug);
-    if (!campaign || campaign.status === 'draft') {
-      throw new DomainError('not_found', `No campaign "${slug}"`);
-    }
     const before = cursor ? decodeCursor(cursor) : undefined;
     if (before === null)
       throw new DomainError('validation_failed', 'supportersCursor is not a valid cursor');
-    const [progress, supporters] = await Promise.all([
-      this.campaigns.progress([campaign.id]),
-      this.campaigns.recentSupporters(campaign.id, supportersLimit + 1, before),
+    // One round trip: the campaign, its progress and its supporters are all read by slug at once.
+    const [campaign, progress, supporters] = await Promise.all([
+      this.campaigns.findBySlug(slug),
+      this.campaigns.progressBySlug(slug),
+      this.campaigns.recentSupporters(slug, supportersLimit + 1, before),
     ]);
+    if (!campaign || campaign.status === 'draft') {
+      throw new DomainError('not_found', `No campaign "${slug}"`);
+    }
     const page = supporters.slice(0, supportersLimit);
     return {
-      ...campaignView(campaign, progress.get(campaign.id)),
+      ...campaignView(campaign, progress ?? undefined),
       recentSupporters: {
         data: page.map((s) => supporterView(s, campaign.hideAmounts)),
         nextCursor:
