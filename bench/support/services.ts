@@ -92,6 +92,8 @@ export async function freePort(): Promise<number> {
 export function serviceEnvironment(overrides: Record<string, string>): Record<string, string> {
   return {
     NODE_ENV: 'production',
+    // Benchmarks scrape nothing: /metrics may stay open.
+    METRICS_PUBLIC: 'true',
     LOG_LEVEL: 'warn',
     REDIS_URL,
     STRIPE_SECRET_KEY: 'sk_test_bench',
@@ -102,6 +104,7 @@ export function serviceEnvironment(overrides: Record<string, string>): Record<st
     MIGRATIONS_RUN: 'false',
     SHUTDOWN_TIMEOUT_MS: '10000',
     RATE_LIMIT_DONATIONS: '1000000',
+    METRICS_TOKEN: 'bench-metrics-token',
     ...overrides,
   };
 }
