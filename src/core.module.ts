@@ -16,7 +16,7 @@ export class CoreModule {
       imports: [
         AppConfigModule.forRoot(),
         LoggingModule.forRoot(logging),
-        DatabaseModule,
+        DatabaseModule.forRoot({ worker: logging.service === 'worker' }),
         QueueModule,
         StripeModule,
         AuthModule,

@@ -92,8 +92,6 @@ export async function freePort(): Promise<number> {
 export function serviceEnvironment(overrides: Record<string, string>): Record<string, string> {
   return {
     NODE_ENV: 'production',
-    // Benchmarks scrape nothing: /metrics may stay open.
-    METRICS_PUBLIC: 'true',
     LOG_LEVEL: 'warn',
     REDIS_URL,
     STRIPE_SECRET_KEY: 'sk_test_bench',

@@ -6,9 +6,10 @@ import { BacklogRepository, OutboxBacklog } from '../maintenance/backlog.reposit
 type Read = { backlog: OutboxBacklog[] } | { error: string };
 
 /**
- * Whether work stored in Postgres is being done: the oldest unprocessed Stripe event and the
- * oldest waiting receipt or email, each `down` once older than READY_MAX_BACKLOG_AGE_SECONDS
- * (0: reported, never down). This is shared state: every API process reports it alike.
+ * Whether work stored in Postgres is being done: the longest wait of an unprocessed Stripe event
+ * and of a receipt or email, counted from when the row last became pending (so a resend or
+ * replay starts a new wait), each `down` once longer than READY_MAX_BACKLOG_AGE_SECONDS (0:
+ * reported, never down). This is shared state: every API process reports it alike.
  */
 @Injectable()
 export class BacklogHealthIndicator {

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { EntityManager } from 'typeorm';
 import { Environment } from '../common/config/environment';
 import { QueueService } from '../common/queue/queue.service';
 import { OutboundEmailsRepository } from './outbound-emails.repository';
@@ -10,6 +11,8 @@ import { MetricsService } from '../metrics/metrics.service';
 /** Sends what the outbox holds: one job per email, the outbox row as the sent marker. */
 @Injectable()
 export class MailService {
+  private readonly logger = new Logger(MailService.name);
+
   constructor(
     private readonly env: Environment,
     private readonly emails: OutboundEmailsRepository,
@@ -26,9 +29,35 @@ export class MailService {
     }
   }
 
-  async send(emailId: string, job: Job): Promise<'sent' | 'already-sent' | 'missing'> {
-    const email = await this.emails.findById(emailId);
+  /**
+   * The job. One sender per email at a time: under the email's advisory lock it reads the
+   * status and sends only a pending email, so overlapping jobs send it once; a job that finds
+   * the lock taken does nothing (the holder sends it, or fails and retries). A failed email
+   * whose job runs again was retried by hand (the queue dashboard): it is sent again.
+   */
+  async send(
+    emailId: string,
+    job: Job,
+  ): Promise<'sent' | 'already-sent' | 'missing' | 'in-progress'> {
+    const locked = await this.emails.whileSending(emailId, (em) =>
+      this.sendLocked(em, emailId, job),
+    );
+    return locked ? locked.result : 'in-progress';
+  }
+
+  private async sendLocked(
+    em: EntityManager,
+    emailId: string,
+    job: Job,
+  ): Promise<'sent' | 'already-sent' | 'missing'> {
+    const email = await this.emails.findById(emailId, em);
     if (!email) return 'missing';
+    // Automatic tries run while it is pending and self-repair revives only pending ones, so a
+    // job that finds it failed was retried by hand. An erased donor's email stays failed.
+    if (email.status === 'failed' && (await this.emails.reopenFailed(em, emailId))) {
+      this.logger.log({ emailId, jobId: job.id }, 'failed email retried by hand: sending it');
+      email.status = 'pending';
+    }
     // Sent, or given up (failed, or cleared when the donor was erased): nothing to send.
     if (email.status !== 'pending') return 'already-sent';
     try {
@@ -41,11 +70,11 @@ export class MailService {
       });
     } catch (error) {
       const final = isFinalAttempt(job);
-      await this.emails.markAttemptFailed(email.id, (error as Error).message, final);
+      await this.emails.markAttemptFailed(email.id, (error as Error).message, final, em);
       this.metrics.emailsFailed.inc({ kind: email.kind, final: String(final) });
       throw error;
     }
-    await this.emails.markSent(email.id, email.purgeAfterSend);
+    await this.emails.markSent(email.id, email.purgeAfterSend, em);
     this.metrics.emailsSent.inc({ kind: email.kind });
     return 'sent';
   }

@@ -8,7 +8,7 @@ export type EmailStatus = 'pending' | 'sent' | 'failed';
  */
 @Entity('outbound_emails')
 @Check('outbound_emails_status_check', `status IN ('pending', 'sent', 'failed')`)
-@Index('outbound_emails_pending', ['status', 'createdAt'])
+@Index('outbound_emails_pending', ['status', 'pendingSince'])
 export class OutboundEmail {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -41,6 +41,10 @@ export class OutboundEmail {
 
   @Column('text', { default: 'pending' })
   status: EmailStatus;
+
+  /** When the email last became `pending` (written, or retried by hand after it failed). */
+  @Column('timestamptz', { name: 'pending_since', default: () => 'now()' })
+  pendingSince: Date;
 
   @Column('integer', { default: 0 })
   attempts: number;

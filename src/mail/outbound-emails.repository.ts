@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { withSessionLock } from '../common/database/locks';
 import { OutboundEmail } from './outbound-email.entity';
 
 export interface NewEmail {
@@ -37,12 +38,21 @@ export class OutboundEmailsRepository {
     return rows[0]?.id ?? null;
   }
 
-  findById(id: string): Promise<OutboundEmail | null> {
-    return this.repo.findOne({ where: { id } });
+  findById(id: string, em: EntityManager = this.repo.manager): Promise<OutboundEmail | null> {
+    return em.findOne(OutboundEmail, { where: { id } });
   }
 
-  async markSent(id: string, purge: boolean): Promise<void> {
-    await this.repo.update(
+  /**
+   * Runs `work` holding the email's advisory lock (one sender per email across workers), with
+   * the lock's connection for its queries; null at once when another job holds it.
+   */
+  whileSending<T>(id: string, work: (em: EntityManager) => Promise<T>) {
+    return withSessionLock(this.repo.manager.connection, `email:${id}`, work);
+  }
+
+  async markSent(id: string, purge: boolean, em: EntityManager = this.repo.manager): Promise<void> {
+    await em.update(
+      OutboundEmail,
       { id },
       {
         status: 'sent',
@@ -54,8 +64,14 @@ export class OutboundEmailsRepository {
     );
   }
 
-  async markAttemptFailed(id: string, error: string, final: boolean): Promise<void> {
-    await this.repo.update(
+  async markAttemptFailed(
+    id: string,
+    error: string,
+    final: boolean,
+    em: EntityManager = this.repo.manager,
+  ): Promise<void> {
+    await em.update(
+      OutboundEmail,
       { id },
       {
         lastError: error.slice(0, 2000),
@@ -65,9 +81,23 @@ export class OutboundEmailsRepository {
     );
   }
 
+  /**
+   * A failed email back to pending, its wait starting now: true when it was failed. Never one
+   * stopped by an erasure (its address is gone).
+   */
+  async reopenFailed(em: EntityManager, id: string): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [, affected]: [unknown, number] = await em.query(
+      `UPDATE outbound_emails SET status = 'pending', pending_since = now(), last_error = NULL
+        WHERE id = $1 AND status = 'failed' AND to_address <> 'erased'`,
+      [id],
+    );
+    return affected > 0;
+  }
+
   async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
     const rows: { id: string }[] = await this.repo.query(
-      `SELECT id FROM outbound_emails WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2`,
+      `SELECT id FROM outbound_emails WHERE status = 'pending' AND pending_since < $1 ORDER BY pending_since LIMIT $2`,
       [olderThan, limit],
     );
     return rows.map((r) => r.id);

@@ -10,15 +10,19 @@ export interface OutboxBacklog {
   outbox: Outbox;
   /** Rows still pending. */
   waiting: number;
-  /** Seconds the oldest pending row has waited (0 when none). */
+  /** Seconds the oldest pending row has waited since it last became pending (0 when none). */
   oldestAgeSeconds: number;
 }
 
-/** Where each outbox keeps its pending rows: each is served by an index on (status, time). */
-const PENDING: Record<Outbox, { table: string; status: string; since: string }> = {
-  stripe_events: { table: 'stripe_events', status: 'status', since: 'received_at' },
-  receipts: { table: 'receipts', status: 'send_status', since: 'issued_at' },
-  emails: { table: 'outbound_emails', status: 'status', since: 'created_at' },
+/**
+ * Where each outbox keeps its pending rows, and since when each waits: `pending_since`, set
+ * when the row is written and again when it is resent, replayed or retried by hand (an old
+ * receipt resent now has waited since now). Each is served by an index on (status, pending_since).
+ */
+const PENDING: Record<Outbox, { table: string; status: string }> = {
+  stripe_events: { table: 'stripe_events', status: 'status' },
+  receipts: { table: 'receipts', status: 'send_status' },
+  emails: { table: 'outbound_emails', status: 'status' },
 };
 
 /**
@@ -34,7 +38,7 @@ export class BacklogRepository {
     const sql = OUTBOXES.map((outbox) => {
       const p = PENDING[outbox];
       return `SELECT '${outbox}' AS outbox, count(*)::int AS waiting,
-                     coalesce(extract(epoch FROM now() - min(${p.since})), 0)::float8 AS oldest
+                     coalesce(extract(epoch FROM now() - min(pending_since)), 0)::float8 AS oldest
                 FROM ${p.table} WHERE ${p.status} = 'pending'`;
     }).join(' UNION ALL ');
     const rows: { outbox: Outbox; waiting: number; oldest: number }[] =
@@ -46,12 +50,12 @@ export class BacklogRepository {
     }));
   }
 
-  /** Ids of rows of the outbox pending since before `olderThan`, oldest first. */
+  /** Ids of rows of the outbox pending since before `olderThan`, longest waiting first. */
   async stuckIds(outbox: Outbox, olderThan: Date, limit: number): Promise<string[]> {
     const p = PENDING[outbox];
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM ${p.table} WHERE ${p.status} = 'pending' AND ${p.since} < $1
-        ORDER BY ${p.since} LIMIT $2`,
+      `SELECT id FROM ${p.table} WHERE ${p.status} = 'pending' AND pending_since < $1
+        ORDER BY pending_since LIMIT $2`,
       [olderThan, limit],
     );
     return rows.map((r) => String(r.id));

@@ -17,6 +17,7 @@ export type RunFindings = Record<string, unknown>;
 @Check('maintenance_runs_status_check', `status IN ('running', 'ok', 'alert', 'failed', 'skipped')`)
 @Index('maintenance_runs_task_started', ['task', 'startedAt'])
 @Index('maintenance_runs_started', ['startedAt'])
+@Index('maintenance_runs_task_status_finished', ['task', 'status', 'finishedAt'])
 export class MaintenanceRun {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -2,7 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { withSessionLock } from '../common/database/locks';
-import { MaintenanceRun, MaintenanceTask, RunFindings, RunStatus } from './maintenance-run.entity';
+import {
+  MAINTENANCE_TASKS,
+  MaintenanceRun,
+  MaintenanceTask,
+  RunFindings,
+  RunStatus,
+} from './maintenance-run.entity';
+
+export interface LatestRuns {
+  /** Per task, its last successful run (ok or alert). */
+  lastSuccess: { task: MaintenanceTask; id: string; finishedAt: Date }[];
+  /** Drift rows found by the last successful reconcile; null before the first. */
+  lastReconcileDrift: number | null;
+}
 
 @Injectable()
 export class MaintenanceRunsRepository {
@@ -53,22 +66,65 @@ export class MaintenanceRunsRepository {
     return qb.getMany();
   }
 
-  /** Per task, the end of its last successful run (ok or alert) and the findings of the last reconcile. */
-  async latest(): Promise<{
-    lastSuccess: { task: string; finishedAt: Date }[];
-    lastReconcileDrift: number | null;
-  }> {
-    const success: { task: string; finished_at: Date }[] = await this.repo.query(
-      `SELECT task, max(finished_at) AS finished_at FROM maintenance_runs
-        WHERE status IN ('ok', 'alert') GROUP BY task`,
-    );
-    const reconcile: { drift: string | null }[] = await this.repo.query(
-      `SELECT findings->>'driftRows' AS drift FROM maintenance_runs
-        WHERE task = 'reconcile' AND status IN ('ok', 'alert') ORDER BY started_at DESC LIMIT 1`,
-    );
+  /**
+   * Per task, its last successful run (ok or alert), with the drift of the last reconcile. Read
+   * at every scrape: one probe of the (task, status, finished_at) index per task and status,
+   * however many runs the table holds.
+   */
+  async latest(): Promise<LatestRuns> {
+    const rows: { task: MaintenanceTask; id: string; finished_at: Date; drift: string | null }[] =
+      await this.repo.query(
+        `SELECT t.task, r.id, r.finished_at, r.findings->>'driftRows' AS drift
+           FROM unnest($1::text[]) AS t(task)
+          CROSS JOIN unnest(ARRAY['ok', 'alert']) AS s(status)
+          CROSS JOIN LATERAL (
+                SELECT id, finished_at, findings FROM maintenance_runs m
+                 WHERE m.task = t.task AND m.status = s.status AND m.finished_at IS NOT NULL
+                 ORDER BY m.finished_at DESC LIMIT 1) r`,
+        [MAINTENANCE_TASKS],
+      );
+    const last = new Map<MaintenanceTask, (typeof rows)[number]>();
+    for (const row of rows) {
+      const seen = last.get(row.task);
+      if (!seen || new Date(row.finished_at) > new Date(seen.finished_at)) last.set(row.task, row);
+    }
+    const reconcile = last.get('reconcile');
     return {
-      lastSuccess: success.map((r) => ({ task: r.task, finishedAt: r.finished_at })),
-      lastReconcileDrift: reconcile[0] ? Number(reconcile[0].drift ?? 0) : null,
+      lastSuccess: [...last.values()].map((r) => ({
+        task: r.task,
+        id: r.id,
+        finishedAt: r.finished_at,
+      })),
+      lastReconcileDrift: reconcile ? Number(reconcile.drift ?? 0) : null,
     };
+  }
+
+  /**
+   * Deletes runs started before `before`, except each task's last successful run (its time is
+   * what the "self-repair not running" alert reads). Answers how many went.
+   */
+  async purgeStartedBefore(before: Date): Promise<number> {
+    const keep = (await this.latest()).lastSuccess.map((r) => r.id);
+    const [, deleted]: [unknown, number] = await this.repo.query(
+      `DELETE FROM maintenance_runs WHERE started_at < $1 AND id <> ALL($2::uuid[])`,
+      [before, keep],
+    );
+    return deleted;
+  }
+
+  /**
+   * Runs still `running` that started before `before`: their worker stopped mid-run (a crash,
+   * a kill). Recorded as failed, `interrupted`; a run that was only slow and finishes later
+   * records its real outcome over this. Answers how many.
+   */
+  async failInterrupted(before: Date): Promise<number> {
+    const [, failed]: [unknown, number] = await this.repo.query(
+      `UPDATE maintenance_runs
+          SET status = 'failed', finished_at = now(),
+              error = 'interrupted: the worker running it stopped before it finished'
+        WHERE status = 'running' AND started_at < $1`,
+      [before],
+    );
+    return failed;
   }
 }

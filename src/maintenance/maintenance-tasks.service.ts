@@ -21,12 +21,18 @@ export interface RunOutcome {
 const MAX_DRIFT_ROWS = 50;
 /** Stuck rows looked at per outbox and run; the next run takes the rest. */
 const MAX_STUCK_PER_OUTBOX = 500;
+/** A run still `running` after this long, when a worker starts, was interrupted. */
+const INTERRUPTED_AFTER_MS = 3600_000;
+/** Runs are kept this long (each task's last successful one always); retry-stuck deletes older ones. */
+export const RUN_RETENTION_DAYS = 90;
 /** A job in one of these states will still run: re-enqueueing it would only run it twice. */
 const IN_FLIGHT = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 /**
  * Each outbox's job and the stable job id its producer uses (`EventInboxService.enqueue`,
  * `ReceiptsService.enqueue`, `MailService.enqueue`), to tell a stuck row from a queued one.
+ * Retry-stuck's own job for a row is `<that id>-retry`: one id per row, so runs never pile up
+ * jobs for the same row. (Not `:retry`: BullMQ refuses a custom id with exactly one colon.)
  */
 const OUTBOX_JOBS: Record<Outbox, { job: JobName; jobId: (id: string) => string }> = {
   stripe_events: { job: 'stripe-event.process', jobId: (id) => id },
@@ -83,6 +89,15 @@ export class MaintenanceTasksService {
     return { runId: null, status: 'skipped', findings: {} };
   }
 
+  /**
+   * At worker start: runs left `running` for over an hour were cut off (their worker crashed or
+   * was killed) and would stay `running` for ever; they are recorded failed, `interrupted`.
+   */
+  async failInterruptedRuns(): Promise<void> {
+    const failed = await this.runs.failInterrupted(new Date(Date.now() - INTERRUPTED_AFTER_MS));
+    if (failed) this.logger.warn({ failed }, 'maintenance runs interrupted earlier: marked failed');
+  }
+
   private perform(task: MaintenanceTask): Promise<Omit<RunOutcome, 'runId'>> {
     switch (task) {
       case 'stripe-sync':
@@ -118,27 +133,40 @@ export class MaintenanceTasksService {
   }
 
   /**
-   * Rows pending longer than MAINTENANCE_STUCK_AFTER_MINUTES whose job is gone, finished or
-   * failed (the sweepers cannot help those: their stable job id still exists) get a new job.
-   * Handlers check their sent/processed marker, so a retry never does the work twice.
+   * Rows pending longer than MAINTENANCE_STUCK_AFTER_MINUTES (since they last became pending)
+   * whose jobs are gone, finished or failed (the sweepers cannot help those: their stable job id
+   * still exists) get a retry job, under one id per row: a finished retry job of an earlier run
+   * is removed first, and a row whose first or retry job is still queued or running is left to
+   * it. Any other job still around for the row (a resend, a replay) cannot send twice either:
+   * senders hold the row's advisory lock and send only what is still pending.
+   * Then runs older than RUN_RETENTION_DAYS are deleted.
    */
   private async retryStuck(): Promise<Omit<RunOutcome, 'runId'>> {
     const olderThan = new Date(Date.now() - this.env.MAINTENANCE_STUCK_AFTER_MINUTES * 60_000);
-    const suffix = `:retry:${Date.now()}`;
-    const findings: Record<string, { stuck: number; inFlight: number; retried: number }> = {};
+    const findings: RunFindings = {};
     for (const outbox of Object.keys(OUTBOX_JOBS) as Outbox[]) {
       const { job, jobId } = OUTBOX_JOBS[outbox];
       const ids = await this.backlog.stuckIds(outbox, olderThan, MAX_STUCK_PER_OUTBOX);
       const counts = { stuck: ids.length, inFlight: 0, retried: 0 };
       for (const id of ids) {
-        if (IN_FLIGHT.has(await this.queues.jobState(job, jobId(id)))) {
+        const first = jobId(id);
+        const retry = `${first}-retry`;
+        const states = await Promise.all([
+          this.queues.jobState(job, first),
+          this.queues.jobState(job, retry),
+        ]);
+        if (states.some((state) => IN_FLIGHT.has(state))) {
           counts.inFlight += 1;
           continue;
         }
-        if (await this.retry(outbox, id, `${jobId(id)}${suffix}`)) counts.retried += 1;
+        // Completed or failed: BullMQ would ignore a new job under its id while it is kept.
+        if (states[1] !== 'unknown') await this.queues.removeJob(job, retry);
+        if (await this.retry(outbox, id, retry)) counts.retried += 1;
       }
       findings[outbox] = counts;
     }
+    const before = new Date(Date.now() - RUN_RETENTION_DAYS * 86_400_000);
+    findings.runsDeleted = await this.runs.purgeStartedBefore(before);
     return { status: 'ok', findings };
   }
 

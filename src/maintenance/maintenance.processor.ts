@@ -26,8 +26,11 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     private readonly tasks: MaintenanceTasksService,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     void this.registerSchedules();
+    await this.tasks.failInterruptedRuns().catch((error: Error) => {
+      this.logger.warn(`could not close interrupted maintenance runs: ${error.message}`);
+    });
   }
 
   onApplicationShutdown(): void {

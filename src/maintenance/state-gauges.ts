@@ -3,18 +3,19 @@ import { QUEUE_NAMES } from '../common/queue/job-catalogue';
 import { QueueService } from '../common/queue/queue.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { BacklogRepository, OutboxBacklog } from './backlog.repository';
-import { MaintenanceRunsRepository } from './maintenance-runs.repository';
+import { LatestRuns, MaintenanceRunsRepository } from './maintenance-runs.repository';
 
 const QUEUE_STATES = ['waiting', 'active', 'failed', 'delayed'] as const;
 
 /**
  * Gauges of shared state, read when Prometheus scrapes (each process shows the same values:
  * aggregate with max()): queue depths from Redis, outbox backlogs and self-repair results
- * from Postgres. A scrape costs one Redis round trip per queue and three small queries.
+ * from Postgres. A scrape costs one Redis round trip per queue and two small queries.
  */
 @Injectable()
 export class StateGauges implements OnModuleInit {
   private backlogRead?: Promise<OutboxBacklog[]>;
+  private latestRead?: Promise<LatestRuns>;
 
   constructor(
     private readonly metrics: MetricsService,
@@ -67,7 +68,7 @@ export class StateGauges implements OnModuleInit {
         help: 'Campaign totals that differed from the ledger at the last reconcile (0: none)',
       },
       async (gauge) => {
-        const { lastReconcileDrift } = await this.runs.latest();
+        const { lastReconcileDrift } = await this.readLatest();
         if (lastReconcileDrift !== null) gauge.set(lastReconcileDrift);
       },
     );
@@ -78,7 +79,7 @@ export class StateGauges implements OnModuleInit {
         labelNames: ['task'] as const,
       },
       async (gauge) => {
-        for (const r of (await this.runs.latest()).lastSuccess) {
+        for (const r of (await this.readLatest()).lastSuccess) {
           gauge.set({ task: r.task }, Math.floor(new Date(r.finishedAt).getTime() / 1000));
         }
       },
@@ -89,5 +90,11 @@ export class StateGauges implements OnModuleInit {
   private readBacklog(): Promise<OutboxBacklog[]> {
     this.backlogRead ??= this.backlog.backlog().finally(() => (this.backlogRead = undefined));
     return this.backlogRead;
+  }
+
+  /** Likewise the two self-repair gauges. */
+  private readLatest(): Promise<LatestRuns> {
+    this.latestRead ??= this.runs.latest().finally(() => (this.latestRead = undefined));
+    return this.latestRead;
   }
 }

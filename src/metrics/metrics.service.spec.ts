@@ -1,3 +1,4 @@
+import { metricValue } from '../../test/support/metrics';
 import { metricsScrapeAllowed } from './metrics-token';
 import { MetricsService } from './metrics.service';
 
@@ -12,6 +13,52 @@ describe('MetricsService', () => {
     expect(await b.render()).not.toContain(
       'pledge_donations_succeeded_amount_total{currency="usd"}',
     );
+  });
+
+  it('shows the series alerts watch at 0 from the start, so increase() sees the first count', async () => {
+    const text = await new MetricsService().render();
+    for (const reason of ['missing_signature', 'empty_body', 'bad_signature', 'malformed_event']) {
+      expect({
+        reason,
+        value: metricValue(text, 'pledge_webhooks_rejected_total', { reason }),
+      }).toEqual({
+        reason,
+        value: 0,
+      });
+    }
+    for (const source of ['webhook', 'event_list']) {
+      for (const result of ['new', 'duplicate', 'error']) {
+        expect(metricValue(text, 'pledge_stripe_events_stored_total', { source, result })).toBe(0);
+      }
+    }
+    for (const type of [
+      'payment_intent.succeeded',
+      'charge.refunded',
+      'charge.dispute.created',
+      'invoice.paid',
+      'customer.subscription.updated',
+      'setup_intent.succeeded',
+      'payout.failed',
+    ]) {
+      for (const outcome of ['processed', 'retrying', 'failed']) {
+        expect(metricValue(text, 'pledge_stripe_events_processed_total', { type, outcome })).toBe(
+          0,
+        );
+      }
+    }
+    for (const kind of ['receipt', 'statement']) {
+      expect(metricValue(text, 'pledge_receipts_sent_total', { kind })).toBe(0);
+      for (const final of ['true', 'false']) {
+        expect(metricValue(text, 'pledge_receipts_failed_total', { kind, final })).toBe(0);
+      }
+    }
+    for (const task of ['stripe-sync', 'reconcile', 'retry-stuck']) {
+      for (const status of ['ok', 'alert', 'failed', 'skipped']) {
+        expect(metricValue(text, 'pledge_maintenance_runs_total', { task, status })).toBe(0);
+      }
+    }
+    // Unknown in advance: no guessed currencies.
+    expect(text).not.toMatch(/^pledge_donations_succeeded_total\{/m);
   });
 
   it('reads gauges at scrape time, and shows unknown (never 0) when the source fails or hangs', async () => {

@@ -1,8 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { MAINTENANCE_TASKS } from '../maintenance/maintenance-run.entity';
+import { HANDLED_EVENT_TYPES } from '../stripe/handlers/event-router';
 
 /** The content type Prometheus expects from a scrape. */
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+/** Why a webhook request is refused (`EventInboxService.verify`). */
+export const WEBHOOK_REJECT_REASONS = [
+  'missing_signature',
+  'empty_body',
+  'bad_signature',
+  'malformed_event',
+] as const;
+export type WebhookRejectReason = (typeof WEBHOOK_REJECT_REASONS)[number];
+
+/** Every combination of the given label values (for series created at 0). */
+function combinations<L extends string>(values: Record<L, readonly string[]>): Record<L, string>[] {
+  return Object.entries<readonly string[]>(values).reduce<Record<string, string>[]>(
+    (all, [label, options]) =>
+      all.flatMap((labels) => options.map((v) => ({ ...labels, [label]: v }))),
+    [{}],
+  ) as Record<L, string>[];
+}
 
 /**
  * This process's metrics, in a registry of its own (not prom-client's global one), so that
@@ -36,7 +56,7 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly webhooksRejected = new Counter({
+  readonly webhooksRejected = new Counter<'reason'>({
     name: 'pledge_webhooks_rejected_total',
     help: 'Stripe webhook requests refused, by reason (nothing stored)',
     labelNames: ['reason'] as const,
@@ -108,6 +128,34 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    this.zeroKnownSeries();
+  }
+
+  /**
+   * A labelled counter has no series until its first inc(), and `increase()` over a series that
+   * appears at 1 sees no increase: an alert would miss the first failure. The label values
+   * known in advance start at 0 instead (values that depend on data, such as currencies or
+   * email kinds, still appear at their first count).
+   */
+  private zeroKnownSeries(): void {
+    const zero = <L extends string>(counter: Counter<L>, values: Record<L, readonly string[]>) => {
+      for (const labels of combinations(values)) counter.inc(labels as never, 0);
+    };
+    zero(this.webhooksRejected, { reason: WEBHOOK_REJECT_REASONS });
+    zero(this.eventsStored, {
+      source: ['webhook', 'event_list'],
+      result: ['new', 'duplicate', 'error'],
+    });
+    zero(this.eventsProcessed, {
+      type: HANDLED_EVENT_TYPES,
+      outcome: ['processed', 'retrying', 'failed'],
+    });
+    zero(this.receiptsSent, { kind: ['receipt', 'statement'] });
+    zero(this.receiptsFailed, { kind: ['receipt', 'statement'], final: ['true', 'false'] });
+    zero(this.maintenanceRuns, {
+      task: MAINTENANCE_TASKS,
+      status: ['ok', 'alert', 'failed', 'skipped'],
+    });
   }
 
   /**

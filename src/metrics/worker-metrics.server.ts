@@ -6,9 +6,9 @@ import { metricsScrapeAllowed } from './metrics-token';
 import { METRICS_CONTENT_TYPE, MetricsService } from './metrics.service';
 
 /**
- * The worker has no HTTP API; it answers `GET /metrics` on WORKER_METRICS_PORT (0: off) for
- * Prometheus, with the same optional METRICS_TOKEN as the API. A port already taken is
- * logged, not fatal: the worker's job is the queues.
+ * The worker has no HTTP API; it answers `GET /metrics` on WORKER_METRICS_HOST and
+ * WORKER_METRICS_PORT (0: off) for Prometheus, with the same METRICS_TOKEN as the API. A port
+ * already taken is logged, not fatal: the worker's job is the queues.
  */
 @Injectable()
 export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,13 +43,14 @@ export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicatio
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(this.env.WORKER_METRICS_PORT, () => resolve());
+        server.listen(this.env.WORKER_METRICS_PORT, this.env.WORKER_METRICS_HOST, () => resolve());
       });
       this.server = server;
-      this.logger.log(`metrics on port ${(server.address() as AddressInfo).port}`);
+      const { address, port } = server.address() as AddressInfo;
+      this.logger.log(`metrics on ${address} port ${port}`);
     } catch (error) {
       this.logger.error(
-        `metrics listener not started on port ${this.env.WORKER_METRICS_PORT}: ${(error as Error).message}`,
+        `metrics listener not started on ${this.env.WORKER_METRICS_HOST} port ${this.env.WORKER_METRICS_PORT}: ${(error as Error).message}`,
       );
     }
   }

@@ -5,9 +5,11 @@ import type { IServerAdapter } from '@bull-board/api/typings/app';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { STATUS_CODES } from 'node:http';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { ApiKeysService, roleAllows } from '../auth/api-keys.service';
+import { Environment } from '../common/config/environment';
 import { QUEUE_NAMES } from '../common/queue/job-catalogue';
 import { QueueService } from '../common/queue/queue.service';
 import { requestId } from '../common/logging/logging.module';
@@ -42,6 +44,39 @@ function refuse(req: Request, res: Response, status: 401 | 403 | 503, message: s
     error: STATUS_CODES[status],
     message,
     requestId: requestId(req, res),
+  });
+}
+
+/**
+ * Security headers of the dashboard, on every answer under /admin/queues (401s included):
+ * helmet's, framing refused, and a CSP of its own that Bull Board's page satisfies (checked in
+ * Chromium against @bull-board/ui 9.10: no violation on the queue, job and data views). Its
+ * scripts, styles, translations and highlight worker are files it serves itself; its pages use
+ * inline style attributes and <style> elements, hence 'unsafe-inline' for styles (never for
+ * scripts); its fonts come from Google Fonts. The inline `<script type="application/json">`
+ * holding its settings is data, never run: CSP does not apply to it.
+ */
+export function dashboardSecurityHeaders(env: Environment) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com'],
+        fontSrc: ["'self'", 'https://fonts.gstatic.com', 'data:'],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(env.NODE_ENV === 'production' ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    frameguard: { action: 'deny' },
   });
 }
 
@@ -96,7 +131,8 @@ function adminOnly(apiKeys: ApiKeysService, audit: AuditLogRepository) {
 /**
  * Bull Board at /admin/queues: every queue of the catalogue, its jobs by state, failed ones
  * with their error, and retry. Mounted on the express app before Nest's routes and the web
- * pages' fallback, so everything under /admin/queues is the dashboard's.
+ * pages' fallback (and their security headers), so everything under /admin/queues is the
+ * dashboard's, with headers of its own.
  */
 export function mountQueueDashboard(app: NestExpressApplication): void {
   const queues = app.get(QueueService);
@@ -110,6 +146,7 @@ export function mountQueueDashboard(app: NestExpressApplication): void {
   });
   app.use(
     QUEUE_DASHBOARD_PATH,
+    dashboardSecurityHeaders(app.get(Environment)),
     adminOnly(app.get(ApiKeysService), app.get(AuditLogRepository)),
     serverAdapter.getRouter(),
   );

@@ -26,6 +26,7 @@ export type SendStatus = (typeof SEND_STATUSES)[number];
 @Check('receipts_send_status_check', `send_status IN ('pending', 'sent', 'failed', 'suppressed')`)
 @Index('receipts_donation', ['donationId'])
 @Index('receipts_send_status', ['sendStatus', 'issuedAt'])
+@Index('receipts_pending', ['sendStatus', 'pendingSince'])
 export class Receipt {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -70,6 +71,13 @@ export class Receipt {
 
   @Column('text', { name: 'send_status', default: 'pending' })
   sendStatus: SendStatus;
+
+  /**
+   * When the receipt last became `pending` (issued, resent, retried by hand): how long it has
+   * waited for its email is measured from here, not from `issued_at`.
+   */
+  @Column('timestamptz', { name: 'pending_since', default: () => 'now()' })
+  pendingSince: Date;
 
   @Column('integer', { default: 0 })
   attempts: number;

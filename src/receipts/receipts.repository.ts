@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { withSessionLock } from '../common/database/locks';
 import { Receipt, SendStatus } from './receipt.entity';
 
 /** `2026-000123`: the year and the year's sequence, zero-padded. */
@@ -81,8 +82,17 @@ export class ReceiptsRepository {
     return this.repo.findOne({ where: { id } });
   }
 
-  async markSent(id: string): Promise<void> {
-    await this.repo.update(
+  /**
+   * Runs `work` holding the receipt's advisory lock (one sender per receipt across workers),
+   * with the lock's connection for its queries; null at once when another job holds it.
+   */
+  whileSending<T>(id: string, work: (em: EntityManager) => Promise<T>) {
+    return withSessionLock(this.repo.manager.connection, `receipt:${id}`, work);
+  }
+
+  async markSent(id: string, em: EntityManager = this.repo.manager): Promise<void> {
+    await em.update(
+      Receipt,
       { id },
       {
         sendStatus: 'sent',
@@ -93,8 +103,14 @@ export class ReceiptsRepository {
     );
   }
 
-  async markAttemptFailed(id: string, error: string, final: boolean): Promise<void> {
-    await this.repo.update(
+  async markAttemptFailed(
+    id: string,
+    error: string,
+    final: boolean,
+    em: EntityManager = this.repo.manager,
+  ): Promise<void> {
+    await em.update(
+      Receipt,
       { id },
       {
         lastError: error.slice(0, 2000),
@@ -104,14 +120,29 @@ export class ReceiptsRepository {
     );
   }
 
+  /** Back to pending for a resend: its wait (pending_since) starts again now. */
   async resetForResend(id: string): Promise<boolean> {
-    const result = await this.repo.update({ id }, { sendStatus: 'pending', lastError: null });
+    const result = await this.repo.update(
+      { id },
+      { sendStatus: 'pending', pendingSince: () => 'now()', lastError: null },
+    );
     return (result.affected ?? 0) > 0;
+  }
+
+  /** A failed receipt back to pending (a job run by hand after it failed): true when it was failed. */
+  async reopenFailed(em: EntityManager, id: string): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [, affected]: [unknown, number] = await em.query(
+      `UPDATE receipts SET send_status = 'pending', pending_since = now(), last_error = NULL
+        WHERE id = $1 AND send_status = 'failed'`,
+      [id],
+    );
+    return affected > 0;
   }
 
   async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
     const rows: { id: string }[] = await this.repo.query(
-      `SELECT id FROM receipts WHERE send_status = 'pending' AND issued_at < $1 ORDER BY issued_at LIMIT $2`,
+      `SELECT id FROM receipts WHERE send_status = 'pending' AND pending_since < $1 ORDER BY pending_since LIMIT $2`,
       [olderThan, limit],
     );
     return rows.map((r) => r.id);
@@ -129,8 +160,11 @@ export class ReceiptsRepository {
   }
 
   /** Everything a receipt's document shows, in one read. */
-  async documentRow(id: string): Promise<Record<string, unknown> | null> {
-    const rows: Record<string, unknown>[] = await this.repo.query(
+  async documentRow(
+    id: string,
+    em: EntityManager = this.repo.manager,
+  ): Promise<Record<string, unknown> | null> {
+    const rows: Record<string, unknown>[] = await em.query(
       `SELECT r.id, r.number, r.issued_at, r.type, r.status, r.amount, r.currency, r.send_status, r.donor_id,
               prev.number AS replaces_number, d.succeeded_at, d.tribute, d.anonymous, d.pledge_id, d.kind,
               c.title AS campaign_title, dn.name AS donor_name, dn.address AS donor_address, dn.email AS donor_email,
@@ -192,6 +226,20 @@ export class ReceiptsRepository {
       );
     const r = rows[0];
     return r ? { id: r.id, donorId: r.donor_id, year: r.year, sendStatus: r.send_status } : null;
+  }
+
+  /** As `whileSending`, for a year-end statement (its queries use the pool: statements are few). */
+  whileSendingStatement<T>(id: string, work: () => Promise<T>) {
+    return withSessionLock(this.repo.manager.connection, `statement:${id}`, work);
+  }
+
+  async reopenFailedStatement(id: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.repo.query(
+      `UPDATE statements SET send_status = 'pending', last_error = NULL
+        WHERE id = $1 AND send_status = 'failed'`,
+      [id],
+    );
+    return affected > 0;
   }
 
   async markStatement(

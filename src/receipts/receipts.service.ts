@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
+import { EntityManager } from 'typeorm';
 import { Environment } from '../common/config/environment';
 import { toSafeInteger } from '../common/database/bigint.transformer';
 import { DomainError } from '../common/errors/domain-error';
@@ -58,6 +59,7 @@ export function receiptView(r: Receipt, staff = false): ReceiptView {
 /** Renders and sends receipts and year-end statements; serves them to donors and staff. */
 @Injectable()
 export class ReceiptsService {
+  private readonly logger = new Logger(ReceiptsService.name);
   private readonly organisation: Letterhead;
 
   constructor(
@@ -96,16 +98,36 @@ export class ReceiptsService {
     return ids.length;
   }
 
-  /** The job: checks the sent marker first, sends once, records the outcome. */
+  /**
+   * The job. One sender per receipt at a time: under the receipt's advisory lock it reads the
+   * send status and sends only a pending receipt, so jobs that overlap (the first one, a
+   * resend, a retry of self-repair) send it once. A job that finds the lock taken does nothing:
+   * the job holding it sends the receipt, or fails and retries.
+   */
   async send(receiptId: string, job: Job): Promise<string> {
-    const row = await this.receipts.documentRow(receiptId);
+    const locked = await this.receipts.whileSending(receiptId, (em) =>
+      this.sendLocked(em, receiptId, job),
+    );
+    return locked ? locked.result : 'in-progress';
+  }
+
+  private async sendLocked(em: EntityManager, receiptId: string, job: Job): Promise<string> {
+    const row = await this.receipts.documentRow(receiptId, em);
     if (!row) return 'missing';
+    // Failed is final for the automatic tries (they run while it is pending, and self-repair
+    // only revives pending ones): a job running now was retried by hand (the queue dashboard),
+    // which means "send it again", as a resend does.
+    if (row.send_status === 'failed' && (await this.receipts.reopenFailed(em, receiptId))) {
+      this.logger.log({ receiptId, jobId: job.id }, 'failed receipt retried by hand: sending it');
+      row.send_status = 'pending';
+    }
     if (row.send_status !== 'pending') return String(row.send_status);
     if (!row.donor_email || row.erased_at) {
       await this.receipts.markAttemptFailed(
         receiptId,
         'the donor has no email address (erased)',
         true,
+        em,
       );
       this.metrics.receiptsFailed.inc({ kind: 'receipt', final: 'true' });
       return 'no-address';
@@ -143,11 +165,11 @@ export class ReceiptsService {
     } catch (error) {
       const permanent = isPermanent(error);
       const final = permanent || isFinalAttempt(job);
-      await this.receipts.markAttemptFailed(receiptId, (error as Error).message, final);
+      await this.receipts.markAttemptFailed(receiptId, (error as Error).message, final, em);
       this.metrics.receiptsFailed.inc({ kind: 'receipt', final: String(final) });
       throw permanent ? new UnrecoverableError((error as Error).message) : error;
     }
-    await this.receipts.markSent(receiptId);
+    await this.receipts.markSent(receiptId, em);
     this.metrics.receiptsSent.inc({ kind: 'receipt' });
     return 'sent';
   }
@@ -201,9 +223,27 @@ export class ReceiptsService {
     return { filename: `statement-${year}.pdf`, pdf: await renderStatementPdf(document) };
   }
 
+  /** As `send`: one sender per statement, and a failed one retried by hand is sent again. */
   async sendStatement(statementId: string, job: Job): Promise<string> {
+    const locked = await this.receipts.whileSendingStatement(statementId, () =>
+      this.sendStatementLocked(statementId, job),
+    );
+    return locked ? locked.result : 'in-progress';
+  }
+
+  private async sendStatementLocked(statementId: string, job: Job): Promise<string> {
     const statement = await this.receipts.statement(statementId);
     if (!statement) return 'missing';
+    if (
+      statement.sendStatus === 'failed' &&
+      (await this.receipts.reopenFailedStatement(statementId))
+    ) {
+      this.logger.log(
+        { statementId, jobId: job.id },
+        'failed statement retried by hand: sending it',
+      );
+      statement.sendStatus = 'pending';
+    }
     if (statement.sendStatus !== 'pending') return statement.sendStatus;
     const contact = await this.receipts.donorContact(statement.donorId);
     const document = await this.statementDocument(statement.donorId, statement.year);

@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { createCampaign, donate, paidDonation, progress, settled } from '../support/flows';
+import { createWorker } from '../../src/bootstrap';
 import { eventually, freePort, startTestApp, TestApp } from '../support/harness';
 import { metricValue } from '../support/metrics';
 
@@ -120,7 +121,7 @@ describe('operations: self-repair and readiness', () => {
         source: 'event_list',
         result: 'new',
       }),
-    ).toBeUndefined(); // the sync ran in the worker: its own process counts it
+    ).toBe(0); // the sync ran in the worker: its own process counts it
     const worker = await (await fetch(workerMetricsUrl)).text();
     expect(
       metricValue(worker, 'pledge_stripe_events_stored_total', {
@@ -225,14 +226,17 @@ describe('operations: self-repair and readiness', () => {
     );
     // Stuck: pending for an hour, while the jobs that had them are already done (as after a
     // crash between the work and its marker). The sweepers re-add the same job ids: no effect.
-    await app.db.query(
-      `UPDATE stripe_events SET status = 'pending', received_at = now() - interval '1 hour' WHERE id = $1`,
-      [event.id],
-    );
-    await app.db.query(
-      `UPDATE receipts SET send_status = 'pending', issued_at = now() - interval '1 hour' WHERE id = $1`,
-      [receipt.id],
-    );
+    const makeStuck = async () => {
+      await app.db.query(
+        `UPDATE stripe_events SET status = 'pending', pending_since = now() - interval '1 hour' WHERE id = $1`,
+        [event.id],
+      );
+      await app.db.query(
+        `UPDATE receipts SET send_status = 'pending', pending_since = now() - interval '1 hour' WHERE id = $1`,
+        [receipt.id],
+      );
+    };
+    await makeStuck();
 
     const notReady = await app.http.get('/health/ready').expect(503);
     expect(notReady.body.message).toBe('Not ready: events, outbox are down');
@@ -272,6 +276,228 @@ describe('operations: self-repair and readiness', () => {
     expect(copies.length).toBe(sentBefore + 1);
     expect(new Set(copies.map((m) => m.messageId)).size).toBe(1);
     expect((await progress(app, slug)).raised).toBe(2100);
+
+    // One retry job per row, under a fixed id: stuck again, the next run replaces the finished
+    // retry job rather than adding another one beside it.
+    const receiptsQueue = new Queue('receipts', { connection: redis, prefix: app.queuePrefix });
+    const eventsQueue = new Queue('stripe-events', { connection: redis, prefix: app.queuePrefix });
+    try {
+      const retryJobs = async () => ({
+        receipts: (await receiptsQueue.getJobs(['completed', 'failed', 'waiting', 'active']))
+          .map((j) => j.id)
+          .filter((id) => id?.startsWith(`receipt-${receipt.id}-`)),
+        events: (await eventsQueue.getJobs(['completed', 'failed', 'waiting', 'active']))
+          .map((j) => j.id)
+          .filter((id) => id?.startsWith(`${event.id}-`)),
+      });
+      expect(await retryJobs()).toEqual({
+        receipts: [`receipt-${receipt.id}-retry`],
+        events: [`${event.id}-retry`],
+      });
+      await makeStuck();
+      const again = await runNow('retry-stuck');
+      expect(again.findings).toMatchObject({
+        stripe_events: { stuck: 1, inFlight: 0, retried: 1 },
+        receipts: { stuck: 1, inFlight: 0, retried: 1 },
+      });
+      await eventually(async () => {
+        const { rows } = await app.db.query(`SELECT send_status FROM receipts WHERE id = $1`, [
+          receipt.id,
+        ]);
+        return rows[0].send_status === 'sent';
+      });
+      await settled(app);
+      expect(await retryJobs()).toEqual({
+        receipts: [`receipt-${receipt.id}-retry`],
+        events: [`${event.id}-retry`],
+      });
+      expect(app.mail.messages().filter((m) => m.to.includes(email)).length).toBe(sentBefore + 2);
+    } finally {
+      await receiptsQueue.close();
+      await eventsQueue.close();
+    }
+  });
+
+  it('sends a receipt and an email once, and applies an event once, however many of their jobs overlap', async () => {
+    const { slug } = await createCampaign(app, adminKey);
+    const email = 'overlap.receipt@example.org';
+    const paid = await paidDonation(app, slug, { amount: 1700, email });
+    await app.mail.waitFor((m) => m.to.includes(email), 15_000);
+    const receipt = await eventually(
+      async () =>
+        (
+          await app.db.query(
+            `SELECT id FROM receipts WHERE donation_id = $1 AND send_status = 'sent'`,
+            [paid.donationId],
+          )
+        ).rows[0],
+    );
+    const event = (
+      await app.db.query(
+        `SELECT id, attempts FROM stripe_events WHERE type = 'payment_intent.succeeded' AND object_id = $1`,
+        [paid.paymentIntentId],
+      )
+    ).rows[0];
+    const outboxEmail = (
+      await app.db.query(
+        `INSERT INTO outbound_emails (dedupe_key, kind, to_address, subject, text_body, html_body)
+         VALUES ('overlap-test', 'pledge-payment-failed', 'overlap.email@example.org',
+                 'Your monthly gift', 'Hello', '<p>Hello</p>') RETURNING id`,
+      )
+    ).rows[0];
+    // Six jobs each, all at once (a resend, a replay, self-repair's retry, the sweeper …).
+    await app.db.query(`UPDATE receipts SET send_status = 'pending' WHERE id = $1`, [receipt.id]);
+    await app.db.query(`UPDATE stripe_events SET status = 'pending' WHERE id = $1`, [event.id]);
+    const receiptCopies = () => app.mail.messages().filter((m) => m.to.includes(email)).length;
+    const before = receiptCopies();
+    const overlapping = [
+      { queue: 'receipts', name: 'receipt.send', data: { receiptId: receipt.id } },
+      { queue: 'mail', name: 'email.send', data: { emailId: outboxEmail.id } },
+      { queue: 'stripe-events', name: 'stripe-event.process', data: { eventId: event.id } },
+    ];
+    const queues = overlapping.map(
+      (o) => new Queue(o.queue, { connection: redis, prefix: app.queuePrefix }),
+    );
+    try {
+      await Promise.all(
+        overlapping.map((o, i) =>
+          queues[i].addBulk(
+            [1, 2, 3, 4, 5, 6].map((n) => ({
+              name: o.name,
+              data: o.data,
+              opts: { jobId: `overlap-${o.name}-${n}` },
+            })),
+          ),
+        ),
+      );
+      await eventually(async () => {
+        const states = await Promise.all(
+          overlapping.flatMap((o, i) =>
+            [1, 2, 3, 4, 5, 6].map((n) => queues[i].getJobState(`overlap-${o.name}-${n}`)),
+          ),
+        );
+        return states.every((state) => state === 'completed');
+      }, 20_000);
+    } finally {
+      await Promise.all(queues.map((q) => q.close()));
+    }
+    // Once each: what the donors see.
+    expect(receiptCopies()).toBe(before + 1);
+    expect(
+      app.mail.messages().filter((m) => m.to.includes('overlap.email@example.org')),
+    ).toHaveLength(1);
+    const { rows } = await app.db.query(
+      `SELECT (SELECT send_status FROM receipts WHERE id = $1) AS receipt,
+              (SELECT status FROM outbound_emails WHERE id = $2) AS email,
+              (SELECT status FROM stripe_events WHERE id = $3) AS event,
+              (SELECT attempts FROM stripe_events WHERE id = $3) AS attempts`,
+      [receipt.id, outboxEmail.id, event.id],
+    );
+    expect(rows[0]).toEqual({
+      receipt: 'sent',
+      email: 'sent',
+      event: 'processed',
+      attempts: event.attempts + 1,
+    });
+    expect((await progress(app, slug)).raised).toBe(1700);
+  });
+
+  it('measures a resent receipt or replayed event from the resend: ready at once, not stuck', async () => {
+    const { slug } = await createCampaign(app, adminKey);
+    const email = 'resent.receipt@example.org';
+    const paid = await paidDonation(app, slug, { amount: 900, email });
+    await app.mail.waitFor((m) => m.to.includes(email), 15_000);
+    const receipt = await eventually(
+      async () =>
+        (
+          await app.db.query(
+            `SELECT id FROM receipts WHERE donation_id = $1 AND send_status = 'sent'`,
+            [paid.donationId],
+          )
+        ).rows[0],
+    );
+    const event = (
+      await app.db.query(
+        `SELECT id FROM stripe_events WHERE type = 'payment_intent.succeeded' AND object_id = $1`,
+        [paid.paymentIntentId],
+      )
+    ).rows[0];
+    // Both from yesterday.
+    await app.db.query(
+      `UPDATE receipts SET issued_at = now() - interval '1 day', pending_since = now() - interval '1 day' WHERE id = $1`,
+      [receipt.id],
+    );
+    await app.db.query(
+      `UPDATE stripe_events SET received_at = now() - interval '1 day', pending_since = now() - interval '1 day' WHERE id = $1`,
+      [event.id],
+    );
+    // Another worker is on them (it holds their locks): the resend's and the replay's own
+    // jobs leave them to it, so they stay pending for a while, as under load.
+    const holder = new Client({ connectionString: app.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query(
+        `SELECT pg_advisory_lock(hashtextextended($1, 0)), pg_advisory_lock(hashtextextended($2, 0))`,
+        [`receipt:${receipt.id}`, `stripe-event:${event.id}`],
+      );
+      await app.http
+        .post(`/v1/admin/receipts/${receipt.id}/resend`)
+        .set('Authorization', `Bearer ${adminKey}`)
+        .expect(202);
+      await app.http
+        .post(`/v1/admin/stripe-events/${event.id}/replay`)
+        .set('Authorization', `Bearer ${adminKey}`)
+        .expect(202);
+      const jobsDone = async (queueName: string, prefix: string) => {
+        const queue = new Queue(queueName, { connection: redis, prefix: app.queuePrefix });
+        try {
+          const jobs = await queue.getJobs(['completed']);
+          return jobs.find((j) => j.id?.startsWith(prefix))?.returnvalue;
+        } finally {
+          await queue.close();
+        }
+      };
+      expect(await eventually(() => jobsDone('receipts', `receipt-${receipt.id}:resend:`))).toBe(
+        'in-progress',
+      );
+      expect(await eventually(() => jobsDone('stripe-events', `${event.id}:replay:`))).toBe(
+        'in-progress',
+      );
+
+      const ready = await app.http.get('/health/ready').expect(200);
+      expect(ready.body.details.events).toMatchObject({ status: 'up', waiting: 1 });
+      expect(ready.body.details.events.oldestAgeSeconds).toBeLessThan(60);
+      expect(ready.body.details.outbox).toMatchObject({ status: 'up', receipts: { waiting: 1 } });
+      expect(ready.body.details.outbox.receipts.oldestAgeSeconds).toBeLessThan(60);
+      const run = await runNow('retry-stuck');
+      expect(run.findings).toMatchObject({
+        stripe_events: { stuck: 0, retried: 0 },
+        receipts: { stuck: 0, retried: 0 },
+      });
+    } finally {
+      await holder.end();
+    }
+    // Had that worker died for good, the rows would be stuck once they have waited long enough.
+    await app.db.query(
+      `UPDATE receipts SET pending_since = now() - interval '1 hour' WHERE id = $1`,
+      [receipt.id],
+    );
+    await app.db.query(
+      `UPDATE stripe_events SET pending_since = now() - interval '1 hour' WHERE id = $1`,
+      [event.id],
+    );
+    const run = await runNow('retry-stuck');
+    expect(run.findings).toMatchObject({
+      stripe_events: { stuck: 1, retried: 1 },
+      receipts: { stuck: 1, retried: 1 },
+    });
+    await settled(app);
+    await eventually(async () => (await app.http.get('/health/ready')).status === 200, 15_000);
+    const copies = await eventually(async () => {
+      const found = app.mail.messages().filter((m) => m.to.includes(email));
+      return found.length === 2 ? found : undefined;
+    });
+    expect(new Set(copies.map((m) => m.messageId)).size).toBe(1);
   });
 
   it('lists runs newest first, filtered and paged; staff only; 400 naming a bad task', async () => {
@@ -311,5 +537,62 @@ describe('operations: self-repair and readiness', () => {
       .set('Authorization', `Bearer ${financeKey}`)
       .expect(400);
     expect(badFilter.body.message).toMatch(/^task must be one of/);
+  });
+
+  it('keeps 90 days of runs (and each task its last success), and closes runs a dead worker left', async () => {
+    const insertRun = async (task: string, status: string, startedAgo: string) =>
+      (
+        await app.db.query(
+          `INSERT INTO maintenance_runs (task, trigger, status, started_at, finished_at)
+           VALUES ($1, 'schedule', $2, now() - $3::interval,
+                   CASE WHEN $2 = 'running' THEN NULL ELSE now() - $3::interval + interval '1 second' END)
+           RETURNING id`,
+          [task, status, startedAgo],
+        )
+      ).rows[0].id as string;
+    // Reconcile's only success is old: it stays (the last-success gauge and its alert need it).
+    await app.db.query(`DELETE FROM maintenance_runs WHERE task = 'reconcile'`);
+    const lastReconcile = await insertRun('reconcile', 'ok', '100 days');
+    const oldFailure = await insertRun('reconcile', 'failed', '120 days');
+    const oldSync = await insertRun('stripe-sync', 'ok', '100 days');
+    const recentSkip = await insertRun('stripe-sync', 'skipped', '80 days');
+
+    const run = await runNow('retry-stuck');
+    expect(run.findings.runsDeleted).toBe(2);
+    const left = async (ids: string[]) =>
+      (await app.db.query(`SELECT id FROM maintenance_runs WHERE id = ANY($1)`, [ids])).rows.map(
+        (r) => r.id,
+      );
+    expect((await left([lastReconcile, oldFailure, oldSync, recentSkip])).sort()).toEqual(
+      [lastReconcile, recentSkip].sort(),
+    );
+    const api = (await app.http.get('/metrics').expect(200)).text;
+    expect(
+      metricValue(api, 'pledge_maintenance_last_success_timestamp_seconds', { task: 'reconcile' }),
+    ).toBeLessThan(Date.now() / 1000 - 99 * 86_400);
+
+    // A run left `running` by a worker that died: a worker starting later closes it.
+    const interrupted = await insertRun('stripe-sync', 'running', '2 hours');
+    const current = await insertRun('reconcile', 'running', '5 minutes');
+    const second = await createWorker({ destination: { write: () => undefined } });
+    try {
+      const { rows } = await app.db.query(
+        `SELECT id, status, error, finished_at IS NOT NULL AS finished FROM maintenance_runs
+          WHERE id = ANY($1) ORDER BY started_at`,
+        [[interrupted, current]],
+      );
+      expect(rows).toEqual([
+        {
+          id: interrupted,
+          status: 'failed',
+          error: expect.stringMatching(/^interrupted/),
+          finished: true,
+        },
+        { id: current, status: 'running', error: null, finished: false },
+      ]);
+    } finally {
+      await second.close();
+      await app.db.query(`DELETE FROM maintenance_runs WHERE id = $1`, [current]);
+    }
   });
 });

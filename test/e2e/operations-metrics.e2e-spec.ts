@@ -162,17 +162,21 @@ describe('operations: metrics and the queue dashboard', () => {
         expect(metricValue(text, 'pledge_outbox_oldest_age_seconds', { outbox })).toBe(0);
       }
     }
-    // An event stored but not yet processed shows as waiting, with its age.
+    // An event waiting to be processed shows as waiting, with the age of its wait: since it
+    // last became pending (here replayed 10 minutes ago), not since it was received.
     await app.db.query(
-      `INSERT INTO stripe_events (id, type, livemode, stripe_created_at, payload, received_at)
-       VALUES ('evt_waiting_test', 'customer.created', false, now(), '{}', now() - interval '10 minutes')`,
+      `INSERT INTO stripe_events (id, type, livemode, stripe_created_at, payload, received_at, pending_since)
+       VALUES ('evt_waiting_test', 'customer.created', false, now(), '{}',
+               now() - interval '2 days', now() - interval '10 minutes')`,
     );
     try {
       const text = await scrapeApi();
       expect(metricValue(text, 'pledge_outbox_waiting', { outbox: 'stripe_events' })).toBe(1);
-      expect(
-        metricValue(text, 'pledge_outbox_oldest_age_seconds', { outbox: 'stripe_events' }),
-      ).toBeGreaterThanOrEqual(600);
+      const age = metricValue(text, 'pledge_outbox_oldest_age_seconds', {
+        outbox: 'stripe_events',
+      });
+      expect(age).toBeGreaterThanOrEqual(600);
+      expect(age).toBeLessThan(3600);
     } finally {
       await app.db.query(`DELETE FROM stripe_events WHERE id = 'evt_waiting_test'`);
     }
@@ -193,10 +197,23 @@ describe('operations: metrics and the queue dashboard', () => {
     expect(ok.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
   });
 
+  /** What a browser must get with every answer of the dashboard, a refusal included. */
+  const expectDashboardHeaders = (res: { headers: Record<string, string> }) => {
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    // Scripts from the board itself only: no inline or eval'd script may run.
+    expect(csp).toMatch(/(^|;)script-src 'self'(;|$)/);
+    expect(csp).toContain("object-src 'none'");
+  };
+
   it('guards /admin/queues: 401 with a Basic challenge, 403 for finance, the failed job for admin', async () => {
     const none = await app.http.get('/admin/queues').expect(401);
     expect(none.headers['www-authenticate']).toMatch(/^Basic realm="queues"/);
     expect(none.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    expectDashboardHeaders(none);
     await app.http.get('/admin/queues/api/queues').expect(401);
     await app.http
       .get('/admin/queues')
@@ -207,6 +224,7 @@ describe('operations: metrics and the queue dashboard', () => {
     // A receipt SMTP refuses for good: its job fails, and the board shows it.
     app.mail.refuse(550);
     let failedJobId: string;
+    let receiptId: string;
     try {
       const refused = await paidDonation(app, slug, { email: 'refused.board@example.org' });
       const receipt = await eventually(async () => {
@@ -216,6 +234,7 @@ describe('operations: metrics and the queue dashboard', () => {
         );
         return rows[0]?.send_status === 'failed' ? rows[0] : undefined;
       });
+      receiptId = receipt.id;
       failedJobId = `receipt-${receipt.id}`;
     } finally {
       app.mail.refuse(null);
@@ -248,6 +267,24 @@ describe('operations: metrics and the queue dashboard', () => {
       .set('Authorization', `Basic ${basic}`)
       .expect(200);
     expect(page.text).toMatch(/<html/i);
+    expectDashboardHeaders(page);
+    // The policy lets the page work: the one inline script is the board's JSON settings (data,
+    // never run), and every script and stylesheet it names is served by the board itself.
+    const inlineScripts = [...page.text.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)];
+    expect(inlineScripts.map((m) => m[1].trim())).toEqual([
+      'id="__UI_CONFIG__" type="application/json"',
+    ]);
+    const assets = [...page.text.matchAll(/(?:src|href)="(static\/[^"]+\.(?:js|css))"/g)].map(
+      (m) => m[1],
+    );
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of assets) {
+      const res = await app.http
+        .get(`/admin/queues/${asset}`)
+        .set('Authorization', `Basic ${basic}`)
+        .expect(200);
+      expectDashboardHeaders(res);
+    }
 
     // Retry from the board: done, and on the audit log under the admin key.
     await app.http
@@ -265,10 +302,80 @@ describe('operations: metrics and the queue dashboard', () => {
       staff_key_name: 'test admin',
       status_code: 204,
     });
+    // The retry is a real one: the receipt that had failed is sent, and the donor has it.
+    const mail = await app.mail.waitFor(
+      (m) => m.to.includes('refused.board@example.org') && /receipt/i.test(m.subject),
+      15_000,
+    );
+    expect(mail.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
+    await eventually(async () => {
+      const { rows } = await app.db.query(
+        `SELECT send_status, last_error FROM receipts WHERE id = $1`,
+        [receiptId],
+      );
+      return rows[0].send_status === 'sent' && rows[0].last_error === null;
+    });
     const redis = new IORedis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
     const queue = new Queue('receipts', { connection: redis, prefix: app.queuePrefix });
     try {
       await eventually(async () => (await queue.getJobState(failedJobId)) === 'completed');
+      expect((await queue.getJob(failedJobId))?.returnvalue).toBe('sent');
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+
+  it('sends a failed email again when its job is retried from the board; never an erased one', async () => {
+    const redis = new IORedis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+    const queue = new Queue('mail', { connection: redis, prefix: app.queuePrefix });
+    const addEmail = async (to: string) =>
+      (
+        await app.db.query(
+          `INSERT INTO outbound_emails (dedupe_key, kind, to_address, subject, text_body, html_body)
+           VALUES ($1, 'pledge-payment-failed', $2, 'Your monthly gift', 'Hello', '<p>Hello</p>')
+           RETURNING id`,
+          [`board-retry:${to}`, to],
+        )
+      ).rows[0].id as string;
+    const emailOf = async (id: string) =>
+      (await app.db.query(`SELECT status, last_error FROM outbound_emails WHERE id = $1`, [id]))
+        .rows[0];
+    try {
+      // SMTP refuses its only try: the email is failed, and so is its job.
+      const to = 'board.email@example.org';
+      const id = await addEmail(to);
+      app.mail.refuse(550);
+      try {
+        await queue.add('email.send', { emailId: id }, { jobId: `email-${id}`, attempts: 1 });
+        await eventually(async () => (await queue.getJobState(`email-${id}`)) === 'failed');
+      } finally {
+        app.mail.refuse(null);
+      }
+      expect(await emailOf(id)).toMatchObject({ status: 'failed', last_error: expect.any(String) });
+
+      await app.http
+        .put(`/admin/queues/api/queues/mail/email-${id}/retry`)
+        .set('Authorization', `Bearer ${adminKey}`)
+        .expect(204);
+      const mail = await app.mail.waitFor((m) => m.to.includes(to), 15_000);
+      expect(mail.subject).toBe('Your monthly gift');
+      await eventually(async () => (await emailOf(id)).status === 'sent');
+
+      // The email of an erased donor failed on purpose: a retry sends nothing.
+      const erased = await addEmail('erased.board@example.org');
+      await app.db.query(
+        `UPDATE outbound_emails SET to_address = 'erased', text_body = NULL, html_body = NULL,
+                status = 'failed', last_error = 'not sent: the donor was erased' WHERE id = $1`,
+        [erased],
+      );
+      await queue.add('email.send', { emailId: erased }, { jobId: `email-${erased}` });
+      await eventually(async () => (await queue.getJobState(`email-${erased}`)) === 'completed');
+      expect(await emailOf(erased)).toEqual({
+        status: 'failed',
+        last_error: 'not sent: the donor was erased',
+      });
+      expect(app.mail.messages().filter((m) => m.to.includes('erased'))).toEqual([]);
     } finally {
       await queue.close();
       redis.disconnect();

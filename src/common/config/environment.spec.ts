@@ -53,6 +53,37 @@ describe('validateEnvironment', () => {
     expect(error?.message).toBe(message);
   });
 
+  it('refuses to start in production with /metrics open, unless METRICS_PUBLIC=true says so', () => {
+    const production = { ...valid, NODE_ENV: 'production' };
+    expect(() => validateEnvironment(production)).toThrow(
+      new ConfigError(
+        'Invalid configuration: METRICS_TOKEN is required (with NODE_ENV=production; or set METRICS_PUBLIC=true to serve /metrics without a token)',
+      ),
+    );
+    expect(() => validateEnvironment({ ...production, METRICS_TOKEN: '' })).toThrow(
+      /^Invalid configuration: METRICS_TOKEN is required/,
+    );
+    expect(() => validateEnvironment({ ...production, METRICS_TOKEN: 'short' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: METRICS_TOKEN must be at least 16 characters without spaces',
+      ),
+    );
+    const token = 'scrape-token-0123456789';
+    expect(validateEnvironment({ ...production, METRICS_TOKEN: token }).METRICS_TOKEN).toBe(token);
+    const open = validateEnvironment({ ...production, METRICS_PUBLIC: 'true' });
+    expect(open.METRICS_PUBLIC).toBe(true);
+    expect(open.METRICS_TOKEN).toBeUndefined();
+    expect(() => validateEnvironment({ ...production, METRICS_PUBLIC: 'false' })).toThrow(
+      /^Invalid configuration: METRICS_TOKEN is required/,
+    );
+    expect(() => validateEnvironment({ ...production, METRICS_PUBLIC: 'maybe' })).toThrow(
+      /^Invalid configuration: METRICS_PUBLIC must be true or false/,
+    );
+    // Elsewhere a token stays optional.
+    expect(validateEnvironment(valid).METRICS_TOKEN).toBeUndefined();
+    expect(validateEnvironment(valid).METRICS_PUBLIC).toBe(false);
+  });
+
   it('never prints the rejected value (it may be a secret)', () => {
     expect(() =>
       validateEnvironment({ ...valid, STRIPE_SECRET_KEY: 'pk_live_secretvalue' }),

@@ -11,6 +11,7 @@ import {
   Min,
   validateSync,
   ValidateBy,
+  ValidateIf,
   ValidationError,
 } from 'class-validator';
 
@@ -81,7 +82,8 @@ export class Environment {
 
   /**
    * Publishable key for Stripe.js on the donor portal (card updates with the Payment Element).
-   * Unset with the stand-in: the portal then shows a simulated card form.
+   * Unset with the stand-in (outside production): the portal shows a simulated card form.
+   * Unset with Stripe's API: the portal says card updates are not available.
    */
   @IsOptional()
   @Matches(/^pk_(test|live)_[A-Za-z0-9_]+$/, {
@@ -234,10 +236,32 @@ export class Environment {
   @Max(43200)
   DONOR_SESSION_TTL_MINUTES = 120;
 
-  /** When set, `GET /metrics` (API and worker) needs `Authorization: Bearer <this token>`. */
-  @IsOptional()
+  /**
+   * When set, `GET /metrics` (API and worker) needs `Authorization: Bearer <this token>`.
+   * Required with NODE_ENV=production unless METRICS_PUBLIC=true.
+   */
+  @ValidateIf(
+    (env: Environment) =>
+      env.METRICS_TOKEN !== undefined || (env.NODE_ENV === 'production' && !env.METRICS_PUBLIC),
+  )
+  @ValidateBy({
+    name: 'requiredInProduction',
+    validator: {
+      validate: (value: unknown) => value !== undefined,
+      defaultMessage: () =>
+        'with NODE_ENV=production; or set METRICS_PUBLIC=true to serve /metrics without a token',
+    },
+  })
   @Matches(/^\S{16,}$/, { message: 'must be at least 16 characters without spaces' })
   METRICS_TOKEN?: string;
+
+  /**
+   * `true`: `/metrics` may go without METRICS_TOKEN in production (a private network that only
+   * Prometheus reaches). Without a token, `/metrics` is open whatever this says.
+   */
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  METRICS_PUBLIC = false;
 
   /** Port of the worker's own `/metrics` listener; 0 turns it off. */
   @Transform(toInt)
@@ -246,7 +270,14 @@ export class Environment {
   @Max(65535)
   WORKER_METRICS_PORT = 9464;
 
-  /** Readiness turns 503 when a Stripe event or outbox row has waited longer than this; 0: never. */
+  /** Address the worker's `/metrics` listener binds: 0.0.0.0 (all, in a container), 127.0.0.1 … */
+  @Matches(/^[A-Za-z0-9.:-]+$/, { message: 'must be a host name or IP address such as 0.0.0.0' })
+  WORKER_METRICS_HOST = '0.0.0.0';
+
+  /**
+   * Readiness turns 503 when a Stripe event or outbox row has waited longer than this since it
+   * last became pending (`pending_since`); 0 turns that off (the ages are still reported).
+   */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of seconds' })
   @Min(0)

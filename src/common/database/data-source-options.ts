@@ -3,7 +3,7 @@ import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 
 /** One definition of how we reach Postgres, shared by the app, the CLI and TypeORM's CLI. */
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -15,6 +15,6 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 20, connectionTimeoutMillis: 5000, application_name: 'pledges' },
+    extra: { max: poolSize, connectionTimeoutMillis: 5000, application_name: 'pledges' },
   };
 }

@@ -11,13 +11,16 @@ export async function lockFor(em: EntityManager, key: string): Promise<void> {
 /**
  * Runs `work` holding a session-level Postgres advisory lock on `key`, on a connection of its
  * own, when no one else holds it; answers null at once when someone does. For long work (a
- * maintenance run) that must not hold a transaction open: the lock lasts while `work` runs,
- * and ends with the connection if the process dies.
+ * maintenance run, sending an email) that must not hold a transaction open: the lock lasts
+ * while `work` runs, and ends with the connection if the process dies.
+ *
+ * `work` receives that connection's manager: queries made through it need no second
+ * connection from the pool, which matters when every running job holds a lock.
  */
 export async function withSessionLock<T>(
   dataSource: DataSource,
   key: string,
-  work: () => Promise<T>,
+  work: (em: EntityManager) => Promise<T>,
 ): Promise<{ result: T } | null> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
@@ -30,7 +33,7 @@ export async function withSessionLock<T>(
     );
     if (!rows[0]?.locked) return null;
     try {
-      return { result: await work() };
+      return { result: await work(runner.manager) };
     } finally {
       await runner
         .query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [key])

@@ -135,6 +135,11 @@ export class QueueService implements OnApplicationShutdown {
     return this.queue(JOB_DEFINITIONS[name].queue).getJobState(jobId);
   }
 
+  /** Removes a job that is not running (finished, failed, waiting): true when one was removed. */
+  async removeJob(name: JobName, jobId: string): Promise<boolean> {
+    return (await this.queue(JOB_DEFINITIONS[name].queue).remove(jobId)) === 1;
+  }
+
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {

@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { Environment } from '../../common/config/environment';
 import { DomainError } from '../../common/errors/domain-error';
 import { QueueService } from '../../common/queue/queue.service';
-import { MetricsService } from '../../metrics/metrics.service';
+import { MetricsService, WebhookRejectReason } from '../../metrics/metrics.service';
 import { StripeClient } from '../stripe-client';
 import { StripeEventsRepository } from './stripe-events.repository';
 
@@ -55,7 +55,7 @@ export class EventInboxService {
   /** Counts every webhook request, and each refusal by reason (no personal data in reasons). */
   verify(rawBody: Buffer | undefined, signature: string | undefined): Stripe.Event {
     this.metrics.webhooksReceived.inc();
-    const reject = (reason: string, message: string) => {
+    const reject = (reason: WebhookRejectReason, message: string) => {
       this.metrics.webhooksRejected.inc({ reason });
       return new DomainError('validation_failed', message);
     };

@@ -7,6 +7,7 @@ export type StripeEventStatus = (typeof EVENT_STATUSES)[number];
 @Entity('stripe_events')
 @Check('stripe_events_status_check', `status IN ('pending', 'processed', 'ignored', 'failed')`)
 @Index('stripe_events_status', ['status', 'receivedAt'])
+@Index('stripe_events_pending', ['status', 'pendingSince'])
 export class StripeEvent {
   /** Stripe's event id (evt_…). */
   @PrimaryColumn('text')
@@ -42,6 +43,10 @@ export class StripeEvent {
 
   @Column('timestamptz', { name: 'received_at', default: () => 'now()' })
   receivedAt: Date;
+
+  /** When the event last became `pending` (received, or replayed): its wait starts here. */
+  @Column('timestamptz', { name: 'pending_since', default: () => 'now()' })
+  pendingSince: Date;
 
   @Column('timestamptz', { name: 'processed_at', nullable: true })
   processedAt: Date | null;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import Stripe from 'stripe';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { withSessionLock } from '../../common/database/locks';
 import { StripeEvent, StripeEventStatus } from './stripe-event.entity';
 
 @Injectable()
@@ -34,24 +35,41 @@ export class StripeEventsRepository {
     return rows[0].status;
   }
 
-  findById(id: string): Promise<StripeEvent | null> {
-    return this.repo.findOne({ where: { id } });
+  findById(id: string, em: EntityManager = this.repo.manager): Promise<StripeEvent | null> {
+    return em.findOne(StripeEvent, { where: { id } });
+  }
+
+  /**
+   * Runs `work` holding the event's advisory lock (one job processes an event at a time across
+   * workers), with the lock's connection for the event row's own queries; null at once when
+   * another job holds it.
+   */
+  whileProcessing<T>(id: string, work: (em: EntityManager) => Promise<T>) {
+    return withSessionLock(this.repo.manager.connection, `stripe-event:${id}`, work);
   }
 
   async markDone(
     id: string,
     status: 'processed' | 'ignored',
     note: string | null = null,
+    em: EntityManager = this.repo.manager,
   ): Promise<void> {
-    await this.repo.update(
+    await em.update(
+      StripeEvent,
       { id },
       { status, processedAt: () => 'now()', lastError: note, attempts: () => 'attempts + 1' },
     );
   }
 
   /** A failed try; `final` when retries are used up, which is when staff must look. */
-  async markAttemptFailed(id: string, error: string, final: boolean): Promise<void> {
-    await this.repo.update(
+  async markAttemptFailed(
+    id: string,
+    error: string,
+    final: boolean,
+    em: EntityManager = this.repo.manager,
+  ): Promise<void> {
+    await em.update(
+      StripeEvent,
       { id },
       {
         lastError: error.slice(0, 2000),
@@ -61,15 +79,19 @@ export class StripeEventsRepository {
     );
   }
 
+  /** Back to pending for a replay: its wait (pending_since) starts again now. */
   async resetForReplay(id: string): Promise<boolean> {
-    const result = await this.repo.update({ id }, { status: 'pending', processedAt: null });
+    const result = await this.repo.update(
+      { id },
+      { status: 'pending', processedAt: null, pendingSince: () => 'now()' },
+    );
     return (result.affected ?? 0) > 0;
   }
 
-  /** Pending events received before `olderThan`, oldest first. */
+  /** Events pending since before `olderThan`, oldest first. */
   async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
     const rows: { id: string }[] = await this.repo.query(
-      `SELECT id FROM stripe_events WHERE status = 'pending' AND received_at < $1 ORDER BY received_at LIMIT $2`,
+      `SELECT id FROM stripe_events WHERE status = 'pending' AND pending_since < $1 ORDER BY pending_since LIMIT $2`,
       [olderThan, limit],
     );
     return rows.map((r) => r.id);

@@ -41,6 +41,15 @@ const INVOICE_EVENTS = new Set([
   'invoice.payment_action_required',
 ]);
 
+/** Every event type processed (rather than ignored): metrics show each from the start. */
+export const HANDLED_EVENT_TYPES: readonly string[] = [
+  ...PAYMENT_EVENTS,
+  ...SUBSCRIPTION_EVENTS,
+  ...INVOICE_EVENTS,
+  'setup_intent.succeeded',
+  ...PAYOUT_EVENTS,
+];
+
 function idOf(value: unknown): string | null {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {

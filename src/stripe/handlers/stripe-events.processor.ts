@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job } from 'bullmq';
 import Stripe from 'stripe';
+import { EntityManager } from 'typeorm';
 import { Environment } from '../../common/config/environment';
 import { JobHandler } from '../../common/queue/job-handler.decorator';
 import { startSweeper } from '../../common/queue/sweeper';
@@ -42,16 +43,29 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
     this.stopSweeper?.();
   }
 
+  /**
+   * One job processes an event at a time: under the event's advisory lock it reads the status
+   * and works only on an event not yet done, so overlapping jobs (the webhook's, a replay, a
+   * retry of self-repair) apply it once. A job that finds the lock taken does nothing: the
+   * holder finishes the event, or fails and retries.
+   */
   @JobHandler('stripe-event.process')
   async process(payload: { eventId: string }, job: Job): Promise<string> {
-    const stored = await this.events.findById(payload.eventId);
+    const locked = await this.events.whileProcessing(payload.eventId, (em) =>
+      this.processLocked(em, payload.eventId, job),
+    );
+    return locked ? locked.result : 'in-progress';
+  }
+
+  private async processLocked(em: EntityManager, eventId: string, job: Job): Promise<string> {
+    const stored = await this.events.findById(eventId, em);
     if (!stored) return 'missing';
     if (stored.status === 'processed' || stored.status === 'ignored') return stored.status;
     const event = stored.payload as unknown as Stripe.Event;
     const route = routeEvent(event);
     try {
       if (route.kind === 'ignore') {
-        await this.events.markDone(stored.id, 'ignored', route.reason);
+        await this.events.markDone(stored.id, 'ignored', route.reason, em);
         this.metrics.eventsProcessed.inc({ type: stored.type, outcome: 'ignored' });
         return 'ignored';
       }
@@ -63,12 +77,12 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
       if (route.kind === 'setup_intent')
         await this.pledgeEvents.setupSucceeded(route.setupIntentId);
       if (route.kind === 'payout') await this.payouts.sync(route.payoutId);
-      await this.events.markDone(stored.id, 'processed');
+      await this.events.markDone(stored.id, 'processed', null, em);
       this.metrics.eventsProcessed.inc({ type: stored.type, outcome: 'processed' });
       return 'processed';
     } catch (error) {
       const final = isFinalAttempt(job);
-      await this.events.markAttemptFailed(stored.id, (error as Error).message, final);
+      await this.events.markAttemptFailed(stored.id, (error as Error).message, final, em);
       this.metrics.eventsProcessed.inc({
         type: stored.type,
         outcome: final ? 'failed' : 'retrying',
