@@ -1,4 +1,4 @@
-// Unit tests live beside their subject (src, *.spec.ts); end-to-end tests in test/e2e;
+// Unit tests live beside their subject (src and web, *.spec.ts); end-to-end tests in test/e2e;
 // browser tests of the web pages in test/browser.
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
@@ -8,7 +8,9 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      // web/ specs test the pages' pure helpers (money parsing); they run in Node like the rest.
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/web/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/web/dist/'],
     },
     {
       displayName: 'e2e',

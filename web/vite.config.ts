@@ -7,7 +7,8 @@ const root = resolve(__dirname);
 /**
  * The pages the API serves: /admin (staff dashboard), /donor (donor portal) and /widget
  * (progress widget: embed.html for its iframe, progress.js for sites to paste in).
- * Built into web/dist, which src/web-pages serves.
+ * Built into web/dist, which src/web-pages serves (scripts/test.sh builds into a directory of
+ * its own with --outDir, which overrides outDir below, then swaps it into place).
  */
 export default defineConfig({
   root,

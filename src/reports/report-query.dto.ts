@@ -62,7 +62,21 @@ export class DonationsReportQuery extends CampaignReportQuery {
   method?: ReportMethod;
 }
 
+/** The order of the JSON pages: `asc` oldest first (the CSV's order), `desc` newest first. */
+export const REPORT_ORDERS = ['asc', 'desc'] as const;
+export type ReportOrder = (typeof REPORT_ORDERS)[number];
+
 export class DonationsPageQuery extends DonationsReportQuery {
+  @ApiPropertyOptional({
+    enum: REPORT_ORDERS,
+    default: 'asc',
+    description:
+      'By occurrence: `asc` oldest first, `desc` newest first. Pass the same order with each `cursor`.',
+  })
+  @IsOptional()
+  @IsIn(REPORT_ORDERS, { message: 'order must be asc or desc' })
+  order: ReportOrder = 'asc';
+
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer from 1 to 500' })

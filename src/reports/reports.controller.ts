@@ -45,7 +45,10 @@ export class ReportsController {
 
   /** Ledger entries with their donation, donor and Stripe ids, a page at a time. */
   @Get('donations')
-  @ApiOkResponse({ description: 'A page of entries, oldest first, and the next cursor' })
+  @ApiOkResponse({
+    description:
+      'A page of entries, oldest first (or newest first: `order=desc`), and the next cursor',
+  })
   @ApiNotFoundResponse({ description: 'No such campaign' })
   donations(@Query() query: DonationsPageQuery): Promise<EntriesPageView> {
     return this.reports.donationsPage(query);

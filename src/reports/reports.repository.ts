@@ -9,7 +9,7 @@ import { DonationStatus } from '../donations/donation.entity';
 import { SQL_NEUTRALIZE } from './csv-safety';
 import { NO_CAMPAIGN, ROLLUP_SUMS } from '../ledger/report-rollups';
 import { ReportInterval, ReportPeriod } from './report-period';
-import { ReportMethod } from './report-query.dto';
+import { ReportMethod, ReportOrder } from './report-query.dto';
 
 /** Sums of one campaign (null: payments no campaign claims) in one currency, over a period. */
 export interface CampaignCurrencyRow {
@@ -345,13 +345,18 @@ export class ReportsRepository {
     }));
   }
 
-  /** A page of entries in (occurred at, id) order, after `cursor`. */
+  /**
+   * A page of entries in (occurred at, id) order, ascending or descending, after `cursor` (in
+   * that order: before it, for descending).
+   */
   async entriesPage(
     filters: EntryFilters,
     limit: number,
+    order: ReportOrder,
     after?: EntryCursor,
   ): Promise<EntryRow[]> {
-    const rows: Raw[] = await this.dataSource.query(`${ENTRIES_SQL} LIMIT $9`, [
+    const sql = order === 'desc' ? ENTRIES_SQL_DESC : ENTRIES_SQL;
+    const rows: Raw[] = await this.dataSource.query(`${sql} LIMIT $9`, [
       ...entriesParams(filters, after),
       limit,
     ]);
@@ -429,8 +434,13 @@ function entriesParams(filters: EntryFilters, after?: EntryCursor): unknown[] {
   ];
 }
 
-/** Entries of the period matching the filters, in (occurred at, id) order. Parameters: see entriesParams. */
-const ENTRIES_SQL = `WITH bounds AS (${BOUNDS})
+/**
+ * Entries of the period matching the filters, in (occurred at, id) order, ascending or
+ * descending, after the cursor ($7, $8) in that order. Parameters: see entriesParams.
+ */
+function entriesSql(order: ReportOrder): string {
+  const [beyond, direction] = order === 'desc' ? ['<', 'DESC'] : ['>', 'ASC'];
+  return `WITH bounds AS (${BOUNDS})
     SELECT e.id, e.occurred_at, e.occurred_at::text AS cursor_at, e.kind, e.amount, e.currency,
            e.settled_amount, e.settled_currency, e.donation_id, d.kind AS donation_kind,
            d.status AS donation_status, d.method AS donation_method, c.slug AS campaign, d.donor_id,
@@ -447,8 +457,14 @@ const ENTRIES_SQL = `WITH bounds AS (${BOUNDS})
      WHERE ($4::uuid IS NULL OR e.campaign_id = $4::uuid)
        AND ($5::text IS NULL OR d.status = $5::text)
        AND ($6::text IS NULL OR d.method = $6::text)
-       AND ($7::timestamptz IS NULL OR (e.occurred_at, e.id) > ($7::timestamptz, $8::bigint))
-     ORDER BY e.occurred_at, e.id`;
+       AND ($7::timestamptz IS NULL OR (e.occurred_at, e.id) ${beyond} ($7::timestamptz, $8::bigint))
+     ORDER BY e.occurred_at ${direction}, e.id ${direction}`;
+}
+
+/** Oldest first: the JSON pages' default and the CSV's only order. */
+const ENTRIES_SQL = entriesSql('asc');
+/** Newest first (the dashboard's recent gifts). */
+const ENTRIES_SQL_DESC = entriesSql('desc');
 
 function toEntryRow(r: Raw): EntryRow {
   return {

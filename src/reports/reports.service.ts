@@ -60,7 +60,7 @@ export class ReportsService {
     const after = query.cursor ? decodeEntryCursor(query.cursor) : undefined;
     if (after === null) throw new DomainError('validation_failed', 'cursor is not a valid cursor');
     const filters = await this.filters(query);
-    const rows = await this.reports.entriesPage(filters, query.limit + 1, after);
+    const rows = await this.reports.entriesPage(filters, query.limit + 1, query.order, after);
     const page = rows.slice(0, query.limit);
     return {
       ...filters.period,

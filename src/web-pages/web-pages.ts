@@ -22,8 +22,13 @@ const NOT_THE_DASHBOARD = /^\/admin\/queues(\/|$)/;
 
 const STRIPE_JS = 'https://js.stripe.com';
 
-/** True when Stripe calls go to a stand-in rather than Stripe: card forms are simulated. */
+/**
+ * True when Stripe calls go to a stand-in rather than Stripe: card forms are simulated. Never in
+ * production, whatever STRIPE_API_URL says: real donors must not be offered a pretend card form
+ * (without a publishable key, the portal says card updates are not available instead).
+ */
 export function stripeSimulated(env: Environment): boolean {
+  if (env.NODE_ENV === 'production') return false;
   return new URL(env.STRIPE_API_URL).hostname !== 'api.stripe.com';
 }
 

@@ -81,16 +81,39 @@ describe('donor portal (/donor) in Chromium', () => {
     await screenshots(page, 'donor-portal');
 
     await pledge.getByRole('button', { name: 'Change amount' }).click();
-    await pledge.getByLabel('New amount (USD)').fill('15');
+    // A decimal comma, as donors in much of Europe write it: 15.50, not 1550.
+    await pledge.getByLabel('New amount (USD)').fill('15,50');
     await pledge.getByRole('button', { name: 'Save amount' }).click();
-    await waitForText(pledge.getByRole('status'), /you give \$15\.00 every month/);
-    await waitForText(pledge.locator('.pledge-amount'), /^\$15\.00$/);
+    await waitForText(pledge.getByRole('status'), /you give \$15\.50 every month/);
+    await waitForText(pledge.locator('.pledge-amount'), /^\$15\.50$/);
     const subscription = await app.stripe.subscriptions.retrieve(subscriptionId);
-    expect(subscription.items.data[0].price.unit_amount).toBe(1500);
+    expect(subscription.items.data[0].price.unit_amount).toBe(1550);
     const { rows } = await app.db.query(`SELECT amount::int FROM pledges WHERE id = $1`, [
       pledgeId,
     ]);
-    expect(rows[0].amount).toBe(1500);
+    expect(rows[0].amount).toBe(1550);
+  });
+
+  it('says why an amount is refused: a thousands separator here, the minimum at the API', async () => {
+    const { page } = browser;
+    const pledge = page.locator(`#pledge-${pledgeId}`);
+    await pledge.getByRole('button', { name: 'Change amount' }).click();
+    const amount = pledge.getByLabel('New amount (USD)');
+    await amount.fill('1,250.00');
+    await pledge.getByRole('button', { name: 'Save amount' }).click();
+    await waitForText(
+      pledge.getByRole('alert'),
+      /^New amount: "1,250\.00" has a thousands separator/,
+    );
+    await amount.fill('0.10');
+    await pledge.getByRole('button', { name: 'Save amount' }).click();
+    await waitForText(pledge.getByRole('alert'), /^amount must be at least 50 \(\$0\.50\)/);
+    await screenshots(page, 'donor-amount-error');
+    // Nothing changed, at Stripe or here.
+    await waitForText(pledge.locator('.pledge-amount'), /^\$15\.50$/);
+    const subscription = await app.stripe.subscriptions.retrieve(subscriptionId);
+    expect(subscription.items.data[0].price.unit_amount).toBe(1550);
+    await pledge.getByRole('button', { name: 'Change amount' }).click();
   });
 
   it('downloads a receipt and a year-end statement as PDFs', async () => {
@@ -130,14 +153,79 @@ describe('donor portal (/donor) in Chromium', () => {
     });
     await form.waitFor();
     await screenshots(page, 'donor-card-simulated');
+    const defaults = async () => {
+      const subscription = await app.stripe.subscriptions.retrieve(subscriptionId);
+      const customer = await app.stripe.customers.retrieve(subscription.customer as string);
+      if (customer.deleted) throw new Error('the pledge’s customer is deleted');
+      return {
+        subscription: subscription.default_payment_method as string | null,
+        customer: customer.invoice_settings.default_payment_method as string | null,
+      };
+    };
+    const before = await defaults();
     await form.getByRole('button', { name: 'Save card' }).click();
     await waitForText(pledge.getByRole('status'), /Card updated \(simulated\)/);
     await settled(app);
     const { rows } = await app.db.query(
-      `SELECT status FROM stripe_events WHERE type = 'setup_intent.succeeded'`,
+      `SELECT object_id, status FROM stripe_events WHERE type = 'setup_intent.succeeded'`,
     );
-    expect(rows).toEqual([{ status: 'processed' }]);
+    expect(rows).toEqual([{ object_id: expect.stringMatching(/^seti_/), status: 'processed' }]);
+    // The card the donor saved is now the one the pledge is charged with, at Stripe.
+    const saved = (await app.stripe.setupIntents.retrieve(rows[0].object_id)).payment_method;
+    expect(saved).toMatch(/^pm_/);
+    expect(saved).not.toBe(before.subscription);
+    expect(await defaults()).toEqual({ subscription: saved, customer: saved });
     expect(browser.external).toEqual([]);
+  });
+
+  it('with Stripe itself but no publishable key, says card updates are unavailable (no simulation)', async () => {
+    const { page } = browser;
+    const config = `${app.url}/v1/config`;
+    // What /v1/config answers with STRIPE_API_URL at Stripe and no STRIPE_PUBLISHABLE_KEY.
+    await page.route(config, (route) =>
+      route.fulfill({ json: { stripePublishableKey: null, simulated: false } }),
+    );
+    const setupRequests: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      if (r.url().endsWith('/payment-method')) setupRequests.push(r.url());
+    };
+    page.on('request', onRequest);
+    try {
+      await page.reload();
+      const pledge = page.locator(`#pledge-${pledgeId}`);
+      await pledge.getByRole('button', { name: 'Update card' }).click();
+      await waitForText(
+        pledge.getByRole('alert'),
+        /^Card updates are not available: the site has no Stripe publishable key/,
+      );
+      expect(await pledge.locator('form.simulated').count()).toBe(0);
+      expect(setupRequests).toEqual([]);
+      await pledge.getByRole('button', { name: 'Close' }).click();
+    } finally {
+      page.off('request', onRequest);
+      await page.unroute(config);
+    }
+    await page.reload();
+    await page.locator(`#pledge-${pledgeId}`).waitFor();
+  });
+
+  it('back from a Stripe redirect: shows the outcome and takes Stripe’s query off the URL', async () => {
+    const { page } = browser;
+    const pledgeUrl = `${app.url}/donor/pledges/${pledgeId}`;
+    const stripeQuery = (status: string) =>
+      `?setup_intent=seti_123&setup_intent_client_secret=seti_123_secret_abc&redirect_status=${status}`;
+    await page.goto(pledgeUrl + stripeQuery('succeeded'));
+    await waitForText(
+      page.locator('#pledges').getByRole('status'),
+      /^Card updated\. It will be used for your next payment\.$/,
+    );
+    expect(page.url()).toBe(pledgeUrl);
+    await page.goto(pledgeUrl + stripeQuery('requires_payment_method'));
+    await waitForText(page.locator('#pledges').getByRole('alert'), /^Your card could not be saved/);
+    expect(page.url()).toBe(pledgeUrl);
+    // The secret is not left in history either (replaced, not pushed).
+    await page.goBack();
+    expect(page.url()).not.toContain('secret');
   });
 
   it('pauses, resumes and cancels with a confirmation', async () => {
@@ -154,6 +242,28 @@ describe('donor portal (/donor) in Chromium', () => {
     await waitForText(pledge.getByRole('status'), /Your pledge is canceled/);
     const { rows } = await app.db.query(`SELECT status FROM pledges WHERE id = $1`, [pledgeId]);
     expect(rows[0].status).toBe('canceled');
-    expect(unexpectedProblems(browser.problems)).toEqual([]);
+  });
+
+  it('refuses a sign-in link that is wrong, saying so and offering a new one', async () => {
+    // A tab of its own: no donor session in it.
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${app.url}/donor/sign-in#token=${'x'.repeat(43)}`);
+      await page.getByRole('button', { name: 'Confirm sign-in' }).click();
+      await waitForText(page.getByRole('alert'), /^The sign-in link is invalid, used or expired/);
+      await page.getByRole('link', { name: 'Ask for a new sign-in link' }).waitFor();
+      expect(await page.getByRole('heading', { name: 'Your pledges' }).count()).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('caused no errors but the failed requests the tests provoked', () => {
+    expect(
+      unexpectedProblems(browser.problems, [
+        { status: 400, path: `/v1/donor/pledges/${pledgeId}` },
+        { status: 401, path: '/v1/donor/sessions/verify' },
+      ]),
+    ).toEqual([]);
   });
 });

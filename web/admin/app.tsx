@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, CampaignView, download, idempotencyKey, messageOf } from '../shared/api';
-import { formatDate, formatMoney, fromMinor, toMinor } from '../shared/money';
+import { formatDate, formatMoney, parseAmount } from '../shared/money';
 import {
   Alert,
   ConfirmDialog,
@@ -475,20 +475,27 @@ interface Entry {
   donorEmail: string | null;
 }
 
-/** Recent charges, newest first, each card gift with a refund action (finance and admin). */
+/**
+ * The 50 most recent gifts (card and offline), newest first, each card gift with a refund
+ * action (finance and admin). The API pages newest first, so the newest are there however many
+ * entries the 30 days hold; fees, refunds and disputes are left out here.
+ */
 function Gifts({ campaigns, call, tick }: { campaigns: CampaignView[]; call: Call; tick: number }) {
   const [slug, setSlug] = useState('');
   const entries = useLoad(
     () =>
       call<{ data: Entry[] }>('/v1/reports/donations', {
-        query: { campaign: slug || undefined, from: daysAgo(29), to: today(), limit: 500 },
+        query: {
+          campaign: slug || undefined,
+          from: daysAgo(29),
+          to: today(),
+          order: 'desc',
+          limit: 500,
+        },
       }),
     [slug, tick],
   );
-  const charges = (entries.data?.data ?? [])
-    .filter((e) => e.kind === 'charge')
-    .reverse()
-    .slice(0, 50);
+  const charges = (entries.data?.data ?? []).filter((e) => e.kind === 'charge').slice(0, 50);
   const [refunding, setRefunding] = useState<Entry | null>(null);
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
@@ -507,14 +514,12 @@ function Gifts({ campaigns, call, tick }: { campaigns: CampaignView[]; call: Cal
     const entry = refunding!;
     void refund
       .run(async () => {
-        const minor = amount.trim() ? toMinor(amount, entry.currency) : undefined;
-        if (minor === null)
-          throw new Error(
-            `Amount must be an amount in ${entry.currency.toUpperCase()}, such as ${fromMinor(1050, entry.currency)}`,
-          );
+        // Empty: everything that remains.
+        const parsed = amount.trim() ? parseAmount(amount, entry.currency, 'Amount') : null;
+        if (parsed && !parsed.ok) throw new Error(parsed.message);
         await call(`/v1/admin/donations/${entry.donationId}/refunds`, {
           method: 'POST',
-          body: { reason, ...(minor !== undefined ? { amount: minor } : {}) },
+          body: { reason, ...(parsed ? { amount: parsed.minor } : {}) },
           idempotencyKey: key,
         });
       })
@@ -644,6 +649,9 @@ interface StripeEvent {
   receivedAt: string;
 }
 
+/** How long Replay waits for the worker to settle the event before it stops watching. */
+const REPLAY_WAIT_MS = 60_000;
+
 function StripeEvents({ call, tick }: { call: Call; tick: number }) {
   const failed = useLoad(
     () => call<{ data: StripeEvent[] }>('/v1/admin/stripe-events', { query: { status: 'failed' } }),
@@ -656,10 +664,13 @@ function StripeEvents({ call, tick }: { call: Call; tick: number }) {
     void action
       .run(async () => {
         await call(`/v1/admin/stripe-events/${id}/replay`, { method: 'POST' });
-        // Processing happens in the worker: wait (briefly) for the event to settle.
-        const deadline = Date.now() + 15_000;
-        while (Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 500));
+        // Processing happens in the worker (behind other jobs, and calling Stripe): wait up to a
+        // minute for the event to settle, saying so after the first few seconds.
+        const started = Date.now();
+        while (Date.now() - started < REPLAY_WAIT_MS) {
+          await new Promise((r) => setTimeout(r, Date.now() - started < 5_000 ? 500 : 1_500));
+          if (Date.now() - started >= 3_000)
+            action.setOutcome({ kind: 'info', text: `Event ${id} is still processing…` });
           const recent = await call<{ data: StripeEvent[] }>('/v1/admin/stripe-events', {
             query: { limit: 100 },
           });
@@ -852,11 +863,10 @@ function OfflineGift(props: { campaigns: CampaignView[]; call: Call; onRecorded:
         onSubmit={(e) => {
           e.preventDefault();
           void action.run(async () => {
-            const minor = toMinor(form.amount, currency);
-            if (minor === null || minor <= 0)
-              throw new Error(
-                `Amount must be a positive amount in ${currency.toUpperCase()}, such as ${fromMinor(2500, currency)}`,
-              );
+            const parsed = parseAmount(form.amount, currency, 'Amount');
+            if (!parsed.ok) throw new Error(parsed.message);
+            const minor = parsed.minor;
+            if (minor <= 0) throw new Error('Amount: must be more than zero.');
             const created = await props.call<{ id: string }>('/v1/admin/donations', {
               method: 'POST',
               idempotencyKey: key,

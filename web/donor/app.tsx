@@ -1,8 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, download, messageOf } from '../shared/api';
-import { formatDate, formatMoney, fromMinor, toMinor } from '../shared/money';
-import { Alert, ConfirmDialog, Field, OutcomeAlert, useAction, useLoad } from '../shared/ui';
-import { CardForm } from './card-form';
+import { formatDate, formatMoney, fromMinor, parseAmount } from '../shared/money';
+import {
+  Alert,
+  ConfirmDialog,
+  Field,
+  Outcome,
+  OutcomeAlert,
+  useAction,
+  useLoad,
+} from '../shared/ui';
+import { cardReturnOutcome, CardForm } from './card-form';
 import { clearSession, DonorSession, loadSession, saveSession } from './session';
 
 function usePath(): [string, (to: string) => void] {
@@ -23,6 +31,8 @@ export function App() {
   const [path, go] = usePath();
   const [session, setSession] = useState<DonorSession | null>(loadSession);
   const [notice, setNotice] = useState<string | null>(null);
+  // Back from a Payment Element redirect (Stripe's query is read, then taken off the URL).
+  const [cardReturn] = useState(cardReturnOutcome);
 
   if (/^\/donor\/sign-in\/?$/.test(path))
     return (
@@ -34,12 +44,18 @@ export function App() {
         }}
       />
     );
-  if (!session) return <RequestLink notice={notice} />;
+  if (!session)
+    return (
+      <RequestLink
+        notice={notice ?? (cardReturn && `${cardReturn.text} Sign in to see your pledge.`)}
+      />
+    );
   const focusPledge = /^\/donor\/pledges\/([^/]+)/.exec(path)?.[1] ?? null;
   return (
     <Portal
       session={session}
       focusPledge={focusPledge}
+      notice={cardReturn}
       onSignedOut={(why) => {
         clearSession();
         setSession(null);
@@ -207,6 +223,7 @@ interface Receipt {
 function Portal(props: {
   session: DonorSession;
   focusPledge: string | null;
+  notice: Outcome;
   onSignedOut: (why: string | null) => void;
 }) {
   const token = props.session.accessToken;
@@ -244,6 +261,7 @@ function Portal(props: {
     <Shell onSignOut={signOut}>
       <section class="card" id="pledges" aria-labelledby="pledges-title">
         <h2 id="pledges-title">Your pledges</h2>
+        <OutcomeAlert outcome={props.notice} />
         {pledges.error && <Alert kind="error">{pledges.error}</Alert>}
         {(pledges.data?.data ?? []).map((p) => (
           <PledgeCard
@@ -524,14 +542,11 @@ function PledgeCard(props: {
           onSubmit={(e) => {
             e.preventDefault();
             act(async () => {
-              const minor = toMinor(amount, p.currency);
-              if (minor === null)
-                throw new Error(
-                  `Enter an amount in ${p.currency.toUpperCase()}, such as ${fromMinor(p.amount, p.currency)}.`,
-                );
+              const parsed = parseAmount(amount, p.currency, 'New amount');
+              if (!parsed.ok) throw new Error(parsed.message);
               const updated = await props.call<Pledge>(`/v1/donor/pledges/${p.id}`, {
                 method: 'PATCH',
-                body: { amount: minor },
+                body: { amount: parsed.minor },
               });
               return `From your next payment on, you give ${formatMoney(updated.amount, updated.currency)} every ${updated.interval}.`;
             });

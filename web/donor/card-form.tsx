@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, messageOf } from '../shared/api';
-import { Alert, Field, OutcomeAlert, useAction } from '../shared/ui';
+import { Alert, Field, Outcome, OutcomeAlert, useAction } from '../shared/ui';
 
 export interface PublicConfig {
   stripePublishableKey: string | null;
@@ -19,10 +19,17 @@ interface Setup {
   clientSecret: string;
 }
 
+/** Why a card cannot be updated here, or null when a card form can be shown. */
+export function cardFormUnavailable(cfg: PublicConfig): string | null {
+  if (cfg.simulated || cfg.stripePublishableKey) return null;
+  return 'Card updates are not available: the site has no Stripe publishable key. Please contact us to update your card.';
+}
+
 /**
  * Update a pledge's card: the API starts a SetupIntent; Stripe's Payment Element confirms it
- * (a real key), or, with the Stripe stand-in, a simulated form completes it at the stand-in.
- * Either way the saved card reaches the pledge through Stripe's webhook.
+ * (a real key), or, with the Stripe stand-in (never in production), a simulated form completes
+ * it at the stand-in. Either way the saved card reaches the pledge through Stripe's webhook.
+ * Real Stripe without a publishable key: an error, never the simulated form.
  */
 export function CardForm(props: {
   pledgeId: string;
@@ -34,38 +41,40 @@ export function CardForm(props: {
   const [cfg, setCfg] = useState<PublicConfig | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    Promise.all([
-      publicConfig(),
-      api<Setup>(`/v1/donor/pledges/${props.pledgeId}/payment-method`, {
-        method: 'POST',
-        token: props.token,
-      }),
-    ])
-      .then(([c, s]) => {
-        setCfg(c);
-        setSetup(s);
-      })
-      .catch((e) => setError(messageOf(e)));
+    (async () => {
+      const c = await publicConfig();
+      setCfg(c);
+      // No form to show: no SetupIntent to start.
+      if (cardFormUnavailable(c)) return;
+      setSetup(
+        await api<Setup>(`/v1/donor/pledges/${props.pledgeId}/payment-method`, {
+          method: 'POST',
+          token: props.token,
+        }),
+      );
+    })().catch((e) => setError(messageOf(e)));
   }, [props.pledgeId]);
 
-  if (error)
+  const unavailable = cfg && cardFormUnavailable(cfg);
+  if (error || unavailable)
     return (
       <div>
-        <Alert kind="error">{error}</Alert>
+        <Alert kind="error">{error ?? unavailable}</Alert>
         <button type="button" onClick={props.onCancel}>
           Close
         </button>
       </div>
     );
   if (!setup || !cfg) return <p class="muted">Preparing the card form…</p>;
-  if (cfg.simulated || !cfg.stripePublishableKey)
+  if (cfg.simulated)
     return (
       <SimulatedCard setup={setup} cfg={cfg} onDone={props.onDone} onCancel={props.onCancel} />
     );
   return (
     <PaymentElementForm
       setup={setup}
-      publishableKey={cfg.stripePublishableKey}
+      pledgeId={props.pledgeId}
+      publishableKey={cfg.stripePublishableKey!}
       onDone={props.onDone}
       onCancel={props.onCancel}
     />
@@ -90,10 +99,7 @@ function SimulatedCard(props: {
       onSubmit={(e) => {
         e.preventDefault();
         void action.run(async () => {
-          if (!props.cfg.simulated || !base)
-            throw new Error(
-              'Card updates are not available: this service has no Stripe publishable key configured.',
-            );
+          if (!base) throw new Error('The Stripe stand-in’s address is missing from /v1/config.');
           const declined = number.replace(/\s/g, '') === '4000000000000002';
           const path = `/_stand-in/setup_intents/${props.setup.setupIntentId}/${declined ? 'fail' : 'succeed'}`;
           // text/plain keeps this a simple cross-origin request (no preflight).
@@ -168,6 +174,7 @@ function SimulatedCard(props: {
 
 function PaymentElementForm(props: {
   setup: Setup;
+  pledgeId: string;
   publishableKey: string;
   onDone: (m: string) => void;
   onCancel: () => void;
@@ -190,10 +197,12 @@ function PaymentElementForm(props: {
       destroy = () => element.destroy();
       setReady({
         confirm: async () => {
+          // Cards confirm in place (3-D Secure in Stripe's own frame). A payment method that
+          // must leave the page comes back to the pledge, where cardReturnOutcome reads it.
           const { error } = await stripe.confirmSetup({
             elements,
             redirect: 'if_required',
-            confirmParams: { return_url: location.href },
+            confirmParams: { return_url: `${location.origin}/donor/pledges/${props.pledgeId}` },
           });
           return error ? (error.message ?? 'Your card could not be saved.') : null;
         },
@@ -231,4 +240,37 @@ function PaymentElementForm(props: {
       </div>
     </form>
   );
+}
+
+/** Query parameters Stripe adds when it sends the donor back from a redirect. */
+const RETURN_PARAMS = ['setup_intent', 'setup_intent_client_secret', 'redirect_status'];
+
+/**
+ * After a Payment Element redirect, Stripe returns to the pledge's page with the SetupIntent's
+ * id, client secret and `redirect_status` in the query. Reads the outcome, and takes those
+ * parameters out of the address bar and history (the secret must not linger or be bookmarked).
+ * Null when this page load is not such a return.
+ */
+export function cardReturnOutcome(): Outcome {
+  const query = new URLSearchParams(location.search);
+  if (!query.has('setup_intent_client_secret') && !query.has('redirect_status')) return null;
+  const status = query.get('redirect_status');
+  for (const name of RETURN_PARAMS) query.delete(name);
+  const rest = query.toString();
+  history.replaceState(
+    history.state,
+    '',
+    `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`,
+  );
+  if (status === 'succeeded')
+    return { kind: 'success', text: 'Card updated. It will be used for your next payment.' };
+  if (status === 'processing')
+    return {
+      kind: 'info',
+      text: 'Your card is being confirmed. It will be used for your next payment once it is.',
+    };
+  return {
+    kind: 'error',
+    text: 'Your card could not be saved: the confirmation was not completed. Please try again with “Update card”.',
+  };
 }

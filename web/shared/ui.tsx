@@ -11,7 +11,7 @@ export function Alert(props: { kind: 'error' | 'success' | 'info'; children: Com
   );
 }
 
-export type Outcome = { kind: 'error' | 'success'; text: string } | null;
+export type Outcome = { kind: 'error' | 'success' | 'info'; text: string } | null;
 
 export function OutcomeAlert({ outcome }: { outcome: Outcome }) {
   return outcome ? <Alert kind={outcome.kind}>{outcome.text}</Alert> : null;
@@ -38,24 +38,35 @@ export function useAction() {
   return { busy, outcome, setOutcome, run };
 }
 
-/** Loads data, with a reload function and the error to show. */
+/**
+ * Loads data, with a reload function and the error to show. Only the latest request counts:
+ * when filters change (or a refresh starts) while an earlier request is still out, the earlier
+ * answer is dropped whenever it arrives, so a slow old answer never replaces a newer one.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
+  const latest = useRef(0);
   const reload = async () => {
+    const request = ++latest.current;
+    const current = () => request === latest.current;
     setLoading(true);
     try {
-      setData(await load());
+      const result = await load();
+      if (!current()) return;
+      setData(result);
       setError(null);
     } catch (e) {
-      setError(messageOf(e));
+      if (current()) setError(messageOf(e));
     } finally {
-      setLoading(false);
+      if (current()) setLoading(false);
     }
   };
   useEffect(() => {
     void reload();
+    // Unmounted, or about to load for other deps: whatever is still out is stale.
+    return () => void ++latest.current;
   }, deps);
   return { data, error, loading, reload };
 }
