@@ -211,12 +211,12 @@ export class PaymentSyncService {
         state.refunds.filter((r) => recorded.has(`refund:${r.id}`)).map((r) => r.id),
       );
       const entries = ledgerEntriesFor(state, recordedRefunds);
+      await this.donations.applyPaymentState(em, donation.id, this.donationFacts(donation, state));
       const added = await this.ledger.append(
         em,
         { donationId: donation.id, campaignId: donation.campaignId, donorId: donation.donorId },
         entries,
       );
-      await this.donations.applyPaymentState(em, donation.id, this.donationFacts(donation, state));
       // The receipt follows what the donation is now worth, in the same transaction.
       const issued = await this.receiptIssuer.reconcile(em, donation.id);
       const newlyPaid = added.some((key) => key.startsWith('charge:'));

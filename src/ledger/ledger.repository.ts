@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LedgerKind } from './ledger-entry.entity';
 import {
-  addToReportRollups,
+  addDonorGifts,
+  HOURLY_UPSERT,
   NO_CAMPAIGN,
   REBUILD_REPORT_ROLLUPS,
   ROLLUP_DRIFT,
@@ -91,10 +92,12 @@ export class LedgerRepository {
     );
     if (!inserted.length) return [];
     const ids = inserted.map((r) => r.id);
-    await addToReportRollups(em, ids, link.donorId);
-    if (!link.campaignId) return inserted.map((r) => r.dedupe_key);
+    // Rows of this donor or payment first; the rows every payment of a campaign shares (its
+    // totals, this hour's rollup) last and in one statement, so that concurrent payments of a
+    // campaign wait on them for as short a time as possible before commit.
+    await addDonorGifts(em, ids, link.donorId);
     let newDonors = 0;
-    if (link.donorId && inserted.some((r) => r.kind === 'charge')) {
+    if (link.campaignId && link.donorId && inserted.some((r) => r.kind === 'charge')) {
       const added: unknown[] = await em.query(
         `INSERT INTO campaign_donors (campaign_id, donor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING donor_id`,
         [link.campaignId, link.donorId],
@@ -102,28 +105,32 @@ export class LedgerRepository {
       newDonors = added.length;
     }
     await em.query(
-      `INSERT INTO campaign_progress AS p (campaign_id, raised, fees, donation_count, donor_count)
-       SELECT c.id, coalesce(sum(${PROGRESS_RAISED}), 0), coalesce(sum(${PROGRESS_FEES}), 0),
-              count(*) FILTER (WHERE e.kind = 'charge'), $3
-         FROM ledger_entries e JOIN campaigns c ON c.id = e.campaign_id
-        WHERE e.id = ANY($1::bigint[]) AND c.id = $2
-        GROUP BY c.id
-       ON CONFLICT (campaign_id) DO UPDATE SET
-         raised = p.raised + EXCLUDED.raised, fees = p.fees + EXCLUDED.fees,
-         donation_count = p.donation_count + EXCLUDED.donation_count,
-         donor_count = p.donor_count + EXCLUDED.donor_count`,
+      `WITH hourly AS (${HOURLY_UPSERT} RETURNING 1),
+       progress AS (
+         INSERT INTO campaign_progress AS p (campaign_id, raised, fees, donation_count, donor_count)
+         SELECT c.id, coalesce(sum(${PROGRESS_RAISED}), 0), coalesce(sum(${PROGRESS_FEES}), 0),
+                count(*) FILTER (WHERE e.kind = 'charge'), $3
+           FROM ledger_entries e JOIN campaigns c ON c.id = e.campaign_id
+          WHERE e.id = ANY($1::bigint[]) AND c.id = $2::uuid
+          GROUP BY c.id
+         ON CONFLICT (campaign_id) DO UPDATE SET
+           raised = p.raised + EXCLUDED.raised, fees = p.fees + EXCLUDED.fees,
+           donation_count = p.donation_count + EXCLUDED.donation_count,
+           donor_count = p.donor_count + EXCLUDED.donor_count
+         RETURNING 1),
+       currency AS (
+         INSERT INTO campaign_currency_totals AS t (campaign_id, currency, gross, fees, refunds, disputes, donation_count)
+         SELECT e.campaign_id, e.currency, ${CURRENCY_SUMS}
+           FROM ledger_entries e WHERE e.id = ANY($1::bigint[]) AND e.campaign_id IS NOT NULL
+          GROUP BY e.campaign_id, e.currency
+         ON CONFLICT (campaign_id, currency) DO UPDATE SET
+           gross = t.gross + EXCLUDED.gross, fees = t.fees + EXCLUDED.fees,
+           refunds = t.refunds + EXCLUDED.refunds, disputes = t.disputes + EXCLUDED.disputes,
+           donation_count = t.donation_count + EXCLUDED.donation_count
+         RETURNING 1)
+       SELECT (SELECT count(*) FROM hourly) AS hourly, (SELECT count(*) FROM progress) AS progress,
+              (SELECT count(*) FROM currency) AS currency`,
       [ids, link.campaignId, newDonors],
-    );
-    await em.query(
-      `INSERT INTO campaign_currency_totals AS t (campaign_id, currency, gross, fees, refunds, disputes, donation_count)
-       SELECT e.campaign_id, e.currency, ${CURRENCY_SUMS}
-         FROM ledger_entries e WHERE e.id = ANY($1::bigint[])
-        GROUP BY e.campaign_id, e.currency
-       ON CONFLICT (campaign_id, currency) DO UPDATE SET
-         gross = t.gross + EXCLUDED.gross, fees = t.fees + EXCLUDED.fees,
-         refunds = t.refunds + EXCLUDED.refunds, disputes = t.disputes + EXCLUDED.disputes,
-         donation_count = t.donation_count + EXCLUDED.donation_count`,
-      [ids],
     );
     return inserted.map((r) => r.dedupe_key);
   }

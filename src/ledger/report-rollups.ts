@@ -68,16 +68,10 @@ export const ROLLUP_DRIFT = `
       OR coalesce(t.donation_count, 0) <> coalesce(r.donation_count, 0)`;
 
 /**
- * Adds ledger entries just appended (`entryIds`) to the report rollups, in the caller's
- * transaction: their hourly sums, and for charges with a donor the donor's chain and first gift.
+ * The hourly rollup's upsert of entries `$1` (ids), as a statement of its own or a CTE of the
+ * ledger's totals statement.
  */
-export async function addToReportRollups(
-  em: EntityManager,
-  entryIds: string[],
-  donorId: string | null,
-): Promise<void> {
-  await em.query(
-    `INSERT INTO ledger_hourly AS h (${ROLLUP_COLUMNS})
+export const HOURLY_UPSERT = `INSERT INTO ledger_hourly AS h (${ROLLUP_COLUMNS})
      ${ROLLUP_SELECT} WHERE e.id = ANY($1::bigint[]) GROUP BY 1, 2, 3
      ON CONFLICT (campaign_key, currency, hour) DO UPDATE SET
        gross = h.gross + EXCLUDED.gross, stripe_fees = h.stripe_fees + EXCLUDED.stripe_fees,
@@ -87,9 +81,17 @@ export async function addToReportRollups(
        one_off_gross = h.one_off_gross + EXCLUDED.one_off_gross,
        one_off_count = h.one_off_count + EXCLUDED.one_off_count,
        recurring_gross = h.recurring_gross + EXCLUDED.recurring_gross,
-       recurring_count = h.recurring_count + EXCLUDED.recurring_count`,
-    [entryIds],
-  );
+       recurring_count = h.recurring_count + EXCLUDED.recurring_count`;
+
+/**
+ * Adds the charges among entries just appended (`entryIds`) to their donor's chain and first
+ * gift, in the caller's transaction (the hourly sums go with the campaign totals).
+ */
+export async function addDonorGifts(
+  em: EntityManager,
+  entryIds: string[],
+  donorId: string | null,
+): Promise<void> {
   if (!donorId) return;
   const charges: { id: string; campaign_key: string; currency: string; occurred_at: Date }[] =
     await em.query(
