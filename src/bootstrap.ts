@@ -13,7 +13,7 @@ import { WorkerModule } from './worker.module';
 import { shutdownState } from './common/lifecycle/shutdown-state';
 import { securityHeaders, serveWebPages } from './web-pages/web-pages';
 import { EventInboxService } from './stripe/events/event-inbox.service';
-import { documentWebhook, WEBHOOK_PATH, webhookHandler } from './stripe/webhook-route';
+import { documentWebhook, routeWebhookFirst } from './stripe/webhook-route';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import { mountQueueDashboard } from './operations/queue-dashboard';
@@ -35,10 +35,10 @@ export async function createApi(
     abortOnError: false,
   });
   app.useLogger(app.get(PinoLogger));
-  // First of all: every request counted and timed by route pattern (GET /metrics), webhook included.
+  // Every request express serves counted and timed by route pattern (GET /metrics).
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
-  // Stripe's webhook runs ahead of everything else: it needs none of the API's middleware.
-  app.use(WEBHOOK_PATH, webhookHandler(app.get(EventInboxService)));
+  // Stripe's webhook is answered before express sees it: it needs none of the API's middleware.
+  routeWebhookFirst(app.getHttpServer(), app.get(EventInboxService), app.get(MetricsService));
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: env.BODY_LIMIT, extended: false });
   // Bull Board owns /admin/queues and everything under it (admin key, own auth): mounted here,

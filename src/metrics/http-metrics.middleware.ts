@@ -35,6 +35,6 @@ function routeOf(req: Request, res: Response): string {
   const path = (req.route as { path?: unknown } | undefined)?.path;
   if (path === NOT_FOUND_ROUTE && !req.baseUrl) return 'unmatched';
   if (typeof path === 'string') return `${req.baseUrl ?? ''}${path}` || '/';
-  // A handler mounted with app.use(path, …) that answered itself (the Stripe webhook).
+  // A handler mounted with app.use(path, …) that answered itself (the web pages, Bull Board).
   return req.baseUrl || 'unmatched';
 }
