@@ -245,14 +245,16 @@ export class ReportsRepository {
       }
       return row;
     };
+    const campaignFields = (c: Raw) => ({
+      slug: str(c.slug),
+      title: String(c.title),
+      goalAmount: intOrNull(c.goal_amount),
+      goalCurrency: str(c.goal_currency),
+      raised: int(c.raised),
+    });
     for (const c of campaigns) {
-      const row = rowFor(c.campaign_id, c.currency);
-      Object.assign(row, {
-        slug: str(c.slug),
-        title: String(c.title),
-        goalAmount: intOrNull(c.goal_amount),
-        goalCurrency: str(c.goal_currency),
-        raised: int(c.raised),
+      Object.assign(rowFor(c.campaign_id, c.currency), {
+        ...campaignFields(c),
         activePledges: int(c.active_pledges),
         monthlyRecurring: int(c.monthly_recurring),
       });
@@ -285,15 +287,7 @@ export class ReportsRepository {
     const byId = new Map(campaigns.map((c) => [str(c.campaign_id), c]));
     for (const row of rows.values()) {
       const c = row.campaignId ? byId.get(row.campaignId) : undefined;
-      if (c && row.slug === null) {
-        Object.assign(row, {
-          slug: str(c.slug),
-          title: String(c.title),
-          goalAmount: intOrNull(c.goal_amount),
-          goalCurrency: str(c.goal_currency),
-          raised: int(c.raised),
-        });
-      }
+      if (c && row.slug === null) Object.assign(row, campaignFields(c));
     }
     const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     return [...rows.values()].sort(
