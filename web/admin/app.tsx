@@ -4,10 +4,14 @@ import { formatDate, formatMoney, parseAmount } from '../shared/money';
 import {
   Alert,
   ConfirmDialog,
+  DateRangeFields,
   daysAgo,
   Field,
+  InputField,
   OutcomeAlert,
   ProgressBar,
+  SubmitButton,
+  TableHead,
   today,
   useAction,
   useLoad,
@@ -83,20 +87,22 @@ function SignIn(props: { notice: string | null; onSignedIn: (s: Session) => void
             });
           }}
         >
-          <Field id="staff-key" label="Staff API key">
-            <input
-              id="staff-key"
-              type="password"
-              autocomplete="off"
-              required
-              value={key}
-              onInput={(e) => setKey(e.currentTarget.value)}
-            />
-          </Field>
+          <InputField
+            id="staff-key"
+            label="Staff API key"
+            type="password"
+            autocomplete="off"
+            required
+            value={key}
+            onValue={setKey}
+          />
           <OutcomeAlert outcome={action.outcome} />
-          <button type="submit" class="primary" disabled={action.busy}>
-            {action.busy ? 'Signing in…' : 'Sign in'}
-          </button>
+          <SubmitButton
+            class="primary"
+            busy={action.busy}
+            busyLabel="Signing in…"
+            label="Sign in"
+          />
         </form>
       </section>
     </main>
@@ -192,7 +198,8 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
 
 type Call = <T>(path: string, opts?: Parameters<typeof api>[1]) => Promise<T>;
 
-function CampaignSelect(props: {
+/** A "Campaign" field: a select of the campaigns, with an "all" choice when `allLabel` is set. */
+function CampaignField(props: {
   id: string;
   campaigns: CampaignView[];
   value: string;
@@ -200,18 +207,20 @@ function CampaignSelect(props: {
   allLabel?: string;
 }) {
   return (
-    <select
-      id={props.id}
-      value={props.value}
-      onChange={(e) => props.onChange(e.currentTarget.value)}
-    >
-      {props.allLabel !== undefined && <option value="">{props.allLabel}</option>}
-      {props.campaigns.map((c) => (
-        <option key={c.slug} value={c.slug}>
-          {c.title}
-        </option>
-      ))}
-    </select>
+    <Field id={props.id} label="Campaign">
+      <select
+        id={props.id}
+        value={props.value}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+      >
+        {props.allLabel !== undefined && <option value="">{props.allLabel}</option>}
+        {props.campaigns.map((c) => (
+          <option key={c.slug} value={c.slug}>
+            {c.title}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 
@@ -262,14 +271,12 @@ function Timeseries({
     <section class="card" id="chart" aria-labelledby="chart-title">
       <h2 id="chart-title">Donations over time</h2>
       <form class="inline" onSubmit={(e) => e.preventDefault()}>
-        <Field id="chart-campaign" label="Campaign">
-          <CampaignSelect
-            id="chart-campaign"
-            campaigns={campaigns}
-            value={chosen}
-            onChange={setSlug}
-          />
-        </Field>
+        <CampaignField
+          id="chart-campaign"
+          campaigns={campaigns}
+          value={chosen}
+          onChange={setSlug}
+        />
         <Field id="chart-interval" label="Per">
           <select
             id="chart-interval"
@@ -281,22 +288,7 @@ function Timeseries({
             <option value="month">Month</option>
           </select>
         </Field>
-        <Field id="chart-from" label="From">
-          <input
-            id="chart-from"
-            type="date"
-            value={from}
-            onChange={(e) => setFrom(e.currentTarget.value)}
-          />
-        </Field>
-        <Field id="chart-to" label="To">
-          <input
-            id="chart-to"
-            type="date"
-            value={to}
-            onChange={(e) => setTo(e.currentTarget.value)}
-          />
-        </Field>
+        <DateRangeFields idPrefix="chart" from={from} to={to} onFrom={setFrom} onTo={setTo} />
       </form>
       {data.error && <Alert kind="error">{data.error}</Alert>}
       {series && campaign && (
@@ -308,6 +300,18 @@ function Timeseries({
     </section>
   );
 }
+
+const REPORT_COLUMNS = [
+  'Campaign',
+  'Gross',
+  'Fees',
+  'Refunds',
+  'Disputes',
+  'Net',
+  'Donations',
+  'Donors',
+  'Goal',
+];
 
 interface ReportRow {
   campaign: string | null;
@@ -357,31 +361,14 @@ function Report({
           void report.reload();
         }}
       >
-        <Field id="report-campaign" label="Campaign">
-          <CampaignSelect
-            id="report-campaign"
-            campaigns={campaigns}
-            value={slug}
-            onChange={setSlug}
-            allLabel="All campaigns"
-          />
-        </Field>
-        <Field id="report-from" label="From">
-          <input
-            id="report-from"
-            type="date"
-            value={from}
-            onChange={(e) => setFrom(e.currentTarget.value)}
-          />
-        </Field>
-        <Field id="report-to" label="To">
-          <input
-            id="report-to"
-            type="date"
-            value={to}
-            onChange={(e) => setTo(e.currentTarget.value)}
-          />
-        </Field>
+        <CampaignField
+          id="report-campaign"
+          campaigns={campaigns}
+          value={slug}
+          onChange={setSlug}
+          allLabel="All campaigns"
+        />
+        <DateRangeFields idPrefix="report" from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <button type="submit">Show</button>
         <button
           type="button"
@@ -409,35 +396,10 @@ function Report({
             <caption class="muted">
               {report.data.from} to {report.data.to} ({report.data.timeZone})
             </caption>
-            <thead>
-              <tr>
-                <th scope="col">Campaign</th>
-                <th scope="col" class="num">
-                  Gross
-                </th>
-                <th scope="col" class="num">
-                  Fees
-                </th>
-                <th scope="col" class="num">
-                  Refunds
-                </th>
-                <th scope="col" class="num">
-                  Disputes
-                </th>
-                <th scope="col" class="num">
-                  Net
-                </th>
-                <th scope="col" class="num">
-                  Donations
-                </th>
-                <th scope="col" class="num">
-                  Donors
-                </th>
-                <th scope="col" class="num">
-                  Goal
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={REPORT_COLUMNS}
+              numeric={REPORT_COLUMNS.filter((c) => c !== 'Campaign')}
+            />
             <tbody>
               {report.data.data.map((r) => (
                 <tr key={`${r.campaign}-${r.currency}`}>
@@ -534,15 +496,13 @@ function Gifts({ campaigns, call, tick }: { campaigns: CampaignView[]; call: Cal
     <section class="card" id="gifts" aria-labelledby="gifts-title">
       <h2 id="gifts-title">Recent gifts</h2>
       <form class="inline" onSubmit={(e) => e.preventDefault()}>
-        <Field id="gifts-campaign" label="Campaign">
-          <CampaignSelect
-            id="gifts-campaign"
-            campaigns={campaigns}
-            value={slug}
-            onChange={setSlug}
-            allLabel="All campaigns"
-          />
-        </Field>
+        <CampaignField
+          id="gifts-campaign"
+          campaigns={campaigns}
+          value={slug}
+          onChange={setSlug}
+          allLabel="All campaigns"
+        />
         <button type="button" onClick={() => void entries.reload()}>
           Refresh
         </button>
@@ -551,19 +511,10 @@ function Gifts({ campaigns, call, tick }: { campaigns: CampaignView[]; call: Cal
       {entries.error && <Alert kind="error">{entries.error}</Alert>}
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Donor</th>
-              <th scope="col">Campaign</th>
-              <th scope="col" class="num">
-                Amount
-              </th>
-              <th scope="col">Method</th>
-              <th scope="col">Status</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={['Date', 'Donor', 'Campaign', 'Amount', 'Method', 'Status', 'Action']}
+            numeric={['Amount']}
+          />
           <tbody>
             {charges.map((e) => (
               <tr key={e.entryId}>
@@ -609,33 +560,39 @@ function Gifts({ campaigns, call, tick }: { campaigns: CampaignView[]; call: Cal
               {formatDate(refunding.occurredAt)}. The money goes back to the donor’s card through
               Stripe.
             </p>
-            <Field
+            <InputField
               id="refund-amount"
               label={`Amount (${refunding.currency.toUpperCase()})`}
               hint="Leave empty to refund everything that remains."
-            >
-              <input
-                id="refund-amount"
-                inputMode="decimal"
-                aria-describedby="refund-amount-hint"
-                value={amount}
-                onInput={(e) => setAmount(e.currentTarget.value)}
-              />
-            </Field>
-            <Field id="refund-reason" label="Reason (for the books)">
-              <input
-                id="refund-reason"
-                required
-                maxLength={500}
-                value={reason}
-                onInput={(e) => setReason(e.currentTarget.value)}
-              />
-            </Field>
+              inputMode="decimal"
+              value={amount}
+              onValue={setAmount}
+            />
+            <InputField
+              id="refund-reason"
+              label="Reason (for the books)"
+              required
+              maxLength={500}
+              value={reason}
+              onValue={setReason}
+            />
             <OutcomeAlert outcome={refund.outcome} />
           </>
         )}
       </ConfirmDialog>
     </section>
+  );
+}
+
+/** A section's heading with a Refresh button beside it. */
+function RefreshHead(props: { id: string; title: string; onRefresh: () => Promise<void> }) {
+  return (
+    <div class="section-head">
+      <h2 id={props.id}>{props.title}</h2>
+      <button type="button" onClick={() => void props.onRefresh()}>
+        Refresh
+      </button>
+    </div>
   );
 }
 
@@ -701,29 +658,16 @@ function StripeEvents({ call, tick }: { call: Call; tick: number }) {
   const rows = failed.data?.data ?? [];
   return (
     <section class="card" id="events" aria-labelledby="events-title">
-      <div class="section-head">
-        <h2 id="events-title">Failed Stripe events</h2>
-        <button type="button" onClick={() => void failed.reload()}>
-          Refresh
-        </button>
-      </div>
+      <RefreshHead id="events-title" title="Failed Stripe events" onRefresh={failed.reload} />
       <OutcomeAlert outcome={action.outcome} />
       {failed.error && <Alert kind="error">{failed.error}</Alert>}
       {rows.length ? (
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Type</th>
-                <th scope="col" class="num">
-                  Attempts
-                </th>
-                <th scope="col">Last error</th>
-                <th scope="col">Received</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Event', 'Type', 'Attempts', 'Last error', 'Received', 'Action']}
+              numeric={['Attempts']}
+            />
             <tbody>
               {rows.map((e) => (
                 <tr key={e.id}>
@@ -776,28 +720,20 @@ function FailedReceipts({ call, tick }: { call: Call; tick: number }) {
   const rows = failed.data?.data ?? [];
   return (
     <section class="card" id="receipts" aria-labelledby="receipts-title">
-      <div class="section-head">
-        <h2 id="receipts-title">Receipts that could not be sent</h2>
-        <button type="button" onClick={() => void failed.reload()}>
-          Refresh
-        </button>
-      </div>
+      <RefreshHead
+        id="receipts-title"
+        title="Receipts that could not be sent"
+        onRefresh={failed.reload}
+      />
       <OutcomeAlert outcome={action.outcome} />
       {failed.error && <Alert kind="error">{failed.error}</Alert>}
       {rows.length ? (
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Receipt</th>
-                <th scope="col" class="num">
-                  Amount
-                </th>
-                <th scope="col">Issued</th>
-                <th scope="col">Last error</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Receipt', 'Amount', 'Issued', 'Last error', 'Action']}
+              numeric={['Amount']}
+            />
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
@@ -850,8 +786,7 @@ function OfflineGift(props: { campaigns: CampaignView[]; call: Call; onRecorded:
   const [key, setKey] = useState(idempotencyKey('offline'));
   const currency = form.currency || campaign?.goal.currency || 'usd';
   const action = useAction();
-  const set = (field: keyof typeof form) => (e: { currentTarget: { value: string } }) =>
-    setForm({ ...form, [field]: e.currentTarget.value });
+  const set = (field: keyof typeof form) => (value: string) => setForm({ ...form, [field]: value });
   return (
     <section class="card" id="offline" aria-labelledby="offline-title">
       <h2 id="offline-title">Record an offline gift</h2>
@@ -888,25 +823,26 @@ function OfflineGift(props: { campaigns: CampaignView[]; call: Call; onRecorded:
         }}
       >
         <div class="row">
-          <Field id="offline-campaign" label="Campaign">
-            <CampaignSelect
-              id="offline-campaign"
-              campaigns={props.campaigns}
-              value={chosen}
-              onChange={setSlug}
-            />
-          </Field>
-          <Field id="offline-amount" label={`Amount (${currency.toUpperCase()})`}>
-            <input
-              id="offline-amount"
-              inputMode="decimal"
-              required
-              value={form.amount}
-              onInput={set('amount')}
-            />
-          </Field>
+          <CampaignField
+            id="offline-campaign"
+            campaigns={props.campaigns}
+            value={chosen}
+            onChange={setSlug}
+          />
+          <InputField
+            id="offline-amount"
+            label={`Amount (${currency.toUpperCase()})`}
+            inputMode="decimal"
+            required
+            value={form.amount}
+            onValue={set('amount')}
+          />
           <Field id="offline-currency" label="Currency">
-            <select id="offline-currency" value={currency} onChange={set('currency')}>
+            <select
+              id="offline-currency"
+              value={currency}
+              onChange={(e) => set('currency')(e.currentTarget.value)}
+            >
               {[
                 ...new Set([campaign?.goal.currency ?? 'usd', ...(campaign?.currencies ?? [])]),
               ].map((c) => (
@@ -917,48 +853,56 @@ function OfflineGift(props: { campaigns: CampaignView[]; call: Call; onRecorded:
             </select>
           </Field>
           <Field id="offline-method" label="Method">
-            <select id="offline-method" value={form.method} onChange={set('method')}>
+            <select
+              id="offline-method"
+              value={form.method}
+              onChange={(e) => set('method')(e.currentTarget.value)}
+            >
               <option value="cheque">Cheque</option>
               <option value="bank_transfer">Bank transfer</option>
               <option value="cash">Cash</option>
             </select>
           </Field>
-          <Field id="offline-received" label="Received on">
-            <input
-              id="offline-received"
-              type="date"
-              required
-              value={form.receivedOn}
-              onInput={set('receivedOn')}
-            />
-          </Field>
+          <InputField
+            id="offline-received"
+            label="Received on"
+            type="date"
+            required
+            value={form.receivedOn}
+            onValue={set('receivedOn')}
+          />
         </div>
         <div class="row">
-          <Field id="offline-email" label="Donor email">
-            <input
-              id="offline-email"
-              type="email"
-              required
-              value={form.email}
-              onInput={set('email')}
-            />
-          </Field>
-          <Field id="offline-name" label="Donor name (optional)">
-            <input id="offline-name" value={form.name} onInput={set('name')} />
-          </Field>
-          <Field id="offline-reference" label="Cheque number or transfer reference">
-            <input
-              id="offline-reference"
-              required
-              value={form.reference}
-              onInput={set('reference')}
-            />
-          </Field>
+          <InputField
+            id="offline-email"
+            label="Donor email"
+            type="email"
+            required
+            value={form.email}
+            onValue={set('email')}
+          />
+          <InputField
+            id="offline-name"
+            label="Donor name (optional)"
+            value={form.name}
+            onValue={set('name')}
+          />
+          <InputField
+            id="offline-reference"
+            label="Cheque number or transfer reference"
+            required
+            value={form.reference}
+            onValue={set('reference')}
+          />
         </div>
         <OutcomeAlert outcome={action.outcome} />
-        <button type="submit" class="primary" disabled={action.busy || !chosen}>
-          {action.busy ? 'Recording…' : 'Record gift'}
-        </button>
+        <SubmitButton
+          class="primary"
+          busy={action.busy}
+          disabled={!chosen}
+          busyLabel="Recording…"
+          label="Record gift"
+        />
       </form>
     </section>
   );

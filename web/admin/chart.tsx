@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatMoney } from '../shared/money';
+import { TableHead } from '../shared/ui';
 
 export interface Series {
   starts: string[];
@@ -56,17 +57,7 @@ export function DonationsChart({ series, label }: { series: Series; label: strin
         <div class="table-wrap">
           <table>
             <caption class="visually-hidden">{label}</caption>
-            <thead>
-              <tr>
-                <th scope="col">From</th>
-                <th scope="col" class="num">
-                  Gross
-                </th>
-                <th scope="col" class="num">
-                  Donations
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['From', 'Gross', 'Donations']} numeric={['Gross', 'Donations']} />
             <tbody>
               {series.starts.map((s, i) => (
                 <tr key={s}>

@@ -5,8 +5,11 @@ import {
   Alert,
   ConfirmDialog,
   Field,
+  InputField,
   Outcome,
   OutcomeAlert,
+  SubmitButton,
+  TableHead,
   useAction,
   useLoad,
 } from '../shared/ui';
@@ -111,20 +114,22 @@ function RequestLink({ notice }: { notice: string | null }) {
             });
           }}
         >
-          <Field id="donor-email" label="Email address">
-            <input
-              id="donor-email"
-              type="email"
-              autocomplete="email"
-              required
-              value={email}
-              onInput={(e) => setEmail(e.currentTarget.value)}
-            />
-          </Field>
+          <InputField
+            id="donor-email"
+            label="Email address"
+            type="email"
+            autocomplete="email"
+            required
+            value={email}
+            onValue={setEmail}
+          />
           <OutcomeAlert outcome={action.outcome} />
-          <button type="submit" class="primary" disabled={action.busy}>
-            {action.busy ? 'Sending…' : 'Email me a sign-in link'}
-          </button>
+          <SubmitButton
+            class="primary"
+            busy={action.busy}
+            busyLabel="Sending…"
+            label="Email me a sign-in link"
+          />
         </form>
       </section>
     </Shell>
@@ -281,17 +286,10 @@ function Portal(props: {
         {gifts.error && <Alert kind="error">{gifts.error}</Alert>}
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Campaign</th>
-                <th scope="col" class="num">
-                  Amount
-                </th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Date', 'Campaign', 'Amount', 'Kind', 'Status']}
+              numeric={['Amount']}
+            />
             <tbody>
               {(gifts.data?.data ?? []).map((g) => (
                 <tr key={g.id}>
@@ -339,17 +337,10 @@ function Receipts({
       <OutcomeAlert outcome={action.outcome} />
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Receipt</th>
-              <th scope="col">Issued</th>
-              <th scope="col" class="num">
-                Amount
-              </th>
-              <th scope="col">Status</th>
-              <th scope="col">PDF</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={['Receipt', 'Issued', 'Amount', 'Status', 'PDF']}
+            numeric={['Amount']}
+          />
           <tbody>
             {(receipts.data?.data ?? []).map((r) => (
               <tr key={r.id}>
@@ -410,9 +401,7 @@ function Statements({ years, token }: { years: number[]; token: string }) {
             ))}
           </select>
         </Field>
-        <button type="submit" disabled={action.busy}>
-          {action.busy ? 'Preparing…' : 'Download statement (PDF)'}
-        </button>
+        <SubmitButton busy={action.busy} busyLabel="Preparing…" label="Download statement (PDF)" />
       </form>
       <OutcomeAlert outcome={action.outcome} />
     </section>
@@ -552,18 +541,20 @@ function PledgeCard(props: {
             });
           }}
         >
-          <Field id={`amount-${p.id}`} label={`New amount (${p.currency.toUpperCase()})`}>
-            <input
-              id={`amount-${p.id}`}
-              inputMode="decimal"
-              required
-              value={amount}
-              onInput={(e) => setAmount(e.currentTarget.value)}
-            />
-          </Field>
-          <button type="submit" class="primary" disabled={action.busy}>
-            {action.busy ? 'Saving…' : 'Save amount'}
-          </button>
+          <InputField
+            id={`amount-${p.id}`}
+            label={`New amount (${p.currency.toUpperCase()})`}
+            inputMode="decimal"
+            required
+            value={amount}
+            onValue={setAmount}
+          />
+          <SubmitButton
+            class="primary"
+            busy={action.busy}
+            busyLabel="Saving…"
+            label="Save amount"
+          />
         </form>
       )}
       {panel === 'pause' && (
@@ -582,17 +573,14 @@ function PledgeCard(props: {
             });
           }}
         >
-          <Field id={`until-${p.id}`} label="Resume by itself on (optional)">
-            <input
-              id={`until-${p.id}`}
-              type="date"
-              value={until}
-              onInput={(e) => setUntil(e.currentTarget.value)}
-            />
-          </Field>
-          <button type="submit" class="primary" disabled={action.busy}>
-            Pause pledge
-          </button>
+          <InputField
+            id={`until-${p.id}`}
+            label="Resume by itself on (optional)"
+            type="date"
+            value={until}
+            onValue={setUntil}
+          />
+          <SubmitButton class="primary" busy={action.busy} label="Pause pledge" />
         </form>
       )}
       {panel === 'card' && (

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, messageOf } from '../shared/api';
-import { Alert, Field, Outcome, OutcomeAlert, useAction } from '../shared/ui';
+import { Alert, InputField, Outcome, OutcomeAlert, SubmitActions, useAction } from '../shared/ui';
 
 export interface PublicConfig {
   stripePublishableKey: string | null;
@@ -132,42 +132,38 @@ function SimulatedCard(props: {
         0000 0000 0002 for one that is declined.
       </p>
       <div class="row">
-        <Field id="sim-number" label="Card number (simulated)">
-          <input
-            id="sim-number"
-            inputMode="numeric"
-            autocomplete="off"
-            value={number}
-            onInput={(e) => setNumber(e.currentTarget.value)}
-          />
-        </Field>
-        <Field id="sim-expiry" label="Expiry (MM/YY)">
-          <input
-            id="sim-expiry"
-            autocomplete="off"
-            value={expiry}
-            onInput={(e) => setExpiry(e.currentTarget.value)}
-          />
-        </Field>
-        <Field id="sim-cvc" label="CVC">
-          <input
-            id="sim-cvc"
-            inputMode="numeric"
-            autocomplete="off"
-            value={cvc}
-            onInput={(e) => setCvc(e.currentTarget.value)}
-          />
-        </Field>
+        <InputField
+          id="sim-number"
+          label="Card number (simulated)"
+          inputMode="numeric"
+          autocomplete="off"
+          value={number}
+          onValue={setNumber}
+        />
+        <InputField
+          id="sim-expiry"
+          label="Expiry (MM/YY)"
+          autocomplete="off"
+          value={expiry}
+          onValue={setExpiry}
+        />
+        <InputField
+          id="sim-cvc"
+          label="CVC"
+          inputMode="numeric"
+          autocomplete="off"
+          value={cvc}
+          onValue={setCvc}
+        />
       </div>
       <OutcomeAlert outcome={action.outcome} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          {action.busy ? 'Saving…' : 'Save card'}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SubmitActions
+        class="primary"
+        busy={action.busy}
+        busyLabel="Saving…"
+        label="Save card"
+        onCancel={props.onCancel}
+      />
     </form>
   );
 }
@@ -230,14 +226,14 @@ function PaymentElementForm(props: {
       {loadError && <Alert kind="error">{loadError}</Alert>}
       <div ref={mount} />
       <OutcomeAlert outcome={action.outcome} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={!ready || action.busy}>
-          {action.busy ? 'Saving…' : 'Save card'}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SubmitActions
+        class="primary"
+        busy={action.busy}
+        disabled={!ready}
+        busyLabel="Saving…"
+        label="Save card"
+        onCancel={props.onCancel}
+      />
     </form>
   );
 }

@@ -121,14 +121,13 @@ export function ConfirmDialog(props: {
       >
         <h2 id={titleId}>{props.title}</h2>
         {props.children}
-        <div class="actions">
-          <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={props.busy}>
-            {props.busy ? 'Working…' : props.confirmLabel}
-          </button>
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        </div>
+        <SubmitActions
+          class={props.danger ? 'danger' : 'primary'}
+          busy={props.busy}
+          busyLabel="Working…"
+          label={props.confirmLabel}
+          onCancel={props.onCancel}
+        />
       </form>
     </dialog>
   );
@@ -151,6 +150,117 @@ export function Field(props: {
         </small>
       )}
     </div>
+  );
+}
+
+/**
+ * A labelled <input> (a Field around it, same id): `onValue` gets the value on each input
+ * event. With a hint, the input is described by it.
+ */
+export function InputField(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  type?: 'text' | 'password' | 'email' | 'date';
+  autocomplete?: string;
+  inputMode?: 'decimal' | 'numeric';
+  required?: boolean;
+  maxLength?: number;
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <Field id={props.id} label={props.label} hint={props.hint}>
+      <input
+        id={props.id}
+        // Preact types each input type apart; a union of them needs this one cast.
+        type={props.type as 'text' | undefined}
+        autocomplete={props.autocomplete}
+        inputMode={props.inputMode}
+        required={props.required}
+        maxLength={props.maxLength}
+        aria-describedby={props.hint ? `${props.id}-hint` : undefined}
+        value={props.value}
+        onInput={(e) => props.onValue(e.currentTarget.value)}
+      />
+    </Field>
+  );
+}
+
+/** "From" and "To" date inputs (ids `${idPrefix}-from` and `${idPrefix}-to`), set on change. */
+export function DateRangeFields(props: {
+  idPrefix: string;
+  from: string;
+  to: string;
+  onFrom: (value: string) => void;
+  onTo: (value: string) => void;
+}) {
+  const ends = [
+    { end: 'from', label: 'From', value: props.from, onValue: props.onFrom },
+    { end: 'to', label: 'To', value: props.to, onValue: props.onTo },
+  ];
+  return (
+    <>
+      {ends.map(({ end, label, value, onValue }) => (
+        <Field key={end} id={`${props.idPrefix}-${end}`} label={label}>
+          <input
+            id={`${props.idPrefix}-${end}`}
+            type="date"
+            value={value}
+            onChange={(e) => onValue(e.currentTarget.value)}
+          />
+        </Field>
+      ))}
+    </>
+  );
+}
+
+export interface SubmitButtonProps {
+  label: string;
+  /** Shown instead of the label while busy (the label stays when omitted). */
+  busyLabel?: string;
+  busy?: boolean;
+  /** Disabled for another reason than being busy. */
+  disabled?: boolean;
+  class?: string;
+}
+
+/** A submit button, disabled (and relabelled) while its action runs. */
+export function SubmitButton(props: SubmitButtonProps) {
+  return (
+    <button type="submit" class={props.class} disabled={props.busy || props.disabled}>
+      {props.busy && props.busyLabel ? props.busyLabel : props.label}
+    </button>
+  );
+}
+
+/** A form's submit button followed by a Cancel button. */
+export function SubmitActions({
+  onCancel,
+  ...submit
+}: SubmitButtonProps & { onCancel: () => void }) {
+  return (
+    <div class="actions">
+      <SubmitButton {...submit} />
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/** A table's header row; columns named in `numeric` get the `num` class. */
+export function TableHead(props: { columns: string[]; numeric?: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {props.columns.map((column) => (
+          <th key={column} scope="col" class={props.numeric?.includes(column) ? 'num' : undefined}>
+            {column}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }
 
