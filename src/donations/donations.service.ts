@@ -42,21 +42,15 @@ export class DonationsService {
     const donationId = randomUUID();
 
     const earlierId = await this.donations.transaction(async (em) => {
-      if (clientKey) {
-        const earlier = await this.idempotency.claim(
-          em,
-          IDEMPOTENCY_SCOPE,
-          clientKey,
-          { slug, ...dto },
-          donationId,
-        );
-        if (earlier) return earlier;
-      }
-      const donor = await this.donors.upsertByEmail(em, {
-        email: dto.email,
-        name: dto.name,
-        address: dto.address,
-      });
+      const earlier = await this.idempotency.claim(
+        em,
+        IDEMPOTENCY_SCOPE,
+        clientKey,
+        { slug, ...dto },
+        donationId,
+      );
+      if (earlier) return earlier;
+      const donor = await this.donors.upsertByEmail(em, dto);
       await this.donations.insertPending(em, {
         id: donationId,
         campaignId: campaign.id,
@@ -73,14 +67,11 @@ export class DonationsService {
       return null;
     });
 
-    if (earlierId) {
-      const donation = await this.donations.findById(earlierId);
-      if (!donation)
-        throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
-      return this.withPaymentIntent(donation, campaign);
-    }
-    const donation = await this.donations.findById(donationId);
-    return this.withPaymentIntent(donation!, campaign);
+    // Only an earlier request's donation can be missing: one whose transaction is still open.
+    const donation = await this.donations.findById(earlierId ?? donationId);
+    if (!donation)
+      throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
+    return this.withPaymentIntent(donation, campaign);
   }
 
   /** Creates (or, with the same idempotency key, finds again) the donation's PaymentIntent. */

@@ -50,16 +50,14 @@ export class OfflineGiftsService {
     }
     const id = randomUUID();
     const outcome = await this.donations.transaction(async (em) => {
-      if (clientKey) {
-        const earlierId = await this.idempotency.claim(
-          em,
-          'offline-donation:create',
-          clientKey,
-          dto,
-          id,
-        );
-        if (earlierId) return { earlierId };
-      }
+      const earlierId = await this.idempotency.claim(
+        em,
+        'offline-donation:create',
+        clientKey,
+        dto,
+        id,
+      );
+      if (earlierId) return { earlierId };
       const donor = await this.donors.upsertByEmail(em, dto.donor);
       await this.donations.insertOffline(em, {
         id,

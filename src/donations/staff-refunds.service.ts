@@ -43,16 +43,14 @@ export class StaffRefundsService {
 
     const id = randomUUID();
     const request = await this.donations.transaction(async (em) => {
-      if (clientKey) {
-        const earlierId = await this.idempotency.claim(
-          em,
-          'refund:create',
-          clientKey,
-          { donationId, ...dto },
-          id,
-        );
-        if (earlierId) return em.findOneOrFail(StaffRefund, { where: { id: earlierId } });
-      }
+      const earlierId = await this.idempotency.claim(
+        em,
+        'refund:create',
+        clientKey,
+        { donationId, ...dto },
+        id,
+      );
+      if (earlierId) return em.findOneOrFail(StaffRefund, { where: { id: earlierId } });
       // Serialise requests for one donation so that their sequence numbers are distinct.
       await lockFor(em, `refund:${donationId}`);
       const rows: { n: number }[] = await em.query(

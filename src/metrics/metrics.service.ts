@@ -35,12 +35,11 @@ function combinations<L extends string>(values: Record<L, readonly string[]>): R
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly httpRequests = new Counter({
-    name: 'pledge_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
-  });
+  readonly httpRequests = this.counter(
+    'pledge_http_requests_total',
+    'HTTP requests answered, by method, route pattern and status',
+    ['method', 'route', 'status'] as const,
+  );
 
   readonly httpDuration = new Histogram({
     name: 'pledge_http_request_duration_seconds',
@@ -50,85 +49,82 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly webhooksReceived = new Counter({
-    name: 'pledge_webhooks_received_total',
-    help: 'Stripe webhook requests received (before verification)',
-    registers: [this.registry],
-  });
+  readonly webhooksReceived = this.counter(
+    'pledge_webhooks_received_total',
+    'Stripe webhook requests received (before verification)',
+  );
 
-  readonly webhooksRejected = new Counter<'reason'>({
-    name: 'pledge_webhooks_rejected_total',
-    help: 'Stripe webhook requests refused, by reason (nothing stored)',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
+  readonly webhooksRejected = this.counter(
+    'pledge_webhooks_rejected_total',
+    'Stripe webhook requests refused, by reason (nothing stored)',
+    ['reason'] as const,
+  );
 
-  readonly eventsStored = new Counter({
-    name: 'pledge_stripe_events_stored_total',
-    help: 'Stripe events offered to the inbox, by source (webhook, event_list) and result (new, duplicate, error)',
-    labelNames: ['source', 'result'] as const,
-    registers: [this.registry],
-  });
+  readonly eventsStored = this.counter(
+    'pledge_stripe_events_stored_total',
+    'Stripe events offered to the inbox, by source (webhook, event_list) and result (new, duplicate, error)',
+    ['source', 'result'] as const,
+  );
 
-  readonly eventsProcessed = new Counter({
-    name: 'pledge_stripe_events_processed_total',
-    help: 'Stripe event jobs run, by event type and outcome (processed, ignored, retrying, failed)',
-    labelNames: ['type', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly eventsProcessed = this.counter(
+    'pledge_stripe_events_processed_total',
+    'Stripe event jobs run, by event type and outcome (processed, ignored, retrying, failed)',
+    ['type', 'outcome'] as const,
+  );
 
-  readonly donationsSucceeded = new Counter({
-    name: 'pledge_donations_succeeded_total',
-    help: 'Card payments newly recorded as succeeded, by currency',
-    labelNames: ['currency'] as const,
-    registers: [this.registry],
-  });
+  readonly donationsSucceeded = this.counter(
+    'pledge_donations_succeeded_total',
+    'Card payments newly recorded as succeeded, by currency',
+    ['currency'] as const,
+  );
 
-  readonly donationsSucceededAmount = new Counter({
-    name: 'pledge_donations_succeeded_amount_total',
-    help: 'Amount of card payments newly recorded as succeeded, in the minor unit of each currency',
-    labelNames: ['currency'] as const,
-    registers: [this.registry],
-  });
+  readonly donationsSucceededAmount = this.counter(
+    'pledge_donations_succeeded_amount_total',
+    'Amount of card payments newly recorded as succeeded, in the minor unit of each currency',
+    ['currency'] as const,
+  );
 
-  readonly receiptsSent = new Counter({
-    name: 'pledge_receipts_sent_total',
-    help: 'Receipt and year-end statement emails accepted by SMTP, by kind',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
+  readonly receiptsSent = this.counter(
+    'pledge_receipts_sent_total',
+    'Receipt and year-end statement emails accepted by SMTP, by kind',
+    ['kind'] as const,
+  );
 
-  readonly receiptsFailed = new Counter({
-    name: 'pledge_receipts_failed_total',
-    help: 'Receipt and statement sends that failed, by kind and whether it was the last try (final)',
-    labelNames: ['kind', 'final'] as const,
-    registers: [this.registry],
-  });
+  readonly receiptsFailed = this.counter(
+    'pledge_receipts_failed_total',
+    'Receipt and statement sends that failed, by kind and whether it was the last try (final)',
+    ['kind', 'final'] as const,
+  );
 
-  readonly emailsSent = new Counter({
-    name: 'pledge_emails_sent_total',
-    help: 'Outbox emails accepted by SMTP, by kind',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
+  readonly emailsSent = this.counter(
+    'pledge_emails_sent_total',
+    'Outbox emails accepted by SMTP, by kind',
+    ['kind'] as const,
+  );
 
-  readonly emailsFailed = new Counter({
-    name: 'pledge_emails_failed_total',
-    help: 'Outbox email sends that failed, by kind and whether it was the last try (final)',
-    labelNames: ['kind', 'final'] as const,
-    registers: [this.registry],
-  });
+  readonly emailsFailed = this.counter(
+    'pledge_emails_failed_total',
+    'Outbox email sends that failed, by kind and whether it was the last try (final)',
+    ['kind', 'final'] as const,
+  );
 
-  readonly maintenanceRuns = new Counter({
-    name: 'pledge_maintenance_runs_total',
-    help: 'Self-repair runs in this process, by task and status (ok, alert, failed, skipped)',
-    labelNames: ['task', 'status'] as const,
-    registers: [this.registry],
-  });
+  readonly maintenanceRuns = this.counter(
+    'pledge_maintenance_runs_total',
+    'Self-repair runs in this process, by task and status (ok, alert, failed, skipped)',
+    ['task', 'status'] as const,
+  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     this.zeroKnownSeries();
+  }
+
+  private counter<L extends string = never>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+  ): Counter<L> {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
   }
 
   /**
@@ -178,8 +174,7 @@ export class MetricsService {
           this.reset();
           if (!config.labelNames?.length) (this as Gauge<string>).set(NaN);
         };
-        this.reset();
-        if (!config.labelNames?.length) (this as Gauge<string>).set(NaN);
+        unknown();
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<void>((resolve) => {
           timer = setTimeout(() => resolve(unknown()), timeoutMs);

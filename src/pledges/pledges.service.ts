@@ -47,21 +47,15 @@ export class PledgesService {
 
     const pledgeId = randomUUID();
     const earlierId = await this.pledges.transaction(async (em) => {
-      if (clientKey) {
-        const earlier = await this.idempotency.claim(
-          em,
-          IDEMPOTENCY_SCOPE,
-          clientKey,
-          { slug, ...dto },
-          pledgeId,
-        );
-        if (earlier) return earlier;
-      }
-      const donor = await this.donors.upsertByEmail(em, {
-        email: dto.email,
-        name: dto.name,
-        address: dto.address,
-      });
+      const earlier = await this.idempotency.claim(
+        em,
+        IDEMPOTENCY_SCOPE,
+        clientKey,
+        { slug, ...dto },
+        pledgeId,
+      );
+      if (earlier) return earlier;
+      const donor = await this.donors.upsertByEmail(em, dto);
       await this.pledges.insert(em, {
         id: pledgeId,
         campaignId: campaign.id,

@@ -28,16 +28,18 @@ export function requestHash(value: unknown): string {
 export class IdempotencyRepository {
   /**
    * Claims `key` for `resourceId` in the caller's transaction. Returns null when the key was
-   * free (now taken): create the resource. Returns the earlier resource's id when the same
-   * request came before. Throws 409 when the key came before with another body.
+   * free (now taken), or when the request has no key: create the resource. Returns the earlier
+   * resource's id when the same request came before. Throws 409 when the key came before with
+   * another body.
    */
   async claim(
     em: EntityManager,
     scope: string,
-    key: string,
+    key: string | undefined,
     request: unknown,
     resourceId: string,
   ): Promise<string | null> {
+    if (key === undefined) return null;
     const hash = requestHash(request);
     const inserted: unknown[] = await em.query(
       `INSERT INTO idempotency_keys (scope, key, request_hash, resource_id) VALUES ($1, $2, $3, $4)
