@@ -207,19 +207,7 @@ export function createControl(
     async failPaymentIntent(id, body) {
       const params = valid('failPaymentIntent', body);
       const intent = getPaymentIntent(state, id);
-      const code = params.code ?? GENERIC_DECLINE.code;
-      failPaymentIntent(
-        state,
-        intent,
-        {
-          code,
-          declineCode:
-            params.decline_code ??
-            (code === GENERIC_DECLINE.code ? GENERIC_DECLINE.declineCode : undefined),
-          message: params.message ?? GENERIC_DECLINE.message,
-        },
-        meta,
-      );
+      failPaymentIntent(state, intent, declineFrom(params), meta);
       return intent;
     },
     async processPaymentIntent(id) {
@@ -332,19 +320,7 @@ export function createControl(
     async failSetupIntent(id, body) {
       const params = valid('failSetupIntent', body);
       const intent = getSetupIntent(state, id);
-      const code = params.code ?? GENERIC_DECLINE.code;
-      failSetupIntent(
-        state,
-        intent,
-        {
-          code,
-          declineCode:
-            params.decline_code ??
-            (code === GENERIC_DECLINE.code ? GENERIC_DECLINE.declineCode : undefined),
-          message: params.message ?? GENERIC_DECLINE.message,
-        },
-        meta,
-      );
+      failSetupIntent(state, intent, declineFrom(params), meta);
       return intent;
     },
     async succeedInvoice(id, body) {
@@ -520,3 +496,19 @@ export const CONTROL_ROUTES: ControlRoute[] = [
     run: async () => ok,
   },
 ];
+
+/** The card error a fail control asks for: Stripe's generic decline unless it names another. */
+function declineFrom(params: {
+  code?: string | null;
+  decline_code?: string | null;
+  message?: string | null;
+}) {
+  const code = params.code ?? GENERIC_DECLINE.code;
+  return {
+    code,
+    declineCode:
+      params.decline_code ??
+      (code === GENERIC_DECLINE.code ? GENERIC_DECLINE.declineCode : undefined),
+    message: params.message ?? GENERIC_DECLINE.message,
+  };
+}
