@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { withSessionLock } from '../common/database/locks';
 import { OutboundEmail } from './outbound-email.entity';
+import { failedTry } from '../common/database/attempts';
 
 export interface NewEmail {
   dedupeKey: string;
@@ -74,8 +75,7 @@ export class OutboundEmailsRepository {
       OutboundEmail,
       { id },
       {
-        lastError: error.slice(0, 2000),
-        attempts: () => 'attempts + 1',
+        ...failedTry(error),
         ...(final ? { status: 'failed' } : {}),
       },
     );

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { withSessionLock } from '../common/database/locks';
 import { Receipt, SendStatus } from './receipt.entity';
+import { failedTry } from '../common/database/attempts';
 
 /** `2026-000123`: the year and the year's sequence, zero-padded. */
 export function receiptNumber(year: number, sequence: number): string {
@@ -113,8 +114,7 @@ export class ReceiptsRepository {
       Receipt,
       { id },
       {
-        lastError: error.slice(0, 2000),
-        attempts: () => 'attempts + 1',
+        ...failedTry(error),
         ...(final ? { sendStatus: 'failed' } : {}),
       },
     );

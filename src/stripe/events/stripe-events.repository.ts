@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import { EntityManager, Repository } from 'typeorm';
 import { withSessionLock } from '../../common/database/locks';
 import { StripeEvent, StripeEventStatus } from './stripe-event.entity';
+import { failedTry } from '../../common/database/attempts';
 
 @Injectable()
 export class StripeEventsRepository {
@@ -72,8 +73,7 @@ export class StripeEventsRepository {
       StripeEvent,
       { id },
       {
-        lastError: error.slice(0, 2000),
-        attempts: () => 'attempts + 1',
+        ...failedTry(error),
         ...(final ? { status: 'failed' } : {}),
       },
     );
