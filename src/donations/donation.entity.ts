@@ -11,7 +11,7 @@ import {
 } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { bigintTransformer } from '../common/database/bigint.transformer';
-import { Donor } from '../donors/donor.entity';
+import { Donor, PostalAddress } from '../donors/donor.entity';
 import { Pledge } from '../pledges/pledge.entity';
 
 export const DONATION_STATUSES = [
@@ -96,8 +96,21 @@ export class Donation {
   @Column('boolean', { name: 'cover_fees', default: false })
   coverFees: boolean;
 
-  @Column('boolean', { default: false })
+  /** True unless the donor asked to be named publicly (`anonymous: false` or a displayName). */
+  @Column('boolean', { default: true })
   anonymous: boolean;
+
+  /** What the donor asked to be shown publicly; null: the receipt name, when not anonymous. */
+  @Column('text', { name: 'display_name', nullable: true })
+  displayName: string | null;
+
+  /** The name for this gift's receipt, as sent with it (never read from the donor row). */
+  @Column('text', { name: 'donor_name', nullable: true })
+  donorName: string | null;
+
+  /** The address for this gift's receipt, as sent with it. */
+  @Column('jsonb', { name: 'donor_address', nullable: true })
+  donorAddress: PostalAddress | null;
 
   @Column('text', { nullable: true })
   message: string | null;

@@ -10,7 +10,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
-import { Donor } from '../donors/donor.entity';
+import { Donor, PostalAddress } from '../donors/donor.entity';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 
 export const PLEDGE_STATUSES = [
@@ -80,8 +80,25 @@ export class Pledge {
   @Column('integer', { name: 'paid_installments', default: 0 })
   paidInstallments: number;
 
-  @Column('boolean', { default: false })
+  /** True unless the donor asked to be named publicly (`anonymous: false` or a displayName). */
+  @Column('boolean', { default: true })
   anonymous: boolean;
+
+  /** What the donor asked to be shown publicly; installments inherit it. */
+  @Column('text', { name: 'display_name', nullable: true })
+  displayName: string | null;
+
+  /** The name for this pledge's receipts, as sent when it was started. */
+  @Column('text', { name: 'donor_name', nullable: true })
+  donorName: string | null;
+
+  /** The address for this pledge's receipts, as sent when it was started. */
+  @Column('jsonb', { name: 'donor_address', nullable: true })
+  donorAddress: PostalAddress | null;
+
+  /** The pledge's own Stripe Customer: never shared with another pledge or found by email. */
+  @Column('text', { name: 'stripe_customer_id', unique: true, nullable: true })
+  stripeCustomerId: string | null;
 
   @Column('text', { name: 'stripe_subscription_id', unique: true, nullable: true })
   stripeSubscriptionId: string | null;
