@@ -1,14 +1,21 @@
 import { Campaign } from './campaign.entity';
 import { Progress, Supporter, SupporterCursor } from './campaigns.repository';
+import { openCursor, sealCursor } from '../common/cursor/opaque-cursor';
 import { isUuid } from '../common/validation/is-uuid';
 
 export interface SupporterView {
-  /** The donor's name, or "Anonymous": an anonymous donor's name is never returned. */
+  /**
+   * The name the donor asked to show with this gift, or "Anonymous": the name of an anonymous
+   * gift is never returned.
+   */
   displayName: string;
+  /** True when the gift is shown as "Anonymous". */
+  anonymous: boolean;
   message: string | null;
   /** Absent when the campaign hides amounts. */
   amount?: number;
   currency?: string;
+  /** The day of the gift (YYYY-MM-DD, in the organisation's time zone): never the time. */
   at: string;
 }
 
@@ -64,23 +71,43 @@ export function campaignView(c: Campaign, progress: Progress = EMPTY): CampaignV
   };
 }
 
-export function supporterView(s: Supporter, hideAmounts: boolean): SupporterView {
+/** Formats an instant as its day (YYYY-MM-DD) in a time zone. */
+export function dayFormatter(timeZone: string): (at: Date) => string {
+  // en-CA formats as YYYY-MM-DD.
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  return (at) => format.format(at);
+}
+
+export function supporterView(
+  s: Supporter,
+  hideAmounts: boolean,
+  day: (at: Date) => string,
+): SupporterView {
+  const name = s.displayName?.trim();
   return {
-    displayName: s.displayName?.trim() || 'Anonymous',
+    displayName: name || 'Anonymous',
+    anonymous: !name,
     message: s.message,
     ...(hideAmounts ? {} : { amount: s.amount, currency: s.currency }),
-    at: s.at.toISOString(),
+    at: day(s.at),
   };
 }
 
-export function encodeCursor(s: Supporter): string {
-  return Buffer.from(`${s.at.toISOString()}|${s.createdAt.toISOString()}|${s.donationId}`).toString(
-    'base64url',
-  );
+/** The next page's cursor, sealed: it shows neither the gift's id nor its time. */
+export function encodeCursor(key: Buffer, s: Supporter): string {
+  return sealCursor(key, `${s.at.toISOString()}|${s.createdAt.toISOString()}|${s.donationId}`);
 }
 
-export function decodeCursor(cursor: string): SupporterCursor | null {
-  const [at, createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+/** The position a cursor holds; null for one this API did not seal, or that was changed. */
+export function decodeCursor(key: Buffer, cursor: string): SupporterCursor | null {
+  const position = openCursor(key, cursor);
+  if (!position) return null;
+  const [at, createdAt, id] = position.split('|');
   const dates = [new Date(at), new Date(createdAt)];
   if (!id || dates.some((d) => Number.isNaN(d.getTime())) || !isUuid(id)) return null;
   return { at: dates[0], createdAt: dates[1], id };

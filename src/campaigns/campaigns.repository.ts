@@ -127,8 +127,9 @@ export class CampaignsRepository {
   }
 
   /**
-   * Succeeded, not fully refunded gifts, newest first. The name of an anonymous or erased
-   * donor never leaves the database: the query returns null instead.
+   * Succeeded, not fully refunded gifts, newest first. A gift's public name is its own: its
+   * displayName, else its receipt name, and only when the gift is not anonymous. The name of
+   * an anonymous gift or an erased donor never leaves the database: the query returns null.
    */
   async recentSupporters(
     campaignSlug: string,
@@ -137,7 +138,8 @@ export class CampaignsRepository {
   ): Promise<Supporter[]> {
     const rows: Record<string, unknown>[] = await this.repo.query(
       `SELECT d.id, d.succeeded_at, d.created_at, d.message, d.received_amount, d.received_currency,
-              CASE WHEN d.anonymous OR dn.erased_at IS NOT NULL THEN NULL ELSE dn.name END AS display_name
+              CASE WHEN d.anonymous OR dn.erased_at IS NOT NULL THEN NULL
+                   ELSE coalesce(nullif(btrim(d.display_name), ''), d.donor_name) END AS display_name
          FROM donations d
          LEFT JOIN donors dn ON dn.id = d.donor_id
         WHERE d.campaign_id = (SELECT id FROM campaigns WHERE slug = $1) AND d.status = 'succeeded'

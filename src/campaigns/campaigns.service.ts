@@ -3,9 +3,12 @@ import { chargeAmountProblem } from '../common/money/currency';
 import { DomainError } from '../common/errors/domain-error';
 import { Campaign } from './campaign.entity';
 import { CreateCampaignDto, UpdateCampaignDto } from './campaign.dto';
+import { Environment } from '../common/config/environment';
+import { cursorKey } from '../common/cursor/opaque-cursor';
 import {
   CampaignView,
   campaignView,
+  dayFormatter,
   decodeCursor,
   encodeCursor,
   supporterView,
@@ -14,7 +17,17 @@ import { CampaignsRepository, SlugTakenError } from './campaigns.repository';
 
 @Injectable()
 export class CampaignsService {
-  constructor(private readonly campaigns: CampaignsRepository) {}
+  private readonly cursorKey: Buffer;
+  private readonly day: (at: Date) => string;
+
+  constructor(
+    private readonly campaigns: CampaignsRepository,
+    env: Environment,
+  ) {
+    // Every API process derives the same key, so a cursor from one is good at another.
+    this.cursorKey = cursorKey(env.CURSOR_SECRET ?? env.STRIPE_SECRET_KEY, 'campaign-supporters');
+    this.day = dayFormatter(env.ORGANIZATION_TIMEZONE);
+  }
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
     const fields = {
@@ -80,7 +93,7 @@ export class CampaignsService {
   }
 
   async getPublic(slug: string, supportersLimit: number, cursor?: string): Promise<CampaignView> {
-    const before = cursor ? decodeCursor(cursor) : undefined;
+    const before = cursor ? decodeCursor(this.cursorKey, cursor) : undefined;
     if (before === null)
       throw new DomainError('validation_failed', 'supportersCursor is not a valid cursor');
     // One round trip: the campaign, its progress and its supporters are all read by slug at once.
@@ -96,9 +109,11 @@ export class CampaignsService {
     return {
       ...campaignView(campaign, progress ?? undefined),
       recentSupporters: {
-        data: page.map((s) => supporterView(s, campaign.hideAmounts)),
+        data: page.map((s) => supporterView(s, campaign.hideAmounts, this.day)),
         nextCursor:
-          supporters.length > supportersLimit ? encodeCursor(page[page.length - 1]) : null,
+          supporters.length > supportersLimit
+            ? encodeCursor(this.cursorKey, page[page.length - 1])
+            : null,
       },
     };
   }

@@ -14,6 +14,9 @@ import {
 } from 'class-validator';
 import { Lowercase, Trim, Uppercase } from '../common/validation/transforms';
 
+/** The longest public display name: a supporters list shows short names. */
+export const DISPLAY_NAME_MAX = 80;
+
 export class TributeDto {
   @ApiProperty({ enum: ['in_honor_of', 'in_memory_of'] })
   @IsIn(['in_honor_of', 'in_memory_of'])
@@ -58,16 +61,36 @@ export class CreateDonationDto {
   @MaxLength(254)
   email: string;
 
-  @ApiPropertyOptional({ description: 'Shown publicly unless anonymous' })
+  @ApiPropertyOptional({
+    description:
+      'The name for this gift’s receipt. Shown publicly only with `anonymous: false` and no displayName',
+  })
   @IsOptional()
   @Trim()
-  @IsString()
-  @Length(1, 200)
+  @IsString({ message: 'name must be a string' })
+  @Length(1, 200, { message: 'name must be 1 to 200 characters' })
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Never show the donor’s name in public', default: false })
+  @ApiPropertyOptional({
+    description:
+      'What to show publicly for this gift (e.g. "J." or "A friend"). Sending it makes the gift public under it, unless `anonymous: true`',
+    maxLength: DISPLAY_NAME_MAX,
+  })
   @IsOptional()
-  @IsBoolean()
+  @Trim()
+  @IsString({ message: 'displayName must be a string' })
+  @Length(1, DISPLAY_NAME_MAX, {
+    message: `displayName must be 1 to ${DISPLAY_NAME_MAX} characters (after trimming spaces)`,
+  })
+  displayName?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Gifts are private: `false` shows displayName (else the receipt name) publicly; `true` wins over displayName',
+    default: true,
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'anonymous must be true or false' })
   anonymous?: boolean;
 
   @ApiPropertyOptional({

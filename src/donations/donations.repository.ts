@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import Stripe from 'stripe';
+import { PostalAddress } from '../donors/donor.entity';
 import { Donation, DonationFlag, DonationStatus, DisputeStatus } from './donation.entity';
 
 export type NewDonation = Pick<
@@ -15,6 +16,9 @@ export type NewDonation = Pick<
   | 'intendedAmount'
   | 'coverFees'
   | 'anonymous'
+  | 'displayName'
+  | 'donorName'
+  | 'donorAddress'
   | 'message'
   | 'tribute'
 >;
@@ -76,13 +80,16 @@ export class DonationsRepository {
       reference: string;
       receivedOn: string;
       succeededAt: Date;
+      donorName: string | null;
+      donorAddress: PostalAddress | null;
     },
   ): Promise<void> {
+    // Anonymous in public (the column's default): staff record a receipt, not a public name.
     await em.query(
       `INSERT INTO donations (id, kind, status, method, reference, received_on, campaign_id, donor_id, amount,
               currency, intended_amount, received_amount, received_currency, settled_amount, settled_currency,
-              fee_amount, succeeded_at)
-       VALUES ($1, 'offline', 'succeeded', $2, $3, $4, $5, $6, $7, $8, $7, $7, $8, $7, $8, 0, $9)`,
+              fee_amount, succeeded_at, donor_name, donor_address)
+       VALUES ($1, 'offline', 'succeeded', $2, $3, $4, $5, $6, $7, $8, $7, $7, $8, $7, $8, 0, $9, $10, $11)`,
       [
         gift.id,
         gift.method,
@@ -93,6 +100,8 @@ export class DonationsRepository {
         gift.amount,
         gift.currency,
         gift.succeededAt,
+        gift.donorName,
+        gift.donorAddress ? JSON.stringify(gift.donorAddress) : null,
       ],
     );
   }
@@ -109,7 +118,10 @@ export class DonationsRepository {
     return em.findOne(Donation, { where: { stripeInvoiceId: invoiceId } });
   }
 
-  /** One installment donation per paid (or attempted) invoice of a pledge. */
+  /**
+   * One installment donation per paid (or attempted) invoice of a pledge. It takes the
+   * pledge's public display name, receipt name and address and its anonymity.
+   */
   async insertInstallment(
     em: EntityManager,
     installment: {
@@ -121,14 +133,18 @@ export class DonationsRepository {
       intendedAmount: number;
       coverFees: boolean;
       anonymous: boolean;
+      displayName: string | null;
+      donorName: string | null;
+      donorAddress: PostalAddress | null;
       invoiceId: string;
       paymentIntentId: string;
     },
   ): Promise<Donation> {
     await em.query(
       `INSERT INTO donations (kind, status, pledge_id, campaign_id, donor_id, amount, currency, intended_amount,
-              cover_fees, anonymous, stripe_invoice_id, stripe_payment_intent_id)
-       VALUES ('installment', 'pending', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+              cover_fees, anonymous, display_name, donor_name, donor_address, stripe_invoice_id,
+              stripe_payment_intent_id)
+       VALUES ('installment', 'pending', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (stripe_invoice_id) DO NOTHING`,
       [
         installment.pledgeId,
@@ -139,6 +155,9 @@ export class DonationsRepository {
         installment.intendedAmount,
         installment.coverFees,
         installment.anonymous,
+        installment.displayName,
+        installment.donorName,
+        installment.donorAddress ? JSON.stringify(installment.donorAddress) : null,
         installment.invoiceId,
         installment.paymentIntentId,
       ],

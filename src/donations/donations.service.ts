@@ -10,7 +10,7 @@ import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
 import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
 import { Donation } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
-import { GiftRules } from './gift-rules';
+import { GiftRules, isAnonymous } from './gift-rules';
 
 const IDEMPOTENCY_SCOPE = 'donation:create';
 
@@ -50,7 +50,7 @@ export class DonationsService {
         donationId,
       );
       if (earlier) return earlier;
-      const donor = await this.donors.upsertByEmail(em, dto);
+      const donor = await this.donors.findOrCreateByEmail(em, dto.email);
       await this.donations.insertPending(em, {
         id: donationId,
         campaignId: campaign.id,
@@ -60,7 +60,10 @@ export class DonationsService {
         currency: dto.currency,
         intendedAmount: dto.amount,
         coverFees: dto.coverFees ?? false,
-        anonymous: dto.anonymous ?? false,
+        anonymous: isAnonymous(dto),
+        displayName: dto.displayName ?? null,
+        donorName: dto.name ?? null,
+        donorAddress: dto.address ?? null,
         message: dto.message ?? null,
         tribute: dto.tribute ?? null,
       });

@@ -21,6 +21,14 @@ export function notAcceptingReason(c: Campaign, now = new Date()): string | null
   return null;
 }
 
+/**
+ * Gifts are private by default: one is named in public only when its request said
+ * `anonymous: false` or sent a displayName (and did not also say `anonymous: true`).
+ */
+export function isAnonymous(request: { anonymous?: boolean; displayName?: string }): boolean {
+  return request.anonymous ?? !request.displayName;
+}
+
 /** What a campaign accepts, for one-off gifts and pledge installments alike. */
 @Injectable()
 export class GiftRules {

@@ -58,7 +58,7 @@ export class OfflineGiftsService {
         id,
       );
       if (earlierId) return { earlierId };
-      const donor = await this.donors.upsertByEmail(em, dto.donor);
+      const donor = await this.donors.findOrCreateByEmail(em, dto.donor.email);
       await this.donations.insertOffline(em, {
         id,
         campaignId: campaign.id,
@@ -69,6 +69,8 @@ export class OfflineGiftsService {
         reference: dto.reference,
         receivedOn: dto.receivedOn,
         succeededAt: received,
+        donorName: dto.donor.name ?? null,
+        donorAddress: dto.donor.address ?? null,
       });
       await this.ledger.append(em, { donationId: id, campaignId: campaign.id, donorId: donor.id }, [
         {

@@ -340,6 +340,9 @@ export class PaymentSyncService {
       intendedAmount: pledge.amount === intent.amount ? pledge.intendedAmount : intent.amount,
       coverFees: pledge.coverFees,
       anonymous: pledge.anonymous,
+      displayName: pledge.displayName,
+      donorName: pledge.donorName,
+      donorAddress: pledge.donorAddress,
       invoiceId: invoice.id!,
       paymentIntentId: intent.id,
     });

@@ -66,7 +66,8 @@ export class DonorSessionsService {
         tokenHash,
         SIGN_IN_TOKEN_TTL_MINUTES * 60,
       );
-      const body = this.signInEmail(token, donor.name);
+      // No name: the donor row carries none reliably (each gift keeps its own).
+      const body = this.signInEmail(token, null);
       return this.emails.add(em, {
         dedupeKey: `sign-in:${tokenId}`,
         kind: 'sign-in',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Donor, PostalAddress } from './donor.entity';
+import { Donor } from './donor.entity';
 
 /** Trimmed and lower-cased: the one spelling of an address we store and look up. */
 export function normaliseEmail(email: string): string {
@@ -10,27 +10,26 @@ export function normaliseEmail(email: string): string {
 @Injectable()
 export class DonorsRepository {
   /**
-   * Finds the donor by email or creates them, in the caller's transaction. A name or address
-   * given now replaces the stored one (the latest receipt details win); absent ones are kept.
+   * The donor with this email, created (with the email only) when there is none, in the
+   * caller's transaction. An existing donor is never written: who gave, under which name and
+   * address, belongs to each gift, and a request from anyone who knows an email must not
+   * change what is stored about that donor or their earlier gifts.
    */
-  async upsertByEmail(
-    em: EntityManager,
-    donor: { email: string; name?: string | null; address?: PostalAddress | null },
-  ): Promise<Donor> {
-    const rows: Donor[] = await em.query(
-      `INSERT INTO donors (email, name, address) VALUES ($1, $2, $3)
-       ON CONFLICT (email) DO UPDATE
-         SET name = COALESCE(EXCLUDED.name, donors.name),
-             address = COALESCE(EXCLUDED.address, donors.address),
-             updated_at = now()
-       RETURNING id, email, name, address, stripe_customer_id AS "stripeCustomerId"`,
-      [
-        normaliseEmail(donor.email),
-        donor.name ?? null,
-        donor.address ? JSON.stringify(donor.address) : null,
-      ],
-    );
-    return rows[0];
+  async findOrCreateByEmail(em: EntityManager, rawEmail: string): Promise<{ id: string }> {
+    const email = normaliseEmail(rawEmail);
+    // A concurrent insert of the same email makes ours do nothing, and may not be visible to
+    // this statement's snapshot yet: the next statement sees it.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const rows: { id: string }[] = await em.query(
+        `WITH created AS (
+           INSERT INTO donors (email) VALUES ($1) ON CONFLICT (email) DO NOTHING RETURNING id
+         )
+         SELECT id FROM created UNION ALL SELECT id FROM donors WHERE email = $1 LIMIT 1`,
+        [email],
+      );
+      if (rows[0]) return rows[0];
+    }
+    throw new Error('donor neither found nor created');
   }
 
   findById(em: EntityManager, id: string): Promise<Donor | null> {

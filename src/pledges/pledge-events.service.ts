@@ -139,14 +139,15 @@ export class PledgeEventsService {
       },
     }[notice];
     const id = await this.pledges.transaction(async (em) => {
-      const rows: { email: string | null; name: string | null }[] = await em.query(
-        `SELECT email, name FROM donors WHERE id = $1 AND erased_at IS NULL`,
+      const rows: { email: string | null }[] = await em.query(
+        `SELECT email FROM donors WHERE id = $1 AND erased_at IS NULL`,
         [pledge.donorId],
       );
       if (!rows[0]?.email) return null;
       const rendered = simpleEmail({
         subject: content.subject,
-        greetingName: rows[0].name,
+        // The name sent with this pledge, not whatever the donor row holds.
+        greetingName: pledge.donorName,
         paragraphs: content.paragraphs,
         action: content.action,
         organisation: this.env.ORGANIZATION_NAME,

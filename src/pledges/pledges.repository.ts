@@ -15,6 +15,9 @@ export type NewPledge = Pick<
   | 'interval'
   | 'installments'
   | 'anonymous'
+  | 'displayName'
+  | 'donorName'
+  | 'donorAddress'
 >;
 
 /** Stripe's view of a subscription, as it applies to our pledge. */

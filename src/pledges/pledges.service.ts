@@ -7,7 +7,7 @@ import { CampaignsService } from '../campaigns/campaigns.service';
 import { IdempotencyRepository } from '../common/database/idempotency.repository';
 import { DomainError } from '../common/errors/domain-error';
 
-import { GiftRules } from '../donations/gift-rules';
+import { GiftRules, isAnonymous } from '../donations/gift-rules';
 import { DonorsRepository } from '../donors/donors.repository';
 import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
 import { CreatePledgeDto, PledgeCreatedView } from './create-pledge.dto';
@@ -55,7 +55,7 @@ export class PledgesService {
         pledgeId,
       );
       if (earlier) return earlier;
-      const donor = await this.donors.upsertByEmail(em, dto);
+      const donor = await this.donors.findOrCreateByEmail(em, dto.email);
       await this.pledges.insert(em, {
         id: pledgeId,
         campaignId: campaign.id,
@@ -66,7 +66,10 @@ export class PledgesService {
         coverFees: dto.coverFees ?? false,
         interval: dto.interval,
         installments: dto.installments ?? null,
-        anonymous: dto.anonymous ?? false,
+        anonymous: isAnonymous(dto),
+        displayName: dto.displayName ?? null,
+        donorName: dto.name ?? null,
+        donorAddress: dto.address ?? null,
       });
       return null;
     });

@@ -38,6 +38,7 @@ export class ReceiptIssuerService {
       const emailId = await this.voidNotice(
         em,
         facts.donorId,
+        donationId,
         current.id,
         current.number,
         current.amount,
@@ -65,19 +66,17 @@ export class ReceiptIssuerService {
   private async voidNotice(
     em: EntityManager,
     donorId: string,
+    donationId: string,
     receiptId: string,
     number: string,
     amount: number,
     currency: string,
   ): Promise<string | null> {
-    const rows: { email: string | null; name: string | null }[] = await em.query(
-      `SELECT email, name FROM donors WHERE id = $1 AND erased_at IS NULL`,
-      [donorId],
-    );
-    if (!rows[0]?.email) return null;
+    const contact = await this.receipts.giftContact(em, donationId);
+    if (!contact?.email) return null;
     const rendered = simpleEmail({
       subject: `Receipt ${number} is void`,
-      greetingName: rows[0].name,
+      greetingName: contact.name,
       paragraphs: [
         `Your gift of ${formatMoney(amount, currency)} has been refunded in full, so receipt ${number} is void.`,
         'Please do not use it for tax purposes.',
@@ -88,7 +87,7 @@ export class ReceiptIssuerService {
       dedupeKey: `receipt-void:${receiptId}`,
       kind: 'receipt-void',
       donorId,
-      toAddress: rows[0].email,
+      toAddress: contact.email,
       subject: rendered.subject,
       textBody: rendered.text,
       htmlBody: rendered.html,

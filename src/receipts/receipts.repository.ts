@@ -159,7 +159,10 @@ export class ReceiptsRepository {
     return qb.getMany();
   }
 
-  /** Everything a receipt's document shows, in one read. */
+  /**
+   * Everything a receipt's document shows, in one read. The name and address are the gift's
+   * own, as sent with it; only the email comes from the donor.
+   */
   async documentRow(
     id: string,
     em: EntityManager = this.repo.manager,
@@ -167,7 +170,7 @@ export class ReceiptsRepository {
     const rows: Record<string, unknown>[] = await em.query(
       `SELECT r.id, r.number, r.issued_at, r.type, r.status, r.amount, r.currency, r.send_status, r.donor_id,
               prev.number AS replaces_number, d.succeeded_at, d.tribute, d.anonymous, d.pledge_id, d.kind,
-              c.title AS campaign_title, dn.name AS donor_name, dn.address AS donor_address, dn.email AS donor_email,
+              c.title AS campaign_title, d.donor_name, d.donor_address, dn.email AS donor_email,
               dn.erased_at, p.interval AS pledge_interval
          FROM receipts r
          JOIN donations d ON d.id = r.donation_id
@@ -260,13 +263,46 @@ export class ReceiptsRepository {
     }
   }
 
-  async donorContact(
-    donorId: string,
+  /**
+   * Whom to write to about a gift: the donor's email (null once erased) and the receipt name
+   * sent with that gift, in the caller's transaction.
+   */
+  async giftContact(
+    em: EntityManager,
+    donationId: string,
   ): Promise<{ email: string | null; name: string | null } | null> {
-    const rows: { email: string | null; name: string | null }[] = await this.repo.query(
-      `SELECT email, name FROM donors WHERE id = $1 AND erased_at IS NULL`,
-      [donorId],
+    const rows: { email: string | null; name: string | null }[] = await em.query(
+      `SELECT dn.email, d.donor_name AS name FROM donations d JOIN donors dn ON dn.id = d.donor_id
+        WHERE d.id = $1 AND dn.erased_at IS NULL`,
+      [donationId],
     );
     return rows[0] ?? null;
+  }
+
+  /** Where a donor's statement goes: their email, null once erased. */
+  async donorEmail(donorId: string): Promise<string | null> {
+    const rows: { email: string | null }[] = await this.repo.query(
+      `SELECT email FROM donors WHERE id = $1 AND erased_at IS NULL`,
+      [donorId],
+    );
+    return rows[0]?.email ?? null;
+  }
+
+  /**
+   * The name a year-end statement is made out to: the receipt name of the donor's latest gift
+   * of that year that was sent with one (null when none was, or the donor is erased).
+   */
+  async statementName(donorId: string, year: number): Promise<string | null> {
+    const rows: { donor_name: string }[] = await this.repo.query(
+      `SELECT d.donor_name FROM donations d JOIN donors dn ON dn.id = d.donor_id
+        WHERE d.donor_id = $1 AND dn.erased_at IS NULL AND d.status = 'succeeded'
+          AND d.donor_name IS NOT NULL
+          AND d.succeeded_at >= make_timestamptz($2, 1, 1, 0, 0, 0, 'UTC')
+          AND d.succeeded_at < make_timestamptz($2 + 1, 1, 1, 0, 0, 0, 'UTC')
+          AND d.received_amount - d.refunded_amount > 0
+        ORDER BY d.succeeded_at DESC, d.created_at DESC LIMIT 1`,
+      [donorId, year],
+    );
+    return rows[0]?.donor_name ?? null;
   }
 }

@@ -245,9 +245,9 @@ export class ReceiptsService {
       statement.sendStatus = 'pending';
     }
     if (statement.sendStatus !== 'pending') return statement.sendStatus;
-    const contact = await this.receipts.donorContact(statement.donorId);
+    const email = await this.receipts.donorEmail(statement.donorId);
     const document = await this.statementDocument(statement.donorId, statement.year);
-    if (!contact?.email || !document.gifts.length) {
+    if (!email || !document.gifts.length) {
       await this.receipts.markStatement(statementId, {
         error: 'no address or no gifts',
         final: true,
@@ -259,9 +259,9 @@ export class ReceiptsService {
       const totals = statementTotals(document)
         .map((t) => formatMoney(t.amount, t.currency))
         .join(', ');
-      const text = `${contact.name ? `Dear ${contact.name},` : 'Hello,'}\n\nThank you for your gifts in ${statement.year}: ${totals} in all. Your statement is attached.\n\n— ${this.organisation.name}`;
+      const text = `${document.donorName ? `Dear ${document.donorName},` : 'Hello,'}\n\nThank you for your gifts in ${statement.year}: ${totals} in all. Your statement is attached.\n\n— ${this.organisation.name}`;
       await this.transport.send({
-        to: contact.email,
+        to: email,
         subject: `Your ${statement.year} giving statement`,
         text,
         html: `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`,
@@ -286,13 +286,12 @@ export class ReceiptsService {
   }
 
   private async statementDocument(donorId: string, year: number): Promise<StatementDocument> {
-    const contact = await this.receipts.donorContact(donorId);
     const gifts = await this.receipts.yearGifts(donorId, year);
     return {
       organisation: this.organisation,
       taxText: this.env.RECEIPT_TAX_TEXT,
       year,
-      donorName: contact?.name ?? null,
+      donorName: await this.receipts.statementName(donorId, year),
       gifts: gifts.map((g) => ({
         date: g.succeeded_at as Date,
         campaignTitle: (g.campaign_title as string) ?? 'General support',

@@ -76,7 +76,10 @@ export interface EntryRow {
   donationMethod: string | null;
   campaign: string | null;
   donorId: string | null;
-  /** Null once the donor is erased (anonymous donors' names are shown: this is for finance). */
+  /**
+   * The gift's own receipt name, as sent with it; null once the donor is erased (anonymous
+   * gifts' names are shown: this is for finance).
+   */
   donorName: string | null;
   donorEmail: string | null;
   stripePaymentIntentId: string | null;
@@ -438,7 +441,7 @@ function entriesSql(order: ReportOrder): string {
     SELECT e.id, e.occurred_at, e.occurred_at::text AS cursor_at, e.kind, e.amount, e.currency,
            e.settled_amount, e.settled_currency, e.donation_id, d.kind AS donation_kind,
            d.status AS donation_status, d.method AS donation_method, c.slug AS campaign, d.donor_id,
-           CASE WHEN dn.erased_at IS NULL THEN dn.name END AS donor_name,
+           CASE WHEN dn.erased_at IS NULL THEN d.donor_name END AS donor_name,
            CASE WHEN dn.erased_at IS NULL THEN dn.email END AS donor_email,
            coalesce(e.stripe_payment_intent_id, d.stripe_payment_intent_id) AS stripe_payment_intent_id,
            coalesce(e.stripe_charge_id, d.stripe_charge_id) AS stripe_charge_id,

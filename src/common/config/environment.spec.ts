@@ -37,6 +37,11 @@ describe('validateEnvironment', () => {
     ],
     ['MIGRATIONS_RUN', 'maybe', 'Invalid configuration: MIGRATIONS_RUN must be true or false'],
     [
+      'CURSOR_SECRET',
+      'too-short',
+      'Invalid configuration: CURSOR_SECRET must be at least 32 characters, without spaces',
+    ],
+    [
       'CORS_ORIGINS',
       'example.org',
       'Invalid configuration: CORS_ORIGINS must be a comma-separated list of origins such as https://example.org (or *)',

@@ -81,6 +81,16 @@ export class Environment {
   STRIPE_SECRET_KEY: string;
 
   /**
+   * Seals public paging cursors (the campaign page's `supportersCursor`) so that they reveal
+   * no gift's id or time. Every API process needs the same value. Unset: a key derived from
+   * STRIPE_SECRET_KEY (for that purpose only), which the processes share already.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{32,}$/, { message: 'must be at least 32 characters, without spaces' })
+  CURSOR_SECRET?: string;
+
+  /**
    * Publishable key for Stripe.js on the donor portal (card updates with the Payment Element).
    * Unset with the stand-in (outside production): the portal shows a simulated card form.
    * Unset with Stripe's API: the portal says card updates are not available.
