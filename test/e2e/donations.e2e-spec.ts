@@ -55,7 +55,8 @@ describe('one-off donations: starting a payment', () => {
     expect(JSON.stringify(intent)).not.toMatch(/example\.org/i);
 
     const { rows } = await app.db.query(
-      `SELECT d.status, d.amount::int, d.stripe_payment_intent_id, d.tribute, dn.email, dn.address->>'country' AS country
+      `SELECT d.status, d.amount::int, d.stripe_payment_intent_id, d.tribute, dn.email,
+              d.donor_name, d.donor_address->>'country' AS country, d.anonymous
          FROM donations d JOIN donors dn ON dn.id = d.donor_id WHERE d.id = $1`,
       [res.body.donationId],
     );
@@ -65,7 +66,10 @@ describe('one-off donations: starting a payment', () => {
       stripe_payment_intent_id: res.body.paymentIntentId,
       tribute: { kind: 'in_memory_of', name: 'Their families' },
       email: 'donor@example.org',
+      // The receipt details are the gift's own; it is private unless asked otherwise.
+      donor_name: 'Ali',
       country: 'FR',
+      anonymous: true,
     });
   });
 

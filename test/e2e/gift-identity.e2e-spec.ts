@@ -314,6 +314,38 @@ describe('gift identity and private-by-default supporters', () => {
     }
   });
 
+  it('a staff offline gift keeps its own receipt name and address, is private, and leaves the donor and earlier gifts alone', async () => {
+    const { slug } = await createCampaign(app, adminKey);
+    const email = 'cheque.giver@example.org';
+    await paidDonation(app, slug, { amount: 1000, email, name: 'C.', anonymous: false });
+    const recorded = await app.http
+      .post('/v1/admin/donations')
+      .set('Authorization', `Bearer ${adminKey}`)
+      .send({
+        campaign: slug,
+        amount: 5000,
+        currency: 'usd',
+        method: 'cheque',
+        receivedOn: new Date().toISOString().slice(0, 10),
+        reference: 'CHQ-7',
+        donor: { email, name: 'Carla Chequewriter', address: victimAddress },
+      })
+      .expect(201);
+    const receipt = await receiptMail(recorded.body.id);
+    expect(receipt.pdf).toContain('Received from: Carla Chequewriter');
+    expect(receipt.pdf).toContain('12 Quiet Lane');
+
+    const listed = await supporters(slug);
+    // (ordered by when the money arrived: the cheque counts from noon on the day received)
+    expect(listed.data.map((s) => [s.amount, s.displayName]).sort()).toEqual([
+      [1000, 'C.'],
+      [5000, 'Anonymous'],
+    ]);
+    expect(JSON.stringify(listed)).not.toContain('Chequewriter');
+    const donors = await app.db.query(`SELECT name, address FROM donors WHERE email = $1`, [email]);
+    expect(donors.rows).toEqual([{ name: null, address: null }]);
+  });
+
   it('an installment of a pledge carries the pledge’s names on its receipt and in public', async () => {
     const { slug } = await createCampaign(app, adminKey);
     const email = 'pat.pledger@example.org';
