@@ -37,12 +37,13 @@ async function issueReceipts(
        SELECT 'receipt-donor-' || g || '@example.org', 'Receipt Donor ' || g,
               '{"line1": "1 Example Street", "city": "Paris", "postal_code": "75001", "country": "FR"}'::jsonb
          FROM generate_series($2::int, $3::int) g
-       RETURNING id, email),
+       RETURNING id, email, name, address),
      gifts AS (
        INSERT INTO donations (campaign_id, donor_id, status, amount, currency, intended_amount,
               stripe_payment_intent_id, stripe_charge_id, received_amount, received_currency,
-              succeeded_at, method)
-       SELECT $1, d.id, 'succeeded', 2500, 'usd', 2500, 'pi_r_' || d.id, 'ch_r_' || d.id, 2500, 'usd', now(), 'card'
+              succeeded_at, method, donor_name, donor_address)
+       SELECT $1, d.id, 'succeeded', 2500, 'usd', 2500, 'pi_r_' || d.id, 'ch_r_' || d.id, 2500, 'usd', now(), 'card',
+              d.name, d.address
          FROM donors_in d
        RETURNING id, donor_id)
      INSERT INTO receipts (number, year, donation_id, donor_id, type, amount, currency, send_status)

@@ -16,8 +16,10 @@ export interface PostalAddress {
 }
 
 /**
- * A donor: only what a receipt needs. Personal fields are cleared on erasure; the row stays
- * so that the ledger keeps its links.
+ * A donor: the email their gifts were given with. Each gift keeps its own receipt name and
+ * address (an unauthenticated request never writes an existing donor), so `name` and `address`
+ * are only what donors created before that held; new donors carry neither. Personal fields are
+ * cleared on erasure; the row stays so that the ledger keeps its links.
  */
 @Entity('donors')
 export class Donor {
