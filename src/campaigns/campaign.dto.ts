@@ -116,7 +116,10 @@ export class SupportersQuery {
   @Max(50)
   supportersLimit = 10;
 
-  @ApiPropertyOptional({ description: 'Cursor from `recentSupporters.nextCursor`' })
+  @ApiPropertyOptional({
+    description:
+      'Opaque cursor from `recentSupporters.nextCursor` (sealed: a changed one is a 400)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)
