@@ -1,5 +1,5 @@
 import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
-import { Body, Controller, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -8,6 +8,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
+import { CreationLimitsInterceptor } from '../common/rate-limit/creation-limits.interceptor';
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
 import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
 import { DonationsService } from './donations.service';
@@ -20,6 +21,7 @@ export class DonationsController {
   /** Starts a one-off donation: a pending donation and a Stripe PaymentIntent to confirm. */
   @Post()
   @UseGuards(RateLimitGuard)
+  @UseInterceptors(CreationLimitsInterceptor)
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,

@@ -1,5 +1,15 @@
 import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
-import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -9,6 +19,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { StaffOnly } from '../auth/staff.guard';
+import { CreationLimitsInterceptor } from '../common/rate-limit/creation-limits.interceptor';
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
 import { AuthenticatedDonor } from '../donor-auth/donor-sessions.service';
 import { CurrentDonor, DonorOnly } from '../donor-auth/donor.guard';
@@ -29,6 +40,7 @@ export class PledgesController {
   /** Starts a recurring gift: a Subscription whose first payment the site confirms. */
   @Post()
   @UseGuards(RateLimitGuard)
+  @UseInterceptors(CreationLimitsInterceptor)
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,

@@ -12,6 +12,12 @@ export class PublicConfigView {
 
   @ApiPropertyOptional({ description: 'The stand-in’s URL, when simulated' })
   standInUrl?: string;
+
+  @ApiProperty({ description: 'Starting a donation or pledge needs a `captchaToken`' })
+  captchaRequired: boolean;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The CAPTCHA widget’s site key' })
+  captchaSiteKey: string | null;
 }
 
 /** What the web pages need to know about this deployment; nothing secret. */
@@ -28,6 +34,8 @@ export class PublicConfigController {
       stripePublishableKey: this.env.STRIPE_PUBLISHABLE_KEY ?? null,
       simulated,
       ...(simulated ? { standInUrl: new URL(this.env.STRIPE_API_URL).origin } : {}),
+      captchaRequired: !!this.env.CAPTCHA_SECRET && !!this.env.CAPTCHA_VERIFY_URL,
+      captchaSiteKey: this.env.CAPTCHA_SITE_KEY ?? null,
     };
   }
 }
