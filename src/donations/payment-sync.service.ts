@@ -201,49 +201,34 @@ export class PaymentSyncService {
   ) {}
 
   async sync(paymentIntentId: string): Promise<void> {
-    const { completed, issued, newCharges, failure } = await this.donations.transaction(
-      async (em) => {
-        await lockFor(em, `pi:${paymentIntentId}`);
-        const state = await this.fetch(paymentIntentId);
-        const donation = await this.findOrCreateDonation(em, state);
-        const recorded = await this.ledger.existingKeys(
-          em,
-          state.refunds.map((r) => `refund:${r.id}`),
-        );
-        const recordedRefunds = new Set(
-          state.refunds.filter((r) => recorded.has(`refund:${r.id}`)).map((r) => r.id),
-        );
-        const entries = ledgerEntriesFor(state, recordedRefunds);
-        await this.donations.applyPaymentState(
-          em,
-          donation.id,
-          this.donationFacts(donation, state),
-        );
-        const added = await this.ledger.append(
-          em,
-          { donationId: donation.id, campaignId: donation.campaignId, donorId: donation.donorId },
-          entries,
-        );
-        // The receipt follows what the donation is now worth, in the same transaction.
-        const issued = await this.receiptIssuer.reconcile(em, donation.id);
-        const newlyPaid = added.some((key) => key.startsWith('charge:'));
-        const completed =
-          donation.pledgeId && newlyPaid
-            ? await this.countInstallment(em, donation.pledgeId)
-            : null;
-        // Only charges this sync added to the ledger: a duplicate event adds nothing, counts nothing.
-        const newCharges = entries.filter(
-          (e) => e.kind === 'charge' && added.includes(e.dedupeKey),
-        );
-        // A declined attempt (its failed charge) counts against whoever started the gift.
-        const declined = state.intent.last_payment_error?.charge;
-        const failure =
-          donationStatus(state.intent) === 'failed' && declined
-            ? { donationId: donation.id, pledgeId: donation.pledgeId, attemptId: String(declined) }
-            : null;
-        return { completed, issued, newCharges, failure };
-      },
-    );
+    const synced = await this.donations.transaction(async (em) => {
+      await lockFor(em, `pi:${paymentIntentId}`);
+      const state = await this.fetch(paymentIntentId);
+      const donation = await this.findOrCreateDonation(em, state);
+      const recorded = await this.ledger.existingKeys(
+        em,
+        state.refunds.map((r) => `refund:${r.id}`),
+      );
+      const recordedRefunds = new Set(
+        state.refunds.filter((r) => recorded.has(`refund:${r.id}`)).map((r) => r.id),
+      );
+      const entries = ledgerEntriesFor(state, recordedRefunds);
+      await this.donations.applyPaymentState(em, donation.id, this.donationFacts(donation, state));
+      const added = await this.ledger.append(
+        em,
+        { donationId: donation.id, campaignId: donation.campaignId, donorId: donation.donorId },
+        entries,
+      );
+      // The receipt follows what the donation is now worth, in the same transaction.
+      const issued = await this.receiptIssuer.reconcile(em, donation.id);
+      const newlyPaid = added.some((key) => key.startsWith('charge:'));
+      const completed =
+        donation.pledgeId && newlyPaid ? await this.countInstallment(em, donation.pledgeId) : null;
+      // Only charges this sync added to the ledger: a duplicate event adds nothing, counts nothing.
+      const newCharges = entries.filter((e) => e.kind === 'charge' && added.includes(e.dedupeKey));
+      return { completed, issued, newCharges, failure: this.failedAttempt(donation, state) };
+    });
+    const { completed, issued, newCharges, failure } = synced;
     if (failure) await this.creationLimits.recordFailedPayment(failure);
     for (const charge of newCharges) {
       this.metrics.donationsSucceeded.inc({ currency: charge.currency });
@@ -362,6 +347,13 @@ export class PaymentSyncService {
       invoiceId: invoice.id!,
       paymentIntentId: intent.id,
     });
+  }
+
+  /** A declined attempt (its failed charge), which counts against whoever started the gift. */
+  private failedAttempt(donation: Donation, { intent }: PaymentState) {
+    const charge = intent.last_payment_error?.charge;
+    if (donationStatus(intent) !== 'failed' || !charge) return null;
+    return { donationId: donation.id, pledgeId: donation.pledgeId, attemptId: String(charge) };
   }
 
   private donationFacts(donation: Donation, state: PaymentState) {
