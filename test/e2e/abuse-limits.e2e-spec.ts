@@ -7,6 +7,7 @@ import { Environment } from '../../src/common/config/environment';
 import { QueueService } from '../../src/common/queue/queue.service';
 import { startTestApp, TestApp } from '../support/harness';
 import { createCampaign, intentOfClientSecret, settled } from '../support/flows';
+import { OwnRedis } from '../support/redis-server';
 
 const email = () => `donor-${randomBytes(3).toString('hex')}@example.org`;
 const gift = { amount: 2500, currency: 'usd' };
@@ -284,6 +285,9 @@ describe('CAPTCHA on starting a gift', () => {
   afterAll(async () => {
     if (verifier.listening) await new Promise((resolve) => verifier.close(resolve));
     await app?.close();
+    // The harness leaves an app's variables in process.env: later apps have no CAPTCHA.
+    for (const name of ['CAPTCHA_SECRET', 'CAPTCHA_VERIFY_URL', 'CAPTCHA_SITE_KEY'])
+      delete process.env[name];
   });
 
   const donate = (body: Record<string, unknown>) =>
@@ -334,6 +338,36 @@ describe('CAPTCHA on starting a gift', () => {
     expect(await count()).toBe(1);
   });
 
+  it('lets a retry with the same Idempotency-Key through without a second solve', async () => {
+    // Like the real services: a token passes once.
+    const used = new Set<string>();
+    answer = (form, res) => {
+      const token = form.get('response')!;
+      const ok = token.startsWith('once-') && !used.has(token);
+      used.add(token);
+      res.setHeader('Content-Type', 'application/json');
+      res.end(
+        JSON.stringify(
+          ok ? { success: true } : { success: false, 'error-codes': ['timeout-or-duplicate'] },
+        ),
+      );
+    };
+    const body = { ...gift, email: email(), captchaToken: 'once-1' };
+    const send = (key: string, path = 'donations', extra = {}) =>
+      app.http
+        .post(`/v1/campaigns/${slug}/${path}`)
+        .set('Idempotency-Key', key)
+        .send({ ...body, ...extra });
+    const first = await send('retry-key-0001').expect(201);
+    const again = await send('retry-key-0001').expect(201);
+    expect(again.body.donationId).toBe(first.body.donationId);
+    expect(seen).toHaveLength(1);
+    // The token is good for that request only: not with another key, nor on another route.
+    expect((await send('retry-key-0002').expect(403)).body.code).toBe('captcha_failed');
+    await send('retry-key-0001', 'pledges', { interval: 'month' }).expect(403);
+    expect(await count()).toBe(2);
+  });
+
   it('fails closed with 503 when the CAPTCHA service answers an error or cannot be reached', async () => {
     answer = (_form, res) => {
       res.statusCode = 500;
@@ -350,6 +384,37 @@ describe('CAPTCHA on starting a gift', () => {
       code: 'captcha_unavailable',
       message: 'The CAPTCHA cannot be checked right now: try again in a minute',
     });
-    expect(await count()).toBe(1);
+    expect(await count()).toBe(2);
+  });
+});
+
+describe('abuse limits when Redis is down', () => {
+  let redis: OwnRedis;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    redis = await OwnRedis.start();
+    app = await startTestApp({
+      env: { REDIS_URL: redis.url, RATE_LIMIT_DONATIONS: '1', RATE_LIMIT_DONATIONS_PER_EMAIL: '1' },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await redis?.stop();
+  });
+
+  it('lets donors give (fails open), and say so in the log', async () => {
+    const { slug } = await createCampaign(app, await app.createKey('admin'));
+    const body = { ...gift, email: 'same.donor@example.org' };
+    await app.http.post(`/v1/campaigns/${slug}/donations`).send(body).expect(201);
+    await redis.stop();
+    try {
+      await app.http.post(`/v1/campaigns/${slug}/donations`).send(body).expect(201);
+      await app.http.post(`/v1/campaigns/${slug}/donations`).send(body).expect(201);
+    } finally {
+      await redis.restart();
+    }
+    expect(app.logs()).toContain('creation limits not applied');
+    expect(app.logs()).not.toContain('same.donor');
   });
 });

@@ -30,7 +30,7 @@ export class CreationLimitsInterceptor implements NestInterceptor {
     await this.limits.admit(attempt);
     const token = body.captchaToken;
     delete body.captchaToken;
-    await this.captcha.check(token, req.ip);
+    await this.checkCaptcha(req, token);
     return next.handle().pipe(
       mergeMap(async (view: unknown) => {
         const gift = giftOf(view);
@@ -38,6 +38,16 @@ export class CreationLimitsInterceptor implements NestInterceptor {
         return view;
       }),
     );
+  }
+
+  private async checkCaptcha(req: Request, token: unknown): Promise<void> {
+    if (!this.captcha.required) return;
+    const idempotencyKey = req.get('Idempotency-Key');
+    const retry = idempotencyKey && typeof token === 'string' && token ? idempotencyKey : null;
+    const route = `${req.method} ${req.route?.path ?? req.path}`;
+    if (retry && (await this.limits.captchaPassed(route, retry, token as string))) return;
+    await this.captcha.check(token, req.ip);
+    if (retry) await this.limits.captchaPassed(route, retry, token as string, true);
   }
 }
 

@@ -25,6 +25,8 @@ const EMAIL_WINDOW_SECONDS = 3600;
 const CAMPAIGN_WINDOW_SECONDS = 60;
 /** How long a gift stays linked to the (hashed) client and email that started it. */
 const GIFT_LINK_SECONDS = 24 * 3600;
+/** How long a retry with the same Idempotency-Key and CAPTCHA token skips the CAPTCHA. */
+const CAPTCHA_RETRY_SECONDS = 3600;
 
 /**
  * Limits on starting donations and pledges, beyond the per-client one of RateLimitGuard:
@@ -112,6 +114,24 @@ export class CreationLimitsService {
       );
     } catch (error) {
       this.logger.warn(`gift not linked for abuse limits (${(error as Error).message})`);
+    }
+  }
+
+  /**
+   * Whether this route already accepted this CAPTCHA token with this Idempotency-Key: a retry
+   * of the same request (same key, so the same gift or a 409) needs no second solve, although
+   * the CAPTCHA service would refuse the token a second time. With `remember`, records it.
+   */
+  async captchaPassed(route: string, idempotencyKey: string, token: string, remember = false) {
+    const key = `${this.prefix}:captcha-passed:${this.digest(`${route}\n${idempotencyKey}\n${token}`)}`;
+    try {
+      const [reply] = await this.run((multi) =>
+        remember ? multi.set(key, 1, 'EX', CAPTCHA_RETRY_SECONDS) : multi.exists(key),
+      );
+      return !remember && Number(reply) === 1;
+    } catch (error) {
+      this.logger.warn(`CAPTCHA retry memo not available (${(error as Error).message})`);
+      return false;
     }
   }
 
