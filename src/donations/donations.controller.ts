@@ -5,6 +5,9 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
@@ -32,7 +35,15 @@ export class DonationsController {
   @ApiConflictResponse({
     description: 'Campaign not active, or Idempotency-Key reused with another body',
   })
-  @ApiTooManyRequestsResponse({ description: 'Rate limited: see Retry-After' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'rate_limited (per client, email or campaign) or temporarily_blocked: see Retry-After',
+  })
+  @ApiBadRequestResponse({ description: 'Invalid field, or captchaToken missing when required' })
+  @ApiForbiddenResponse({ description: 'captcha_failed: the CAPTCHA service refused the token' })
+  @ApiServiceUnavailableResponse({
+    description: 'captcha_unavailable: the CAPTCHA cannot be checked',
+  })
   create(
     @Param('slug') slug: string,
     @Body() dto: CreateDonationDto,

@@ -16,7 +16,11 @@ import {
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { StaffOnly } from '../auth/staff.guard';
 import { CreationLimitsInterceptor } from '../common/rate-limit/creation-limits.interceptor';
@@ -50,6 +54,15 @@ export class PledgesController {
   @ApiNotFoundResponse({ description: 'No such campaign' })
   @ApiConflictResponse({
     description: 'Campaign not active, or Idempotency-Key reused with another body',
+  })
+  @ApiTooManyRequestsResponse({
+    description:
+      'rate_limited (per client, email or campaign) or temporarily_blocked: see Retry-After',
+  })
+  @ApiBadRequestResponse({ description: 'Invalid field, or captchaToken missing when required' })
+  @ApiForbiddenResponse({ description: 'captcha_failed: the CAPTCHA service refused the token' })
+  @ApiServiceUnavailableResponse({
+    description: 'captcha_unavailable: the CAPTCHA cannot be checked',
   })
   create(
     @Param('slug') slug: string,

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Environment } from '../common/config/environment';
+import { captchaRequired } from '../common/rate-limit/captcha.service';
 import { stripeSimulated } from './web-pages';
 
 export class PublicConfigView {
@@ -34,7 +35,7 @@ export class PublicConfigController {
       stripePublishableKey: this.env.STRIPE_PUBLISHABLE_KEY ?? null,
       simulated,
       ...(simulated ? { standInUrl: new URL(this.env.STRIPE_API_URL).origin } : {}),
-      captchaRequired: !!this.env.CAPTCHA_SECRET && !!this.env.CAPTCHA_VERIFY_URL,
+      captchaRequired: captchaRequired(this.env),
       captchaSiteKey: this.env.CAPTCHA_SITE_KEY ?? null,
     };
   }

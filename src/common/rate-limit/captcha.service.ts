@@ -10,6 +10,11 @@ const OUR_FAULT = new Set([
   'sitekey-secret-mismatch',
 ]);
 
+/** Whether starting a gift needs a CAPTCHA token (both CAPTCHA variables are set). */
+export function captchaRequired(env: Environment): boolean {
+  return !!env.CAPTCHA_SECRET && !!env.CAPTCHA_VERIFY_URL;
+}
+
 interface SiteverifyAnswer {
   success?: unknown;
   'error-codes'?: unknown;
@@ -29,7 +34,7 @@ export class CaptchaService {
   constructor(private readonly env: Environment) {}
 
   get required(): boolean {
-    return !!this.env.CAPTCHA_SECRET && !!this.env.CAPTCHA_VERIFY_URL;
+    return captchaRequired(this.env);
   }
 
   /** Throws unless the token passes (or no CAPTCHA is configured). */

@@ -8,8 +8,9 @@ import { CreationAttempt, CreationLimitsService } from './creation-limits.servic
  * On the routes that start a gift (`POST …/donations`, `POST …/pledges`): the per-email and
  * per-campaign limits, a temporary block after repeated failed payments, then the optional
  * CAPTCHA, all before the body is validated or anything is written. The CAPTCHA token leaves
- * the body here, so it never reaches the service, an idempotency fingerprint or a log. Once
- * the gift exists, it is linked (by digests) to who started it.
+ * the body here, so it never reaches the service, an idempotency fingerprint or a log (a retry
+ * with the same Idempotency-Key and token is not asked again). Once the gift exists, it is
+ * linked (by digests) to who started it.
  */
 @Injectable()
 export class CreationLimitsInterceptor implements NestInterceptor {
