@@ -50,7 +50,8 @@ export async function createApi(
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
   });
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Whose X-Forwarded-For is believed: req.ip is what every per-client limit counts.
+  app.set('trust proxy', env.TRUST_PROXY);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -6,6 +6,7 @@ import { LoggingModule, LoggingOptions } from './common/logging/logging.module';
 import { QueueModule } from './common/queue/queue.module';
 import { StripeModule } from './stripe/stripe.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { CreationLimitsModule } from './common/rate-limit/creation-limits.module';
 
 /** What every process (API, worker, CLI) stands on: config, logs, Postgres, queue, Stripe. */
 @Module({})
@@ -21,8 +22,9 @@ export class CoreModule {
         StripeModule,
         AuthModule,
         MetricsModule,
+        CreationLimitsModule,
       ],
-      exports: [QueueModule, StripeModule, AuthModule, MetricsModule],
+      exports: [QueueModule, StripeModule, AuthModule, MetricsModule, CreationLimitsModule],
     };
   }
 }

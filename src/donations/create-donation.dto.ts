@@ -119,6 +119,16 @@ export class CreateDonationDto {
   @ValidateNested()
   @Type(() => AddressDto)
   address?: AddressDto;
+
+  @ApiPropertyOptional({
+    description:
+      'The CAPTCHA widget’s token, required when GET /v1/config says `captchaRequired` (ignored otherwise)',
+    maxLength: 4096,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  captchaToken?: string;
 }
 
 export class DonationCreatedView {

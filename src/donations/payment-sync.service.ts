@@ -12,6 +12,7 @@ import { DonationsRepository } from './donations.repository';
 import { isUuid } from '../common/validation/is-uuid';
 import { lockFor } from '../common/database/locks';
 import { MetricsService } from '../metrics/metrics.service';
+import { CreationLimitsService } from '../common/rate-limit/creation-limits.service';
 
 /** Everything Stripe knows about one payment, fetched under our lock. */
 export interface PaymentState {
@@ -196,10 +197,11 @@ export class PaymentSyncService {
     private readonly receipts: ReceiptsService,
     private readonly mail: MailService,
     private readonly metrics: MetricsService,
+    private readonly creationLimits: CreationLimitsService,
   ) {}
 
   async sync(paymentIntentId: string): Promise<void> {
-    const { completed, issued, newCharges } = await this.donations.transaction(async (em) => {
+    const synced = await this.donations.transaction(async (em) => {
       await lockFor(em, `pi:${paymentIntentId}`);
       const state = await this.fetch(paymentIntentId);
       const donation = await this.findOrCreateDonation(em, state);
@@ -224,8 +226,10 @@ export class PaymentSyncService {
         donation.pledgeId && newlyPaid ? await this.countInstallment(em, donation.pledgeId) : null;
       // Only charges this sync added to the ledger: a duplicate event adds nothing, counts nothing.
       const newCharges = entries.filter((e) => e.kind === 'charge' && added.includes(e.dedupeKey));
-      return { completed, issued, newCharges };
+      return { completed, issued, newCharges, failure: this.failedAttempt(donation, state) };
     });
+    const { completed, issued, newCharges, failure } = synced;
+    if (failure) await this.creationLimits.recordFailedPayment(failure);
     for (const charge of newCharges) {
       this.metrics.donationsSucceeded.inc({ currency: charge.currency });
       this.metrics.donationsSucceededAmount.inc({ currency: charge.currency }, charge.amount);
@@ -346,6 +350,13 @@ export class PaymentSyncService {
       invoiceId: invoice.id!,
       paymentIntentId: intent.id,
     });
+  }
+
+  /** A declined attempt (its failed charge), which counts against whoever started the gift. */
+  private failedAttempt(donation: Donation, { intent }: PaymentState) {
+    const charge = intent.last_payment_error?.charge;
+    if (donationStatus(intent) !== 'failed' || !charge) return null;
+    return { donationId: donation.id, pledgeId: donation.pledgeId, attemptId: String(charge) };
   }
 
   private donationFacts(donation: Donation, state: PaymentState) {

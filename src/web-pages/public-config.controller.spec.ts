@@ -13,6 +13,8 @@ const base = {
   METRICS_TOKEN: 'metrics-token-for-tests',
 };
 
+const noCaptcha = { captchaRequired: false, captchaSiteKey: null };
+
 const configOf = (env: Record<string, string>) =>
   new PublicConfigController(validateEnvironment({ ...base, ...env })).get();
 
@@ -23,6 +25,7 @@ describe('GET /v1/config (what the pages are told)', () => {
         stripePublishableKey: null,
         simulated: true,
         standInUrl: 'http://127.0.0.1:12111',
+        ...noCaptcha,
       });
   });
 
@@ -30,6 +33,7 @@ describe('GET /v1/config (what the pages are told)', () => {
     expect(configOf({ NODE_ENV: 'production', STRIPE_API_URL: 'http://127.0.0.1:12111' })).toEqual({
       stripePublishableKey: null,
       simulated: false,
+      ...noCaptcha,
     });
   });
 
@@ -37,10 +41,22 @@ describe('GET /v1/config (what the pages are told)', () => {
     expect(configOf({ NODE_ENV: 'development' })).toEqual({
       stripePublishableKey: null,
       simulated: false,
+      ...noCaptcha,
     });
     expect(configOf({ NODE_ENV: 'production', STRIPE_PUBLISHABLE_KEY: 'pk_live_abc' })).toEqual({
       stripePublishableKey: 'pk_live_abc',
       simulated: false,
+      ...noCaptcha,
     });
+  });
+
+  it('tells front-ends whether a CAPTCHA is required, and its site key', () => {
+    expect(
+      configOf({
+        CAPTCHA_SECRET: 'secret',
+        CAPTCHA_VERIFY_URL: 'https://captcha.example.org/siteverify',
+        CAPTCHA_SITE_KEY: 'site-key-1',
+      }),
+    ).toMatchObject({ captchaRequired: true, captchaSiteKey: 'site-key-1' });
   });
 });

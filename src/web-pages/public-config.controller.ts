@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Environment } from '../common/config/environment';
+import { captchaRequired } from '../common/rate-limit/captcha.service';
 import { stripeSimulated } from './web-pages';
 
 export class PublicConfigView {
@@ -12,6 +13,12 @@ export class PublicConfigView {
 
   @ApiPropertyOptional({ description: 'The stand-in’s URL, when simulated' })
   standInUrl?: string;
+
+  @ApiProperty({ description: 'Starting a donation or pledge needs a `captchaToken`' })
+  captchaRequired: boolean;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The CAPTCHA widget’s site key' })
+  captchaSiteKey: string | null;
 }
 
 /** What the web pages need to know about this deployment; nothing secret. */
@@ -28,6 +35,8 @@ export class PublicConfigController {
       stripePublishableKey: this.env.STRIPE_PUBLISHABLE_KEY ?? null,
       simulated,
       ...(simulated ? { standInUrl: new URL(this.env.STRIPE_API_URL).origin } : {}),
+      captchaRequired: captchaRequired(this.env),
+      captchaSiteKey: this.env.CAPTCHA_SITE_KEY ?? null,
     };
   }
 }

@@ -70,6 +70,9 @@ export function testEnvironment(overrides: Record<string, string>): Record<strin
     MIGRATIONS_RUN: 'false',
     SHUTDOWN_TIMEOUT_MS: '10000',
     RATE_LIMIT_DONATIONS: '100000',
+    RATE_LIMIT_DONATIONS_PER_EMAIL: '100000',
+    RATE_LIMIT_DONATIONS_PER_CAMPAIGN: '100000',
+    RATE_LIMIT_FAILED_PAYMENTS: '100000',
     // No worker /metrics listener, and no self-repair on a timer, unless a test asks for them.
     WORKER_METRICS_PORT: '0',
     MAINTENANCE_STRIPE_SYNC_SCHEDULE: 'off',

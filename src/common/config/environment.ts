@@ -14,6 +14,7 @@ import {
   ValidateIf,
   ValidationError,
 } from 'class-validator';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -228,10 +229,79 @@ export class Environment {
   @Min(100)
   SWEEP_INTERVAL_MS = 30000;
 
+  /**
+   * Which proxies in front of the API are believed about the client's address (X-Forwarded-For),
+   * the address every per-client limit counts: a hop count, or proxy IPs/CIDRs (and express's
+   * names loopback, linklocal, uniquelocal). Default: a proxy on the same machine only.
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (parseTrustProxy(value) ?? value) : value,
+  )
+  @ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (value: unknown) => typeof value === 'number' || Array.isArray(value),
+      defaultMessage: () =>
+        'must be a hop count such as 1, or a comma-separated list of proxy IPs or CIDR ranges (or loopback, linklocal, uniquelocal)',
+    },
+  })
+  TRUST_PROXY: TrustProxy = ['loopback'];
+
+  /** Donation and pledge creation: requests per minute per client (each route counts apart). */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of requests per minute' })
   @Min(1)
   RATE_LIMIT_DONATIONS = 30;
+
+  /** Donation and pledge creation: attempts per hour per donor email address, from any client. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of requests per hour' })
+  @Min(1)
+  RATE_LIMIT_DONATIONS_PER_EMAIL = 10;
+
+  /** Donation and pledge creation: attempts per minute per campaign, all clients together. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of requests per minute' })
+  @Min(1)
+  RATE_LIMIT_DONATIONS_PER_CAMPAIGN = 300;
+
+  /** Failed payments of gifts one client or one email address started, within the window… */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of failed payments' })
+  @Min(1)
+  RATE_LIMIT_FAILED_PAYMENTS = 5;
+
+  /** …of this many minutes… */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(1)
+  @Max(10080)
+  RATE_LIMIT_FAILED_PAYMENTS_WINDOW_MINUTES = 60;
+
+  /** …block that client or address from starting gifts for this many minutes. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(1)
+  @Max(10080)
+  RATE_LIMIT_BLOCK_MINUTES = 60;
+
+  /**
+   * Secret key of a CAPTCHA service (Turnstile, hCaptcha or compatible). When set, donation and
+   * pledge creation need a `captchaToken` that CAPTCHA_VERIFY_URL accepts.
+   */
+  @ValidateIf((env: Environment) => env.CAPTCHA_SECRET !== undefined || !!env.CAPTCHA_VERIFY_URL)
+  @IsString({ message: 'must be set with CAPTCHA_VERIFY_URL' })
+  CAPTCHA_SECRET?: string;
+
+  /** The CAPTCHA service's siteverify endpoint (form POST of secret, response, remoteip). */
+  @ValidateIf((env: Environment) => env.CAPTCHA_VERIFY_URL !== undefined || !!env.CAPTCHA_SECRET)
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL, set with CAPTCHA_SECRET' })
+  CAPTCHA_VERIFY_URL?: string;
+
+  /** The CAPTCHA's public site key, told to front-ends by GET /v1/config. */
+  @IsOptional()
+  @Matches(/^\S{1,200}$/, { message: 'must be a site key without spaces' })
+  CAPTCHA_SITE_KEY?: string;
 
   /** Sign-in link requests per email address per hour (also per client IP: 30 an hour). */
   @Transform(toInt)

@@ -63,7 +63,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const headers: Record<string, string> = {};
       const retryAfter = exception.options.retryAfterSeconds;
       if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
-      return { status: exception.status, message: exception.message, extra: {}, headers };
+      // The code tells apart errors sharing a status (rate_limited, temporarily_blocked…).
+      return {
+        status: exception.status,
+        message: exception.message,
+        extra: { code: exception.code },
+        headers,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -12,6 +12,9 @@ export const ERROR_STATUS = {
   not_active: 409,
   unprocessable: 422,
   rate_limited: 429,
+  temporarily_blocked: 429,
+  captcha_failed: 403,
+  captcha_unavailable: 503,
   payment_provider_error: 502,
   unavailable: 503,
 } as const;

@@ -1,0 +1,45 @@
+import { createHash, createHmac } from 'node:crypto';
+import { isIP } from 'node:net';
+
+/**
+ * Keyed digests for Redis keys: an email address or IP never sits in Redis in clear, and
+ * without the key (derived from a secret the deployment already holds) a dump of Redis cannot
+ * be turned back into addresses by hashing a list of guesses.
+ */
+export function keyedDigest(secret: string): (value: string) => string {
+  const key = createHash('sha256').update(`abuse-limits:${secret}`).digest();
+  return (value) => createHmac('sha256', key).update(value).digest('base64url');
+}
+
+/**
+ * One spelling per mailbox: trimmed, lower-cased, without a `+tag` (card-testing runs vary
+ * the tag to look like many donors). Only for counting: the stored address is untouched.
+ */
+export function normaliseEmail(email: string): string {
+  const address = email.trim().toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (at < 1) return address;
+  const local = address.slice(0, at).replace(/\+.*$/, '');
+  return `${local || address.slice(0, at)}@${address.slice(at + 1)}`;
+}
+
+/**
+ * The client a limit counts: the IPv4 address, or the /64 network of an IPv6 one (one
+ * subscriber gets a whole /64, and can pick any address in it).
+ */
+export function clientOf(ip: string | undefined): string {
+  if (!ip) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1];
+  if (isIP(ip) !== 6) return ip;
+  const [head, tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = ip.includes('::') && tail ? tail.split(':') : [];
+  const groups = ip.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}

@@ -1,0 +1,60 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Request } from 'express';
+import { mergeMap, Observable } from 'rxjs';
+import { CaptchaService } from './captcha.service';
+import { CreationAttempt, CreationLimitsService } from './creation-limits.service';
+
+/**
+ * On the routes that start a gift (`POST …/donations`, `POST …/pledges`): the per-email and
+ * per-campaign limits, a temporary block after repeated failed payments, then the optional
+ * CAPTCHA, all before the body is validated or anything is written. The CAPTCHA token leaves
+ * the body here, so it never reaches the service, an idempotency fingerprint or a log (a retry
+ * with the same Idempotency-Key and token is not asked again). Once the gift exists, it is
+ * linked (by digests) to who started it.
+ */
+@Injectable()
+export class CreationLimitsInterceptor implements NestInterceptor {
+  constructor(
+    private readonly limits: CreationLimitsService,
+    private readonly captcha: CaptchaService,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const body: Record<string, unknown> =
+      req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    const attempt: CreationAttempt = {
+      ip: req.ip,
+      email: typeof body.email === 'string' ? body.email : undefined,
+      campaignSlug: String(req.params.slug ?? ''),
+    };
+    await this.limits.admit(attempt);
+    const token = body.captchaToken;
+    delete body.captchaToken;
+    await this.checkCaptcha(req, token);
+    return next.handle().pipe(
+      mergeMap(async (view: unknown) => {
+        const gift = giftOf(view);
+        if (gift) await this.limits.remember(gift, attempt);
+        return view;
+      }),
+    );
+  }
+
+  private async checkCaptcha(req: Request, token: unknown): Promise<void> {
+    if (!this.captcha.required) return;
+    const idempotencyKey = req.get('Idempotency-Key');
+    const retry = idempotencyKey && typeof token === 'string' && token ? idempotencyKey : null;
+    const route = `${req.method} ${req.route?.path ?? req.path}`;
+    if (retry && (await this.limits.captchaPassed(route, retry, token as string))) return;
+    await this.captcha.check(token, req.ip);
+    if (retry) await this.limits.captchaPassed(route, retry, token as string, true);
+  }
+}
+
+function giftOf(view: unknown): { kind: 'donation' | 'pledge'; id: string } | null {
+  const v = (view ?? {}) as { donationId?: unknown; pledgeId?: unknown };
+  if (typeof v.pledgeId === 'string') return { kind: 'pledge', id: v.pledgeId };
+  if (typeof v.donationId === 'string') return { kind: 'donation', id: v.donationId };
+  return null;
+}
