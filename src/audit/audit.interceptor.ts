@@ -15,6 +15,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { AuditJson } from './audit-log.entity';
 import { AuditLogRepository, AuditOutcome } from './audit-log.repository';
 import { redactForAudit, redactString, responseSummary } from './audit-redaction';
+import { serializeError } from '../common/errors/describe-error';
 
 const AUDIT_READS = Symbol('audit-reads');
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -65,7 +66,7 @@ export class AuditInterceptor implements NestInterceptor {
         request: requestBody(req.body),
       })
       .catch((error: unknown) => {
-        this.logger.error({ err: error }, 'audit log write failed: action refused');
+        this.logger.error({ err: serializeError(error) }, 'audit log write failed: action refused');
         throw new DomainError(
           'unavailable',
           'The audit log cannot be written, so nothing was done: try again later',
@@ -97,7 +98,10 @@ export class AuditInterceptor implements NestInterceptor {
     try {
       await this.audit.complete(id, outcome);
     } catch (error) {
-      this.logger.error({ err: error, auditId: id }, 'audit log outcome not recorded');
+      this.logger.error(
+        { err: serializeError(error), auditId: id },
+        'audit log outcome not recorded',
+      );
     }
   }
 }

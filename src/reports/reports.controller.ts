@@ -17,6 +17,7 @@ import {
 } from './report-query.dto';
 import { CampaignReportView, EntriesPageView, TimeseriesView } from './report.views';
 import { ReportsService } from './reports.service';
+import { serializeError } from '../common/errors/describe-error';
 
 @ApiTags('reports')
 @StaffOnly('finance')
@@ -68,7 +69,7 @@ export class ReportsController {
       await pipeline(csv, res);
     } catch (error) {
       // Headers are gone by now: the client sees a cut download, the log says why.
-      this.logger.warn({ err: error }, 'CSV export ended early');
+      this.logger.warn({ err: serializeError(error) }, 'CSV export ended early');
     }
   }
 }
