@@ -106,7 +106,8 @@ export class JobRunner {
       },
       'job failed',
     );
-    if (job.attemptsMade < attempts) return;
+    // Retries used up, or an UnrecoverableError (BullMQ does not retry it): final either way.
+    if (job.attemptsMade < attempts && error.name !== 'UnrecoverableError') return;
     try {
       await this.options.onFinalFailure({
         queue: job.queueName,
