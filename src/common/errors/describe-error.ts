@@ -202,14 +202,17 @@ export function serializeError(err: unknown): ErrorDescription & { stack?: strin
  */
 export function logSafeError(value: unknown): unknown {
   if (value === null || value === undefined) return value;
-  if (
-    typeof value === 'object' &&
-    !(value instanceof Error) &&
-    'class' in value &&
-    'message' in value &&
-    Object.keys(value).every((k) => ['class', 'code', 'message', 'stack'].includes(k))
-  ) {
-    return value;
+  if (typeof value === 'object' && !(value instanceof Error)) {
+    // Already described (then passed through pino's standard serializer, which adds `type`).
+    const v = value as Partial<ErrorDescription> & { stack?: unknown };
+    if (typeof v.class === 'string' && typeof v.message === 'string') {
+      return {
+        class: v.class,
+        code: v.code ?? null,
+        message: v.message,
+        ...(typeof v.stack === 'string' ? { stack: v.stack } : {}),
+      };
+    }
   }
   if (typeof value === 'string') return scrubText(value);
   return serializeError(value);
@@ -221,14 +224,15 @@ const BULLMQ_CONTROL = new Set(['DelayedError', 'WaitingChildrenError', 'RateLim
 /**
  * An Error to throw in place of `err` where its message and stack are stored (BullMQ keeps a
  * failed job's `failedReason` and `stacktrace` in Redis): message the one-line summary, stack
- * the summary and the frames. Keeps `UnrecoverableError`'s name, so BullMQ still stops retrying.
+ * the summary and the frames. Keeps `UnrecoverableError`'s name, so BullMQ still stops retrying
+ * (`unrecoverable` gives it that name: a permanent failure such as an SMTP 5xx).
  */
-export function scrubbedError(err: unknown): Error {
+export function scrubbedError(err: unknown, options: { unrecoverable?: boolean } = {}): Error {
   const name = (err as { name?: unknown } | null)?.name;
   if (typeof name === 'string' && BULLMQ_CONTROL.has(name)) return err as Error;
   const d = describeError(err);
   const scrubbed = new Error(formatError(d));
-  if (name === 'UnrecoverableError') scrubbed.name = 'UnrecoverableError';
+  if (name === 'UnrecoverableError' || options.unrecoverable) scrubbed.name = 'UnrecoverableError';
   scrubbed.stack = [formatError(d), ...stackFrames(err)].join('\n');
   Object.defineProperty(scrubbed, DESCRIBED, { value: d, enumerable: false });
   return scrubbed;
