@@ -39,11 +39,12 @@ export async function createApi(
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   // Stripe's webhook is answered before express sees it: it needs none of the API's middleware.
   routeWebhookFirst(app.getHttpServer(), app.get(EventInboxService), app.get(MetricsService));
+  // Bull Board owns /admin/queues and everything under it (admin key, own auth): mounted here,
+  // before the body parsers (no form parsing in front of it: it reads JSON itself), the
+  // security headers, Nest's routes and the web pages' /admin fallback.
+  mountQueueDashboard(app);
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: env.BODY_LIMIT, extended: false });
-  // Bull Board owns /admin/queues and everything under it (admin key, own auth): mounted here,
-  // before the security headers, Nest's routes and the web pages' /admin fallback.
-  mountQueueDashboard(app);
   app.use(securityHeaders(env));
   app.enableCors({
     origin: env.CORS_ORIGINS.includes('*') ? true : env.CORS_ORIGINS,

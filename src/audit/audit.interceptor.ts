@@ -15,15 +15,42 @@ import { DomainError } from '../common/errors/domain-error';
 import { AuditJson } from './audit-log.entity';
 import { AuditLogRepository, AuditOutcome } from './audit-log.repository';
 import { redactForAudit, redactString, responseSummary } from './audit-redaction';
+import { serializeError } from '../common/errors/describe-error';
 
 const AUDIT_READS = Symbol('audit-reads');
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Records staff GETs of this route too (reads are not audited otherwise): for routes that
- * disclose personal data, such as a donor's export.
+ * disclose personal data (a donor's export, donor search, the donations report, lists with
+ * donors' gifts). The row holds the route pattern, the key and how many rows were read, never
+ * the query string (a searched email) nor the data.
  */
 export const AuditReads = () => SetMetadata(AUDIT_READS, true);
+
+const AUDIT_ROWS = 'auditRows';
+
+/**
+ * For a handler that streams its answer itself (`@Res()`, a CSV): how many rows it sent, and
+ * whether the stream completed. The audit row is completed with it when the handler returns.
+ */
+export function recordAuditRows(
+  res: { locals: Record<string, unknown> },
+  rows: number,
+  complete: boolean,
+): void {
+  res.locals[AUDIT_ROWS] = { rows, complete };
+}
+
+/** How many rows a read returned: a list's length, `data`'s length, or one object. */
+export function readSummary(body: unknown, locals: Record<string, unknown> | undefined): AuditJson {
+  const streamed = locals?.[AUDIT_ROWS] as { rows: number; complete: boolean } | undefined;
+  if (streamed) return { rows: streamed.rows, complete: streamed.complete };
+  if (Array.isArray(body)) return { rows: body.length };
+  const data = (body as { data?: unknown } | null)?.data;
+  if (Array.isArray(data)) return { rows: data.length };
+  return { rows: body === null || body === undefined ? 0 : 1 };
+}
 
 /**
  * Every state-changing request made with a staff key, whatever its route: who (key id, name,
@@ -65,13 +92,16 @@ export class AuditInterceptor implements NestInterceptor {
         request: requestBody(req.body),
       })
       .catch((error: unknown) => {
-        this.logger.error({ err: error }, 'audit log write failed: action refused');
+        this.logger.error({ err: serializeError(error) }, 'audit log write failed: action refused');
         throw new DomainError(
           'unavailable',
           'The audit log cannot be written, so nothing was done: try again later',
         );
       });
-    const res = context.switchToHttp().getResponse<{ statusCode: number }>();
+    const res = context
+      .switchToHttp()
+      .getResponse<{ statusCode: number; locals?: Record<string, unknown> }>();
+    const isRead = READ_METHODS.has(req.method);
 
     return from(started).pipe(
       switchMap((id) =>
@@ -79,7 +109,7 @@ export class AuditInterceptor implements NestInterceptor {
           concatMap(async (body: unknown) => {
             await this.complete(id, {
               statusCode: res.statusCode,
-              response: responseSummary(body),
+              response: isRead ? readSummary(body, res.locals) : responseSummary(body),
             });
             return body;
           }),
@@ -97,7 +127,10 @@ export class AuditInterceptor implements NestInterceptor {
     try {
       await this.audit.complete(id, outcome);
     } catch (error) {
-      this.logger.error({ err: error, auditId: id }, 'audit log outcome not recorded');
+      this.logger.error(
+        { err: serializeError(error), auditId: id },
+        'audit log outcome not recorded',
+      );
     }
   }
 }

@@ -21,6 +21,11 @@ export class ApiKeysRepository {
     return this.repo.findOne({ where: { lookupId, revokedAt: IsNull() } });
   }
 
+  findActiveById(id: string): Promise<ApiKey | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return this.repo.findOne({ where: { id, revokedAt: IsNull() } });
+  }
+
   list(): Promise<ApiKey[]> {
     return this.repo.find({ order: { createdAt: 'ASC' } });
   }

@@ -64,6 +64,12 @@ export class ApiKeysService {
     }
   }
 
+  /** The staff member of a key still active, by its id (a session made with it); else null. */
+  async stillActive(keyId: string): Promise<AuthenticatedStaff | null> {
+    const apiKey = await this.keys.findActiveById(keyId);
+    return apiKey ? { keyId: apiKey.id, name: apiKey.name, role: apiKey.role } : null;
+  }
+
   /** Returns the staff member a bearer key belongs to, or null for an unknown or revoked key. */
   async authenticate(presented: string): Promise<AuthenticatedStaff | null> {
     const match = KEY_FORMAT.exec(presented);

@@ -11,6 +11,7 @@ import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
 import { Donation } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
 import { GiftRules, isAnonymous } from './gift-rules';
+import { errorSummary } from '../common/errors/describe-error';
 
 const IDEMPOTENCY_SCOPE = 'donation:create';
 
@@ -117,11 +118,11 @@ export class DonationsService {
   private async paymentProviderError(donation: Donation, error: unknown): Promise<DomainError> {
     const e = error as { type?: string; statusCode?: number; message?: string };
     if (e.type === 'StripeInvalidRequestError' || e.type === 'StripeCardError') {
-      await this.donations.markCanceled(donation.id, `stripe: ${e.message}`);
+      await this.donations.markCanceled(donation.id, `stripe: ${errorSummary(error)}`);
       return new DomainError('validation_failed', `Stripe refused the payment: ${e.message}`);
     }
     this.logger.warn(
-      { donationId: donation.id, err: e.message, type: e.type },
+      { donationId: donation.id, err: errorSummary(error) },
       'PaymentIntent not created',
     );
     return new DomainError(

@@ -12,6 +12,7 @@ import { DonationsRepository } from './donations.repository';
 import { StaffRefund } from './staff-refund.entity';
 import { isUuid } from '../common/validation/is-uuid';
 import { lockFor } from '../common/database/locks';
+import { errorSummary } from '../common/errors/describe-error';
 
 /**
  * Staff refunds: a Stripe refund whose idempotency key comes from our own ids, so a request
@@ -87,7 +88,7 @@ export class StaffRefundsService {
       const e = error as { type?: string; message?: string };
       if (e.type === 'StripeInvalidRequestError')
         throw new DomainError('conflict', `Stripe refused the refund: ${e.message}`);
-      this.logger.warn({ donationId, err: e.message }, 'refund not created');
+      this.logger.warn({ donationId, err: errorSummary(e) }, 'refund not created');
       throw new DomainError(
         'payment_provider_error',
         'The payment provider did not answer: retry with the same Idempotency-Key',

@@ -13,6 +13,7 @@ export class DonorPrivacyController {
 
   /** The donor with this email address, to act on a request from them. */
   @Get()
+  @AuditReads()
   @ApiOkResponse({ type: DonorIdView })
   @ApiNotFoundResponse({ description: 'No donor has this email address' })
   find(@Query() query: FindDonorQuery): Promise<DonorIdView> {

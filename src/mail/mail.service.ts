@@ -70,7 +70,7 @@ export class MailService {
       });
     } catch (error) {
       const final = isFinalAttempt(job);
-      await this.emails.markAttemptFailed(email.id, (error as Error).message, final, em);
+      await this.emails.markAttemptFailed(email.id, error, final, em);
       this.metrics.emailsFailed.inc({ kind: email.kind, final: String(final) });
       throw error;
     }

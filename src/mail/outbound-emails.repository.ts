@@ -67,7 +67,7 @@ export class OutboundEmailsRepository {
 
   async markAttemptFailed(
     id: string,
-    error: string,
+    error: unknown,
     final: boolean,
     em: EntityManager = this.repo.manager,
   ): Promise<void> {

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../common/config/environment';
 import { JobName } from '../common/queue/job-catalogue';
 import { QueueService } from '../common/queue/queue.service';
-import { redactString } from '../audit/audit-redaction';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { MetricsService } from '../metrics/metrics.service';
 import { EventInboxService } from '../stripe/events/event-inbox.service';
@@ -10,6 +9,7 @@ import { StripeEventsService } from '../stripe/events/stripe-events.service';
 import { BacklogRepository, Outbox } from './backlog.repository';
 import { MaintenanceTask, RunFindings, RunStatus } from './maintenance-run.entity';
 import { MaintenanceRunsRepository } from './maintenance-runs.repository';
+import { errorSummary } from '../common/errors/describe-error';
 
 export interface RunOutcome {
   runId: string | null;
@@ -73,7 +73,7 @@ export class MaintenanceTasksService {
         else this.logger.log(log, `maintenance ${task}: ok`);
         return { runId, status, findings };
       } catch (error) {
-        const message = redactString((error as Error).message ?? String(error)).slice(0, 500);
+        const message = errorSummary(error).slice(0, 500);
         await this.runs
           .finish(runId, { status: 'failed', findings: {}, error: message })
           .catch(() => undefined);

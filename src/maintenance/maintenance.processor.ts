@@ -6,6 +6,7 @@ import { QueueService } from '../common/queue/queue.service';
 import { MaintenanceTask } from './maintenance-run.entity';
 import { parseSchedule } from './maintenance-schedule';
 import { MaintenanceTasksService, RunOutcome } from './maintenance-tasks.service';
+import { errorSummary } from '../common/errors/describe-error';
 
 const RETRY_SCHEDULING_MS = 30_000;
 
@@ -28,8 +29,8 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     void this.registerSchedules();
-    await this.tasks.failInterruptedRuns().catch((error: Error) => {
-      this.logger.warn(`could not close interrupted maintenance runs: ${error.message}`);
+    await this.tasks.failInterruptedRuns().catch((error: unknown) => {
+      this.logger.warn(`could not close interrupted maintenance runs: ${errorSummary(error)}`);
     });
   }
 
@@ -71,7 +72,7 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
       );
     } catch (error) {
       this.logger.warn(
-        `could not register maintenance schedules (${(error as Error).message}): trying again in 30 s`,
+        `could not register maintenance schedules (${errorSummary(error)}): trying again in 30 s`,
       );
       this.retryTimer = setTimeout(() => void this.registerSchedules(), RETRY_SCHEDULING_MS);
       this.retryTimer.unref();

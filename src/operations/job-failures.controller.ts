@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { StaffOnly } from '../auth/staff.guard';
+import { AuditReads } from '../audit/audit.interceptor';
 import { JobFailuresRepository } from '../common/queue/job-failures.repository';
 import { ListJobFailuresQuery } from './list-job-failures.dto';
 
@@ -12,6 +13,7 @@ export class JobFailuresController {
 
   /** Jobs that used up their retries, newest first. */
   @Get()
+  @AuditReads()
   @ApiOkResponse({ description: 'Failed jobs with their last error' })
   async list(@Query() query: ListJobFailuresQuery) {
     const rows = await this.failures.list(query.limit, query.before);

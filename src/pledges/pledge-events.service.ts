@@ -9,6 +9,7 @@ import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
 import { Pledge } from './pledge.entity';
 import { PledgeSyncService } from './pledge-sync.service';
 import { PledgesRepository } from './pledges.repository';
+import { errorSummary } from '../common/errors/describe-error';
 
 type PledgeNotice = 'payment-failed' | 'action-required' | 'canceled-unpaid';
 
@@ -95,7 +96,7 @@ export class PledgeEventsService {
       } catch (error) {
         // A card that fails again is reported by its own invoice.payment_failed event.
         this.logger.warn(
-          { pledgeId, err: (error as Error).message },
+          { pledgeId, err: errorSummary(error) },
           'retrying the open invoice failed',
         );
       }

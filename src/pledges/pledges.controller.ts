@@ -24,6 +24,7 @@ import {
 } from '@nestjs/swagger';
 import { StaffOnly } from '../auth/staff.guard';
 import { CreationLimitsInterceptor } from '../common/rate-limit/creation-limits.interceptor';
+import { AuditReads } from '../audit/audit.interceptor';
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
 import { AuthenticatedDonor } from '../donor-auth/donor-sessions.service';
 import { CurrentDonor, DonorOnly } from '../donor-auth/donor.guard';
@@ -154,12 +155,14 @@ export class AdminPledgesController extends PledgeOperations {
   }
 
   @Get()
+  @AuditReads()
   @ApiOkResponse({ description: 'Pledges, newest first, optionally by status' })
   async list(@Query() query: ListPledgesQuery) {
     return { data: await this.pledges.list(query.status, query.limit, query.before) };
   }
 
   @Get(':id')
+  @AuditReads()
   get(@Param('id') id: string) {
     return this.ops(this.staff).get(id);
   }

@@ -16,6 +16,7 @@ import { PledgeView, pledgeView } from './pledge.views';
 import { PledgesRepository } from './pledges.repository';
 import { PledgeSyncService } from './pledge-sync.service';
 import { isUuid } from '../common/validation/is-uuid';
+import { errorSummary } from '../common/errors/describe-error';
 
 const IDEMPOTENCY_SCOPE = 'pledge:create';
 
@@ -294,7 +295,7 @@ export class PledgesService {
       if (e.type === 'StripeInvalidRequestError' || e.type === 'StripeCardError') {
         throw new DomainError('unprocessable', `Stripe refused: ${e.message}`);
       }
-      this.logger.warn({ err: e.message, type: e.type }, 'Stripe call failed');
+      this.logger.warn({ err: errorSummary(e) }, 'Stripe call failed');
       throw new DomainError(
         'payment_provider_error',
         'The payment provider did not answer: try again',

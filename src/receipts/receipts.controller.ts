@@ -13,6 +13,7 @@ import {
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { StaffOnly } from '../auth/staff.guard';
+import { AuditReads } from '../audit/audit.interceptor';
 import { DomainError } from '../common/errors/domain-error';
 import { AuthenticatedDonor } from '../donor-auth/donor-sessions.service';
 import { CurrentDonor, DonorOnly } from '../donor-auth/donor.guard';
@@ -86,6 +87,7 @@ export class AdminReceiptsController {
 
   /** Receipts by sending status; `?status=failed` for those staff must look at. */
   @Get()
+  @AuditReads()
   async list(@Query() query: ListReceiptsQuery) {
     return { data: await this.receipts.list(query.status, query.limit, query.before) };
   }

@@ -106,7 +106,7 @@ export class ReceiptsRepository {
 
   async markAttemptFailed(
     id: string,
-    error: string,
+    error: unknown,
     final: boolean,
     em: EntityManager = this.repo.manager,
   ): Promise<void> {

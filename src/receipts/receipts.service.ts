@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Job, UnrecoverableError } from 'bullmq';
+import { Job } from 'bullmq';
 import { EntityManager } from 'typeorm';
 import { Environment } from '../common/config/environment';
 import { toSafeInteger } from '../common/database/bigint.transformer';
@@ -23,6 +23,7 @@ import { ReceiptsRepository } from './receipts.repository';
 import { isUuid } from '../common/validation/is-uuid';
 import { isFinalAttempt } from '../common/queue/job-runner';
 import { MetricsService } from '../metrics/metrics.service';
+import { errorSummary, scrubbedError } from '../common/errors/describe-error';
 
 /** SMTP answers 5xx for a refusal that retrying will not change. */
 function isPermanent(error: unknown): boolean {
@@ -165,9 +166,9 @@ export class ReceiptsService {
     } catch (error) {
       const permanent = isPermanent(error);
       const final = permanent || isFinalAttempt(job);
-      await this.receipts.markAttemptFailed(receiptId, (error as Error).message, final, em);
+      await this.receipts.markAttemptFailed(receiptId, error, final, em);
       this.metrics.receiptsFailed.inc({ kind: 'receipt', final: String(final) });
-      throw permanent ? new UnrecoverableError((error as Error).message) : error;
+      throw permanent ? scrubbedError(error, { unrecoverable: true }) : error;
     }
     await this.receipts.markSent(receiptId, em);
     this.metrics.receiptsSent.inc({ kind: 'receipt' });
@@ -276,7 +277,7 @@ export class ReceiptsService {
       });
     } catch (error) {
       const final = isPermanent(error) || isFinalAttempt(job);
-      await this.receipts.markStatement(statementId, { error: (error as Error).message, final });
+      await this.receipts.markStatement(statementId, { error: errorSummary(error), final });
       this.metrics.receiptsFailed.inc({ kind: 'statement', final: String(final) });
       throw error;
     }

@@ -17,9 +17,10 @@ const BOM = Buffer.from('\ufeff');
 /**
  * Postgres's CSV as spreadsheets like it: a UTF-8 BOM first (so Excel reads names right) and
  * CRLF between records (RFC 4180). Line feeds inside quoted cells are data and stay as they
- * are; the quote state carries across chunks (a doubled quote flips it twice).
+ * are; the quote state carries across chunks (a doubled quote flips it twice). `onRecord` is
+ * called at the end of each record (the header included), for counting what was sent.
  */
-export function spreadsheetCsv(): Transform {
+export function spreadsheetCsv(onRecord: () => void = () => undefined): Transform {
   let quoted = false;
   let first = true;
   return new Transform({
@@ -33,6 +34,7 @@ export function spreadsheetCsv(): Transform {
           quoted = !quoted;
         if (quoted) continue;
         parts.push(chunk.subarray(start, lf), CRLF);
+        onRecord();
         start = lf + 1;
       }
       for (; quote !== -1; quote = chunk.indexOf(QUOTE, quote + 1)) quoted = !quoted;

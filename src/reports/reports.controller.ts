@@ -9,6 +9,7 @@ import {
 import { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { StaffOnly } from '../auth/staff.guard';
+import { AuditReads, recordAuditRows } from '../audit/audit.interceptor';
 import {
   CampaignReportQuery,
   DonationsPageQuery,
@@ -17,6 +18,7 @@ import {
 } from './report-query.dto';
 import { CampaignReportView, EntriesPageView, TimeseriesView } from './report.views';
 import { ReportsService } from './reports.service';
+import { serializeError } from '../common/errors/describe-error';
 
 @ApiTags('reports')
 @StaffOnly('finance')
@@ -45,6 +47,7 @@ export class ReportsController {
 
   /** Ledger entries with their donation, donor and Stripe ids, a page at a time. */
   @Get('donations')
+  @AuditReads()
   @ApiOkResponse({
     description:
       'A page of entries, oldest first (or newest first: `order=desc`), and the next cursor',
@@ -56,19 +59,22 @@ export class ReportsController {
 
   /** The same entries as a CSV download, streamed whatever its size. */
   @Get('donations.csv')
+  @AuditReads()
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'UTF-8 CSV with a BOM and a header row' })
   @ApiNotFoundResponse({ description: 'No such campaign' })
   async donationsCsv(@Query() query: DonationsReportQuery, @Res() res: Response): Promise<void> {
-    const { filename, csv } = await this.reports.donationsCsv(query);
+    const { filename, csv, rowsSent } = await this.reports.donationsCsv(query);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
     res.setHeader('Cache-Control', 'no-store');
     try {
       await pipeline(csv, res);
+      recordAuditRows(res, rowsSent(), true);
     } catch (error) {
+      recordAuditRows(res, rowsSent(), false);
       // Headers are gone by now: the client sees a cut download, the log says why.
-      this.logger.warn({ err: error }, 'CSV export ended early');
+      this.logger.warn({ err: serializeError(error) }, 'CSV export ended early');
     }
   }
 }

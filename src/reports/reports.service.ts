@@ -74,12 +74,20 @@ export class ReportsService {
    * The CSV as a stream: UTF-8 with a BOM (so spreadsheets read the names right), a header,
    * RFC 4180 quoting and CRLF. Rows flow from Postgres's COPY at the pace the client reads.
    */
-  async donationsCsv(query: DonationsReportQuery): Promise<{ filename: string; csv: Readable }> {
+  async donationsCsv(
+    query: DonationsReportQuery,
+  ): Promise<{ filename: string; csv: Readable; rowsSent: () => number }> {
     const filters = await this.filters(query);
     const rows = await this.reports.copyEntriesCsv(filters);
+    let records = 0;
     // Destroying the CSV stream (the client left) destroys the COPY and frees its connection.
-    const csv = pipeline(rows, spreadsheetCsv(), () => undefined);
-    return { filename: csvFilename(filters.period), csv };
+    const csv = pipeline(
+      rows,
+      spreadsheetCsv(() => records++),
+      () => undefined,
+    );
+    // Data rows so far: the header is the first record.
+    return { filename: csvFilename(filters.period), csv, rowsSent: () => Math.max(0, records - 1) };
   }
 
   private async filters(query: DonationsReportQuery): Promise<EntryFilters> {

@@ -5,6 +5,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { requestId } from '../common/logging/logging.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { EventInboxService } from './events/event-inbox.service';
+import { serializeError } from '../common/errors/describe-error';
 
 export const WEBHOOK_PATH = '/v1/stripe/webhook';
 
@@ -110,7 +111,7 @@ function handle(inbox: EventInboxService, req: IncomingMessage, res: ServerRespo
           `Request body is larger than the limit of ${WEBHOOK_BODY_LIMIT} bytes`,
         );
       }
-      logger.error({ err: error, requestId: id }, 'webhook failed');
+      logger.error({ err: serializeError(error), requestId: id }, 'webhook failed');
       replyError(res, id, 500, 'Internal server error');
     });
 }

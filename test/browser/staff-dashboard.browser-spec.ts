@@ -209,6 +209,34 @@ describe('staff dashboard (/admin) in Chromium', () => {
     expect(rows).toEqual([{ amount: 12050, method: 'bank_transfer' }]);
   });
 
+  it('opens the queue dashboard through a same-site session cookie, never the key itself', async () => {
+    const { page, context } = browser;
+    const [problemsBefore, externalBefore] = [browser.problems.length, browser.external.length];
+    await page.getByRole('link', { name: 'Queues' }).click();
+    await page.waitForURL(/\/admin\/queues/);
+    await page.getByText('Pledge queues').first().waitFor();
+    const cookies = await context.cookies(`${app.url}/admin/queues`);
+    expect(cookies).toEqual([
+      expect.objectContaining({
+        name: 'queues_session',
+        path: '/admin/queues',
+        httpOnly: true,
+        sameSite: 'Strict',
+      }),
+    ]);
+    expect(cookies[0].value).not.toContain(adminKey);
+    // The board's Google Fonts cannot load here (no network): not this test's concern.
+    const offline = (p: string) => /fonts\.(googleapis|gstatic)\.com/.test(p);
+    const keep = (list: string[], from: number) => {
+      const added = list.splice(from).filter((p) => !offline(p));
+      list.push(...added);
+    };
+    keep(browser.problems, problemsBefore);
+    keep(browser.external, externalBefore);
+    await page.goto(`${app.url}/admin`);
+    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+  });
+
   it('offers a finance key only what finance may do, including a confirmed refund', async () => {
     const { page } = browser;
     await page.getByRole('button', { name: 'Sign out' }).click();

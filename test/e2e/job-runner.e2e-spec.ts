@@ -85,7 +85,7 @@ describe('job runner: retries with backoff, final failure recorded for staff', (
       queue: 'maintenance',
       job_name: 'test.broken',
       attempts: 3,
-      error: 'permanent failure: no such thing',
+      error: 'Error: permanent failure: no such thing',
     });
 
     const key = await app.createKey('admin');

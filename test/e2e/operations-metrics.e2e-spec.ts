@@ -197,6 +197,124 @@ describe('operations: metrics and the queue dashboard', () => {
     expect(ok.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
   });
 
+  /** Opens a dashboard session with a Bearer key, as the staff dashboard's Queues button does. */
+  const dashboardSession = async (key: string): Promise<string> => {
+    const res = await app.http
+      .post('/admin/queues/session')
+      .set('Authorization', `Bearer ${key}`)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(204);
+    const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    expect(setCookie).toHaveLength(1);
+    return setCookie[0].split(';')[0];
+  };
+
+  it('lets a browser in only through a same-site session cookie; never HTTP Basic', async () => {
+    // HTTP Basic, even with the right admin key: refused, with no challenge to prompt for it.
+    const basic = Buffer.from(`staff:${adminKey}`).toString('base64');
+    const refused = await app.http
+      .get('/admin/queues/api/queues')
+      .set('Authorization', `Basic ${basic}`)
+      .expect(401);
+    expect(refused.headers['www-authenticate']).toBeUndefined();
+
+    // Bearer works for scripts.
+    await app.http
+      .get('/admin/queues/api/queues')
+      .set('Authorization', `Bearer ${adminKey}`)
+      .expect(200);
+
+    // A session needs a Bearer admin key; finance cannot open one.
+    await app.http.post('/admin/queues/session').expect(401);
+    await app.http
+      .post('/admin/queues/session')
+      .set('Authorization', `Bearer ${financeKey}`)
+      .expect(403);
+    const res = await app.http
+      .post('/admin/queues/session')
+      .set('Authorization', `Bearer ${adminKey}`)
+      .expect(204);
+    const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    expect(setCookie).toHaveLength(1);
+    const attributes = setCookie[0].split(';').map((a) => a.trim());
+    expect(attributes).toEqual(
+      expect.arrayContaining([
+        'Path=/admin/queues',
+        'HttpOnly',
+        'SameSite=Strict',
+        expect.stringMatching(/^Max-Age=\d+$/),
+      ]),
+    );
+    const cookie = attributes[0];
+    expect(cookie).toMatch(/^queues_session=[A-Za-z0-9_-]{43}$/);
+
+    // Same-origin reads and changes with the cookie work; the change is audited under the key.
+    await app.http
+      .get('/admin/queues/api/queues')
+      .set('Cookie', cookie)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(200);
+    await app.http
+      .put('/admin/queues/api/queues/maintenance/pause')
+      .set('Cookie', cookie)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(200);
+    const rows = await eventually(async () => {
+      const { rows } = await app.db.query(
+        `SELECT staff_key_name, status_code FROM audit_log WHERE action = 'PUT /admin/queues/api/queues/maintenance/pause'`,
+      );
+      return rows[0]?.status_code ? rows : undefined;
+    });
+    expect(rows).toEqual([{ staff_key_name: 'test admin', status_code: 200 }]);
+    await app.http
+      .put('/admin/queues/api/queues/maintenance/resume')
+      .set('Cookie', cookie)
+      .set('Host', 'pledges.test')
+      .set('Origin', 'https://pledges.test')
+      .expect(200);
+
+    // Cross-site with the cookie (a browser without SameSite support, a same-site subdomain):
+    // 403, for a change and for a read, and nothing done.
+    for (const site of ['cross-site', 'same-site']) {
+      await app.http
+        .put('/admin/queues/api/queues/maintenance/pause')
+        .set('Cookie', cookie)
+        .set('Sec-Fetch-Site', site)
+        .expect(403);
+      await app.http
+        .get('/admin/queues/api/queues')
+        .set('Cookie', cookie)
+        .set('Sec-Fetch-Site', site)
+        .expect(403);
+    }
+    await app.http
+      .put('/admin/queues/api/queues/maintenance/pause')
+      .set('Cookie', cookie)
+      .set('Origin', 'https://evil.example')
+      .expect(403);
+    // A change carrying neither Sec-Fetch-Site nor Origin cannot be told apart: refused.
+    await app.http
+      .put('/admin/queues/api/queues/maintenance/pause')
+      .set('Cookie', cookie)
+      .expect(403);
+    const paused = await app.db.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'PUT /admin/queues/api/queues/maintenance/pause'`,
+    );
+    expect(paused.rows[0].n).toBe(1);
+
+    // Closing the session ends it; an unknown cookie is no key.
+    await app.http
+      .delete('/admin/queues/session')
+      .set('Cookie', cookie)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(204);
+    await app.http
+      .get('/admin/queues/api/queues')
+      .set('Cookie', cookie)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(401);
+  });
+
   /** What a browser must get with every answer of the dashboard, a refusal included. */
   const expectDashboardHeaders = (res: { headers: Record<string, string> }) => {
     expect(res.headers['x-frame-options']).toBe('DENY');
@@ -209,9 +327,10 @@ describe('operations: metrics and the queue dashboard', () => {
     expect(csp).toContain("object-src 'none'");
   };
 
-  it('guards /admin/queues: 401 with a Basic challenge, 403 for finance, the failed job for admin', async () => {
+  it('guards /admin/queues: 401 with no Basic challenge, 403 for finance, the failed job for admin', async () => {
     const none = await app.http.get('/admin/queues').expect(401);
-    expect(none.headers['www-authenticate']).toMatch(/^Basic realm="queues"/);
+    // No Basic challenge: a browser would keep the key and send it on cross-site requests.
+    expect(none.headers['www-authenticate']).toBeUndefined();
     expect(none.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
     expectDashboardHeaders(none);
     await app.http.get('/admin/queues/api/queues').expect(401);
@@ -260,11 +379,12 @@ describe('operations: metrics and the queue dashboard', () => {
     expect(job.failedReason).toMatch(/550/);
     expect(job.data).toEqual({ receiptId: failedJobId.replace('receipt-', '') });
 
-    // The page itself, with the key as a browser sends it after the Basic prompt.
-    const basic = Buffer.from(`staff:${adminKey}`).toString('base64');
+    // The page itself, as a browser gets it: through the session the staff dashboard opens.
+    const cookie = await dashboardSession(adminKey);
     const page = await app.http
       .get('/admin/queues')
-      .set('Authorization', `Basic ${basic}`)
+      .set('Cookie', cookie)
+      .set('Sec-Fetch-Site', 'none')
       .expect(200);
     expect(page.text).toMatch(/<html/i);
     expectDashboardHeaders(page);
@@ -281,7 +401,8 @@ describe('operations: metrics and the queue dashboard', () => {
     for (const asset of assets) {
       const res = await app.http
         .get(`/admin/queues/${asset}`)
-        .set('Authorization', `Basic ${basic}`)
+        .set('Cookie', cookie)
+        .set('Sec-Fetch-Site', 'same-origin')
         .expect(200);
       expectDashboardHeaders(res);
     }
@@ -293,7 +414,7 @@ describe('operations: metrics and the queue dashboard', () => {
       .expect(204);
     const audit = await eventually(async () => {
       const { rows } = await app.db.query(
-        `SELECT action, staff_key_name, status_code FROM audit_log WHERE action LIKE 'PUT /admin/queues/%'`,
+        `SELECT action, staff_key_name, status_code FROM audit_log WHERE action LIKE 'PUT /admin/queues/api/queues/receipts/%'`,
       );
       return rows[0]?.status_code ? rows[0] : undefined;
     });

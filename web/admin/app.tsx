@@ -137,6 +137,7 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
           {isAdmin && <a href="#events">Stripe events</a>}
           {isAdmin && <a href="#receipts">Receipts</a>}
           {isAdmin && <a href="#offline">Offline gift</a>}
+          {isAdmin && <QueuesLink token={session.key} />}
         </nav>
         <div class="row">
           <span>
@@ -199,6 +200,29 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
 type Call = <T>(path: string, opts?: Parameters<typeof api>[1]) => Promise<T>;
 
 /** A "Campaign" field: a select of the campaigns, with an "all" choice when `allLabel` is set. */
+/**
+ * Opens Bull Board (/admin/queues): the key, kept by this page, buys a short session cookie
+ * (HttpOnly, SameSite=Strict, for /admin/queues only), so the browser never holds the key in
+ * a form other sites' requests could carry.
+ */
+function QueuesLink({ token }: { token: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const open = async (event: Event) => {
+    event.preventDefault();
+    try {
+      await api<void>('/admin/queues/session', { method: 'POST', token });
+      window.location.assign('/admin/queues');
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  return (
+    <a href="/admin/queues" onClick={(e) => void open(e)} title={error ?? undefined}>
+      Queues{error ? ' (unavailable)' : ''}
+    </a>
+  );
+}
+
 function CampaignField(props: {
   id: string;
   campaigns: CampaignView[];

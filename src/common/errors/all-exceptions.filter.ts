@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { Request, Response } from 'express';
+import { serializeError } from './describe-error';
 import { DomainError } from './domain-error';
 
 export interface ErrorBody {
@@ -39,7 +40,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const { status, message, extra, headers } = this.describe(exception);
     if (status >= 500) {
-      this.logger.error({ err: exception, requestId: req.id }, 'request failed');
+      // Class, code, scrubbed message and frames: never a query's parameters or a recipient.
+      this.logger.error({ err: serializeError(exception), requestId: req.id }, 'request failed');
     }
     const body: ErrorBody = {
       statusCode: status,

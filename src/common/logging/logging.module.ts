@@ -4,6 +4,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { Environment } from '../config/environment';
+import { logSafeError } from '../errors/describe-error';
 import { REDACT_PATHS, redactUrl } from './redaction';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -52,6 +53,10 @@ export class LoggingModule {
                     url: redactUrl(req.url),
                   }),
                   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+                  // Errors, ours or a library's (a QueryFailedError holds the query's parameters,
+                  // an SMTP error the recipient): class, code, scrubbed message and frames only.
+                  err: logSafeError,
+                  error: logSafeError,
                 },
               },
               options.destination ?? process.stdout,

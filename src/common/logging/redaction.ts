@@ -26,6 +26,21 @@ export const REDACT_PATHS = [
   'req.headers["idempotency-key"]',
   'res.headers["set-cookie"]',
   ...SENSITIVE_KEYS.flatMap((k) => [`body.${k}`, `*.body.${k}`, `data.${k}`, `donor.${k}`]),
+  // Errors are serialized to class, code, message and frames (logSafeError); should one reach
+  // a line another way, the fields where libraries keep data are cut: a QueryFailedError's
+  // query, parameters and driver error, Postgres's detail, nodemailer's reply and recipients.
+  ...['err', 'error', '*.err', '*.error'].flatMap((e) =>
+    [
+      'query',
+      'parameters',
+      'driverError',
+      'detail',
+      'response',
+      'rejected',
+      'rejectedErrors',
+      'envelope',
+    ].map((f) => `${e}.${f}`),
+  ),
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { errorSummary, scrubbedError, serializeError } from '../errors/describe-error';
 import { JobDefinitions } from './job-catalogue';
 import { FailedJob } from './job-failures.repository';
 
@@ -66,7 +67,7 @@ export class JobRunner {
         autorun: true,
       });
       worker.on('failed', (job, error) => void this.failed(job, error));
-      worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${error.message}`));
+      worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${errorSummary(error)}`));
       this.workers.push(worker);
     }
     this.logger.log(`consuming ${[...queues].join(', ') || 'no queues'}`);
@@ -77,20 +78,36 @@ export class JobRunner {
     await Promise.all(this.workers.map((w) => w.close()));
   }
 
+  /**
+   * A handler's error is rethrown scrubbed: BullMQ stores the thrown error's message and stack
+   * in Redis (`failedReason`, `stacktrace`, shown by the queue dashboard), so they must hold no
+   * SMTP recipient, query parameter or other personal data. `UnrecoverableError` stays one.
+   */
   private async run(job: Job): Promise<unknown> {
     const handler = this.options.handlers.get(job.name);
-    if (!handler) throw new Error(`no handler for job "${job.name}"`);
-    return handler(job.data as Record<string, unknown>, job);
+    if (!handler) throw new Error(`no handler for job ${job.name}`);
+    try {
+      return await handler(job.data as Record<string, unknown>, job);
+    } catch (error) {
+      throw scrubbedError(error);
+    }
   }
 
   private async failed(job: Job | undefined, error: Error): Promise<void> {
     if (!job) return;
     const attempts = job.opts.attempts ?? 1;
     this.logger.warn(
-      { jobId: job.id, job: job.name, attempt: job.attemptsMade, attempts, err: error.message },
+      {
+        jobId: job.id,
+        job: job.name,
+        attempt: job.attemptsMade,
+        attempts,
+        err: serializeError(error),
+      },
       'job failed',
     );
-    if (job.attemptsMade < attempts) return;
+    // Retries used up, or an UnrecoverableError (BullMQ does not retry it): final either way.
+    if (job.attemptsMade < attempts && error.name !== 'UnrecoverableError') return;
     try {
       await this.options.onFinalFailure({
         queue: job.queueName,
@@ -98,12 +115,10 @@ export class JobRunner {
         jobId: String(job.id),
         payload: job.data as Record<string, unknown>,
         attempts: job.attemptsMade,
-        error: error.message.slice(0, 2000),
+        error: errorSummary(error).slice(0, 2000),
       });
     } catch (recordError) {
-      this.logger.error(
-        `could not record failure of job ${job.id}: ${(recordError as Error).message}`,
-      );
+      this.logger.error(`could not record failure of job ${job.id}: ${errorSummary(recordError)}`);
     }
   }
 }

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { Environment } from '../config/environment';
 import { JOB_DEFINITIONS, JobName, JobPayloads, QueueName } from './job-catalogue';
 import { createRedis } from './redis-connection';
+import { errorSummary } from '../errors/describe-error';
 
 /** Default retention: completed jobs go after an hour, failed ones after a week (the DB keeps the record). */
 const RETENTION: JobsOptions = {
@@ -53,7 +54,7 @@ export class QueueService implements OnApplicationShutdown {
       return true;
     } catch (error) {
       this.logger.warn(
-        { job: name, ...payload, err: (error as Error).message },
+        { job: name, ...payload, err: errorSummary(error) },
         'stored but not enqueued: the sweeper will pick it up',
       );
       return false;
@@ -92,7 +93,7 @@ export class QueueService implements OnApplicationShutdown {
           );
         } catch (error) {
           this.logger.warn(
-            { job: name, count: jobs.length, err: (error as Error).message },
+            { job: name, count: jobs.length, err: errorSummary(error) },
             'stored but not enqueued: the sweeper will pick them up',
           );
         }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { errorSummary } from '../errors/describe-error';
 
 /**
  * Runs `sweep` every `intervalMs` in this process, logging (never throwing) its failures.
@@ -17,7 +18,7 @@ export function startSweeper(
       .then((count) => {
         if (count) logger.log(`${name}: re-enqueued ${count}`);
       })
-      .catch((error: Error) => logger.warn(`${name} failed: ${error.message}`));
+      .catch((error: unknown) => logger.warn(`${name} failed: ${errorSummary(error)}`));
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -6,6 +6,7 @@ import { QueueService } from '../../common/queue/queue.service';
 import { MetricsService, WebhookRejectReason } from '../../metrics/metrics.service';
 import { StripeClient } from '../stripe-client';
 import { StripeEventsRepository } from './stripe-events.repository';
+import { errorSummary } from '../../common/errors/describe-error';
 
 /** Stripe's tolerance for the signature timestamp. */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -93,7 +94,7 @@ export class EventInboxService {
     } catch (error) {
       this.metrics.eventsStored.inc({ source, result: 'error' });
       this.logger.error(
-        { eventId: event.id, err: (error as Error).message },
+        { eventId: event.id, err: errorSummary(error) },
         'could not store Stripe event',
       );
       throw new DomainError('unavailable', 'The event could not be stored: Stripe will retry');

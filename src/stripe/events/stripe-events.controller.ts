@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { StaffOnly } from '../../auth/staff.guard';
+import { AuditReads } from '../../audit/audit.interceptor';
 import { ListStripeEventsQuery } from './stripe-events.dto';
 import { StripeEventsService } from './stripe-events.service';
 
@@ -12,6 +13,7 @@ export class StripeEventsController {
 
   /** Stored Stripe events, newest first; `?status=failed` for those that need attention. */
   @Get()
+  @AuditReads()
   @ApiOkResponse({ description: 'Events with their processing status and last error' })
   async list(@Query() query: ListStripeEventsQuery) {
     return { data: await this.events.list(query.status, query.limit, query.before) };

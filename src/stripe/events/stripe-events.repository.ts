@@ -65,7 +65,7 @@ export class StripeEventsRepository {
   /** A failed try; `final` when retries are used up, which is when staff must look. */
   async markAttemptFailed(
     id: string,
-    error: string,
+    error: unknown,
     final: boolean,
     em: EntityManager = this.repo.manager,
   ): Promise<void> {

@@ -82,7 +82,7 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
       return 'processed';
     } catch (error) {
       const final = isFinalAttempt(job);
-      await this.events.markAttemptFailed(stored.id, (error as Error).message, final, em);
+      await this.events.markAttemptFailed(stored.id, error, final, em);
       this.metrics.eventsProcessed.inc({
         type: stored.type,
         outcome: final ? 'failed' : 'retrying',

@@ -66,6 +66,12 @@ export interface MailCatcher {
    * 5xx: refused for good) until called again with null. For outage drills.
    */
   refuse(code: number | null): void;
+  /**
+   * Makes the server refuse, at RCPT TO, every recipient address matching this pattern, with
+   * `550 5.1.1 <address>: Recipient address rejected` (quoting it, as real servers do), until
+   * called again with null.
+   */
+  rejectRecipients(pattern: RegExp | null): void;
 }
 
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
@@ -76,6 +82,7 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
   const events = new EventEmitter();
   let nextId = 1;
   let refusal: number | null = null;
+  let rejected: RegExp | null = null;
 
   const smtp = new SMTPServer({
     secure: false,
@@ -87,6 +94,17 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
     banner: 'mail catcher',
     onAuth(auth, _session, callback) {
       callback(null, { user: auth.username ?? 'anonymous' });
+    },
+    onRcptTo(address, _session, callback) {
+      if (rejected?.test(address.address)) {
+        return callback(
+          Object.assign(
+            new Error(`5.1.1 <${address.address}>: Recipient address rejected: user unknown`),
+            { responseCode: 550 },
+          ),
+        );
+      }
+      callback();
     },
     onData(stream, session, callback) {
       if (refusal !== null) {
@@ -266,6 +284,9 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
     messages: () => [...store],
     refuse: (code) => {
       refusal = code;
+    },
+    rejectRecipients: (pattern) => {
+      rejected = pattern;
     },
     waitFor(predicate, timeoutMs = 10_000) {
       const found = store.find(predicate);
