@@ -29,6 +29,7 @@ import { paymentMethodRoutes } from './payment-methods';
 import { payoutRoutes } from './payouts';
 import { priceRoutes, productRoutes } from './products-prices';
 import { refundRoutes } from './refunds';
+import { searchRoutes } from './search';
 import { setupIntentRoutes } from './setup-intents';
 import { invoicePaymentRoutes, invoiceRoutes, subscriptionRoutes } from './subscriptions';
 import { findRoute, pathMatcher, Route } from './router';
@@ -77,6 +78,17 @@ export interface StripeStandIn extends StripeStandInControl {
   readonly port: number;
   /** API version of events by default: the one the installed SDK pins. */
   readonly apiVersion: string;
+  /**
+   * Forgets every idempotency key, as Stripe does 24 hours after a key's first use: a request
+   * sent again under an old key is then a new request.
+   */
+  forgetIdempotencyKeys(): void;
+  /**
+   * The next API request to `method` `path` (e.g. `POST /v1/refunds`) is carried out, but
+   * its connection is cut before the answer: the caller sees a network error, as after a
+   * timeout, while Stripe did the work (and keeps the answer under its idempotency key).
+   */
+  dropNextResponse(method: string, path: string): void;
   close(): Promise<void>;
 }
 
@@ -143,6 +155,7 @@ function maskKey(key: string): string {
 }
 
 const API_ROUTES: Route[] = [
+  ...searchRoutes,
   ...balanceRoutes,
   ...chargeRoutes,
   ...checkoutSessionRoutes,
@@ -197,12 +210,14 @@ export async function startStripeStandIn(
   });
   state.onEvent = (event) => deliverer.enqueue(event);
   const idempotency = new Map<string, StoredResponse>();
+  const dropOnce = new Set<string>();
   const registerStartupEndpoints = () => {
     for (const webhook of options.webhooks ?? []) registerEndpoint(state, webhook);
   };
   const control = createControl(state, deliverer, {
     onReset() {
       idempotency.clear();
+      dropOnce.clear();
       registerStartupEndpoints();
     },
   });
@@ -318,6 +333,11 @@ export async function startStripeStandIn(
         return;
       }
       status = reply.status;
+      if (dropOnce.delete(`${method} ${url.pathname}`)) {
+        status = 0;
+        response.destroy();
+        return;
+      }
       if (idempotencyKey) reply.headers = { 'Idempotency-Key': idempotencyKey, ...reply.headers };
       send(response, requestId, reply, version);
     } catch (error) {
@@ -365,6 +385,8 @@ export async function startStripeStandIn(
     url,
     port,
     apiVersion: settings.apiVersion,
+    forgetIdempotencyKeys: () => idempotency.clear(),
+    dropNextResponse: (method, path) => void dropOnce.add(`${method.toUpperCase()} ${path}`),
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         deliverer.close();
