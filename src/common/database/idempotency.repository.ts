@@ -66,7 +66,8 @@ export class IdempotencyRepository {
     );
     if (inserted.length) return null;
     // A forgotten key, or another request under a key whose 24 hours are over: a new request.
-    const reused: unknown[] = await em.query(
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [reused]: [unknown[], number] = await em.query(
       `UPDATE idempotency_keys
        SET request_hash = $3, resource_id = $4, created_at = now(), expires_at = ${expiresAt}
        WHERE scope = $1 AND key = $2

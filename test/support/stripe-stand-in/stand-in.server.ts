@@ -84,11 +84,13 @@ export interface StripeStandIn extends StripeStandInControl {
    */
   forgetIdempotencyKeys(): void;
   /**
-   * The next API request to `method` `path` (e.g. `POST /v1/refunds`) is carried out, but
-   * its connection is cut before the answer: the caller sees a network error, as after a
-   * timeout, while Stripe did the work (and keeps the answer under its idempotency key).
+   * The next `times` API requests to `method` `path` (e.g. `POST /v1/refunds`) are carried
+   * out, but their connections are cut before the answer: the caller sees a network error, as
+   * after a timeout, while Stripe did the work (and keeps the answer under its idempotency
+   * key). The SDK retries a closed connection once even with retries off: drop 2 to reach
+   * the caller.
    */
-  dropNextResponse(method: string, path: string): void;
+  dropResponses(method: string, path: string, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -210,14 +212,14 @@ export async function startStripeStandIn(
   });
   state.onEvent = (event) => deliverer.enqueue(event);
   const idempotency = new Map<string, StoredResponse>();
-  const dropOnce = new Set<string>();
+  const dropping = new Map<string, number>();
   const registerStartupEndpoints = () => {
     for (const webhook of options.webhooks ?? []) registerEndpoint(state, webhook);
   };
   const control = createControl(state, deliverer, {
     onReset() {
       idempotency.clear();
-      dropOnce.clear();
+      dropping.clear();
       registerStartupEndpoints();
     },
   });
@@ -333,7 +335,9 @@ export async function startStripeStandIn(
         return;
       }
       status = reply.status;
-      if (dropOnce.delete(`${method} ${url.pathname}`)) {
+      const left = dropping.get(`${method} ${url.pathname}`) ?? 0;
+      if (left > 0) {
+        dropping.set(`${method} ${url.pathname}`, left - 1);
         status = 0;
         response.destroy();
         return;
@@ -386,7 +390,8 @@ export async function startStripeStandIn(
     port,
     apiVersion: settings.apiVersion,
     forgetIdempotencyKeys: () => idempotency.clear(),
-    dropNextResponse: (method, path) => void dropOnce.add(`${method.toUpperCase()} ${path}`),
+    dropResponses: (method, path, times = 1) =>
+      void dropping.set(`${method.toUpperCase()} ${path}`, times),
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         deliverer.close();
