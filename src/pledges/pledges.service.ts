@@ -265,16 +265,19 @@ export class PledgesService {
   /**
    * The pledge's own Stripe Customer, created on its first use with a key derived from the
    * pledge id. It carries no personal data (receipts are ours) and is never found by email:
-   * a request naming someone else's email cannot reach their saved card. Pledges started
-   * before customers were per pledge keep the donor's shared customer they were billed on.
+   * a request naming someone else's email cannot reach their saved card. A pledge started
+   * before customers were per pledge stays on the customer its subscription is billed to (its
+   * donor's shared one, which other such pledges use too, so it is not stored on the pledge).
    */
   private async customerFor(pledge: Pledge): Promise<string> {
     if (pledge.stripeCustomerId) return pledge.stripeCustomerId;
-    if (pledge.stripeSubscriptionId) {
-      const donor = await this.pledges.transaction((em) =>
-        this.donors.findById(em, pledge.donorId),
+    const subscriptionId = pledge.stripeSubscriptionId;
+    if (subscriptionId) {
+      const subscription = await this.call(() =>
+        this.stripe.sdk.subscriptions.retrieve(subscriptionId),
       );
-      if (donor?.stripeCustomerId) return donor.stripeCustomerId;
+      const customer = subscription.customer;
+      return typeof customer === 'string' ? customer : customer.id;
     }
     const customer = await this.call(() =>
       this.stripe.sdk.customers.create(
