@@ -4,6 +4,7 @@ import { eventually, startTestApp, TestApp } from '../support/harness';
 import {
   createCampaign,
   intentOfClientSecret,
+  ledger,
   paidDonation,
   settled,
   signIn,
@@ -357,6 +358,10 @@ describe('money safety', () => {
         [paid.donationId],
       );
       expect(donationRow.rows).toEqual([{ refunded_amount: 8000 }]);
+      const entries = await ledger(app, paid.donationId);
+      expect(entries.filter((e) => e.kind === 'refund').map((e) => e.amount)).toEqual([
+        -4000, -4000,
+      ]);
 
       // What remains is still refundable, and then nothing.
       const rest = await refund(paid.donationId, {}, key()).expect(201);
