@@ -8,6 +8,7 @@ import {
   IsDate,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -83,6 +84,20 @@ export class CreateCampaignDto {
   @IsInt()
   @Min(1)
   maxAmount?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Smallest and largest gift per accepted currency, in its minor unit; the goal currency’s entry is minAmount/maxAmount. A campaign that limits gifts must limit every currency it accepts.',
+    example: { eur: { min: 500, max: 100000 } },
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: { min: { type: 'integer' }, max: { type: 'integer' } },
+    },
+  })
+  @IsOptional()
+  @IsObject({ message: 'limits must be an object such as { "eur": { "min": 500 } }' })
+  limits?: Record<string, { min?: number; max?: number }>;
 
   @ApiPropertyOptional({ description: 'Hide gift amounts in public supporter lists' })
   @IsOptional()

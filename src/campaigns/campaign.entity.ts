@@ -7,6 +7,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
+import type { GiftLimits } from './campaign-limits';
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'closed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -42,6 +43,13 @@ export class Campaign {
 
   @Column('bigint', { name: 'max_amount', nullable: true, transformer: bigintTransformer })
   maxAmount: number | null;
+
+  /**
+   * Minimum and maximum gift in each other accepted currency, in its minor unit
+   * (`{ "eur": { "min": 500, "max": 100000 } }`). Null or {}: none.
+   */
+  @Column('jsonb', { nullable: true })
+  limits: GiftLimits | null;
 
   @Column('boolean', { name: 'hide_amounts', default: false })
   hideAmounts: boolean;

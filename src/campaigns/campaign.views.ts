@@ -28,6 +28,8 @@ export interface CampaignView {
   currencies: string[];
   minAmount: number | null;
   maxAmount: number | null;
+  /** Per accepted currency that has limits, the goal currency's included. */
+  limits: Record<string, { min: number | null; max: number | null }>;
   hideAmounts: boolean;
   startsAt: string | null;
   endsAt: string | null;
@@ -58,6 +60,7 @@ export function campaignView(c: Campaign, progress: Progress = EMPTY): CampaignV
     currencies: c.currencies,
     minAmount: c.minAmount,
     maxAmount: c.maxAmount,
+    limits: limitsView(c),
     hideAmounts: c.hideAmounts,
     startsAt: c.startsAt?.toISOString() ?? null,
     endsAt: c.endsAt?.toISOString() ?? null,
@@ -111,4 +114,13 @@ export function decodeCursor(key: Buffer, cursor: string): SupporterCursor | nul
   const dates = [new Date(at), new Date(createdAt)];
   if (!id || dates.some((d) => Number.isNaN(d.getTime())) || !isUuid(id)) return null;
   return { at: dates[0], createdAt: dates[1], id };
+}
+
+function limitsView(c: Campaign): CampaignView['limits'] {
+  const view: CampaignView['limits'] = {};
+  if (c.minAmount !== null || c.maxAmount !== null)
+    view[c.goalCurrency] = { min: c.minAmount, max: c.maxAmount };
+  for (const [currency, limit] of Object.entries(c.limits ?? {}))
+    view[currency] = { min: limit.min ?? null, max: limit.max ?? null };
+  return view;
 }

@@ -8,7 +8,9 @@ export type NewCampaign = Pick<
   Campaign,
   'slug' | 'title' | 'description' | 'goalAmount' | 'goalCurrency' | 'currencies' | 'status'
 > &
-  Partial<Pick<Campaign, 'minAmount' | 'maxAmount' | 'hideAmounts' | 'startsAt' | 'endsAt'>>;
+  Partial<
+    Pick<Campaign, 'minAmount' | 'maxAmount' | 'limits' | 'hideAmounts' | 'startsAt' | 'endsAt'>
+  >;
 
 export interface Progress {
   raised: number;
@@ -71,7 +73,10 @@ export class CampaignsRepository {
   }
 
   async update(campaign: Campaign, changes: Partial<Campaign>): Promise<Campaign> {
-    return this.repo.save(this.repo.merge(campaign, changes));
+    const merged = this.repo.merge(campaign, changes);
+    // A JSON column is replaced, never merged key by key with what was stored.
+    if ('limits' in changes) merged.limits = changes.limits ?? null;
+    return this.repo.save(merged);
   }
 
   /** Records the campaign's Stripe Product; the first one recorded wins a race. Returns it. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { chargeAmountProblem } from '../common/money/currency';
 import { DomainError } from '../common/errors/domain-error';
 import { Campaign } from './campaign.entity';
+import { assertLimitsComplete, normaliseLimits } from './campaign-limits';
 import { CreateCampaignDto, UpdateCampaignDto } from './campaign.dto';
 import { Environment } from '../common/config/environment';
 import { cursorKey } from '../common/cursor/opaque-cursor';
@@ -40,11 +41,14 @@ export class CampaignsService {
       status: dto.status ?? 'draft',
       minAmount: dto.minAmount ?? null,
       maxAmount: dto.maxAmount ?? null,
+      limits: null as Campaign['limits'],
       hideAmounts: dto.hideAmounts ?? false,
       startsAt: dto.startsAt ?? null,
       endsAt: dto.endsAt ?? null,
     };
+    if (dto.limits !== undefined) Object.assign(fields, normaliseLimits(dto.limits, fields));
     this.assertConsistent(fields);
+    fields.limits = assertLimitsComplete(fields);
     try {
       return campaignView(await this.campaigns.create(fields));
     } catch (error) {
@@ -72,7 +76,20 @@ export class CampaignsService {
     if (dto.currencies || dto.goal) {
       changes.currencies = this.currencies(dto.currencies ?? campaign.currencies, goalCurrency);
     }
-    this.assertConsistent({ ...campaign, ...changes });
+    const next = { ...campaign, ...changes };
+    if (dto.limits !== undefined) {
+      Object.assign(changes, normaliseLimits(dto.limits, next));
+      Object.assign(next, changes);
+    }
+    this.assertConsistent(next);
+    // Only a change to what is limited is checked, so older campaigns stay editable.
+    const limitsTouched =
+      dto.limits !== undefined ||
+      dto.currencies !== undefined ||
+      dto.goal !== undefined ||
+      dto.minAmount !== undefined ||
+      dto.maxAmount !== undefined;
+    if (limitsTouched) changes.limits = assertLimitsComplete(next);
     if (dto.goal && dto.goal.currency !== campaign.goalCurrency) {
       const progress = (await this.campaigns.progress([campaign.id])).get(campaign.id);
       if (progress && progress.donationCount > 0) {

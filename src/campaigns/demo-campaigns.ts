@@ -13,6 +13,7 @@ export const DEMO_CAMPAIGNS: NewCampaign[] = [
     currencies: ['usd', 'eur', 'gbp'],
     minAmount: 500,
     maxAmount: 10_000_000,
+    limits: { eur: { min: 500, max: 10_000_000 }, gbp: { min: 500, max: 10_000_000 } },
     status: 'active',
   },
   {
@@ -26,6 +27,7 @@ export const DEMO_CAMPAIGNS: NewCampaign[] = [
     currencies: ['usd', 'eur', 'gbp'],
     minAmount: 500,
     maxAmount: 10_000_000,
+    limits: { eur: { min: 500, max: 10_000_000 }, gbp: { min: 500, max: 10_000_000 } },
     status: 'active',
   },
 ];

@@ -49,6 +49,7 @@ export class DonationsService {
         clientKey,
         { slug, ...dto },
         donationId,
+        'resource',
       );
       if (earlier) return earlier;
       const donor = await this.donors.findOrCreateByEmail(em, dto.email);
@@ -75,30 +76,25 @@ export class DonationsService {
     const donation = await this.donations.findById(earlierId ?? donationId);
     if (!donation)
       throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
-    return this.withPaymentIntent(donation, campaign);
+    return this.withPaymentIntent(donation, campaign, earlierId !== null);
   }
 
-  /** Creates (or, with the same idempotency key, finds again) the donation's PaymentIntent. */
+  /**
+   * The donation's one PaymentIntent: the one stored; else, for a retried request, the one
+   * Stripe holds for the donation id (we may have died after Stripe made it, before we stored
+   * it; Stripe forgets idempotency keys after 24 hours, so the key alone is not enough); else
+   * a new one, created under a key derived from the donation id.
+   */
   private async withPaymentIntent(
     donation: Donation,
     campaign: Campaign,
+    retried: boolean,
   ): Promise<DonationCreatedView> {
     let intent: Stripe.PaymentIntent;
     try {
-      intent = await this.stripe.sdk.paymentIntents.create(
-        {
-          amount: donation.amount,
-          currency: donation.currency,
-          automatic_payment_methods: { enabled: true },
-          description: `Donation to ${campaign.title}`,
-          metadata: {
-            donation_id: donation.id,
-            campaign_id: campaign.id,
-            campaign_slug: campaign.slug,
-          },
-        },
-        { idempotencyKey: idempotencyKey('payment_intent', donation.id) },
-      );
+      intent =
+        (await this.existingIntent(donation, retried)) ??
+        (await this.createIntent(donation, campaign));
     } catch (error) {
       throw await this.paymentProviderError(donation, error);
     }
@@ -113,6 +109,38 @@ export class DonationsService {
       currency: intent.currency,
       status: donation.status,
     };
+  }
+
+  private async existingIntent(
+    donation: Donation,
+    retried: boolean,
+  ): Promise<Stripe.PaymentIntent | null> {
+    if (donation.stripePaymentIntentId) {
+      return this.stripe.sdk.paymentIntents.retrieve(donation.stripePaymentIntentId);
+    }
+    if (!retried) return null;
+    const found = await this.stripe.sdk.paymentIntents.search({
+      query: `metadata['donation_id']:'${donation.id}'`,
+      limit: 1,
+    });
+    return found.data[0] ?? null;
+  }
+
+  private createIntent(donation: Donation, campaign: Campaign): Promise<Stripe.PaymentIntent> {
+    return this.stripe.sdk.paymentIntents.create(
+      {
+        amount: donation.amount,
+        currency: donation.currency,
+        automatic_payment_methods: { enabled: true },
+        description: `Donation to ${campaign.title}`,
+        metadata: {
+          donation_id: donation.id,
+          campaign_id: campaign.id,
+          campaign_slug: campaign.slug,
+        },
+      },
+      { idempotencyKey: idempotencyKey('payment_intent', donation.id) },
+    );
   }
 
   private async paymentProviderError(donation: Donation, error: unknown): Promise<DomainError> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Campaign } from '../campaigns/campaign.entity';
+import { limitFor } from '../campaigns/campaign-limits';
 import { Environment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
 import { chargeAmountProblem, formatMoney, roundUpToChargeable } from '../common/money/currency';
@@ -53,19 +54,18 @@ export class GiftRules {
     }
     const problem = chargeAmountProblem(dto.amount, dto.currency);
     if (problem) throw new DomainError('validation_failed', problem);
-    if (dto.currency === campaign.goalCurrency) {
-      if (campaign.minAmount !== null && dto.amount < campaign.minAmount) {
-        throw new DomainError(
-          'validation_failed',
-          `amount must be at least ${campaign.minAmount} (${formatMoney(campaign.minAmount, dto.currency)}) for this campaign`,
-        );
-      }
-      if (campaign.maxAmount !== null && dto.amount > campaign.maxAmount) {
-        throw new DomainError(
-          'validation_failed',
-          `amount must be at most ${campaign.maxAmount} (${formatMoney(campaign.maxAmount, dto.currency)}) for this campaign`,
-        );
-      }
+    const limit = limitFor(campaign, dto.currency);
+    if (limit?.min !== undefined && dto.amount < limit.min) {
+      throw new DomainError(
+        'validation_failed',
+        `amount must be at least ${limit.min} (${formatMoney(limit.min, dto.currency)}) for this campaign`,
+      );
+    }
+    if (limit?.max !== undefined && dto.amount > limit.max) {
+      throw new DomainError(
+        'validation_failed',
+        `amount must be at most ${limit.max} (${formatMoney(limit.max, dto.currency)}) for this campaign`,
+      );
     }
     if (!dto.coverFees) return dto.amount;
     const charge = roundUpToChargeable(

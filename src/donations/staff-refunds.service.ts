@@ -42,6 +42,10 @@ export class StaffRefundsService {
     if (donation.status !== 'succeeded')
       throw new DomainError('conflict', `The donation is ${donation.status}: nothing to refund`);
 
+    // Stripe's view first, outside any transaction: what the charge took and its refunds.
+    const paymentIntentId = donation.stripePaymentIntentId;
+    const stripeView = await this.stripeCall(donationId, () => this.stripeView(paymentIntentId));
+
     const id = randomUUID();
     const request = await this.donations.transaction(async (em) => {
       const earlierId = await this.idempotency.claim(
@@ -50,51 +54,75 @@ export class StaffRefundsService {
         clientKey,
         { donationId, ...dto },
         id,
+        'resource',
       );
       if (earlierId) return em.findOneOrFail(StaffRefund, { where: { id: earlierId } });
-      // Serialise requests for one donation so that their sequence numbers are distinct.
+      // One request per donation at a time reserves its amount against what remains.
       await lockFor(em, `refund:${donationId}`);
-      const rows: { n: number }[] = await em.query(
-        `SELECT coalesce(max(sequence), 0)::int AS n FROM staff_refunds WHERE donation_id = $1`,
-        [donationId],
-      );
+      const earlier = await em.find(StaffRefund, { where: { donationId } });
+      const remains = remainsToRefund(stripeView, earlier);
+      if (remains <= 0) throw new DomainError('conflict', 'Nothing remains to refund: 0');
+      if (dto.amount !== undefined && dto.amount > remains) {
+        throw new DomainError(
+          'conflict',
+          `amount is more than remains to refund: ${remains} (${formatMoney(remains, stripeView.currency)})`,
+        );
+      }
       return em.save(
         StaffRefund,
         em.create(StaffRefund, {
           id,
           donationId,
-          sequence: rows[0].n + 1,
-          amount: dto.amount ?? null,
+          sequence: Math.max(0, ...earlier.map((r) => r.sequence)) + 1,
+          amount: dto.amount ?? remains,
           reason: dto.reason,
           requestedBy: staffName,
+          status: 'reserved',
         }),
       );
     });
-    if (!request.stripeRefundId)
-      await this.assertRemains(donation.stripePaymentIntentId, request.amount);
+    if (request.status === 'released') {
+      throw new DomainError(
+        'conflict',
+        'Stripe refused this refund earlier: send a new request (another Idempotency-Key)',
+      );
+    }
 
+    // A retry finds the refund Stripe already made for this request (even after Stripe
+    // forgot the idempotency key); otherwise the key derived from our ids makes it once.
+    const made = stripeView.refunds.find(
+      (r) => r.id === request.stripeRefundId || r.metadata?.staff_refund_id === request.id,
+    );
     let refund: Stripe.Refund;
     try {
-      refund = await this.stripe.sdk.refunds.create(
-        {
-          payment_intent: donation.stripePaymentIntentId,
-          ...(request.amount ? { amount: request.amount } : {}),
-          reason: 'requested_by_customer',
-          metadata: { donation_id: donationId, staff_refund_id: request.id },
-        },
-        { idempotencyKey: idempotencyKey('refund', donationId, request.sequence) },
-      );
+      refund =
+        made ??
+        (await this.stripe.sdk.refunds.create(
+          {
+            payment_intent: paymentIntentId,
+            ...(request.amount ? { amount: request.amount } : {}),
+            reason: 'requested_by_customer',
+            metadata: { donation_id: donationId, staff_refund_id: request.id },
+          },
+          { idempotencyKey: idempotencyKey('refund', donationId, request.sequence) },
+        ));
     } catch (error) {
       const e = error as { type?: string; message?: string };
-      if (e.type === 'StripeInvalidRequestError')
+      if (e.type === 'StripeInvalidRequestError') {
+        await this.refunds.update({ id: request.id, status: 'reserved' }, { status: 'released' });
         throw new DomainError('conflict', `Stripe refused the refund: ${e.message}`);
-      this.logger.warn({ donationId, err: errorSummary(e) }, 'refund not created');
+      }
+      // Stripe may have made it: the reservation stays until a retry learns the answer.
+      this.logger.warn({ donationId, err: errorSummary(e) }, 'refund not confirmed');
       throw new DomainError(
         'payment_provider_error',
         'The payment provider did not answer: retry with the same Idempotency-Key',
       );
     }
-    await this.refunds.update({ id: request.id }, { stripeRefundId: refund.id });
+    await this.refunds.update(
+      { id: request.id },
+      { stripeRefundId: refund.id, status: 'made', amount: refund.amount },
+    );
     return {
       id: request.id,
       donationId,
@@ -106,20 +134,48 @@ export class StaffRefundsService {
     };
   }
 
-  /** Never more than what remains, by Stripe's own count of what was refunded. */
-  private async assertRemains(paymentIntentId: string, amount: number | null): Promise<void> {
-    const intent = await this.stripe.sdk.paymentIntents.retrieve(paymentIntentId, {
-      expand: ['latest_charge'],
-    });
+  /** What the payment took, and every refund Stripe holds for it. */
+  private async stripeView(paymentIntentId: string): Promise<StripeRefundView> {
+    const [intent, refunds] = await Promise.all([
+      this.stripe.sdk.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] }),
+      this.stripe.sdk.refunds.list({ payment_intent: paymentIntentId, limit: 100 }),
+    ]);
     const charge = intent.latest_charge as Stripe.Charge | null;
     if (!charge) throw new DomainError('conflict', 'The payment has no charge to refund');
-    const remains = charge.amount - charge.amount_refunded;
-    if (remains <= 0) throw new DomainError('conflict', 'Nothing remains to refund: 0');
-    if (amount !== null && amount > remains) {
+    return { charged: charge.amount, currency: charge.currency, refunds: refunds.data };
+  }
+
+  private async stripeCall<T>(donationId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      this.logger.warn({ donationId, err: (error as Error).message }, 'Stripe not reached');
       throw new DomainError(
-        'conflict',
-        `amount is more than remains to refund: ${remains} (${formatMoney(remains, charge.currency)})`,
+        'payment_provider_error',
+        'The payment provider did not answer: try again',
       );
     }
   }
+}
+
+interface StripeRefundView {
+  charged: number;
+  currency: string;
+  refunds: Stripe.Refund[];
+}
+
+/**
+ * What remains of the charge: less every refund Stripe holds (failed and canceled ones gave
+ * the money back), and less our own reservations Stripe does not show yet (in flight, or made
+ * after Stripe's list was read).
+ */
+export function remainsToRefund(view: StripeRefundView, ours: StaffRefund[]): number {
+  const live = view.refunds.filter((r) => r.status !== 'failed' && r.status !== 'canceled');
+  const seen = new Set(view.refunds.flatMap((r) => [r.id, r.metadata?.staff_refund_id ?? '']));
+  const pending = ours
+    .filter((r) => r.status !== 'released' && !seen.has(r.id))
+    .filter((r) => !r.stripeRefundId || !seen.has(r.stripeRefundId))
+    .reduce((sum, r) => sum + (r.amount ?? 0), 0);
+  return view.charged - live.reduce((sum, r) => sum + r.amount, 0) - pending;
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../common/config/environment';
+import { IdempotencyRepository } from '../common/database/idempotency.repository';
 import { JobName } from '../common/queue/job-catalogue';
 import { QueueService } from '../common/queue/queue.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -58,6 +59,7 @@ export class MaintenanceTasksService {
     private readonly ledger: LedgerRepository,
     private readonly queues: QueueService,
     private readonly metrics: MetricsService,
+    private readonly idempotency: IdempotencyRepository,
   ) {}
 
   /** Runs the task once; throws (after recording the failed run) so the job retries. */
@@ -139,7 +141,8 @@ export class MaintenanceTasksService {
    * is removed first, and a row whose first or retry job is still queued or running is left to
    * it. Any other job still around for the row (a resend, a replay) cannot send twice either:
    * senders hold the row's advisory lock and send only what is still pending.
-   * Then runs older than RUN_RETENTION_DAYS are deleted.
+   * Then runs older than RUN_RETENTION_DAYS are deleted, and Idempotency-Keys whose 24 hours
+   * are over.
    */
   private async retryStuck(): Promise<Omit<RunOutcome, 'runId'>> {
     const olderThan = new Date(Date.now() - this.env.MAINTENANCE_STUCK_AFTER_MINUTES * 60_000);
@@ -167,6 +170,7 @@ export class MaintenanceTasksService {
     }
     const before = new Date(Date.now() - RUN_RETENTION_DAYS * 86_400_000);
     findings.runsDeleted = await this.runs.purgeStartedBefore(before);
+    findings.idempotencyKeysExpired = await this.idempotency.pruneExpired();
     return { status: 'ok', findings };
   }
 

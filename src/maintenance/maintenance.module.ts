@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyRepository } from '../common/database/idempotency.repository';
 import { LedgerModule } from '../ledger/ledger.module';
 import { StripeEventsModule } from '../stripe/stripe-events.module';
 import { BacklogRepository } from './backlog.repository';
@@ -30,6 +31,6 @@ export class MaintenanceModule {}
 /** The worker side: the schedules and the tasks. */
 @Module({
   imports: [MaintenanceDataModule, StripeEventsModule, LedgerModule],
-  providers: [MaintenanceTasksService, MaintenanceProcessor],
+  providers: [MaintenanceTasksService, MaintenanceProcessor, IdempotencyRepository],
 })
 export class MaintenanceWorkerModule {}

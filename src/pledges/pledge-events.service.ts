@@ -63,7 +63,7 @@ export class PledgeEventsService {
     }
   }
 
-  /** A new card saved for a pledge: make it the default and retry what is still unpaid. */
+  /** A new card saved for a pledge: its subscription's default, then retry what is unpaid. */
   async setupSucceeded(setupIntentId: string): Promise<void> {
     const intent = await this.stripe.sdk.setupIntents.retrieve(setupIntentId);
     const pledgeId = intent.metadata?.pledge_id;
@@ -72,12 +72,8 @@ export class PledgeEventsService {
     if (intent.status !== 'succeeded' || !pledgeId || !paymentMethod) return;
     const pledge = await this.pledges.findById(pledgeId);
     if (!pledge?.stripeSubscriptionId || ['canceled', 'completed'].includes(pledge.status)) return;
-    const customer = typeof intent.customer === 'string' ? intent.customer : intent.customer?.id;
-    if (customer) {
-      await this.stripe.sdk.customers.update(customer, {
-        invoice_settings: { default_payment_method: paymentMethod },
-      });
-    }
+    // The card belongs to this pledge's subscription only: never the customer's
+    // invoice_settings default, which anything else billed to that customer would use.
     await this.stripe.sdk.subscriptions.update(pledge.stripeSubscriptionId, {
       default_payment_method: paymentMethod,
     });

@@ -65,6 +65,21 @@ export class PledgesRepository {
     );
   }
 
+  /**
+   * Records the pledge's own Stripe Customer once; answers the one stored (an earlier
+   * request's, if two raced).
+   */
+  async setStripeCustomer(id: string, customerId: string): Promise<string> {
+    await this.repo
+      .createQueryBuilder()
+      .update(Pledge)
+      .set({ stripeCustomerId: customerId })
+      .where('id = :id AND stripe_customer_id IS NULL', { id })
+      .execute();
+    const pledge = await this.repo.findOneOrFail({ where: { id } });
+    return pledge.stripeCustomerId!;
+  }
+
   async setIntendedAmount(id: string, intendedAmount: number): Promise<void> {
     await this.repo.update({ id }, { intendedAmount });
   }

@@ -54,6 +54,7 @@ export class PledgesService {
         clientKey,
         { slug, ...dto },
         pledgeId,
+        'resource',
       );
       if (earlier) return earlier;
       const donor = await this.donors.findOrCreateByEmail(em, dto.email);
@@ -77,7 +78,7 @@ export class PledgesService {
     const pledge = await this.pledges.findById(earlierId ?? pledgeId);
     if (!pledge)
       throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
-    return this.subscribe(pledge, campaign);
+    return this.subscribe(pledge, campaign, earlierId !== null);
   }
 
   async listForDonor(donorId: string): Promise<PledgeView[]> {
@@ -173,7 +174,7 @@ export class PledgesService {
     id: string,
   ): Promise<{ setupIntentId: string; clientSecret: string }> {
     const pledge = await this.changeable(actor, id, 'update its card');
-    const customer = await this.customerFor(pledge.donorId);
+    const customer = await this.customerFor(pledge);
     const intent = await this.call(() =>
       this.stripe.sdk.setupIntents.create({
         customer,
@@ -185,35 +186,31 @@ export class PledgesService {
     return { setupIntentId: intent.id, clientSecret: intent.client_secret! };
   }
 
-  private async subscribe(pledge: Pledge, campaign: Campaign): Promise<PledgeCreatedView> {
-    const customer = await this.customerFor(pledge.donorId);
-    const product = await this.productFor(campaign);
-    const subscription = await this.call(() =>
-      this.stripe.sdk.subscriptions.create(
-        {
-          customer,
-          items: [
-            {
-              price_data: {
-                currency: pledge.currency,
-                product,
-                unit_amount: pledge.amount,
-                recurring: { interval: pledge.interval },
-              },
-            },
-          ],
-          payment_behavior: 'default_incomplete',
-          payment_settings: { save_default_payment_method: 'on_subscription' },
-          expand: ['latest_invoice.confirmation_secret'],
-          metadata: {
-            pledge_id: pledge.id,
-            campaign_id: campaign.id,
-            campaign_slug: campaign.slug,
-          },
-        },
-        { idempotencyKey: idempotencyKey('subscription', pledge.id) },
-      ),
-    );
+  /**
+   * The pledge's Subscription: the one stored, else (for a retried request) the one Stripe
+   * holds for the pledge id, in case we died before storing it, else a new one. Stripe forgets
+   * idempotency keys after 24 hours, so the key alone would not stop a late retry from
+   * starting a second subscription.
+   */
+  private async subscribe(
+    pledge: Pledge,
+    campaign: Campaign,
+    retried: boolean,
+  ): Promise<PledgeCreatedView> {
+    const expand = ['latest_invoice.confirmation_secret'];
+    let existing = pledge.stripeSubscriptionId;
+    if (!existing && retried) {
+      const found = await this.call(() =>
+        this.stripe.sdk.subscriptions.search({
+          query: `metadata['pledge_id']:'${pledge.id}'`,
+          limit: 1,
+        }),
+      );
+      existing = found.data[0]?.id ?? null;
+    }
+    const subscription = existing
+      ? await this.call(() => this.stripe.sdk.subscriptions.retrieve(existing, { expand }))
+      : await this.createSubscription(pledge, campaign, expand);
     if (pledge.stripeSubscriptionId !== subscription.id) {
       await this.pledges.attachSubscription(
         pledge.id,
@@ -234,19 +231,66 @@ export class PledgesService {
     };
   }
 
-  /** The donor's Stripe Customer, created once (no personal data: receipts are ours). */
-  private async customerFor(donorId: string): Promise<string> {
-    const donor = await this.pledges.transaction((em) => this.donors.findById(em, donorId));
-    if (donor?.stripeCustomerId) return donor.stripeCustomerId;
-    const customer = await this.call(() =>
-      this.stripe.sdk.customers.create(
-        { metadata: { donor_id: donorId } },
-        { idempotencyKey: idempotencyKey('customer', donorId) },
+  private async createSubscription(
+    pledge: Pledge,
+    campaign: Campaign,
+    expand: string[],
+  ): Promise<Stripe.Subscription> {
+    const customer = await this.customerFor(pledge);
+    const product = await this.productFor(campaign);
+    return this.call(() =>
+      this.stripe.sdk.subscriptions.create(
+        {
+          customer,
+          items: [
+            {
+              price_data: {
+                currency: pledge.currency,
+                product,
+                unit_amount: pledge.amount,
+                recurring: { interval: pledge.interval },
+              },
+            },
+          ],
+          payment_behavior: 'default_incomplete',
+          payment_settings: { save_default_payment_method: 'on_subscription' },
+          expand,
+          metadata: {
+            pledge_id: pledge.id,
+            campaign_id: campaign.id,
+            campaign_slug: campaign.slug,
+          },
+        },
+        { idempotencyKey: idempotencyKey('subscription', pledge.id) },
       ),
     );
-    return this.pledges.transaction((em) =>
-      this.donors.setStripeCustomer(em, donorId, customer.id),
+  }
+
+  /**
+   * The pledge's own Stripe Customer, created on its first use with a key derived from the
+   * pledge id. It carries no personal data (receipts are ours) and is never found by email:
+   * a request naming someone else's email cannot reach their saved card. A pledge started
+   * before customers were per pledge stays on the customer its subscription is billed to (its
+   * donor's shared one, which other such pledges use too, so it is not stored on the pledge).
+   */
+  private async customerFor(pledge: Pledge): Promise<string> {
+    if (pledge.stripeCustomerId) return pledge.stripeCustomerId;
+    const subscriptionId = pledge.stripeSubscriptionId;
+    if (subscriptionId) {
+      const subscription = await this.call(() =>
+        this.stripe.sdk.subscriptions.retrieve(subscriptionId),
+      );
+      const customer = subscription.customer;
+      return typeof customer === 'string' ? customer : customer.id;
+    }
+    const customer = await this.call(() =>
+      this.stripe.sdk.customers.create(
+        { metadata: { pledge_id: pledge.id, donor_id: pledge.donorId } },
+        { idempotencyKey: idempotencyKey('pledge_customer', pledge.id) },
+      ),
     );
+    pledge.stripeCustomerId = await this.pledges.setStripeCustomer(pledge.id, customer.id);
+    return pledge.stripeCustomerId;
   }
 
   /** One Stripe Product per campaign, created on its first pledge. */

@@ -13,6 +13,8 @@ describe('one-off donations: starting a payment', () => {
       currencies: ['usd', 'eur', 'jpy', 'kwd'],
       minAmount: 500,
       maxAmount: 1_000_000,
+      // A campaign that limits gifts limits them in every currency it accepts.
+      limits: { eur: { max: 1_000_000 }, jpy: { max: 100_000 }, kwd: { max: 10_000_000 } },
     }));
   });
   afterAll(() => app?.close());

@@ -29,6 +29,7 @@ import { paymentMethodRoutes } from './payment-methods';
 import { payoutRoutes } from './payouts';
 import { priceRoutes, productRoutes } from './products-prices';
 import { refundRoutes } from './refunds';
+import { searchRoutes } from './search';
 import { setupIntentRoutes } from './setup-intents';
 import { invoicePaymentRoutes, invoiceRoutes, subscriptionRoutes } from './subscriptions';
 import { findRoute, pathMatcher, Route } from './router';
@@ -77,6 +78,19 @@ export interface StripeStandIn extends StripeStandInControl {
   readonly port: number;
   /** API version of events by default: the one the installed SDK pins. */
   readonly apiVersion: string;
+  /**
+   * Forgets every idempotency key, as Stripe does 24 hours after a key's first use: a request
+   * sent again under an old key is then a new request.
+   */
+  forgetIdempotencyKeys(): void;
+  /**
+   * The next `times` API requests to `method` `path` (e.g. `POST /v1/refunds`) are carried
+   * out, but their connections are cut before the answer: the caller sees a network error, as
+   * after a timeout, while Stripe did the work (and keeps the answer under its idempotency
+   * key). The SDK retries a closed connection once even with retries off: drop 2 to reach
+   * the caller.
+   */
+  dropResponses(method: string, path: string, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -143,6 +157,7 @@ function maskKey(key: string): string {
 }
 
 const API_ROUTES: Route[] = [
+  ...searchRoutes,
   ...balanceRoutes,
   ...chargeRoutes,
   ...checkoutSessionRoutes,
@@ -197,12 +212,14 @@ export async function startStripeStandIn(
   });
   state.onEvent = (event) => deliverer.enqueue(event);
   const idempotency = new Map<string, StoredResponse>();
+  const dropping = new Map<string, number>();
   const registerStartupEndpoints = () => {
     for (const webhook of options.webhooks ?? []) registerEndpoint(state, webhook);
   };
   const control = createControl(state, deliverer, {
     onReset() {
       idempotency.clear();
+      dropping.clear();
       registerStartupEndpoints();
     },
   });
@@ -318,6 +335,13 @@ export async function startStripeStandIn(
         return;
       }
       status = reply.status;
+      const left = dropping.get(`${method} ${url.pathname}`) ?? 0;
+      if (left > 0) {
+        dropping.set(`${method} ${url.pathname}`, left - 1);
+        status = 0;
+        response.destroy();
+        return;
+      }
       if (idempotencyKey) reply.headers = { 'Idempotency-Key': idempotencyKey, ...reply.headers };
       send(response, requestId, reply, version);
     } catch (error) {
@@ -365,6 +389,9 @@ export async function startStripeStandIn(
     url,
     port,
     apiVersion: settings.apiVersion,
+    forgetIdempotencyKeys: () => idempotency.clear(),
+    dropResponses: (method, path, times = 1) =>
+      void dropping.set(`${method.toUpperCase()} ${path}`, times),
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         deliverer.close();
