@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Stripe from 'stripe';
 import { routeEvent } from '../handlers/event-router';
 import { PERSONAL_KEYS, scrubStripeEvent } from './scrub-event';
 
@@ -45,7 +46,7 @@ function event(type: string, object: Record<string, unknown>) {
     id: 'evt_scrub',
     type,
     data: { object, previous_attributes: { receipt_email: EMAIL, billing_details: person } },
-  };
+  } as unknown as Stripe.Event & { data: { object: Record<string, unknown> } };
 }
 
 const allKeys = (value: unknown, into = new Set<string>()): Set<string> => {
