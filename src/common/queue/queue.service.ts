@@ -140,6 +140,35 @@ export class QueueService implements OnApplicationShutdown {
     return (await this.queue(JOB_DEFINITIONS[name].queue).remove(jobId)) === 1;
   }
 
+  /**
+   * Removes the failed jobs of a queue, and those waiting to retry after a failed try, whose
+   * payload matches: Redis keeps their failure reasons and stack traces in clear text. Jobs
+   * running right now are left alone. Returns how many were removed.
+   */
+  async removeFailedJobs(
+    name: QueueName,
+    matches: (payload: Record<string, unknown>) => boolean,
+  ): Promise<number> {
+    const queue = this.queue(name);
+    const page = 500;
+    let removed = 0;
+    for (const state of ['failed', 'delayed'] as const) {
+      for (let start = 0; ;) {
+        const jobs = await queue.getJobs([state], start, start + page - 1, true);
+        let removedHere = 0;
+        for (const job of jobs) {
+          if (!job?.id || !matches((job.data ?? {}) as Record<string, unknown>)) continue;
+          if ((await queue.remove(job.id)) === 1) removedHere += 1;
+        }
+        removed += removedHere;
+        if (jobs.length < page) break;
+        // Removed jobs leave the list: the next page starts that much earlier.
+        start += jobs.length - removedHere;
+      }
+    }
+    return removed;
+  }
+
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
