@@ -66,6 +66,11 @@ export interface MailCatcher {
    * 5xx: refused for good) until called again with null. For outage drills.
    */
   refuse(code: number | null): void;
+  /**
+   * Makes the server refuse this recipient at RCPT TO (550, quoting the address, as real mail
+   * servers do) until called again with `false`. For tests of what a refusal leaves behind.
+   */
+  refuseRecipient(address: string, refused?: boolean): void;
 }
 
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
@@ -76,6 +81,7 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
   const events = new EventEmitter();
   let nextId = 1;
   let refusal: number | null = null;
+  const refusedRecipients = new Set<string>();
 
   const smtp = new SMTPServer({
     secure: false,
@@ -87,6 +93,15 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
     banner: 'mail catcher',
     onAuth(auth, _session, callback) {
       callback(null, { user: auth.username ?? 'anonymous' });
+    },
+    onRcptTo(address, _session, callback) {
+      if (!refusedRecipients.has(address.address.toLowerCase())) return callback();
+      callback(
+        Object.assign(
+          new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`),
+          { responseCode: 550 },
+        ),
+      );
     },
     onData(stream, session, callback) {
       if (refusal !== null) {
@@ -266,6 +281,10 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
     messages: () => [...store],
     refuse: (code) => {
       refusal = code;
+    },
+    refuseRecipient: (address, refused = true) => {
+      if (refused) refusedRecipients.add(address.toLowerCase());
+      else refusedRecipients.delete(address.toLowerCase());
     },
     waitFor(predicate, timeoutMs = 10_000) {
       const found = store.find(predicate);
