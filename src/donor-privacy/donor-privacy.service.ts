@@ -80,6 +80,7 @@ export class DonorPrivacyService {
     const late = (await this.donors.stripeCustomerIds(id)).filter((c) => !customers.includes(c));
     stripeCustomers += await this.deleteCustomers(late);
     const queuedJobs = await this.removeQueuedJobs(jobs);
+    this.logger.log({ donorId: id, requester }, 'donor erased');
     return {
       id,
       status: 'erased',
