@@ -13,8 +13,8 @@ function notFound(id: string): DomainError {
   return new DomainError('not_found', `No donor ${id}`);
 }
 
-/** Who asked for the erasure: staff for the donor, or the signed-in donor themself. */
-export type ErasureRequester = 'staff' | 'donor';
+/** Who asks: staff acting for the donor, or the signed-in donor themself. */
+export type PrivacyRequester = 'staff' | 'donor';
 
 /**
  * A donor's rights over their data: staff find them by email, export everything held on them,
@@ -47,7 +47,7 @@ export class DonorPrivacyService {
    * (under the donor's lock, the pledge check repeated), and their failed jobs leave the
    * queues. Erasing again answers the same, and clears anything that has reappeared since.
    */
-  async erase(id: string, requester: ErasureRequester = 'staff'): Promise<ErasedDonorView> {
+  async erase(id: string, requester: PrivacyRequester = 'staff'): Promise<ErasedDonorView> {
     if (!UUID.test(id) || !(await this.donors.exists(id))) throw notFound(id);
     this.refuseChargingPledges(await this.donors.livePledgeIds(id), requester);
     const customers = await this.donors.stripeCustomerIds(id);
@@ -100,7 +100,11 @@ export class DonorPrivacyService {
     };
   }
 
-  async export(id: string): Promise<DonorExport> {
+  /**
+   * Everything held on the donor. The donor's own copy names staff by role only: which staff
+   * key acted is staff's business (the audit rows hold nothing personal about the donor).
+   */
+  async export(id: string, requester: PrivacyRequester = 'staff'): Promise<DonorExport> {
     if (!UUID.test(id)) throw notFound(id);
     const profile = await this.donors.profile(id);
     if (!profile) throw notFound(id);
@@ -125,11 +129,14 @@ export class DonorPrivacyService {
       emails,
       sessions,
       stripeEvents,
-      audit,
+      audit:
+        requester === 'donor'
+          ? audit.map((row) => ({ ...row, staffKeyName: row.role ? `${row.role} staff` : 'staff' }))
+          : audit,
     };
   }
 
-  private refuseChargingPledges(pledgeIds: string[], requester: ErasureRequester): void {
+  private refuseChargingPledges(pledgeIds: string[], requester: PrivacyRequester): void {
     if (!pledgeIds.length) return;
     const list = pledgeIds.join(', ');
     throw new DomainError(

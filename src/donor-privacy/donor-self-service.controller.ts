@@ -17,11 +17,11 @@ import { DonorPrivacyService } from './donor-privacy.service';
 export class DonorSelfServiceController {
   constructor(private readonly privacy: DonorPrivacyService) {}
 
-  /** Everything held about the signed-in donor, as JSON: the same as staff's export. */
+  /** Everything held about the signed-in donor, as JSON: staff's export, staff named by role. */
   @Get('export')
   @ApiOkResponse({ description: 'Profile, gifts, pledges, receipts, emails, Stripe events, audit' })
   export(@CurrentDonor() donor: AuthenticatedDonor): Promise<DonorExport> {
-    return this.privacy.export(donor.donorId);
+    return this.privacy.export(donor.donorId, 'donor');
   }
 
   /** Erases the signed-in donor (their sessions end with it); the money stays. */

@@ -267,6 +267,8 @@ describe('donor safety: erasure reaches every copy, by staff and by the donor', 
     const tokens = [await signIn(app, email), await signIn(app, email)];
     const donor = asDonor(tokens[0]);
 
+    // Staff looked at their data (an audited read): the donor sees that, staff named by role.
+    await admin('get', `/v1/admin/donors/${donorId}/export`).expect(200);
     const exported = (await donor('get', '/v1/donor/export').expect(200)).body;
     expect(exported.profile).toMatchObject({ id: donorId, email, name });
     expect(exported.donations.map((d: { id: string }) => d.id)).toContain(gift.donationId);
@@ -275,7 +277,15 @@ describe('donor safety: erasure reaches every copy, by staff and by the donor', 
       expect.arrayContaining([gift.paymentIntentId]),
     );
     expect(exported.emails.map((e: { kind: string }) => e.kind)).toContain('sign-in');
-    expect(exported.audit).toEqual([]);
+    expect(exported.audit).toEqual([
+      expect.objectContaining({
+        action: 'GET /v1/admin/donors/:id/export',
+        target: { id: donorId },
+        staffKeyName: 'admin staff',
+        role: 'admin',
+      }),
+    ]);
+    expect(JSON.stringify(exported.audit)).not.toContain('test admin');
     await app.http.get('/v1/donor/export').expect(401);
 
     for (const body of [{}, { confirm: false }, { confirm: 'true' }, { confirm: 1 }]) {
