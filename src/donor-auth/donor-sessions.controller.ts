@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiNoContentResponse,
@@ -7,7 +7,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Request } from 'express';
+import { Request, Response } from 'express';
 import { CurrentDonor, DonorOnly } from './donor.guard';
 import {
   AuthenticatedDonor,
@@ -22,13 +22,22 @@ import { DonorSessionView, VerifySignInDto } from './verify-sign-in.dto';
 export class DonorSessionsController {
   constructor(private readonly sessions: DonorSessionsService) {}
 
-  /** Emails a single-use sign-in link to a known donor; the same answer for any address. */
+  /**
+   * Emails a single-use sign-in link to a donor who has given; the same answer for any
+   * address, sent before anything is looked up about it (the link is prepared once the answer
+   * has gone out).
+   */
   @Post()
   @HttpCode(202)
   @ApiAcceptedResponse({ type: SignInRequestedView })
-  @ApiTooManyRequestsResponse({ description: 'Too many requests for this address or client' })
-  async request(@Body() dto: RequestSignInDto, @Req() req: Request): Promise<SignInRequestedView> {
-    await this.sessions.requestSignIn(dto.email, req.ip);
+  @ApiTooManyRequestsResponse({ description: 'Too many requests from this client' })
+  async request(
+    @Body() dto: RequestSignInDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SignInRequestedView> {
+    await this.sessions.checkClient(req.ip);
+    res.once('finish', () => void this.sessions.sendSignInLink(dto.email));
     return { message: SIGN_IN_REQUESTED_MESSAGE };
   }
 
@@ -49,5 +58,14 @@ export class DonorSessionsController {
   @ApiNoContentResponse({ description: 'Signed out' })
   async signOut(@CurrentDonor() donor: AuthenticatedDonor): Promise<void> {
     await this.sessions.signOut(donor.sessionId);
+  }
+
+  /** Signs out everywhere: every access token of the donor stops working, and unused links. */
+  @Delete()
+  @DonorOnly()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Every session of the donor signed out' })
+  async signOutEverywhere(@CurrentDonor() donor: AuthenticatedDonor): Promise<void> {
+    await this.sessions.signOutEverywhere(donor.donorId);
   }
 }

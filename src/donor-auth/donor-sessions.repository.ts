@@ -36,13 +36,27 @@ export class DonorSessionsRepository {
     return this.dataSource.transaction(work);
   }
 
-  /** The donor who may sign in with this (normalised) email: known and not erased. */
+  /**
+   * The donor who may sign in with this (normalised) email: not erased, and who has given: a
+   * succeeded gift (refunded ones included), or a pledge whose first payment succeeded. Someone
+   * who only started a gift with an address proves nothing about owning it.
+   */
   async findSignInDonor(email: string): Promise<{ id: string; name: string | null } | null> {
     const rows: { id: string; name: string | null }[] = await this.dataSource.query(
-      `SELECT id, name FROM donors WHERE email = $1 AND erased_at IS NULL`,
+      `SELECT d.id, d.name FROM donors d
+        WHERE d.email = $1 AND d.erased_at IS NULL
+          AND (EXISTS (SELECT 1 FROM donations g WHERE g.donor_id = d.id AND g.status = 'succeeded')
+               OR EXISTS (SELECT 1 FROM pledges p WHERE p.donor_id = d.id AND p.paid_installments > 0))`,
       [email],
     );
     return rows[0] ?? null;
+  }
+
+  /** Unused sign-in links of the donor stop working (a newer one was sent, or they signed out everywhere). */
+  async deleteUnusedSignInTokens(em: EntityManager, donorId: string): Promise<void> {
+    await em.query(`DELETE FROM donor_sign_in_tokens WHERE donor_id = $1 AND used_at IS NULL`, [
+      donorId,
+    ]);
   }
 
   /** A new sign-in token, valid `ttlSeconds` by the database's clock; returns its row id. */
@@ -108,6 +122,16 @@ export class DonorSessionsRepository {
       `UPDATE donor_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`,
       [id],
     );
+  }
+
+  /** Revokes every open session of the donor; returns how many were open. */
+  async revokeAllSessions(em: EntityManager, donorId: string): Promise<number> {
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [, count]: [unknown, number] = await em.query(
+      `UPDATE donor_sessions SET revoked_at = now() WHERE donor_id = $1 AND revoked_at IS NULL`,
+      [donorId],
+    );
+    return count;
   }
 
   /** One donor's gifts, newest first, `before` a creation time to page. Never another donor's. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
 import { normaliseEmail } from '../donors/donors.repository';
@@ -39,6 +39,8 @@ function newSecret(): string {
  */
 @Injectable()
 export class DonorSessionsService {
+  private readonly logger = new Logger(DonorSessionsService.name);
+
   constructor(
     private readonly env: Environment,
     private readonly sessions: DonorSessionsRepository,
@@ -47,39 +49,51 @@ export class DonorSessionsService {
     private readonly rateLimit: SignInRateLimitService,
   ) {}
 
+  /** Counts a sign-in request from this client: 429 past its hourly limit, whatever the address. */
+  checkClient(clientIp: string | undefined): Promise<void> {
+    return this.rateLimit.hitClient(clientIp);
+  }
+
   /**
-   * Emails a sign-in link when the address belongs to a donor who has not been erased; does
-   * nothing otherwise. Either way the caller answers the same, after the same hashing work;
-   * the rate limits (per address, per client IP) count known and unknown addresses alike.
+   * Emails a sign-in link when the address belongs to a donor who has given (and was not
+   * erased); does nothing otherwise. Called once the caller's answer has gone out, so nothing
+   * done here (lookups, the per-address limit, the outbox) shows in the answer or its timing.
+   * Never throws: a failure is logged by its class only (a message could quote the address).
+   * A new link makes the donor's older unused ones invalid.
    */
-  async requestSignIn(rawEmail: string, clientIp: string | undefined): Promise<void> {
-    const email = normaliseEmail(rawEmail);
-    await this.rateLimit.hit(email, clientIp);
-    const token = newSecret();
-    const tokenHash = hashToken(token);
-    const donor = await this.sessions.findSignInDonor(email);
-    if (!donor) return;
-    const emailId = await this.sessions.transaction(async (em) => {
-      const tokenId = await this.sessions.insertSignInToken(
-        em,
-        donor.id,
-        tokenHash,
-        SIGN_IN_TOKEN_TTL_MINUTES * 60,
-      );
-      // No name: the donor row carries none reliably (each gift keeps its own).
-      const body = this.signInEmail(token, null);
-      return this.emails.add(em, {
-        dedupeKey: `sign-in:${tokenId}`,
-        kind: 'sign-in',
-        donorId: donor.id,
-        toAddress: email,
-        subject: body.subject,
-        textBody: body.text,
-        htmlBody: body.html,
-        purgeAfterSend: true,
+  async sendSignInLink(rawEmail: string): Promise<void> {
+    try {
+      const email = normaliseEmail(rawEmail);
+      if (!(await this.rateLimit.hitAddress(email))) return;
+      const donor = await this.sessions.findSignInDonor(email);
+      if (!donor) return;
+      const token = newSecret();
+      const emailId = await this.sessions.transaction(async (em) => {
+        await this.sessions.deleteUnusedSignInTokens(em, donor.id);
+        const tokenId = await this.sessions.insertSignInToken(
+          em,
+          donor.id,
+          hashToken(token),
+          SIGN_IN_TOKEN_TTL_MINUTES * 60,
+        );
+        // No name: the donor row carries none reliably (each gift keeps its own).
+        const body = this.signInEmail(token, null);
+        return this.emails.add(em, {
+          dedupeKey: `sign-in:${tokenId}`,
+          kind: 'sign-in',
+          donorId: donor.id,
+          toAddress: email,
+          subject: body.subject,
+          textBody: body.text,
+          htmlBody: body.html,
+          purgeAfterSend: true,
+        });
       });
-    });
-    await this.mail.enqueue([emailId]);
+      await this.mail.enqueue([emailId]);
+    } catch (error) {
+      const { name, code } = error as { name?: string; code?: string };
+      this.logger.error({ errorClass: name, code }, 'sign-in link not sent');
+    }
   }
 
   /** Uses a sign-in token (once) and opens a session; 401 for an unknown, used or expired one. */
@@ -108,6 +122,14 @@ export class DonorSessionsService {
 
   signOut(sessionId: string): Promise<void> {
     return this.sessions.revokeSession(sessionId);
+  }
+
+  /** Signs the donor out everywhere: every session revoked, every unused sign-in link void. */
+  signOutEverywhere(donorId: string): Promise<number> {
+    return this.sessions.transaction(async (em) => {
+      await this.sessions.deleteUnusedSignInTokens(em, donorId);
+      return this.sessions.revokeAllSessions(em, donorId);
+    });
   }
 
   private signInEmail(token: string, name: string | null) {

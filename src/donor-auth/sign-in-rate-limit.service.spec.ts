@@ -32,32 +32,36 @@ describe('SignInRateLimitService', () => {
   beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
   afterEach(() => jest.restoreAllMocks());
 
-  it('lets requests through up to the limit, and keys on hashes, never the address or IP', async () => {
-    const { redis, keys } = fakeRedis('ready', [5, 30]);
-    await expect(limiter(redis).hit('a@example.org', '198.51.100.1')).resolves.toBeUndefined();
+  it('lets requests through up to the limits, and keys on hashes, never the address or IP', async () => {
+    const { redis, keys } = fakeRedis('ready', [30, 5]);
+    await expect(limiter(redis).hitClient('198.51.100.1')).resolves.toBeUndefined();
+    await expect(limiter(redis).hitAddress('a@example.org')).resolves.toBe(true);
     expect(keys).toEqual([
-      expect.stringMatching(/^p:rate-limit:sign-in:email:[0-9a-f]{64}$/),
       expect.stringMatching(/^p:rate-limit:sign-in:ip:[0-9a-f]{64}$/),
+      expect.stringMatching(/^p:rate-limit:sign-in:email:[0-9a-f]{64}$/),
     ]);
   });
 
-  it.each([
-    ['the address', [6, 1]],
-    ['the client IP', [1, 31]],
-  ])('refuses with Retry-After once %s is over its limit', async (_what, counts) => {
-    const { redis } = fakeRedis('ready', counts, 1234);
+  it('refuses a client over its limit with Retry-After', async () => {
+    const { redis } = fakeRedis('ready', [31], 1234);
     const error = await limiter(redis)
-      .hit('a@example.org', '198.51.100.1')
+      .hitClient('198.51.100.1')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'rate_limited', options: { retryAfterSeconds: 1234 } });
   });
 
+  it('answers false for an address over its limit (no error: the caller already answered)', async () => {
+    const { redis } = fakeRedis('ready', [6]);
+    await expect(limiter(redis).hitAddress('a@example.org')).resolves.toBe(false);
+  });
+
   it.each([
-    ['Redis is not connected', fakeRedis('reconnecting', [99, 99]).redis],
-    ['a command fails', fakeRedis('ready', [99, 99], 1, new Error('Connection is closed')).redis],
+    ['Redis is not connected', () => fakeRedis('reconnecting', [99]).redis],
+    ['a command fails', () => fakeRedis('ready', [99], 1, new Error('Connection is closed')).redis],
   ])('fails open, with a warning, when %s', async (_what, redis) => {
-    await expect(limiter(redis).hit('a@example.org', undefined)).resolves.toBeUndefined();
+    await expect(limiter(redis()).hitClient(undefined)).resolves.toBeUndefined();
+    await expect(limiter(redis()).hitAddress('a@example.org')).resolves.toBe(true);
     expect(Logger.prototype.warn).toHaveBeenCalledWith(
       expect.stringMatching(/^sign-in rate limit not applied/),
     );

@@ -14,9 +14,11 @@ function digest(value: string): string {
 }
 
 /**
- * Fixed one-hour windows counted in Redis, shared by every API process: per email address
- * (`RATE_LIMIT_SIGNIN`) and per client IP. Known and unknown addresses count alike, so the
- * limit reveals nothing. If Redis is down, sign-in requests go through and the log says so.
+ * Fixed one-hour windows counted in Redis, shared by every API process: per client IP, checked
+ * before the answer (429), and per email address (`RATE_LIMIT_SIGNIN`), checked after it, with
+ * the rest of the per-address work: over its limit an address silently gets no more links, so
+ * neither the answer nor its timing depends on the address. If Redis is down, sign-in requests
+ * go through and the log says so.
  */
 @Injectable()
 export class SignInRateLimitService {
@@ -27,46 +29,47 @@ export class SignInRateLimitService {
     private readonly queues: QueueService,
   ) {}
 
-  /** Counts one request; throws `rate_limited` (with Retry-After) when either count is over. */
-  async hit(email: string, ip: string | undefined): Promise<void> {
-    const prefix = `${this.env.QUEUE_PREFIX}:rate-limit:sign-in`;
-    const limits = [
-      { key: `${prefix}:email:${digest(email)}`, limit: this.env.RATE_LIMIT_SIGNIN },
-      { key: `${prefix}:ip:${digest(ip ?? 'unknown')}`, limit: SIGN_IN_REQUESTS_PER_IP_PER_HOUR },
-    ];
-    let counts: { count: number; ttl: number }[];
-    try {
-      counts = await this.increment(limits.map((l) => l.key));
-    } catch (error) {
-      this.logger.warn(`sign-in rate limit not applied (${(error as Error).message})`);
-      return;
-    }
-    const over = counts
-      .filter((c, i) => c.count > limits[i].limit)
-      .map((c) => (c.ttl > 0 ? c.ttl : WINDOW_SECONDS));
-    if (over.length) {
-      const seconds = Math.max(...over);
-      throw new DomainError(
-        'rate_limited',
-        `Too many sign-in requests: try again in ${seconds} seconds`,
-        { retryAfterSeconds: seconds },
-      );
-    }
+  private get prefix(): string {
+    return `${this.env.QUEUE_PREFIX}:rate-limit:sign-in`;
   }
 
-  private async increment(keys: string[]): Promise<{ count: number; ttl: number }[]> {
-    const redis = this.queues.redis;
-    // The producer connection has no offline queue: fail fast rather than wait for a reconnect.
-    if (redis.status !== 'ready') throw new Error(`Redis is ${redis.status}`);
-    const multi = redis.multi();
-    for (const key of keys) multi.set(key, 0, 'EX', WINDOW_SECONDS, 'NX').incr(key).ttl(key);
-    const replies = await multi.exec();
-    if (!replies) throw new Error('Redis transaction was discarded');
-    const failed = replies.find(([error]) => error);
-    if (failed) throw failed[0] as Error;
-    return keys.map((_, i) => ({
-      count: Number(replies[i * 3 + 1][1]),
-      ttl: Number(replies[i * 3 + 2][1]),
-    }));
+  /** Counts one request from this client; throws `rate_limited` (with Retry-After) when over. */
+  async hitClient(ip: string | undefined): Promise<void> {
+    const count = await this.count(`${this.prefix}:ip:${digest(ip ?? 'unknown')}`);
+    if (!count || count.count <= SIGN_IN_REQUESTS_PER_IP_PER_HOUR) return;
+    const seconds = count.ttl > 0 ? count.ttl : WINDOW_SECONDS;
+    throw new DomainError(
+      'rate_limited',
+      `Too many sign-in requests: try again in ${seconds} seconds`,
+      { retryAfterSeconds: seconds },
+    );
+  }
+
+  /** Counts one request for this (normalised) address; true while it is within its limit. */
+  async hitAddress(email: string): Promise<boolean> {
+    const count = await this.count(`${this.prefix}:email:${digest(email)}`);
+    return !count || count.count <= this.env.RATE_LIMIT_SIGNIN;
+  }
+
+  /** The key's count after this hit and its seconds to live; null when Redis did not answer. */
+  private async count(key: string): Promise<{ count: number; ttl: number } | null> {
+    try {
+      const redis = this.queues.redis;
+      // The producer connection has no offline queue: fail fast rather than wait for a reconnect.
+      if (redis.status !== 'ready') throw new Error(`Redis is ${redis.status}`);
+      const replies = await redis
+        .multi()
+        .set(key, 0, 'EX', WINDOW_SECONDS, 'NX')
+        .incr(key)
+        .ttl(key)
+        .exec();
+      if (!replies) throw new Error('Redis transaction was discarded');
+      const failed = replies.find(([error]) => error);
+      if (failed) throw failed[0] as Error;
+      return { count: Number(replies[1][1]), ttl: Number(replies[2][1]) };
+    } catch (error) {
+      this.logger.warn(`sign-in rate limit not applied (${(error as Error).message})`);
+      return null;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { Equals, IsString, Length } from 'class-validator';
 import { Trim } from '../common/validation/transforms';
 import type { DonorPrivacyRepository } from './donor-privacy.repository';
 
@@ -20,12 +20,41 @@ class KeptRecordsView {
   @ApiProperty() receipts: number;
 }
 
+export class RemovedRecordsView {
+  @ApiProperty({ description: 'Stripe customers deleted at Stripe by this erasure' })
+  stripeCustomers: number;
+  @ApiProperty({
+    description: 'Gifts and pledges whose names, address, message, tribute were cleared',
+  })
+  giftDetails: number;
+  @ApiProperty({ description: 'Emails emptied (address, bodies, error text)' }) emails: number;
+  @ApiProperty({ description: 'Receipts and statements whose sending error text was cleared' })
+  sendingErrors: number;
+  @ApiProperty({ description: 'Stored Stripe events about them scrubbed again' })
+  stripeEvents: number;
+  @ApiProperty({ description: 'Recorded job failures whose error text was cleared' })
+  jobFailures: number;
+  @ApiProperty({ description: 'Failed or retrying jobs removed from the queues' })
+  queuedJobs: number;
+  @ApiProperty({ description: 'Sessions ended' }) sessions: number;
+  @ApiProperty({ description: 'Sign-in links voided' }) signInTokens: number;
+}
+
 export class ErasedDonorView {
   @ApiProperty() id: string;
   @ApiProperty({ enum: ['erased'] }) status: 'erased';
   @ApiProperty({ description: 'When the donor was first erased' }) erasedAt: string;
   @ApiProperty({ description: 'Money records kept, without personal data' })
   kept: KeptRecordsView;
+  @ApiProperty({ description: 'What this request removed (zeros when erasing again)' })
+  removed: RemovedRecordsView;
+}
+
+/** A donor erasing themself says so explicitly. */
+export class ConfirmErasureDto {
+  @ApiProperty({ enum: [true], description: 'Must be exactly true' })
+  @Equals(true, { message: 'confirm must be true: erasure cannot be undone' })
+  confirm: true;
 }
 
 type Rows<K extends keyof DonorPrivacyRepository> = Awaited<
@@ -36,6 +65,8 @@ type Rows<K extends keyof DonorPrivacyRepository> = Awaited<
 
 /** Everything held on a donor (emails without their bodies). */
 export interface DonorExport {
+  stripeEvents: Rows<'storedEvents'>;
+  audit: Rows<'auditRows'>;
   exportedAt: string;
   profile: NonNullable<Rows<'profile'>>;
   donations: Rows<'donations'>;

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
+import { QueueService } from '../common/queue/queue.service';
 import { normaliseEmail } from '../donors/donors.repository';
+import { scrubStripeEvent } from '../stripe/events/scrub-event';
+import { StripeClient } from '../stripe/stripe-client';
 import { DonorExport, ErasedDonorView } from './donor-privacy.dto';
-import { DonorPrivacyRepository } from './donor-privacy.repository';
+import { DonorJobIds, DonorPrivacyRepository, ERASED_ERROR } from './donor-privacy.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -10,14 +13,25 @@ function notFound(id: string): DomainError {
   return new DomainError('not_found', `No donor ${id}`);
 }
 
+/** Who asks: staff acting for the donor, or the signed-in donor themself. */
+export type PrivacyRequester = 'staff' | 'donor';
+
 /**
  * A donor's rights over their data: staff find them by email, export everything held on them,
- * and erase it. Erasure keeps the money (amounts, dates, ledger, receipt numbers, totals) and
- * the rows that link it, and clears who gave it.
+ * and erase it; a signed-in donor does the same for themself. Erasure keeps the money
+ * (amounts, dates, ledger, receipt numbers, totals) and the rows that link it, and clears who
+ * gave it everywhere we hold it: our tables, stored Stripe events, the queues, and Stripe's
+ * customer records.
  */
 @Injectable()
 export class DonorPrivacyService {
-  constructor(private readonly donors: DonorPrivacyRepository) {}
+  private readonly logger = new Logger(DonorPrivacyService.name);
+
+  constructor(
+    private readonly donors: DonorPrivacyRepository,
+    private readonly stripe: StripeClient,
+    private readonly queues: QueueService,
+  ) {}
 
   async findByEmail(email: string): Promise<{ id: string }> {
     const id = await this.donors.findIdByEmail(normaliseEmail(email));
@@ -26,45 +40,85 @@ export class DonorPrivacyService {
   }
 
   /**
-   * Erases the donor's personal data, or refuses (409) while a pledge of theirs can still
-   * charge: cancelling is the donor's or staff's decision, not a side effect. Erasing again
-   * answers the same, and clears anything that has reappeared since.
+   * Erases the donor's personal data, or refuses (409, naming them) while a pledge of theirs
+   * can still charge: cancelling is the donor's or staff's decision, not a side effect, and
+   * neither staff nor the donor is spared it. Then, in order: their Stripe customers are
+   * deleted at Stripe (no transaction open meanwhile), our rows are cleared in one transaction
+   * (under the donor's lock, the pledge check repeated), and their failed jobs leave the
+   * queues. Erasing again answers the same, and clears anything that has reappeared since.
    */
-  async erase(id: string): Promise<ErasedDonorView> {
-    if (!UUID.test(id)) throw notFound(id);
-    return this.donors.transaction(async (em) => {
+  async erase(id: string, requester: PrivacyRequester = 'staff'): Promise<ErasedDonorView> {
+    if (!UUID.test(id) || !(await this.donors.exists(id))) throw notFound(id);
+    this.refuseChargingPledges(await this.donors.livePledgeIds(id), requester);
+    const customers = await this.donors.stripeCustomerIds(id);
+    let stripeCustomers = await this.deleteCustomers(customers);
+
+    const { counts, jobs, stripeEvents, kept } = await this.donors.transaction(async (em) => {
       const donor = await this.donors.lockDonor(em, id);
       if (!donor) throw notFound(id);
-      const live = await this.donors.livePledgeIds(em, id);
-      if (live.length) {
-        throw new DomainError(
-          'conflict',
-          `The donor has active pledges: cancel them first (${live.join(', ')})`,
-        );
+      this.refuseChargingPledges(await this.donors.livePledgeIds(id, em), requester);
+      // Events stored before payloads were scrubbed at ingest, or with an error text.
+      const events = await this.donors.storedEvents(id, em);
+      let rewritten = 0;
+      for (const event of events) {
+        const payload = scrubStripeEvent(event.payload);
+        const errorLeft = event.lastError !== null && event.lastError !== ERASED_ERROR;
+        if (errorLeft || JSON.stringify(payload) !== JSON.stringify(event.payload)) {
+          await this.donors.rewriteEvent(em, event.id, payload, true);
+          rewritten += 1;
+        }
       }
-      await this.donors.erase(em, id, donor.email);
-      const kept = await this.donors.tombstone(em, id);
-      return {
-        id,
-        status: 'erased',
-        erasedAt: kept.erasedAt.toISOString(),
-        kept: { donations: kept.donations, receipts: kept.receipts },
+      const jobs: DonorJobIds = {
+        ...(await this.donors.jobIds(em, id, donor.email)),
+        eventIds: events.map((e) => e.id),
       };
+      const counts = await this.donors.erase(em, id, donor.email, jobs);
+      return { counts, jobs, stripeEvents: rewritten, kept: await this.donors.tombstone(em, id) };
     });
+
+    // A customer recorded while we erased (a gift in flight) goes too.
+    const late = (await this.donors.stripeCustomerIds(id)).filter((c) => !customers.includes(c));
+    stripeCustomers += await this.deleteCustomers(late);
+    const queuedJobs = await this.removeQueuedJobs(jobs);
+    this.logger.log({ donorId: id, requester }, 'donor erased');
+    return {
+      id,
+      status: 'erased',
+      erasedAt: kept.erasedAt.toISOString(),
+      kept: { donations: kept.donations, receipts: kept.receipts },
+      removed: {
+        stripeCustomers,
+        giftDetails: counts.donations + counts.pledges,
+        emails: counts.emails,
+        sendingErrors: counts.sendingErrors,
+        stripeEvents,
+        jobFailures: counts.jobFailures,
+        queuedJobs,
+        sessions: counts.sessions,
+        signInTokens: counts.signInTokens,
+      },
+    };
   }
 
-  async export(id: string): Promise<DonorExport> {
+  /**
+   * Everything held on the donor. The donor's own copy names staff by role only: which staff
+   * key acted is staff's business (the audit rows hold nothing personal about the donor).
+   */
+  async export(id: string, requester: PrivacyRequester = 'staff'): Promise<DonorExport> {
     if (!UUID.test(id)) throw notFound(id);
     const profile = await this.donors.profile(id);
     if (!profile) throw notFound(id);
-    const [donations, pledges, receipts, statements, emails, sessions] = await Promise.all([
-      this.donors.donations(id),
-      this.donors.pledges(id),
-      this.donors.receipts(id),
-      this.donors.statements(id),
-      this.donors.emails(id),
-      this.donors.sessionCounts(id),
-    ]);
+    const [donations, pledges, receipts, statements, emails, sessions, stripeEvents, audit] =
+      await Promise.all([
+        this.donors.donations(id),
+        this.donors.pledges(id),
+        this.donors.receipts(id),
+        this.donors.statements(id),
+        this.donors.emails(id),
+        this.donors.sessionCounts(id),
+        this.donors.storedEvents(id),
+        this.donors.auditRows(id),
+      ]);
     return {
       exportedAt: new Date().toISOString(),
       profile,
@@ -74,6 +128,73 @@ export class DonorPrivacyService {
       statements,
       emails,
       sessions,
+      stripeEvents,
+      audit:
+        requester === 'donor'
+          ? audit.map((row) => ({ ...row, staffKeyName: row.role ? `${row.role} staff` : 'staff' }))
+          : audit,
     };
+  }
+
+  private refuseChargingPledges(pledgeIds: string[], requester: PrivacyRequester): void {
+    if (!pledgeIds.length) return;
+    const list = pledgeIds.join(', ');
+    throw new DomainError(
+      'conflict',
+      requester === 'donor'
+        ? `You have pledges that can still charge: cancel them first (${list})`
+        : `The donor has active pledges: cancel them first (${list})`,
+    );
+  }
+
+  /** Deletes customers at Stripe; how many Stripe still had. Nothing is erased if one fails. */
+  private async deleteCustomers(customerIds: string[]): Promise<number> {
+    let deleted = 0;
+    for (const customerId of customerIds) {
+      try {
+        if ((await this.stripe.deleteCustomer(customerId)) === 'deleted') deleted += 1;
+      } catch (error) {
+        const { name, code } = error as { name?: string; code?: string };
+        this.logger.error({ customerId, errorClass: name, code }, 'Stripe customer not deleted');
+        throw new DomainError(
+          'payment_provider_error',
+          `Stripe did not delete customer ${customerId}: try the erasure again`,
+        );
+      }
+    }
+    return deleted;
+  }
+
+  /**
+   * Failed (or retrying) jobs about the donor's emails, receipts, statements and events keep
+   * their failure text in Redis: removed. Best effort: a failure is logged, and erasing again
+   * retries it.
+   */
+  private async removeQueuedJobs(jobs: DonorJobIds): Promise<number> {
+    const has = (ids: string[]) => {
+      const set = new Set(ids);
+      return (value: unknown) => typeof value === 'string' && set.has(value);
+    };
+    const email = has(jobs.emailIds);
+    const receipt = has(jobs.receiptIds);
+    const statement = has(jobs.statementIds);
+    const event = has(jobs.eventIds);
+    try {
+      return (
+        (await this.queues.removeFailedJobs('mail', (p) => email(p.emailId))) +
+        (await this.queues.removeFailedJobs(
+          'receipts',
+          (p) => receipt(p.receiptId) || statement(p.statementId),
+        )) +
+        (await this.queues.removeFailedJobs('stripe-events', (p) => event(p.eventId)))
+      );
+    } catch (error) {
+      const { name } = error as { name?: string };
+      this.logger.warn(
+        { errorClass: name },
+        'failed jobs of an erased donor not removed from the queues: erase again to retry',
+      );
+      return 0;
+    }
   }
 }

@@ -26,6 +26,23 @@ export class StripeClient {
       appInfo: { name: 'pledge-backend' },
     });
   }
+
+  /**
+   * Deletes a customer at Stripe, with their saved payment methods, name, email and address
+   * (Stripe cancels any subscription of theirs at once). `already_deleted` when Stripe no longer
+   * has it, so erasing twice is safe. Not idempotency-keyed: a delete moves no money.
+   */
+  async deleteCustomer(customerId: string): Promise<'deleted' | 'already_deleted'> {
+    try {
+      await this.sdk.customers.del(customerId);
+      return 'deleted';
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeError && error.code === 'resource_missing') {
+        return 'already_deleted';
+      }
+      throw error;
+    }
+  }
 }
 
 /**

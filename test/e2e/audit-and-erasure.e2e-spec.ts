@@ -280,8 +280,10 @@ describe('audit log and donor erasure', () => {
     expect(exported.emails).toHaveLength(1);
     expect(exported.emails[0]).toEqual({
       kind: 'sign-in',
+      toAddress: email,
       subject: expect.any(String),
       status: expect.any(String),
+      lastError: null,
       createdAt: expect.any(String),
       sentAt: expect.anything(),
     });
@@ -302,9 +304,24 @@ describe('audit log and donor erasure', () => {
       status: 'erased',
       erasedAt: expect.any(String),
       kept: { donations: 2, receipts: 2 },
+      removed: expect.objectContaining({ giftDetails: 2, emails: 1, sessions: 1 }),
     });
+    // Again: the same answer, with nothing left to remove.
     const again = await admin('post', `/v1/admin/donors/${donorId}/erase`).expect(200);
-    expect(again.body).toEqual(erased.body);
+    expect(again.body).toEqual({
+      ...erased.body,
+      removed: {
+        stripeCustomers: 0,
+        giftDetails: 0,
+        emails: 0,
+        sendingErrors: 0,
+        stripeEvents: 0,
+        jobFailures: 0,
+        queuedJobs: 0,
+        sessions: 0,
+        signInTokens: 0,
+      },
+    });
 
     // Nowhere in the database: not the email, name, message, tribute or address.
     const dump = await dumpDatabase();

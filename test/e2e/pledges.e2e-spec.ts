@@ -1,5 +1,12 @@
 import { startTestApp, TestApp } from '../support/harness';
-import { createCampaign, intentOfClientSecret, progress, settled, signIn } from '../support/flows';
+import {
+  createCampaign,
+  intentOfClientSecret,
+  paidDonation,
+  progress,
+  settled,
+  signIn,
+} from '../support/flows';
 
 describe('recurring pledges', () => {
   let app: TestApp;
@@ -272,6 +279,8 @@ describe('recurring pledges', () => {
     const { slug } = await createCampaign(app, adminKey);
     const mine = await pledge(slug, { email: 'owner@example.org' }).expect(201);
     await pledge(slug, { email: 'other@example.org' }).expect(201);
+    // Sign-in links go only to donors who have given.
+    await paidDonation(app, slug, { email: 'other@example.org' });
     const otherToken = await signIn(app, 'other@example.org');
     await app.http
       .get(`/v1/donor/pledges/${mine.body.pledgeId}`)

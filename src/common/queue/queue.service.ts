@@ -141,6 +141,55 @@ export class QueueService implements OnApplicationShutdown {
     return (await this.queue(JOB_DEFINITIONS[name].queue).remove(jobId)) === 1;
   }
 
+  /**
+   * Removes the failed jobs of a queue, and those waiting to retry after a failed try, whose
+   * payload matches, with their entries in the queue's event stream: Redis keeps failure
+   * reasons and stack traces in clear text in both. Jobs running right now are left alone.
+   * Returns how many jobs were removed.
+   */
+  async removeFailedJobs(
+    name: QueueName,
+    matches: (payload: Record<string, unknown>) => boolean,
+  ): Promise<number> {
+    const queue = this.queue(name);
+    const page = 500;
+    const removed = new Set<string>();
+    for (const state of ['failed', 'delayed'] as const) {
+      for (let start = 0; ;) {
+        const jobs = await queue.getJobs([state], start, start + page - 1, true);
+        let removedHere = 0;
+        for (const job of jobs) {
+          if (!job?.id || !matches((job.data ?? {}) as Record<string, unknown>)) continue;
+          if ((await queue.remove(job.id)) === 1) {
+            removed.add(job.id);
+            removedHere += 1;
+          }
+        }
+        if (jobs.length < page) break;
+        // Removed jobs leave the list: the next page starts that much earlier.
+        start += jobs.length - removedHere;
+      }
+    }
+    if (removed.size) await this.dropStreamEntries(queue.keys.events, removed);
+    return removed.size;
+  }
+
+  /** Deletes the event-stream entries (`failed`, `retries-exhausted`, …) of these jobs. */
+  private async dropStreamEntries(stream: string, jobIds: Set<string>): Promise<void> {
+    for (let from = '-'; ;) {
+      const entries = await this.redis.xrange(stream, from, '+', 'COUNT', 1000);
+      const doomed = entries
+        .filter(([, fields]) => {
+          const at = fields.indexOf('jobId');
+          return at >= 0 && at % 2 === 0 && jobIds.has(fields[at + 1]);
+        })
+        .map(([id]) => id);
+      if (doomed.length) await this.redis.xdel(stream, ...doomed);
+      if (entries.length < 1000) return;
+      from = `(${entries[entries.length - 1][0]}`;
+    }
+  }
+
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {

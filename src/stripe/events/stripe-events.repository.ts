@@ -5,12 +5,16 @@ import { EntityManager, Repository } from 'typeorm';
 import { withSessionLock } from '../../common/database/locks';
 import { StripeEvent, StripeEventStatus } from './stripe-event.entity';
 import { failedTry } from '../../common/database/attempts';
+import { scrubStripeEvent } from './scrub-event';
 
 @Injectable()
 export class StripeEventsRepository {
   constructor(@InjectRepository(StripeEvent) private readonly repo: Repository<StripeEvent>) {}
 
-  /** Stores the event once under its Stripe id. Returns its status ('new' when just stored). */
+  /**
+   * Stores the event once under its Stripe id, without its personal fields (scrubStripeEvent).
+   * Returns its status ('new' when just stored).
+   */
   async store(event: Stripe.Event): Promise<'new' | StripeEventStatus> {
     const object = event.data?.object as { id?: string } | undefined;
     // The common case is a new event: one plain insert. Only a redelivery reads its status.
@@ -25,7 +29,7 @@ export class StripeEventsRepository {
         event.api_version ?? null,
         event.livemode,
         event.created,
-        JSON.stringify(event),
+        JSON.stringify(scrubStripeEvent(event)),
       ],
     );
     if (inserted.length) return 'new';
