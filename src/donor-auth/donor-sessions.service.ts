@@ -76,8 +76,7 @@ export class DonorSessionsService {
           hashToken(token),
           SIGN_IN_TOKEN_TTL_MINUTES * 60,
         );
-        // No name: the donor row carries none reliably (each gift keeps its own).
-        const body = this.signInEmail(token, null);
+        const body = this.signInEmail(token);
         return this.emails.add(em, {
           dedupeKey: `sign-in:${tokenId}`,
           kind: 'sign-in',
@@ -132,14 +131,14 @@ export class DonorSessionsService {
     });
   }
 
-  private signInEmail(token: string, name: string | null) {
+  /** Greets without a name: the donor row carries none reliably (each gift keeps its own). */
+  private signInEmail(token: string) {
     const base = this.env.PUBLIC_BASE_URL.replace(/\/+$/, '');
     // A fragment never reaches a server: a mail scanner that opens the link cannot use it.
     const url = `${base}/donor/sign-in#token=${token}`;
     const organisation = this.env.ORGANIZATION_NAME;
     return simpleEmail({
       subject: `Your sign-in link for ${organisation}`,
-      greetingName: name,
       paragraphs: [
         `Someone, hopefully you, asked to sign in to see your gifts to ${organisation}.`,
         `The link below works once, for ${SIGN_IN_TOKEN_TTL_MINUTES} minutes. If you did not ask for it, you can ignore this email: nobody can sign in without the link.`,

@@ -1,3 +1,4 @@
+import { dumpDatabase, whereFound } from '../support/database-dump';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eventually, startTestApp, TestApp } from '../support/harness';
 import {
@@ -44,25 +45,6 @@ describe('audit log and donor erasure', () => {
 
   const auditEntries = async (query = ''): Promise<AuditEntry[]> =>
     (await admin('get', `/v1/admin/audit?limit=200${query}`).expect(200)).body.data;
-
-  /** Every text, char, array and jsonb value of every table, as text. */
-  const dumpDatabase = async (): Promise<Map<string, string>> => {
-    const { rows: columns } = await app.db.query(
-      `SELECT table_name, column_name FROM information_schema.columns
-        WHERE table_schema = 'public'
-          AND data_type IN ('text', 'jsonb', 'json', 'character varying', 'character', 'ARRAY')`,
-    );
-    const dump = new Map<string, string>();
-    for (const { table_name: t, column_name: c } of columns) {
-      const { rows } = await app.db.query(
-        `SELECT coalesce(string_agg("${c}"::text, E'\\n'), '') AS v FROM "${t}"`,
-      );
-      dump.set(`${t}.${c}`, rows[0].v);
-    }
-    return dump;
-  };
-  const whereFound = (dump: Map<string, string>, needle: string): string[] =>
-    [...dump].filter(([, v]) => v.toLowerCase().includes(needle.toLowerCase())).map(([k]) => k);
 
   it('records every staff action with its key, action, target and outcome, and nothing personal', async () => {
     const { slug } = await createCampaign(app, adminKey);
@@ -256,8 +238,8 @@ describe('audit log and donor erasure', () => {
 
     // The export holds everything, personal data included.
     const exported = (await admin('get', `/v1/admin/donors/${donorId}/export`).expect(200)).body;
-    expect(exported.profile).toMatchObject({ id: donorId, email, name, erasedAt: null });
-    expect(exported.profile.address).toMatchObject({ line1: street });
+    // The donor row holds the email; names and addresses belong to each gift.
+    expect(exported.profile).toMatchObject({ id: donorId, email, erasedAt: null });
     expect(exported.donations).toEqual([
       expect.objectContaining({
         id: first.donationId,
@@ -266,6 +248,8 @@ describe('audit log and donor erasure', () => {
         currency: 'usd',
         status: 'succeeded',
         message,
+        donorName: name,
+        donorAddress: expect.objectContaining({ line1: street }),
         stripePaymentIntentId: first.paymentIntentId,
         stripeChargeId: first.chargeId,
       }),
@@ -291,11 +275,11 @@ describe('audit log and donor erasure', () => {
     expect(exported.sessions).toEqual({ count: 1, active: 1 });
     expect(exported.pledges).toEqual([]);
 
-    const dumpBefore = await dumpDatabase();
+    const dumpBefore = await dumpDatabase(app.db);
     expect(whereFound(dumpBefore, email)).toEqual(
       expect.arrayContaining(['donors.email', 'outbound_emails.to_address']),
     );
-    expect(whereFound(dumpBefore, name)).toContain('donors.name');
+    expect(whereFound(dumpBefore, name)).toContain('donations.donor_name');
 
     // Erase, twice: the same answer.
     const erased = await admin('post', `/v1/admin/donors/${donorId}/erase`).expect(200);
@@ -324,12 +308,12 @@ describe('audit log and donor erasure', () => {
     });
 
     // Nowhere in the database: not the email, name, message, tribute or address.
-    const dump = await dumpDatabase();
+    const dump = await dumpDatabase(app.db);
     for (const needle of [email, name, message, tributeName, street]) {
       expect({ needle, foundIn: whereFound(dump, needle) }).toEqual({ needle, foundIn: [] });
     }
     // The other donor is untouched.
-    expect(whereFound(dump, 'Someone Else')).toContain('donors.name');
+    expect(whereFound(dump, 'Someone Else')).toContain('donations.donor_name');
 
     const { rows: donorRows } = await app.db.query(
       `SELECT email, name, address, erased_at FROM donors WHERE id = $1`,
@@ -455,7 +439,7 @@ describe('audit log and donor erasure', () => {
     await admin('post', `/v1/admin/pledges/${pledgeId}/cancel`).expect(201);
     await settled(app);
     await admin('post', `/v1/admin/donors/${donorId}/erase`).expect(200);
-    const dump = await dumpDatabase();
+    const dump = await dumpDatabase(app.db);
     expect(whereFound(dump, email)).toEqual([]);
     expect(whereFound(dump, 'Monthly Giver')).toEqual([]);
   });
