@@ -1,31 +1,9 @@
 import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  Patch,
-  Post,
-  Query,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiBadRequestResponse,
-  ApiForbiddenResponse,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { StaffOnly } from '../auth/staff.guard';
-import { CreationLimitsInterceptor } from '../common/rate-limit/creation-limits.interceptor';
+import { StartsGift } from '../common/rate-limit/gift-creation.decorator';
 import { AuditReads } from '../audit/audit.interceptor';
-import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
 import { AuthenticatedDonor } from '../donor-auth/donor-sessions.service';
 import { CurrentDonor, DonorOnly } from '../donor-auth/donor.guard';
 import {
@@ -44,27 +22,7 @@ export class PledgesController {
 
   /** Starts a recurring gift: a Subscription whose first payment the site confirms. */
   @Post()
-  @UseGuards(RateLimitGuard)
-  @UseInterceptors(CreationLimitsInterceptor)
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Makes a retried submit safe (8-255 characters)',
-  })
-  @ApiCreatedResponse({ type: PledgeCreatedView })
-  @ApiNotFoundResponse({ description: 'No such campaign' })
-  @ApiConflictResponse({
-    description: 'Campaign not active, or Idempotency-Key reused with another body',
-  })
-  @ApiTooManyRequestsResponse({
-    description:
-      'rate_limited (per client, email or campaign) or temporarily_blocked: see Retry-After',
-  })
-  @ApiBadRequestResponse({ description: 'Invalid field, or captchaToken missing when required' })
-  @ApiForbiddenResponse({ description: 'captcha_failed: the CAPTCHA service refused the token' })
-  @ApiServiceUnavailableResponse({
-    description: 'captcha_unavailable: the CAPTCHA cannot be checked',
-  })
+  @StartsGift(PledgeCreatedView)
   create(
     @Param('slug') slug: string,
     @Body() dto: CreatePledgeDto,
