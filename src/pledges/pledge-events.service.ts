@@ -100,13 +100,19 @@ export class PledgeEventsService {
     await this.sync.syncFromStripe(pledge.stripeSubscriptionId);
   }
 
-  /** Queues one email per cause (the dedupe key), to the donor's current address. */
+  /**
+   * Queues one email per cause (the dedupe key), to the donor's current address, once the
+   * pledge has paid at least once. Before that, the address is only what the request said: the
+   * person starting the pledge sees its first payment's outcome on the site, and a stranger's
+   * address must get no mail from us.
+   */
   private async notify(
     pledge: Pledge,
     notice: PledgeNotice,
     dedupeKey: string,
     actionUrl?: string | null,
   ) {
+    if (pledge.paidInstallments < 1) return;
     const base = this.env.PUBLIC_BASE_URL.replace(/\/$/, '');
     const amount = formatMoney(pledge.amount, pledge.currency);
     const content = {

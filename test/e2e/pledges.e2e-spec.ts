@@ -194,6 +194,34 @@ describe('recurring pledges', () => {
     expect(stopped.rows[0].n).toBe(1);
   });
 
+  it('emails nobody about a pledge that never paid: an email given by a stranger gets no notice', async () => {
+    const { slug } = await createCampaign(app, adminKey);
+    const victim = 'never-asked@example.org';
+    // Someone starts a pledge with another person's address, and a name of their choosing.
+    const created = await pledge(slug, { email: victim, name: 'Pay up now' }).expect(201);
+    const firstIntent = intentOfClientSecret(created.body.clientSecret);
+    await app.standIn.requireActionPaymentIntent(firstIntent);
+    await settled(app);
+    await app.standIn.failPaymentIntent(firstIntent, { decline_code: 'card_declined' });
+    await settled(app);
+    await app.standIn.giveUpSubscription(created.body.subscriptionId);
+    await settled(app);
+    expect(await pledgeRow(created.body.pledgeId)).toMatchObject({ paid_installments: 0 });
+    // The events that would tell a paying donor all arrived and were processed...
+    const { rows: events } = await app.db.query(
+      `SELECT DISTINCT type FROM stripe_events WHERE status = 'processed'`,
+    );
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['invoice.payment_failed', 'customer.subscription.deleted']),
+    );
+    // ...and none of them mailed the address.
+    const { rows } = await app.db.query(`SELECT kind FROM outbound_emails WHERE to_address = $1`, [
+      victim,
+    ]);
+    expect(rows).toEqual([]);
+    expect(app.mail.messages().filter((m) => m.to.includes(victim))).toEqual([]);
+  });
+
   it('completes a 12-installment pledge after its twelfth payment and charges no more', async () => {
     const { slug } = await createCampaign(app, adminKey);
     const created = await pledge(slug, { email: 'twelve@example.org', installments: 12 }).expect(
