@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, download, saveBlob } from '../shared/api';
 import { formatDate, formatMoney, fromMinor, parseAmount } from '../shared/money';
 import {
@@ -97,7 +97,7 @@ function RequestLink({ notice }: { notice: string | null }) {
   const action = useAction();
   const heading = useRef<HTMLHeadingElement>(null);
   // Signed out from the portal: focus moves here, so the notice below is read next.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (notice) heading.current?.focus();
   }, []);
   return (
