@@ -353,6 +353,8 @@ describe('donor portal (/donor) in Chromium', () => {
       /We keep, for the books: the amount, date and campaign of each gift, receipt numbers/,
     );
     await waitForText(dialog, /must be cancelled first/);
+    // What cannot be undone opens on Cancel: Enter alone erases nothing.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
     await screenshots(page, 'donor-erase-dialog');
     // Escape closes it and nothing happens; focus returns to the button that opened it.
     await page.keyboard.press('Escape');

@@ -795,6 +795,7 @@ function YourData(props: {
         title="Erase your personal data?"
         confirmLabel="Erase my data"
         danger
+        focusCancel
         busy={erasing.busy}
         onCancel={() => setConfirmErase(false)}
         onConfirm={erase}
