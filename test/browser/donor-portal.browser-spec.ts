@@ -247,11 +247,13 @@ describe('donor portal (/donor) in Chromium', () => {
       `SELECT object_id, status FROM stripe_events WHERE type = 'setup_intent.succeeded'`,
     );
     expect(rows).toEqual([{ object_id: expect.stringMatching(/^seti_/), status: 'processed' }]);
-    // The card the donor saved is now the one the pledge is charged with, at Stripe.
+    // The card the donor saved is now the one the pledge is charged with, at Stripe: on the
+    // pledge's subscription only, never the customer's default (which anything else billed to
+    // that customer would use).
     const saved = (await app.stripe.setupIntents.retrieve(rows[0].object_id)).payment_method;
     expect(saved).toMatch(/^pm_/);
     expect(saved).not.toBe(before.subscription);
-    expect(await defaults()).toEqual({ subscription: saved, customer: saved });
+    expect(await defaults()).toEqual({ subscription: saved, customer: before.customer });
     expect(browser.external).toEqual([]);
   });
 
