@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { startTestApp, TestApp } from '../support/harness';
 import { createCampaign, intentOfClientSecret, settled } from '../support/flows';
+import { Page } from 'playwright-core';
 import {
   launchBrowser,
   screenshots,
@@ -42,6 +43,40 @@ describe('donor portal (/donor) in Chromium', () => {
 
   const sessions = async () =>
     (await app.db.query(`SELECT count(*)::int AS n FROM donor_sessions`)).rows[0].n as number;
+
+  /** Signs the donor in on this tab, as they would: a link by email, opened and confirmed. */
+  const signIn = async (page: Page) => {
+    const since = Date.now();
+    await page.goto(`${app.url}/donor`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await waitForText(page.getByRole('status'), /a sign-in link is on its way/);
+    const mail = await app.mail.waitFor(
+      (m) =>
+        m.to.includes(email) &&
+        m.receivedAt.getTime() >= since - 1000 &&
+        // Not the pledge's own emails, which the worker may still be sending.
+        /\/donor\/sign-in#token=/.test(m.text ?? ''),
+      15_000,
+    );
+    const link = new URL(/https?:\/\/\S+\/donor\/sign-in#token=[\w-]+/.exec(mail.text ?? '')![0]);
+    await page.goto(`${app.url}${link.pathname}${link.hash}`);
+    await page.getByRole('button', { name: 'Confirm sign-in' }).click();
+    await page.getByRole('heading', { name: 'Your pledges' }).waitFor();
+  };
+  /** The access token the tab holds (sessionStorage, as the portal keeps it). */
+  const tokenOf = (page: Page) =>
+    page.evaluate(
+      () =>
+        (
+          JSON.parse(sessionStorage.getItem('pledges.donorSession') ?? 'null') as {
+            accessToken: string;
+          } | null
+        )?.accessToken ?? null,
+    );
+  /** What the API answers to a donor call with this token. */
+  const exportStatus = async (token: string) =>
+    (await app.http.get('/v1/donor/export').set('Authorization', `Bearer ${token}`)).status;
 
   it('signs in from the emailed link, only once the donor confirms', async () => {
     const { page } = browser;
@@ -147,6 +182,44 @@ describe('donor portal (/donor) in Chromium', () => {
     ).toBe('%PDF-');
   });
 
+  it('downloads everything held about the donor as a JSON file, the gift in it', async () => {
+    const { page } = browser;
+    const section = page.locator('#your-data');
+    await section.getByRole('heading', { name: 'Your data' }).waitFor();
+    const requests: string[] = [];
+    const onRequest = (r: { url(): string }) => requests.push(r.url());
+    page.on('request', onRequest);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      section.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    page.off('request', onRequest);
+    expect(file.suggestedFilename()).toMatch(/^my-data-\d{4}-\d{2}-\d{2}\.json$/);
+    await waitForText(section.getByRole('status'), /^Your data is saved as my-data-.*\.json\.$/);
+    const data = JSON.parse(readFileSync((await file.path())!, 'utf8'));
+    const { rows } = await app.db.query(
+      `SELECT id FROM donations WHERE pledge_id = $1 AND status = 'succeeded'`,
+      [pledgeId],
+    );
+    expect(rows).toHaveLength(1);
+    expect(data.profile.email).toBe(email);
+    expect(data.donations).toEqual([
+      expect.objectContaining({
+        id: rows[0].id,
+        amount: 1000,
+        currency: 'usd',
+        status: 'succeeded',
+        pledgeId,
+      }),
+    ]);
+    expect(data.pledges).toEqual([expect.objectContaining({ id: pledgeId })]);
+    // Nothing of it in an address: one API call, the file comes from the page's memory.
+    expect(requests.filter((u) => !u.startsWith('blob:'))).toEqual([`${app.url}/v1/donor/export`]);
+    expect(page.url()).toBe(`${app.url}/donor`);
+    await section.scrollIntoViewIfNeeded();
+    await screenshots(page, 'donor-your-data');
+  });
+
   it('updates the card with the simulated form (no Stripe.js loaded)', async () => {
     const { page } = browser;
     const pledge = page.locator(`#pledge-${pledgeId}`);
@@ -173,7 +246,9 @@ describe('donor portal (/donor) in Chromium', () => {
       `SELECT object_id, status FROM stripe_events WHERE type = 'setup_intent.succeeded'`,
     );
     expect(rows).toEqual([{ object_id: expect.stringMatching(/^seti_/), status: 'processed' }]);
-    // The card the donor saved is now the one the pledge is charged with, at Stripe.
+    // The card the donor saved is now the one the pledge is charged with, at Stripe: on the
+    // pledge's subscription only, never the customer's default (which anything else billed to
+    // that customer would use).
     const saved = (await app.stripe.setupIntents.retrieve(rows[0].object_id)).payment_method;
     expect(saved).toMatch(/^pm_/);
     expect(saved).not.toBe(before.subscription);
@@ -232,6 +307,80 @@ describe('donor portal (/donor) in Chromium', () => {
     expect(page.url()).not.toContain('secret');
   });
 
+  it('signs out everywhere: every session of the donor stops working', async () => {
+    const { page } = browser;
+    // A second device, signed in on its own.
+    const other = await browser.context.newPage();
+    try {
+      await signIn(other);
+      const here = (await tokenOf(page))!;
+      const there = (await tokenOf(other))!;
+      expect(here).not.toBe(there);
+      expect(await exportStatus(here)).toBe(200);
+      expect(await exportStatus(there)).toBe(200);
+
+      await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await waitForText(page.getByRole('status'), /^You are signed out on every device/);
+      // The notice is read next: focus is on the sign-in heading just above it.
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign in');
+      await screenshots(page, 'donor-signed-out-everywhere');
+      expect(await tokenOf(page)).toBeNull();
+      expect(await exportStatus(here)).toBe(401);
+      expect(await exportStatus(there)).toBe(401);
+      const live = await app.db.query(
+        `SELECT count(*)::int AS n FROM donor_sessions WHERE revoked_at IS NULL`,
+      );
+      expect(live.rows[0].n).toBe(0);
+      // The other device finds itself signed out at its next request.
+      await other.reload();
+      await other.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await waitForText(other.getByRole('status'), /^Your sign-in has ended/);
+    } finally {
+      await other.close();
+    }
+    await signIn(page);
+  });
+
+  it('refuses to erase while a pledge can still charge, naming it', async () => {
+    const { page } = browser;
+    const section = page.locator('#your-data');
+    const opener = section.getByRole('button', { name: 'Erase my data…' });
+    await opener.click();
+    const dialog = page.getByRole('dialog', { name: 'Erase your personal data?' });
+    await dialog.waitFor();
+    // Plain words on what goes and what stays.
+    await waitForText(
+      dialog,
+      /We keep, for the books: the amount, date and campaign of each gift, receipt numbers/,
+    );
+    await waitForText(dialog, /must be cancelled first/);
+    // What cannot be undone opens on Cancel: Enter alone erases nothing.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await screenshots(page, 'donor-erase-dialog');
+    // Escape closes it and nothing happens; focus returns to the button that opened it.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await opener.evaluate((b) => b === document.activeElement)).toBe(true);
+
+    await opener.click();
+    await dialog.getByRole('button', { name: 'Erase my data' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const alert = section.getByRole('alert');
+    await waitForText(
+      alert,
+      new RegExp(`^You have pledges that can still charge: cancel them first \\(${pledgeId}\\)`),
+    );
+    // …and by the name the donor knows it by, linked to it.
+    const link = alert.getByRole('link', {
+      name: /^Protect the remaining residents of Camp Ashraf: \$15\.50 every month/,
+    });
+    expect(await link.getAttribute('href')).toBe(`#pledge-${pledgeId}`);
+    await screenshots(page, 'donor-erase-refused');
+    const { rows } = await app.db.query(`SELECT email, erased_at FROM donors`);
+    expect(rows).toEqual([{ email, erased_at: null }]);
+  });
+
   it('pauses, resumes and cancels with a confirmation', async () => {
     const { page } = browser;
     const pledge = page.locator(`#pledge-${pledgeId}`);
@@ -246,6 +395,31 @@ describe('donor portal (/donor) in Chromium', () => {
     await waitForText(pledge.getByRole('status'), /Your pledge is canceled/);
     const { rows } = await app.db.query(`SELECT status FROM pledges WHERE id = $1`, [pledgeId]);
     expect(rows[0].status).toBe('canceled');
+  });
+
+  it('erases once the pledge is cancelled: signed out, the old session fails, the money kept', async () => {
+    const { page } = browser;
+    const token = (await tokenOf(page))!;
+    const section = page.locator('#your-data');
+    await section.getByRole('button', { name: 'Erase my data…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Erase your personal data?' });
+    await dialog.getByRole('button', { name: 'Erase my data' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await waitForText(
+      page.getByRole('status'),
+      /^Your personal data is erased and you are signed out/,
+    );
+    await screenshots(page, 'donor-erased');
+    expect(await tokenOf(page)).toBeNull();
+    expect(await exportStatus(token)).toBe(401);
+    const donors = await app.db.query(`SELECT email, erased_at FROM donors`);
+    expect(donors.rows).toEqual([{ email: null, erased_at: expect.any(Date) }]);
+    // The gift's money stays for the books, without the name given with it.
+    const gifts = await app.db.query(
+      `SELECT amount::int, status, donor_name FROM donations WHERE pledge_id = $1`,
+      [pledgeId],
+    );
+    expect(gifts.rows).toEqual([{ amount: 1000, status: 'succeeded', donor_name: null }]);
   });
 
   it('refuses a sign-in link that is wrong, saying so and offering a new one', async () => {
@@ -267,6 +441,9 @@ describe('donor portal (/donor) in Chromium', () => {
       unexpectedProblems(browser.problems, [
         { status: 400, path: `/v1/donor/pledges/${pledgeId}` },
         { status: 401, path: '/v1/donor/sessions/verify' },
+        // The refused erasure (a pledge still active), and the other device after signing out.
+        { status: 409, path: '/v1/donor/erasure' },
+        { status: 401, path: /^\/v1\/donor\/(pledges|donations|receipts)$/ },
       ]),
     ).toEqual([]);
   });

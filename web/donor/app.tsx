@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, download, messageOf } from '../shared/api';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, download, saveBlob } from '../shared/api';
 import { formatDate, formatMoney, fromMinor, parseAmount } from '../shared/money';
 import {
   Alert,
@@ -10,6 +10,7 @@ import {
   OutcomeAlert,
   SubmitButton,
   TableHead,
+  today,
   useAction,
   useLoad,
 } from '../shared/ui';
@@ -79,6 +80,7 @@ function Shell(props: { children: preact.ComponentChildren; onSignOut?: () => vo
             <a href="#gifts">Gifts</a>
             <a href="#receipts">Receipts</a>
             <a href="#statements">Statements</a>
+            <a href="#your-data">Your data</a>
             <button type="button" onClick={props.onSignOut}>
               Sign out
             </button>
@@ -93,10 +95,17 @@ function Shell(props: { children: preact.ComponentChildren; onSignOut?: () => vo
 function RequestLink({ notice }: { notice: string | null }) {
   const [email, setEmail] = useState('');
   const action = useAction();
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Signed out from the portal: focus moves here, so the notice below is read next.
+  useLayoutEffect(() => {
+    if (notice) heading.current?.focus();
+  }, []);
   return (
     <Shell>
       <section class="card signin">
-        <h2>Sign in</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          Sign in
+        </h2>
         <p>
           Enter the email address you gave with. We will send you a link to sign in: no password
           needed.
@@ -236,7 +245,11 @@ function Portal(props: {
     try {
       return await api<T>(path, { ...opts, token });
     } catch (error) {
-      if ((error as { status?: number }).status === 401) props.onSignedOut(`${messageOf(error)}`);
+      // Expired, or signed out everywhere from another device: the API's words are for developers.
+      if ((error as { status?: number }).status === 401)
+        props.onSignedOut(
+          'Your sign-in has ended (it expired, or you signed out). Please sign in again.',
+        );
       throw error;
     }
   };
@@ -318,6 +331,13 @@ function Portal(props: {
       <Receipts receipts={receipts} token={token} />
 
       <Statements years={years} token={token} />
+
+      <YourData
+        call={call}
+        pledges={pledges.data?.data ?? []}
+        onPledgesChanged={() => void pledges.reload()}
+        onSignedOut={props.onSignedOut}
+      />
     </Shell>
   );
 }
@@ -613,5 +633,196 @@ function PledgeCard(props: {
         <OutcomeAlert outcome={action.outcome} />
       </ConfirmDialog>
     </article>
+  );
+}
+
+/** Pledge statuses that can still charge: erasure waits until they are cancelled. */
+const CHARGING = ['active', 'paused', 'past_due'];
+
+/**
+ * The donor's data rights: a copy of everything held about them, signing out every device,
+ * and erasure (the money records stay for the books, without their name).
+ */
+function YourData(props: {
+  call: Call;
+  pledges: Pledge[];
+  onPledgesChanged: () => void;
+  onSignedOut: (why: string | null) => void;
+}) {
+  const exporting = useAction();
+  const signingOut = useAction();
+  const erasing = useAction();
+  const [confirmErase, setConfirmErase] = useState(false);
+  // Erasure was refused (409) for pledges that can still charge.
+  const [refused, setRefused] = useState(false);
+
+  const downloadData = () =>
+    void exporting.run(async () => {
+      const data = await props.call<unknown>('/v1/donor/export');
+      const name = `my-data-${today()}.json`;
+      saveBlob(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }), name);
+      return `Your data is saved as ${name}.`;
+    });
+
+  const signOutEverywhere = () =>
+    void signingOut
+      .run(async () => {
+        await props.call('/v1/donor/sessions', { method: 'DELETE' });
+      })
+      .then((ok) => {
+        if (ok)
+          props.onSignedOut(
+            'You are signed out on every device, and sign-in links not yet used no longer work.',
+          );
+      });
+
+  const erase = () => {
+    setRefused(false);
+    void erasing
+      .run(async () => {
+        try {
+          await props.call('/v1/donor/erasure', { method: 'POST', body: { confirm: true } });
+        } catch (error) {
+          setRefused(error instanceof ApiError && error.status === 409);
+          throw error;
+        }
+      })
+      .then((ok) => {
+        if (ok) {
+          props.onSignedOut(
+            'Your personal data is erased and you are signed out. The amounts and receipt ' +
+              'numbers of your gifts are kept for the books, without your name.',
+          );
+          return;
+        }
+        // The page's error stays in this section; the dialog has done its job.
+        setConfirmErase(false);
+        props.onPledgesChanged();
+      });
+  };
+  const refusal = erasing.outcome?.kind === 'error' ? erasing.outcome.text : null;
+  // The pledges the refusal named (by id), by their names, while they can still charge.
+  const blocking = refused
+    ? props.pledges.filter((p) => refusal?.includes(p.id) && CHARGING.includes(p.status))
+    : [];
+
+  return (
+    <section class="card" id="your-data" aria-labelledby="your-data-title">
+      <h2 id="your-data-title">Your data</h2>
+      <p class="muted">What we hold about you is yours to see and to remove.</p>
+
+      <div class="data-option">
+        <div>
+          <h3 id="data-download-title">Download a copy</h3>
+          <p id="data-download-text">
+            A JSON file with everything we hold about you: your gifts and pledges with the names and
+            addresses given with them, receipts, the emails we sent you, and a record of staff
+            access.
+          </p>
+        </div>
+        <button
+          type="button"
+          disabled={exporting.busy}
+          aria-describedby="data-download-text"
+          onClick={downloadData}
+        >
+          {exporting.busy ? 'Preparing…' : 'Download my data'}
+        </button>
+      </div>
+      <OutcomeAlert outcome={exporting.outcome} />
+
+      <div class="data-option">
+        <div>
+          <h3>Sign out everywhere</h3>
+          <p id="data-sign-out-text">
+            Ends your sessions on every device and browser, and voids sign-in links you have not
+            used yet. Do this if you signed in on a shared or lost device.
+          </p>
+        </div>
+        <button
+          type="button"
+          disabled={signingOut.busy}
+          aria-describedby="data-sign-out-text"
+          onClick={signOutEverywhere}
+        >
+          {signingOut.busy ? 'Signing out…' : 'Sign out everywhere'}
+        </button>
+      </div>
+      <OutcomeAlert outcome={signingOut.outcome} />
+
+      <div class="data-option">
+        <div>
+          <h3>Erase my data</h3>
+          <p id="data-erase-text">
+            Removes your email address and the names, addresses and messages given with your gifts.
+            It cannot be undone. Cancel any active or paused pledge first.
+          </p>
+        </div>
+        <button
+          type="button"
+          class="danger"
+          disabled={erasing.busy}
+          aria-describedby="data-erase-text"
+          onClick={() => {
+            erasing.setOutcome(null);
+            setRefused(false);
+            setConfirmErase(true);
+          }}
+        >
+          Erase my data…
+        </button>
+      </div>
+      {refusal && (
+        <Alert kind="error">
+          {refusal}
+          {blocking.length > 0 && (
+            <ul class="blocking">
+              {blocking.map((p) => (
+                <li key={p.id}>
+                  <a href={`#pledge-${p.id}`}>
+                    {p.campaign?.title ?? 'General support'}: {formatMoney(p.amount, p.currency)}{' '}
+                    every {p.interval} ({(STATUS_TEXT[p.status] ?? p.status).toLowerCase()})
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Alert>
+      )}
+
+      <ConfirmDialog
+        open={confirmErase}
+        title="Erase your personal data?"
+        confirmLabel="Erase my data"
+        danger
+        focusCancel
+        busy={erasing.busy}
+        onCancel={() => setConfirmErase(false)}
+        onConfirm={erase}
+      >
+        <p>
+          <strong>This cannot be undone.</strong> You will be signed out and will not be able to see
+          these gifts here again.
+        </p>
+        <p>We erase:</p>
+        <ul>
+          <li>your email address;</li>
+          <li>
+            the names, postal addresses, messages and tributes given with your gifts and pledges;
+          </li>
+          <li>the emails we sent you;</li>
+          <li>the customer record and saved cards at our payment provider (Stripe);</li>
+          <li>your sessions and sign-in links.</li>
+        </ul>
+        <p>
+          We keep, for the books: the amount, date and campaign of each gift, receipt numbers and
+          the payment records, with no name or email attached.
+        </p>
+        <p>
+          Pledges that are active, paused or waiting for a failed payment must be cancelled first.
+          If you want a copy of your data, download it before erasing.
+        </p>
+      </ConfirmDialog>
+    </section>
   );
 }

@@ -79,7 +79,12 @@ export async function download(path: string, opts: RequestOptions, fallbackName:
   const res = await send(path, opts);
   const disposition = res.headers.get('Content-Disposition') ?? '';
   const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
-  const blob = await res.blob();
+  saveBlob(await res.blob(), name);
+  return name;
+}
+
+/** Saves data the page already holds as a file (a Blob URL: nothing of it goes in an address). */
+export function saveBlob(blob: Blob, name: string): void {
   const href = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = href;
@@ -88,7 +93,6 @@ export async function download(path: string, opts: RequestOptions, fallbackName:
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
-  return name;
 }
 
 /** A key that makes a retried submit of the same form safe. */

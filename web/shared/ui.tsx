@@ -98,6 +98,8 @@ export function ConfirmDialog(props: {
   confirmLabel: string;
   busy?: boolean;
   danger?: boolean;
+  /** Focus starts on Cancel (for what cannot be undone), not on the first control. */
+  focusCancel?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
   children?: ComponentChildren;
@@ -127,6 +129,7 @@ export function ConfirmDialog(props: {
           busyLabel="Working…"
           label={props.confirmLabel}
           onCancel={props.onCancel}
+          focusCancel={props.focusCancel}
         />
       </form>
     </dialog>
@@ -237,12 +240,14 @@ export function SubmitButton(props: SubmitButtonProps) {
 /** A form's submit button followed by a Cancel button. */
 export function SubmitActions({
   onCancel,
+  focusCancel,
   ...submit
-}: SubmitButtonProps & { onCancel: () => void }) {
+}: SubmitButtonProps & { onCancel: () => void; focusCancel?: boolean }) {
   return (
     <div class="actions">
       <SubmitButton {...submit} />
-      <button type="button" onClick={onCancel}>
+      {/* A modal <dialog> opens with focus on its autofocus control. */}
+      <button type="button" onClick={onCancel} autofocus={focusCancel}>
         Cancel
       </button>
     </div>
