@@ -1,6 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -92,7 +101,14 @@ describe('drill: the Docker image builds from its own COPY steps and serves the 
 
     // The runtime stage holds the compiled code, the built pages and production packages only.
     expect(runtime.workdir).toBe('/app');
-    expect(readdirSync(app).sort()).toEqual(['dist', 'node_modules', 'package.json', 'web']);
+    expect(readdirSync(app).sort()).toEqual([
+      'dist',
+      'node_modules',
+      'package.json',
+      'scripts',
+      'web',
+    ]);
+    expect(readdirSync(join(app, 'scripts'))).toEqual(['cli.sh']);
     expect(readdirSync(join(app, 'dist')).sort()).toEqual(['migrations', 'src']);
     expect(readdirSync(join(app, 'web'))).toEqual(['dist']);
     for (const page of ['admin/index.html', 'donor/index.html', 'widget/progress.js'])
@@ -153,15 +169,20 @@ describe('drill: the Docker image builds from its own COPY steps and serves the 
       METRICS_TOKEN: randomBytes(16).toString('hex'),
       PORT: String(port),
     });
+    // The user's home (/home/node in the image) is theirs: npm writes its logs there.
+    const home = join(scratch, 'home');
+    mkdirSync(home);
+    if (asImageUser.uid !== undefined) chownSync(home, asImageUser.uid, asImageUser.gid!);
     const env: Record<string, string | undefined> = {
       PATH: process.env.PATH,
-      HOME: scratch,
+      HOME: home,
       ...runtime.env,
       ...deployment,
     };
     expect(env.NODE_ENV).toBe('production');
     const start = (argv: string[]): Started => {
-      const child = spawn(process.execPath, argv.slice(1), { cwd: app, env, ...asImageUser });
+      const command = argv[0] === 'node' ? process.execPath : argv[0];
+      const child = spawn(command, argv.slice(1), { cwd: app, env, ...asImageUser });
       let output = '';
       child.stdout!.on('data', (d) => (output += d));
       child.stderr!.on('data', (d) => (output += d));
@@ -182,6 +203,23 @@ describe('drill: the Docker image builds from its own COPY steps and serves the 
       .query(`SELECT count(*)::int AS n FROM typeorm_migrations`)
       .finally(() => client.end());
     expect(applied.rows[0].n).toBe(migrationFiles.length);
+
+    // The first admin key, with the README's operator CLI (`npm run cli`, as in a checkout).
+    const cli = start([
+      'npm',
+      'run',
+      '--silent',
+      'cli',
+      '--',
+      'api-key:create',
+      '--role',
+      'admin',
+      '--name',
+      'First admin',
+    ]);
+    expect({ code: await cli.exited, output: cli.output() }).toMatchObject({ code: 0 });
+    const adminKey = /^key \(shown once, store it now\): (\S+)$/m.exec(cli.output())?.[1];
+    expect(adminKey).toBeDefined();
 
     // The API (the image's CMD): ready, and the staff dashboard served from web/dist.
     const api = start(runtime.cmd!);
@@ -209,6 +247,29 @@ describe('drill: the Docker image builds from its own COPY steps and serves the 
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(`${base}/donor`)).status).toBe(200);
     expect((await fetch(`${base}/widget/progress.js`)).status).toBe(200);
+
+    // compose.yml's healthcheck of the API (its port is the container's PORT, 3000 there).
+    const probe = /- "(fetch\('http:\/\/127\.0\.0\.1:3000\/health\/ready'\).*)"$/m.exec(
+      compose,
+    )?.[1];
+    expect(probe).toBeDefined();
+    const healthcheck = start(['node', '-e', probe!.replace(':3000/', `:${port}/`)]);
+    expect(await healthcheck.exited).toBe(0);
+
+    // The key works: a campaign created through the image's API, then on its public page.
+    const slug = `image-${randomBytes(3).toString('hex')}`;
+    const created = await fetch(`${base}/v1/admin/campaigns`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        slug,
+        title: 'Release the seven',
+        goal: { amount: 1_000_000, currency: 'usd' },
+        status: 'active',
+      }),
+    });
+    expect(created.status).toBe(201);
+    expect((await fetch(`${base}/v1/campaigns/${slug}`)).status).toBe(200);
 
     // The worker consumes its queues; both stop cleanly on SIGTERM, as `docker stop` sends.
     const worker = start(commands.worker);
