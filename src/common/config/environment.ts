@@ -424,9 +424,19 @@ export const ENVIRONMENT_VARIABLES: string[] = [
   ),
 ];
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    /** The variable at fault, when one is. */
+    readonly variable?: string,
+    /** True when that variable is not set at all. */
+    readonly missing = false,
+  ) {
+    super(message);
+  }
+}
 
-function describe(error: ValidationError): string {
+function describe(error: ValidationError): { message: string; missing: boolean } {
   // class-validator's own messages start with the property name; ours do not.
   // Decorators run bottom-up, so the last constraint is the first one written (the type check).
   const messages = Object.values(error.constraints ?? {})
@@ -434,9 +444,10 @@ function describe(error: ValidationError): string {
     .map((m) => (m.startsWith(`${error.property} `) ? m.slice(error.property.length + 1) : m));
   const value = error.value;
   const missing = value === undefined || value === '' || (Array.isArray(value) && !value.length);
-  if (missing) return `${error.property} is required (${messages[0] ?? 'missing'})`;
+  if (missing)
+    return { message: `${error.property} is required (${messages[0] ?? 'missing'})`, missing };
   // The value is never printed: it may be a secret.
-  return `${error.property} ${messages[0] ?? 'is invalid'}`;
+  return { message: `${error.property} ${messages[0] ?? 'is invalid'}`, missing };
 }
 
 /**
@@ -452,7 +463,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length) {
-    throw new ConfigError(`Invalid configuration: ${describe(errors[0])}`);
+    const { message, missing } = describe(errors[0]);
+    throw new ConfigError(`Invalid configuration: ${message}`, errors[0].property, missing);
   }
   return env;
 }
