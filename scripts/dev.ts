@@ -433,7 +433,10 @@ async function main(): Promise<void> {
     fail(`STRIPE_SECRET_KEY is not set and the Stripe stand-in (${STAND_IN_ENTRY}) is not built`);
   }
   const other = liveDevPid(ROOT);
-  if (other) fail(`another \`npm run dev\` (pid ${other}) runs in this checkout; stop it first`);
+  if (other)
+    fail(
+      `another \`npm run dev\` (pid ${other}) runs in this checkout; stop it first (or delete ${DEV_SETTINGS_FILE} if it is gone)`,
+    );
   if (await portAnswers(apiPort)) {
     fail(`port ${apiPort} is already in use (another \`npm run dev\`?); stop it or set PORT`);
   }

@@ -31,15 +31,17 @@ export function loadEnvironmentOrExit(opts: { devSettings?: boolean } = {}): Env
   } catch (error) {
     if (
       opts.devSettings &&
-      !fromDev &&
       process.env.NODE_ENV !== 'production' &&
       error instanceof ConfigError &&
       error.missing
     ) {
       exitOnConfigError(
         new ConfigError(
-          `${error.message}; start \`npm run dev\` in another terminal (the CLI then uses the ` +
-            `settings it writes to ${DEV_SETTINGS_FILE}) or set ${error.variable}`,
+          fromDev
+            ? `${error.message}; it is not among the settings \`npm run dev\` wrote to ` +
+                `${DEV_SETTINGS_FILE} (a value you gave dev stays where you keep it): set ${error.variable}`
+            : `${error.message}; start \`npm run dev\` in another terminal (the CLI then uses ` +
+                `the settings it writes to ${DEV_SETTINGS_FILE}) or set ${error.variable}`,
         ),
       );
     }
