@@ -8,16 +8,30 @@
  *   3. without STRIPE_SECRET_KEY starts the Stripe stand-in (payments are simulated);
  *      without SMTP_URL starts the mail catcher;
  *   4. migrates, seeds the demo campaigns (idempotent), starts the API and the worker;
- *   5. waits for GET /health/ready, prints the URLs; Ctrl-C stops everything it started.
+ *   5. writes the settings it chose to .dev/env (mode 600) for `npm run cli` in another terminal;
+ *   6. waits for GET /health/ready, prints the URLs; Ctrl-C stops everything it started.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseEnv } from 'node:util';
 import { prettyFactory } from 'pino-pretty';
+import {
+  DEV_SETTINGS_FILE,
+  formatDevSettings,
+  liveDevPid,
+} from '../src/common/config/dev-settings';
 import { MailCatcher, startMailCatcher } from '../test/support/mail-catcher/mail-catcher';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -243,6 +257,36 @@ interface Started {
 
 const started: Started = { services: [] };
 
+const SETTINGS_FILE = join(ROOT, DEV_SETTINGS_FILE);
+let wroteSettings = false;
+
+/**
+ * Writes what this run chose to .dev/env, so that `npm run cli -- …` reaches the same database,
+ * Redis, Stripe stand-in and mail catcher without a variable set. Secrets only when they are
+ * this run's own (the stand-in's key and webhook secret); a real Stripe key or SMTP URL the
+ * user configured stays where the user keeps it (.env or the shell).
+ */
+function writeSettings(env: NodeJS.ProcessEnv): void {
+  const keys = ['DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'PORT', 'PUBLIC_BASE_URL'];
+  keys.push('CORS_ORIGINS', 'MAIL_FROM', 'ORGANIZATION_TIMEZONE');
+  if (started.stripeUrl) keys.push('STRIPE_SECRET_KEY', 'STRIPE_API_URL', 'STRIPE_WEBHOOK_SECRETS');
+  if (started.catcher) keys.push('SMTP_URL');
+  const values: Record<string, string> = {};
+  for (const key of keys) if (env[key]) values[key] = env[key]!;
+  mkdirSync(join(ROOT, '.dev'), { recursive: true, mode: 0o700 });
+  const temporary = `${SETTINGS_FILE}.${process.pid}`;
+  writeFileSync(temporary, formatDevSettings(values, process.pid), { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, SETTINGS_FILE);
+  wroteSettings = true;
+  say(`settings for \`npm run cli\` written to ${DEV_SETTINGS_FILE}`);
+}
+
+function removeSettings(): void {
+  if (wroteSettings) rmSync(SETTINGS_FILE, { force: true });
+  wroteSettings = false;
+}
+
 /**
  * Makes sure a server answers at the configured URL. When the URL was not configured and the
  * default one does not answer, a project-local server is started instead.
@@ -346,6 +390,7 @@ let stopping = false;
 
 async function stopAll(): Promise<void> {
   stopping = true;
+  removeSettings();
   // API and worker first (together), then whatever else runs (the Stripe stand-in).
   const children = [...running];
   await Promise.all(children.filter((c) => c.name === 'api' || c.name === 'worker').map(stopChild));
@@ -387,6 +432,11 @@ async function main(): Promise<void> {
   if (standIn && !existsSync(join(ROOT, STAND_IN_ENTRY))) {
     fail(`STRIPE_SECRET_KEY is not set and the Stripe stand-in (${STAND_IN_ENTRY}) is not built`);
   }
+  const other = liveDevPid(ROOT);
+  if (other)
+    fail(
+      `another \`npm run dev\` (pid ${other}) runs in this checkout; stop it first (or delete ${DEV_SETTINGS_FILE} if it is gone)`,
+    );
   if (await portAnswers(apiPort)) {
     fail(`port ${apiPort} is already in use (another \`npm run dev\`?); stop it or set PORT`);
   }
@@ -428,6 +478,7 @@ async function main(): Promise<void> {
     'node dist/src/cli.js seed:demo',
   );
 
+  writeSettings(env);
   const api = start('api', process.execPath, [join(ROOT, 'dist/src/main.js')], env);
   const worker = start('worker', process.execPath, [join(ROOT, 'dist/src/worker.js')], env);
   await waitUntilReady(apiPort, [api, worker]);
@@ -436,7 +487,9 @@ async function main(): Promise<void> {
   say('Ready:');
   say(`  API               ${base}`);
   say(`  API docs          ${base}/docs`);
-  say(`  Staff dashboard   ${base}/admin (key: npm run cli -- api-key:create --role admin)`);
+  say(
+    `  Staff dashboard   ${base}/admin (key: npm run cli -- api-key:create --role admin --name "Me")`,
+  );
   say(`  Donor portal      ${base}/donor`);
   say(
     started.catcher
@@ -476,7 +529,10 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 // Never leave children behind, whatever ends this process.
-process.on('exit', killAllNow);
+process.on('exit', () => {
+  killAllNow();
+  removeSettings();
+});
 
 main().catch(async (err: unknown) => {
   if (stopping) return; // a signal arrived during start-up; stopAll is already running

@@ -4,7 +4,12 @@
 # `npm run migration:check`: fails when the entities and the migrated schema differ (drift).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${DATABASE_URL:?DATABASE_URL must point at a migrated database}"
+# Beside `npm run dev` (not in production), its database: the one it wrote to .dev/env.
+if [[ -z "${DATABASE_URL:-}" && "${NODE_ENV:-}" != production && -f .dev/env ]]; then
+  DATABASE_URL="$(node -e 'process.stdout.write(require("node:util").parseEnv(require("node:fs").readFileSync(".dev/env", "utf8")).DATABASE_URL ?? "")')"
+  export DATABASE_URL
+fi
+: "${DATABASE_URL:?must point at a migrated database: start \`npm run dev\` in another terminal, or set DATABASE_URL}"
 typeorm=(node_modules/.bin/typeorm-ts-node-commonjs -d src/common/database/data-source.ts)
 case "${1:-}" in
   generate)

@@ -187,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
-  const env = loadEnvironmentOrExit();
+  const env = loadEnvironmentOrExit({ devSettings: true });
   let context: INestApplicationContext | undefined;
   const ctx = async () => {
     if (!context) {

@@ -89,6 +89,33 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment(valid).METRICS_PUBLIC).toBe(false);
   });
 
+  it('refuses a schedule BullMQ could not run, naming the variable, and accepts cron, intervals and off', () => {
+    expect(() =>
+      validateEnvironment({ ...valid, MAINTENANCE_RECONCILE_SCHEDULE: '61 * * * *' }),
+    ).toThrow(
+      /^Invalid configuration: MAINTENANCE_RECONCILE_SCHEDULE must be a cron pattern such as "0 3 \* \* \*", an interval such as 5m or 1h, or off \(.*61.*\)$/,
+    );
+    for (const bad of ['0 3 * *', 'every day', '0s', '5d', '0 25 * * *', '* * * * 8']) {
+      expect(() =>
+        validateEnvironment({ ...valid, MAINTENANCE_RETRY_STUCK_SCHEDULE: bad }),
+      ).toThrow(/^Invalid configuration: MAINTENANCE_RETRY_STUCK_SCHEDULE must be a cron pattern/);
+    }
+    for (const good of [
+      '0 3 * * *',
+      '*/5 * * * *',
+      '0 0 3 * * MON-FRI',
+      '30s',
+      '5m',
+      '1h',
+      'off',
+    ]) {
+      expect(
+        validateEnvironment({ ...valid, MAINTENANCE_STRIPE_SYNC_SCHEDULE: good })
+          .MAINTENANCE_STRIPE_SYNC_SCHEDULE,
+      ).toBe(good);
+    }
+  });
+
   it('never prints the rejected value (it may be a secret)', () => {
     expect(() =>
       validateEnvironment({ ...valid, STRIPE_SECRET_KEY: 'pk_live_secretvalue' }),

@@ -14,6 +14,7 @@ import {
   ValidateIf,
   ValidationError,
 } from 'class-validator';
+import { CronExpressionParser } from 'cron-parser';
 import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -51,10 +52,35 @@ const toTimeZone = ({ value }: { value: unknown }) =>
 
 const URL_ERROR = (scheme: string) => `must be a ${scheme} URL`;
 
-/** A maintenance schedule: a cron pattern (5 or 6 fields), an interval such as `30s`, `5m`, `1h`, or `off`. */
-const SCHEDULE = /^(off|\d+(s|m|h)|[0-9*/,?LW#A-Za-z-]+( [0-9*/,?LW#A-Za-z-]+){4,5})$/;
-const SCHEDULE_ERROR =
-  'must be a cron pattern such as "0 3 * * *", an interval such as 5m or 1h, or off';
+/**
+ * A maintenance schedule: a cron pattern (5 or 6 fields) that BullMQ's own cron parser accepts,
+ * an interval of at least a second such as `30s`, `5m`, `1h`, or `off`. A pattern BullMQ would
+ * refuse (`61 * * * *`) stops start-up here, instead of failing the worker on every retry.
+ */
+export function scheduleProblem(value: unknown): string | undefined {
+  const expected =
+    'must be a cron pattern such as "0 3 * * *", an interval such as 5m or 1h, or off';
+  if (typeof value !== 'string') return expected;
+  const trimmed = value.trim();
+  if (trimmed === 'off') return undefined;
+  const interval = /^(\d+)(s|m|h)$/.exec(trimmed);
+  if (interval) return Number(interval[1]) > 0 ? undefined : `${expected} (an interval above 0)`;
+  if (!/^\S+( \S+){4,5}$/.test(trimmed)) return `${expected} (a cron pattern has 5 or 6 fields)`;
+  try {
+    CronExpressionParser.parse(trimmed);
+    return undefined;
+  } catch (error) {
+    return `${expected} (${(error as Error).message})`;
+  }
+}
+const IsSchedule = () =>
+  ValidateBy({
+    name: 'isSchedule',
+    validator: {
+      validate: (value: unknown) => scheduleProblem(value) === undefined,
+      defaultMessage: (args) => scheduleProblem(args?.value) ?? 'is invalid',
+    },
+  });
 
 /**
  * Every variable the service reads. Validated once at boot; nothing else reads process.env.
@@ -364,7 +390,7 @@ export class Environment {
   READY_MAX_BACKLOG_AGE_SECONDS = 900;
 
   /** When the worker fetches Stripe's recent events to recover lost webhooks: cron, interval (`1h`) or `off`. */
-  @Matches(SCHEDULE, { message: SCHEDULE_ERROR })
+  @IsSchedule()
   MAINTENANCE_STRIPE_SYNC_SCHEDULE = '0 * * * *';
 
   /** How far back (hours) the scheduled Stripe sync looks; Stripe keeps 30 days of events. */
@@ -375,11 +401,11 @@ export class Environment {
   MAINTENANCE_STRIPE_SYNC_LOOKBACK_HOURS = 72;
 
   /** When the worker compares campaign totals with the ledger, in ORGANIZATION_TIMEZONE. */
-  @Matches(SCHEDULE, { message: SCHEDULE_ERROR })
+  @IsSchedule()
   MAINTENANCE_RECONCILE_SCHEDULE = '0 3 * * *';
 
   /** When the worker retries stuck events, receipts and emails. */
-  @Matches(SCHEDULE, { message: SCHEDULE_ERROR })
+  @IsSchedule()
   MAINTENANCE_RETRY_STUCK_SCHEDULE = '*/5 * * * *';
 
   /** A pending event, receipt or email is stuck once it has waited this many minutes. */
@@ -398,9 +424,19 @@ export const ENVIRONMENT_VARIABLES: string[] = [
   ),
 ];
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    /** The variable at fault, when one is. */
+    readonly variable?: string,
+    /** True when that variable is not set at all. */
+    readonly missing = false,
+  ) {
+    super(message);
+  }
+}
 
-function describe(error: ValidationError): string {
+function describe(error: ValidationError): { message: string; missing: boolean } {
   // class-validator's own messages start with the property name; ours do not.
   // Decorators run bottom-up, so the last constraint is the first one written (the type check).
   const messages = Object.values(error.constraints ?? {})
@@ -408,9 +444,10 @@ function describe(error: ValidationError): string {
     .map((m) => (m.startsWith(`${error.property} `) ? m.slice(error.property.length + 1) : m));
   const value = error.value;
   const missing = value === undefined || value === '' || (Array.isArray(value) && !value.length);
-  if (missing) return `${error.property} is required (${messages[0] ?? 'missing'})`;
+  if (missing)
+    return { message: `${error.property} is required (${messages[0] ?? 'missing'})`, missing };
   // The value is never printed: it may be a secret.
-  return `${error.property} ${messages[0] ?? 'is invalid'}`;
+  return { message: `${error.property} ${messages[0] ?? 'is invalid'}`, missing };
 }
 
 /**
@@ -426,7 +463,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length) {
-    throw new ConfigError(`Invalid configuration: ${describe(errors[0])}`);
+    const { message, missing } = describe(errors[0]);
+    throw new ConfigError(`Invalid configuration: ${message}`, errors[0].property, missing);
   }
   return env;
 }
