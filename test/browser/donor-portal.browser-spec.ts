@@ -126,7 +126,7 @@ describe('donor portal (/donor) in Chromium', () => {
     );
     expect(await page.title()).toBe('Your gifts to Friends of Camp Ashraf');
     // The year and its button sit on one line: the same bottom edge, the same height.
-    const year = (await page.getByLabel('Year').boundingBox())!;
+    const year = (await page.getByLabel('Year', { exact: true }).boundingBox())!;
     const button = (await page
       .getByRole('button', { name: 'Download statement (PDF)' })
       .boundingBox())!;
