@@ -6,7 +6,8 @@ const root = resolve(__dirname);
 
 /**
  * The pages the API serves: /admin (staff dashboard), /donor (donor portal) and /widget
- * (progress widget: embed.html for its iframe, progress.js for sites to paste in).
+ * (progress widget: embed.html for its iframe, progress.js for sites to paste in, demo.html to
+ * try it locally). web/public (the favicon) is copied to the build's root.
  * Built into web/dist, which src/web-pages serves (scripts/test.sh builds into a directory of
  * its own with --outDir, which overrides outDir below, then swaps it into place).
  */
@@ -24,6 +25,7 @@ export default defineConfig({
         admin: resolve(root, 'admin/index.html'),
         donor: resolve(root, 'donor/index.html'),
         embed: resolve(root, 'widget/embed.html'),
+        demo: resolve(root, 'widget/demo.html'),
         progress: resolve(root, 'widget/progress.ts'),
       },
       output: {

@@ -75,7 +75,14 @@ export interface EntryRow {
   /** `card` (Stripe), `cheque`, `bank_transfer` or `cash`. */
   donationMethod: string | null;
   campaign: string | null;
+  /** The campaign's title, for people (the slug is for machines). */
+  campaignTitle: string | null;
   donorId: string | null;
+  /**
+   * The donor asked not to be named publicly with this gift (null: no gift, e.g. a fee). Staff
+   * see the name regardless; the dashboard marks it so nobody repeats it in public.
+   */
+  anonymous: boolean | null;
   /**
    * The gift's own receipt name, as sent with it; null once the donor is erased (anonymous
    * gifts' names are shown: this is for finance).
@@ -440,7 +447,8 @@ function entriesSql(order: ReportOrder): string {
   return `WITH bounds AS (${BOUNDS})
     SELECT e.id, e.occurred_at, e.occurred_at::text AS cursor_at, e.kind, e.amount, e.currency,
            e.settled_amount, e.settled_currency, e.donation_id, d.kind AS donation_kind,
-           d.status AS donation_status, d.method AS donation_method, c.slug AS campaign, d.donor_id,
+           d.status AS donation_status, d.method AS donation_method, c.slug AS campaign,
+           c.title AS campaign_title, d.donor_id, d.anonymous,
            CASE WHEN dn.erased_at IS NULL THEN d.donor_name END AS donor_name,
            CASE WHEN dn.erased_at IS NULL THEN dn.email END AS donor_email,
            coalesce(e.stripe_payment_intent_id, d.stripe_payment_intent_id) AS stripe_payment_intent_id,
@@ -477,7 +485,9 @@ function toEntryRow(r: Raw): EntryRow {
     donationStatus: str(r.donation_status),
     donationMethod: str(r.donation_method),
     campaign: str(r.campaign),
+    campaignTitle: str(r.campaign_title),
     donorId: str(r.donor_id),
+    anonymous: r.anonymous === null || r.anonymous === undefined ? null : Boolean(r.anonymous),
     donorName: r.donor_name === null || r.donor_name === undefined ? null : String(r.donor_name),
     donorEmail:
       r.donor_email === null || r.donor_email === undefined ? null : String(r.donor_email),

@@ -13,7 +13,11 @@ const base = {
   METRICS_TOKEN: 'metrics-token-for-tests',
 };
 
-const noCaptcha = { captchaRequired: false, captchaSiteKey: null };
+const noCaptcha = {
+  captchaRequired: false,
+  captchaSiteKey: null,
+  organizationName: 'Campaign organisation',
+};
 
 const configOf = (env: Record<string, string>) =>
   new PublicConfigController(validateEnvironment({ ...base, ...env })).get();
@@ -58,5 +62,11 @@ describe('GET /v1/config (what the pages are told)', () => {
         CAPTCHA_SITE_KEY: 'site-key-1',
       }),
     ).toMatchObject({ captchaRequired: true, captchaSiteKey: 'site-key-1' });
+  });
+
+  it('names the organisation (ORGANIZATION_NAME), for the pages’ headers', () => {
+    expect(configOf({ ORGANIZATION_NAME: 'Friends of Ashraf' }).organizationName).toBe(
+      'Friends of Ashraf',
+    );
   });
 });

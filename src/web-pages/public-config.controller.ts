@@ -19,6 +19,9 @@ export class PublicConfigView {
 
   @ApiProperty({ nullable: true, type: String, description: 'The CAPTCHA widget’s site key' })
   captchaSiteKey: string | null;
+
+  @ApiProperty({ description: 'The organisation’s name (ORGANIZATION_NAME), for page headers' })
+  organizationName: string;
 }
 
 /** What the web pages need to know about this deployment; nothing secret. */
@@ -37,6 +40,7 @@ export class PublicConfigController {
       ...(simulated ? { standInUrl: new URL(this.env.STRIPE_API_URL).origin } : {}),
       captchaRequired: captchaRequired(this.env),
       captchaSiteKey: this.env.CAPTCHA_SITE_KEY ?? null,
+      organizationName: this.env.ORGANIZATION_NAME,
     };
   }
 }

@@ -90,6 +90,12 @@ export function serveWebPages(app: NestExpressApplication): void {
     '/widget',
     express.static(join(dir, 'widget'), { index: false, setHeaders: (res) => noCache(res) }),
   );
+  // The pages' icon (web/public): browsers and crawlers ask for /favicon.ico on their own.
+  for (const icon of ['favicon.svg', 'favicon.ico'])
+    app.use(`/${icon}`, (req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      res.sendFile(join(dir, icon), { maxAge: '1d' }, (error) => error && next(error));
+    });
   const page = (name: 'admin' | 'donor') => join(dir, name, 'index.html');
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();

@@ -22,7 +22,10 @@ describe('donor portal (/donor) in Chromium', () => {
   const email = 'monthly.supporter@example.org';
 
   beforeAll(async () => {
-    app = await startTestApp({ worker: true });
+    app = await startTestApp({
+      worker: true,
+      env: { ORGANIZATION_NAME: 'Friends of Camp Ashraf' },
+    });
     const adminKey = await app.createKey('admin');
     const { slug } = await createCampaign(app, adminKey, {
       title: 'Protect the remaining residents of Camp Ashraf',
@@ -116,6 +119,19 @@ describe('donor portal (/donor) in Chromium', () => {
       .getByRole('cell', { name: /^\d{4}-\d{6}$/ })
       .first()
       .waitFor();
+    // Whose portal this is: the organisation's name (ORGANIZATION_NAME, via /v1/config).
+    await waitForText(
+      page.getByRole('heading', { level: 1 }),
+      /^Your gifts to Friends of Camp Ashraf$/,
+    );
+    expect(await page.title()).toBe('Your gifts to Friends of Camp Ashraf');
+    // The year and its button sit on one line: the same bottom edge, the same height.
+    const year = (await page.getByLabel('Year', { exact: true }).boundingBox())!;
+    const button = (await page
+      .getByRole('button', { name: 'Download statement (PDF)' })
+      .boundingBox())!;
+    expect(Math.abs(year.y + year.height - (button.y + button.height))).toBeLessThanOrEqual(1);
+    expect(Math.abs(year.height - button.height)).toBeLessThanOrEqual(1);
     await screenshots(page, 'donor-portal');
 
     await pledge.getByRole('button', { name: 'Change amount' }).click();

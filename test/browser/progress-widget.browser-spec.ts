@@ -3,8 +3,10 @@
 import { createServer, Server } from 'node:http';
 import { eventually, freePort, startTestApp, TestApp } from '../support/harness';
 import { createCampaign, paidDonation } from '../support/flows';
+import type { Page } from 'playwright-core';
 import {
   launchBrowser,
+  SCREENSHOTS,
   screenshots,
   TestBrowser,
   unexpectedProblems,
@@ -38,8 +40,12 @@ describe('progress widget (/widget) on another site, in Chromium', () => {
       <body style="font-family: Georgia, serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
         <h1>Free the seven hostages of Camp Ashraf</h1>
         <p>Every gift funds the legal and diplomatic campaign.</p>
-        <div data-campaign="${slug}" data-accent="#c2185b" data-donate-url="${siteUrl}/donate"
-             data-donate-label="Give now"></div>
+        <div id="light" data-campaign="${slug}" data-accent="#c2185b"
+             data-donate-url="${siteUrl}/donate" data-donate-label="Give now"></div>
+        <div id="dark-site" style="background: #0d1117; padding: 1rem; margin-top: 1rem">
+          <div id="dark" data-campaign="${slug}" data-theme="dark"
+               data-donate-url="${siteUrl}/donate"></div>
+        </div>
         <script src="${app.url}/widget/progress.js" async></script>
       </body></html>`;
     site = createServer((_req, res) => {
@@ -58,9 +64,9 @@ describe('progress widget (/widget) on another site, in Chromium', () => {
   it('shows goal, raised and percent with a donate button, and no donor data', async () => {
     const { page } = browser;
     await page.goto(siteUrl);
-    const iframe = page.locator('iframe[title^="Campaign progress"]');
+    const iframe = page.locator('#light iframe[title^="Campaign progress"]');
     await iframe.waitFor();
-    const widget = page.frameLocator('iframe[title^="Campaign progress"]');
+    const widget = page.frameLocator('#light iframe[title^="Campaign progress"]');
     await waitForText(widget.locator('.raised'), /^\$250\.00$/);
     expect(await widget.locator('.goal').textContent()).toBe('$10,000.00');
     expect(await widget.locator('.percent').textContent()).toBe('2.5%');
@@ -74,16 +80,117 @@ describe('progress widget (/widget) on another site, in Chromium', () => {
     const text = (await widget.locator('body').textContent()) ?? '';
     expect(text).not.toContain('Named Donor');
     expect(text).not.toContain('Free them');
-    // The iframe takes its content's height (the widget tells it by postMessage).
-    const frame = page.frames().find((f) => f.url().includes('/widget/embed.html'))!;
-    await eventually(async () => {
-      const content = await frame.evaluate(() => document.documentElement.scrollHeight);
-      const box = await iframe.evaluate((f) => f.getBoundingClientRect().height);
-      return Math.abs(box - content) <= 1;
-    });
+    await fitsItsCard(page, 'light');
     await screenshots(page, 'widget');
     expect(unexpectedProblems(browser.problems)).toEqual([]);
     expect(browser.external).toEqual([]);
+  });
+
+  /**
+   * The frame is as tall as the widget's card, on both themes and at a phone's width: no
+   * blank band under the Donate button (the frame starts at 170 px and must shrink too).
+   */
+  async function fitsItsCard(page: Page, id: 'light' | 'dark', wide = true) {
+    const iframe = page.locator(`#${id} iframe`);
+    const widget = page.frameLocator(`#${id} iframe`);
+    await widget.getByRole('link').waitFor();
+    const measure = async () => ({
+      frame: await iframe.evaluate((f) => f.getBoundingClientRect().height),
+      card: await widget.locator('#widget').evaluate((w) => w.getBoundingClientRect().height),
+      // The Donate button's bottom, inside the frame, and the card's padding below it.
+      button: await widget.getByRole('link').evaluate((a) => a.getBoundingClientRect().bottom),
+    });
+    let last = await measure();
+    await eventually(async () => {
+      last = await measure();
+      return Math.abs(last.frame - last.card) <= 2;
+    }, 5_000).catch(() => {
+      throw new Error(`${id}: frame ${last.frame}px, card ${last.card}px`);
+    });
+    // At a desktop's width the card is shorter than the frame's first 170 px: it shrank.
+    if (wide) expect(last.frame).toBeLessThan(170);
+    // 12 px of the card's padding under the button, nothing more.
+    expect(last.frame - last.button).toBeGreaterThanOrEqual(10);
+    expect(last.frame - last.button).toBeLessThanOrEqual(14);
+  }
+
+  it('fits the frame to the card on the dark theme and on a phone, with no blank band', async () => {
+    const { page } = browser;
+    const dark = page.frameLocator('#dark iframe');
+    await waitForText(dark.locator('.raised'), /^\$250\.00$/);
+    expect(await dark.getByRole('link', { name: 'Donate' }).count()).toBe(1);
+    // The dark card's colours, not the light ones.
+    expect(await dark.locator('html').evaluate((h) => getComputedStyle(h).backgroundColor)).toBe(
+      'rgb(22, 27, 34)',
+    );
+    await fitsItsCard(page, 'dark');
+    await fitsItsCard(page, 'light');
+    // A phone's width wraps the figures: the frames follow.
+    await page.setViewportSize({ width: 320, height: 800 });
+    try {
+      await fitsItsCard(page, 'dark', false);
+      await fitsItsCard(page, 'light', false);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    await page.locator('#dark').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/widget-dark.png` });
+    expect(unexpectedProblems(browser.problems)).toEqual([]);
+  });
+
+  it('can be tried locally on the demo page the API serves (light and dark)', async () => {
+    const { page } = browser;
+    await page.goto(`${app.url}/widget/demo.html?campaign=${slug}`);
+    for (const id of ['demo-light', 'demo-dark']) {
+      const widget = page.frameLocator(`#${id} iframe`);
+      await waitForText(widget.locator('.raised'), /^\$250\.00$/);
+      const frame = await page
+        .locator(`#${id} iframe`)
+        .evaluate((f) => f.getBoundingClientRect().height);
+      const card = await widget
+        .locator('#widget')
+        .evaluate((w) => w.getBoundingClientRect().height);
+      expect(Math.abs(frame - card)).toBeLessThanOrEqual(2);
+    }
+    expect(await page.locator('#demo-snippet').textContent()).toContain(
+      `<div data-campaign="${slug}"`,
+    );
+    await screenshots(page, 'widget-demo');
+    expect(unexpectedProblems(browser.problems)).toEqual([]);
+    expect(browser.external).toEqual([]);
+  });
+
+  it('shows a tenth of a percent on the bar, and an empty bar only when nothing is raised', async () => {
+    const adminKey = await app.createKey('admin');
+    const big = await createCampaign(app, adminKey, {
+      title: 'Legal fund',
+      goal: { amount: 10_000_000, currency: 'usd' },
+    });
+    const empty = await createCampaign(app, adminKey, { title: 'Not started' });
+    await paidDonation(app, big.slug, { amount: 40_000 });
+    const { page } = browser;
+    await page.goto(`${app.url}/widget/embed.html?campaign=${big.slug}`);
+    await waitForText(page.locator('.percent'), /^0\.4%$/);
+    expect(await page.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('0.4');
+    // 0.4 % of the bar is under 2 px: a sliver shows that something is raised.
+    expect(
+      await page.locator('.fill').evaluate((f) => f.getBoundingClientRect().width),
+    ).toBeGreaterThanOrEqual(8);
+    await page.goto(`${app.url}/widget/embed.html?campaign=${empty.slug}`);
+    await waitForText(page.locator('.percent'), /^0%$/);
+    expect(await page.locator('.fill').evaluate((f) => f.getBoundingClientRect().width)).toBe(0);
+  });
+
+  it('answers /favicon.ico and /favicon.svg, linked from every page', async () => {
+    const ico = await app.http.get('/favicon.ico').expect(200);
+    expect(ico.headers['content-type']).toMatch(/image\/(x-icon|vnd\.microsoft\.icon)/);
+    expect([...(ico.body as Buffer).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
+    const svg = await app.http.get('/favicon.svg').expect(200);
+    expect(svg.headers['content-type']).toMatch(/image\/svg\+xml/);
+    for (const path of ['/admin', '/donor', '/widget/embed.html', '/widget/demo.html']) {
+      const page = await app.http.get(path).expect(200);
+      expect(page.text).toContain('<link rel="icon" href="/favicon.svg"');
+    }
   });
 
   it('may be framed by any site; the dashboard and portal may not', async () => {

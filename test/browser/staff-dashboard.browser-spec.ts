@@ -84,15 +84,96 @@ describe('staff dashboard (/admin) in Chromium', () => {
     const card = page.locator(`article[data-slug="${slug}"]`);
     await waitForText(card.locator('.raised'), /^\$0\.00$/);
     expect(await card.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('0');
+    // Nothing raised: an empty bar, 0 %, and no made-up plural.
+    expect(
+      await card.locator('.progress-fill').evaluate((f) => f.getBoundingClientRect().width),
+    ).toBe(0);
+    expect(await card.locator('.percent').textContent()).toBe('0%');
+    expect(await card.locator('.counts').textContent()).toBe('0 donations · 0 donors');
 
     await paidDonation(app, slug, { amount: 50_000, name: 'Browser Donor' });
     await page.getByRole('button', { name: 'Refresh' }).first().click();
     await waitForText(card.locator('.raised'), /^\$500\.00$/);
     expect(await card.locator('.percent').textContent()).toBe('5%');
     expect(await card.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('5');
+    expect(await card.locator('.counts').textContent()).toBe('1 donation · 1 donor');
     // The chart of donations over time (uPlot draws on a canvas).
     await page.locator('#chart .chart canvas').first().waitFor();
     await screenshots(page, 'admin-dashboard');
+  });
+
+  it('counts in words that agree with the number, marks private gifts, names campaigns by title', async () => {
+    const { page } = browser;
+    // A second gift, whose donor asked to be named publicly, and a campaign at 0.4 %.
+    await paidDonation(app, slug, { amount: 2_000, name: 'Public Donor', anonymous: false });
+    const legal = await createCampaign(app, adminKey, {
+      title: 'Legal fund for the seven',
+      goal: { amount: 10_000_000, currency: 'usd' },
+    });
+    await paidDonation(app, legal.slug, { amount: 40_000, name: 'Quiet Donor' });
+    await page.getByRole('button', { name: 'Refresh' }).first().click();
+    const card = page.locator(`article[data-slug="${slug}"]`);
+    await waitForText(card.locator('.counts'), /^2 donations · 2 donors$/);
+
+    // 0.4 % of the goal: said to a tenth, and the bar shows a sliver, not nothing.
+    const small = page.locator(`article[data-slug="${legal.slug}"]`);
+    await waitForText(small.locator('.percent'), /^0\.4%$/);
+    expect(await small.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('0.4');
+    expect(await small.locator('.counts').textContent()).toBe('1 donation · 1 donor');
+    const sliver = await small
+      .locator('.progress-fill')
+      .evaluate((f) => f.getBoundingClientRect().width);
+    expect(sliver).toBeGreaterThanOrEqual(6);
+    expect(sliver).toBeLessThan(20);
+
+    // Recent gifts: the campaign's title, and a marker on gifts not to be named publicly.
+    const gifts = page.locator('#gifts');
+    await gifts.getByRole('button', { name: 'Refresh' }).click();
+    const row = (name: string) => gifts.locator('tbody tr', { hasText: name });
+    await row('Quiet Donor').waitFor();
+    await row('Public Donor').waitFor();
+    expect(await row('Browser Donor').locator('td').nth(2).textContent()).toBe(
+      'Release the seven Ashraf hostages',
+    );
+    expect(await row('Quiet Donor').locator('td').nth(2).textContent()).toBe(
+      'Legal fund for the seven',
+    );
+    expect(await gifts.locator('tbody').textContent()).not.toContain(slug);
+    for (const name of ['Browser Donor', 'Quiet Donor']) {
+      const marker = row(name).locator('.badge.private');
+      expect(await marker.textContent()).toMatch(/^Private\b/);
+      expect(await marker.textContent()).toContain('asked not to be named publicly');
+      expect(await marker.isVisible()).toBe(true);
+    }
+    expect(await row('Public Donor').locator('.badge.private').count()).toBe(0);
+    // The staff API says so too.
+    const api = await app.http
+      .get('/v1/reports/donations')
+      .query({ order: 'desc', limit: 50 })
+      .set('Authorization', `Bearer ${adminKey}`)
+      .expect(200);
+    const charges = api.body.data.filter((e: { kind: string }) => e.kind === 'charge');
+    const byName = (n: string) => charges.find((e: { donorName: string }) => e.donorName === n);
+    expect(byName('Public Donor')).toMatchObject({
+      anonymous: false,
+      campaign: slug,
+      campaignTitle: 'Release the seven Ashraf hostages',
+    });
+    expect(byName('Quiet Donor')).toMatchObject({ anonymous: true, campaign: legal.slug });
+
+    // Every section heading is one size, and the header's items share one line.
+    const sizes = await page
+      .locator('main section.card h2')
+      .evaluateAll((hs) => [...new Set(hs.map((h) => getComputedStyle(h).fontSize))]);
+    expect(sizes).toHaveLength(1);
+    const middle = async (selector: string) => {
+      const box = (await page.locator(selector).first().boundingBox())!;
+      return box.y + box.height / 2;
+    };
+    const navLine = await middle('header.top nav a');
+    expect(Math.abs((await middle('header.top .badge')) - navLine)).toBeLessThanOrEqual(3);
+    expect(Math.abs((await middle('header.top h1')) - navLine)).toBeLessThanOrEqual(3);
+    await screenshots(page, 'admin-dashboard-gifts');
   });
 
   it('downloads the ledger CSV with the donation in it', async () => {

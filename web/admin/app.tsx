@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, CampaignView, download, idempotencyKey, messageOf } from '../shared/api';
+import { count } from '../shared/messages';
 import { formatDate, formatMoney, parseAmount } from '../shared/money';
+import { percentText } from '../shared/progress';
 import {
   Alert,
   ConfirmDialog,
@@ -164,20 +166,17 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
                 <div class="muted">
                   {c.slug} · <span class="badge">{c.status}</span>
                 </div>
-                <ProgressBar
-                  percent={c.progress.percent}
-                  label={`${c.title}: progress toward the goal`}
-                />
+                <ProgressBar progress={c.progress} label={`${c.title}: progress toward the goal`} />
                 <div>
                   <strong class="raised">
                     {formatMoney(c.progress.raised, c.progress.currency)}
                   </strong>{' '}
                   of {formatMoney(c.goal.amount, c.goal.currency)} ·{' '}
-                  <span class="percent">{c.progress.percent}%</span>
+                  <span class="percent">{percentText(c.progress)}</span>
                 </div>
-                <div class="muted">
-                  <span class="donations">{c.progress.donationCount}</span> donations ·{' '}
-                  {c.progress.donorCount} donors
+                <div class="muted counts">
+                  {count('donation', c.progress.donationCount)} ·{' '}
+                  {count('donor', c.progress.donorCount)}
                 </div>
               </article>
             ))}
@@ -457,6 +456,9 @@ interface Entry {
   donationStatus: string | null;
   donationMethod: string | null;
   campaign: string | null;
+  campaignTitle: string | null;
+  /** The donor asked not to be named publicly (staff still see the name). */
+  anonymous: boolean | null;
   donorName: string | null;
   donorEmail: string | null;
 }
@@ -543,8 +545,19 @@ function Gifts({ campaigns, call, tick }: { campaigns: CampaignView[]; call: Cal
             {charges.map((e) => (
               <tr key={e.entryId}>
                 <td>{formatDate(e.occurredAt)}</td>
-                <td>{e.donorName ?? e.donorEmail ?? '—'}</td>
-                <td>{e.campaign ?? '—'}</td>
+                <td>
+                  {e.donorName ?? e.donorEmail ?? '—'}
+                  {e.anonymous && (
+                    <span class="badge private" title="The donor asked not to be named publicly">
+                      Private
+                      <span class="visually-hidden">
+                        {' '}
+                        (anonymous gift: the donor asked not to be named publicly)
+                      </span>
+                    </span>
+                  )}
+                </td>
+                <td>{e.campaignTitle ?? e.campaign ?? '—'}</td>
                 <td class="num">{formatMoney(e.amount, e.currency)}</td>
                 <td>{e.donationMethod ?? '—'}</td>
                 <td>{e.donationStatus ?? '—'}</td>

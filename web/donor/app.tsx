@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, download, saveBlob } from '../shared/api';
+import { count } from '../shared/messages';
 import { formatDate, formatMoney, fromMinor, parseAmount } from '../shared/money';
 import {
   Alert,
@@ -14,6 +15,7 @@ import {
   useAction,
   useLoad,
 } from '../shared/ui';
+import { publicConfig } from '../shared/config';
 import { cardReturnOutcome, CardForm } from './card-form';
 import { clearSession, DonorSession, loadSession, saveSession } from './session';
 
@@ -69,11 +71,34 @@ export function App() {
   );
 }
 
+/** "Your gifts to <organisation>" once /v1/config answers ("Your gifts" until then). */
+function useOrganizationName(): string | null {
+  const [name, setName] = useState<string | null>(null);
+  useEffect(() => {
+    publicConfig()
+      .then((c) => setName(c.organizationName?.trim() || null))
+      .catch(() => undefined);
+  }, []);
+  useEffect(() => {
+    if (name) document.title = `Your gifts to ${name}`;
+  }, [name]);
+  return name;
+}
+
 function Shell(props: { children: preact.ComponentChildren; onSignOut?: () => void }) {
+  const organization = useOrganizationName();
   return (
     <>
       <header class="top">
-        <h1>Your gifts</h1>
+        <h1>
+          Your gifts
+          {organization && (
+            <>
+              {' '}
+              to <span class="org-name">{organization}</span>
+            </>
+          )}
+        </h1>
         {props.onSignOut && (
           <nav aria-label="Sections">
             <a href="#pledges">Pledges</a>
@@ -490,7 +515,7 @@ function PledgeCard(props: {
         {p.interval} · <span class="badge">{STATUS_TEXT[p.status] ?? p.status}</span>
         <br />
         <span class="muted">
-          {p.paidInstallments} payment{p.paidInstallments === 1 ? '' : 's'} made
+          {count('paymentMade', p.paidInstallments)}
           {p.installments ? ` of ${p.installments}` : ''}
           {p.status === 'paused' && p.pausedUntil ? ` · resumes ${formatDate(p.pausedUntil)}` : ''}
           {open && p.status !== 'paused' && p.currentPeriodEnd

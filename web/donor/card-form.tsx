@@ -1,18 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, messageOf } from '../shared/api';
+import { PublicConfig, publicConfig } from '../shared/config';
 import { Alert, InputField, Outcome, OutcomeAlert, SubmitActions, useAction } from '../shared/ui';
-
-export interface PublicConfig {
-  stripePublishableKey: string | null;
-  simulated: boolean;
-  standInUrl?: string;
-}
-
-let config: Promise<PublicConfig> | null = null;
-export function publicConfig(): Promise<PublicConfig> {
-  config ??= api<PublicConfig>('/v1/config');
-  return config;
-}
 
 interface Setup {
   setupIntentId: string;

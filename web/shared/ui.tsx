@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from './api';
+import { barPercent, percentText, progressSliver, ProgressFigures } from './progress';
 
 /** An error (read out at once) or a confirmation (read out politely). */
 export function Alert(props: { kind: 'error' | 'success' | 'info'; children: ComponentChildren }) {
@@ -71,8 +72,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
   return { data, error, loading, reload };
 }
 
-export function ProgressBar(props: { percent: number; label: string }) {
-  const clamped = Math.max(0, Math.min(100, props.percent));
+/** A campaign's progress bar: a sliver whenever something is raised (see shared/progress). */
+export function ProgressBar(props: { progress: ProgressFigures; label: string }) {
+  const width = barPercent(props.progress);
   return (
     <div
       class="progress"
@@ -80,10 +82,13 @@ export function ProgressBar(props: { percent: number; label: string }) {
       aria-label={props.label}
       aria-valuemin={0}
       aria-valuemax={100}
-      aria-valuenow={clamped}
-      aria-valuetext={`${props.percent}%`}
+      aria-valuenow={width}
+      aria-valuetext={percentText(props.progress)}
     >
-      <div class="progress-fill" style={{ width: `${clamped}%` }} />
+      <div
+        class={progressSliver(props.progress) ? 'progress-fill raised-some' : 'progress-fill'}
+        style={{ width: `${width}%` }}
+      />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import './embed.css';
 import { api, ApiError, CampaignView } from '../shared/api';
 import { formatMoney } from '../shared/money';
+import { barPercent, percentText, progressSliver } from '../shared/progress';
 
 /** The widget inside its iframe: a campaign's goal, raised, percent and a donate button. */
 const params = new URLSearchParams(location.search);
@@ -32,16 +33,22 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/**
+ * Tells the host page the widget's own height: the card's box, not the document's
+ * scrollHeight, which is never less than the frame (so a frame could grow but never shrink
+ * from its first 170 px, leaving a blank band under the button).
+ */
+let told = -1;
 function tellHeight() {
-  parent.postMessage(
-    { type: 'pledges-widget:height', height: document.documentElement.scrollHeight },
-    '*',
-  );
+  const height = Math.ceil(root.getBoundingClientRect().height);
+  if (height === told) return;
+  told = height;
+  parent.postMessage({ type: 'pledges-widget:height', height }, '*');
 }
 
 function render(c: CampaignView) {
-  const percent = Math.max(0, Math.min(100, c.progress.percent));
-  const fill = el('div', { class: 'fill' });
+  const percent = barPercent(c.progress);
+  const fill = el('div', { class: progressSliver(c.progress) ? 'fill raised-some' : 'fill' });
   fill.style.width = `${percent}%`;
   const donate = safeUrl(params.get('donate'));
   root.replaceChildren(
@@ -55,6 +62,7 @@ function render(c: CampaignView) {
         'aria-valuemin': '0',
         'aria-valuemax': '100',
         'aria-valuenow': String(percent),
+        'aria-valuetext': percentText(c.progress),
       },
       fill,
     ),
@@ -65,7 +73,7 @@ function render(c: CampaignView) {
       ' raised of ',
       el('span', { class: 'goal' }, formatMoney(c.goal.amount, c.goal.currency)),
       ' · ',
-      el('span', { class: 'percent' }, `${c.progress.percent}%`),
+      el('span', { class: 'percent' }, percentText(c.progress)),
     ),
     ...(donate
       ? [
@@ -77,12 +85,10 @@ function render(c: CampaignView) {
         ]
       : []),
   );
-  tellHeight();
 }
 
 function fail(message: string) {
   root.replaceChildren(el('p', { class: 'error', role: 'alert' }, message));
-  tellHeight();
 }
 
 async function load() {
@@ -101,6 +107,8 @@ async function load() {
   }
 }
 
+// Whatever changes the card's height (content, wrapping at a new width, fonts) is told.
+new ResizeObserver(tellHeight).observe(root);
 addEventListener('resize', tellHeight);
 void load();
 // Progress moves as gifts arrive.

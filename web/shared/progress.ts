@@ -1,0 +1,27 @@
+/**
+ * How a campaign's progress is drawn, the same on the dashboard and in the widget. The API's
+ * percent is floored to a tenth (never overstated). A bar's fill is that percent of its
+ * width, with a visible sliver whenever anything is raised (0.4 % of a bar is less than a
+ * pixel); the text says the percent, "< 0.1%" when something is raised but less than a tenth,
+ * and "0%" only when nothing is.
+ */
+export interface ProgressFigures {
+  raised: number;
+  percent: number;
+}
+
+/** The fill's width, 0–100 (the CSS adds the sliver: see `progressSliver`). */
+export function barPercent(p: ProgressFigures): number {
+  return Math.max(0, Math.min(100, p.percent));
+}
+
+/** True when the bar needs its minimum sliver: something raised. */
+export function progressSliver(p: ProgressFigures): boolean {
+  return p.raised > 0;
+}
+
+/** "5%", "2.5%", "0.4%", "< 0.1%" or "0%". */
+export function percentText(p: ProgressFigures): string {
+  if (p.raised > 0 && p.percent < 0.1) return '< 0.1%';
+  return `${Math.max(0, p.percent)}%`;
+}
