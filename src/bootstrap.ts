@@ -1,4 +1,5 @@
 import { INestApplication, INestApplicationContext, Logger, ValidationPipe } from '@nestjs/common';
+import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -31,6 +32,8 @@ export async function createApi(
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(logging), {
     rawBody: true,
+    // Parsers are registered below (JSON only); Nest's defaults would add a form parser.
+    bodyParser: false,
     bufferLogs: true,
     abortOnError: false,
   });
@@ -44,7 +47,7 @@ export async function createApi(
   // security headers, Nest's routes and the web pages' /admin fallback.
   mountQueueDashboard(app);
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: env.BODY_LIMIT, extended: false });
+  // JSON only: no form bodies, which any site can post cross-site without a CORS preflight.
   app.use(securityHeaders(env));
   app.enableCors({
     origin: env.CORS_ORIGINS.includes('*') ? true : env.CORS_ORIGINS,
@@ -54,6 +57,7 @@ export async function createApi(
   // Whose X-Forwarded-For is believed: req.ip is what every per-client limit counts.
   app.set('trust proxy', env.TRUST_PROXY);
   app.useGlobalPipes(
+    new RejectNulPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -133,8 +133,9 @@ export class CampaignsRepository {
 
   /**
    * Succeeded, not fully refunded gifts, newest first. A gift's public name is its own: its
-   * displayName, else its receipt name, and only when the gift is not anonymous. The name of
-   * an anonymous gift or an erased donor never leaves the database: the query returns null.
+   * displayName, else its receipt name, and only when the gift is not anonymous. The name and
+   * message of an anonymous gift or an erased donor never leave the database: the query returns
+   * null for them (a message can name its writer as surely as a name: "from Fatima in Tabriz").
    */
   async recentSupporters(
     campaignSlug: string,
@@ -142,7 +143,8 @@ export class CampaignsRepository {
     before?: SupporterCursor,
   ): Promise<Supporter[]> {
     const rows: Record<string, unknown>[] = await this.repo.query(
-      `SELECT d.id, d.succeeded_at, d.created_at, d.message, d.received_amount, d.received_currency,
+      `SELECT d.id, d.succeeded_at, d.created_at, d.received_amount, d.received_currency,
+              CASE WHEN d.anonymous OR dn.erased_at IS NOT NULL THEN NULL ELSE d.message END AS message,
               CASE WHEN d.anonymous OR dn.erased_at IS NOT NULL THEN NULL
                    ELSE coalesce(nullif(btrim(d.display_name), ''), d.donor_name) END AS display_name
          FROM donations d

@@ -25,7 +25,11 @@ export interface DonorDonationRow {
 }
 
 /** What a signed-in donor sees of their own gifts: paid, refunded (still succeeded) or pending. */
-const VISIBLE_STATUSES: DonationStatus[] = ['succeeded', 'pending'];
+/**
+ * Paid gifts only: a pending one may be anyone's request made with this address (an email is
+ * not proof of who someone is), and it holds nothing the donor needs.
+ */
+const VISIBLE_STATUSES: DonationStatus[] = ['succeeded'];
 
 /** Sign-in tokens, donor sessions and the donor's own view of their gifts. */
 @Injectable()

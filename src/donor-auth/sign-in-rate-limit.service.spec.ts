@@ -55,6 +55,15 @@ describe('SignInRateLimitService', () => {
     await expect(limit.hitClient('198.51.100.2')).resolves.toBeUndefined();
   });
 
+  it('counts an IPv6 client by its /64: another address in it is the same client', async () => {
+    const limit = limiter(redis);
+    for (let i = 0; i < 30; i++) await limit.hitClient('2001:db8:9:9::1');
+    await expect(limit.hitClient('2001:db8:9:9::2')).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
+    await expect(limit.hitClient('2001:db8:9:a::1')).resolves.toBeUndefined();
+  });
+
   it('answers false for an address over its limit (no error: the caller already answered)', async () => {
     const limit = limiter(redis, 2);
     await expect(limit.hitAddress('a@example.org')).resolves.toBe(true);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
+import { clientOf } from '../common/rate-limit/abuse-keys';
 import { QueueService } from '../common/queue/queue.service';
 
 const WINDOW_SECONDS = 3600;
@@ -35,7 +36,8 @@ export class SignInRateLimitService {
 
   /** Counts one request from this client; throws `rate_limited` (with Retry-After) when over. */
   async hitClient(ip: string | undefined): Promise<void> {
-    const count = await this.count(`${this.prefix}:ip:${digest(ip ?? 'unknown')}`);
+    // An IPv6 client counts by its /64, as the donation limits do: it can pick any address in it.
+    const count = await this.count(`${this.prefix}:ip:${digest(clientOf(ip))}`);
     if (!count || count.count <= SIGN_IN_REQUESTS_PER_IP_PER_HOUR) return;
     const seconds = count.ttl > 0 ? count.ttl : WINDOW_SECONDS;
     throw new DomainError(

@@ -14,6 +14,13 @@ import { errorSummary } from '../common/errors/describe-error';
 type PledgeNotice = 'payment-failed' | 'action-required' | 'canceled-unpaid';
 
 /** What Stripe's billing events mean for pledges: installments, status, and telling the donor. */
+/**
+ * Anyone can start a pledge with any address and pay its first installment: a notice asking
+ * for a card must not talk a stranger into funding someone else's pledge.
+ */
+const NOT_YOURS =
+  'If you did not set up this gift, do not enter a card: ignore this email, and the gift stops by itself.';
+
 @Injectable()
 export class PledgeEventsService {
   private readonly logger = new Logger(PledgeEventsService.name);
@@ -121,12 +128,16 @@ export class PledgeEventsService {
         paragraphs: [
           `We could not charge your card for your ${amount} ${pledge.interval}ly gift.`,
           'Please update your card so that your support continues.',
+          NOT_YOURS,
         ],
         action: { label: 'Update your card', url: `${base}/donor/pledges/${pledge.id}` },
       },
       'action-required': {
         subject: 'Please confirm your gift',
-        paragraphs: [`Your bank asks you to confirm your ${amount} ${pledge.interval}ly gift.`],
+        paragraphs: [
+          `Your bank asks you to confirm your ${amount} ${pledge.interval}ly gift.`,
+          NOT_YOURS,
+        ],
         action: {
           label: 'Confirm the payment',
           url: actionUrl ?? `${base}/donor/pledges/${pledge.id}`,
@@ -149,8 +160,8 @@ export class PledgeEventsService {
       if (!rows[0]?.email) return null;
       const rendered = simpleEmail({
         subject: content.subject,
-        // The name sent with this pledge, not whatever the donor row holds.
-        greetingName: pledge.donorName,
+        // No name: the one sent with the pledge is whatever its starter typed, and this
+        // address may not be theirs.
         paragraphs: content.paragraphs,
         action: content.action,
         organisation: this.env.ORGANIZATION_NAME,

@@ -42,6 +42,7 @@ describe('HTTP foundation', () => {
     expect(res.body).toEqual({
       statusCode: 404,
       error: 'Not Found',
+      code: 'not_found',
       message: 'Cannot GET /v1/nothing-here',
       requestId: res.headers['x-request-id'],
     });

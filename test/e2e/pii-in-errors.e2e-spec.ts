@@ -53,6 +53,7 @@ describe('no personal data in errors; staff reads audited', () => {
       expect(res.body).toEqual({
         statusCode: 500,
         error: 'Internal Server Error',
+        code: 'internal_error',
         message: 'Internal server error',
         requestId: expect.any(String),
       });

@@ -19,6 +19,20 @@ export interface ErrorBody {
   [extra: string]: unknown;
 }
 
+/** The code of an error that is not one of ours, by its status: every error body has one. */
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'validation_failed',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  500: 'internal_error',
+  503: 'unavailable',
+};
+
 interface BodyParserError {
   type?: string;
   status?: number;
@@ -26,7 +40,7 @@ interface BodyParserError {
 }
 
 /**
- * The one error body of the API, `{ statusCode, error, message, requestId }`, for every
+ * The one error body of the API, `{ statusCode, error, code, message, requestId }`, for every
  * error: ours, Nest's (validation, 404 routes), body-parser's (413, bad JSON) and unknown
  * ones, which become a plain 500 whose details go to the log only.
  */
@@ -46,6 +60,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body: ErrorBody = {
       statusCode: status,
       error: STATUS_CODES[status] ?? 'Error',
+      code: CODE_BY_STATUS[status] ?? `http_${status}`,
       message,
       requestId: String(req.id ?? res.getHeader('X-Request-Id') ?? ''),
       ...extra,
