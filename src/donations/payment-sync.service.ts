@@ -23,6 +23,8 @@ export interface PaymentState {
   chargeTxn: Stripe.BalanceTransaction | null;
   refunds: Stripe.Refund[];
   disputes: Stripe.Dispute[];
+  /** Every declined attempt on the payment (its failed charges), when it has declined at all. */
+  failedChargeIds: string[];
 }
 
 const LIVE_REFUND = new Set(['succeeded', 'pending', 'requires_action']);
@@ -226,10 +228,10 @@ export class PaymentSyncService {
         donation.pledgeId && newlyPaid ? await this.countInstallment(em, donation.pledgeId) : null;
       // Only charges this sync added to the ledger: a duplicate event adds nothing, counts nothing.
       const newCharges = entries.filter((e) => e.kind === 'charge' && added.includes(e.dedupeKey));
-      return { completed, issued, newCharges, failure: this.failedAttempt(donation, state) };
+      return { completed, issued, newCharges, failures: this.failedAttempts(donation, state) };
     });
-    const { completed, issued, newCharges, failure } = synced;
-    if (failure) await this.creationLimits.recordFailedPayment(failure);
+    const { completed, issued, newCharges, failures } = synced;
+    for (const failure of failures) await this.creationLimits.recordFailedPayment(failure);
     for (const charge of newCharges) {
       this.metrics.donationsSucceeded.inc({ currency: charge.currency });
       this.metrics.donationsSucceededAmount.inc({ currency: charge.currency }, charge.amount);
@@ -272,6 +274,13 @@ export class PaymentSyncService {
       sdk.disputes.list({ payment_intent: paymentIntentId, limit: 100 }),
     ]);
     const charge = expanded<Stripe.Charge>(intent.latest_charge);
+    // A card tester tries card after card on one PaymentIntent: each decline counts, not only
+    // the one Stripe names last when this sync runs.
+    const failedChargeIds = intent.last_payment_error
+      ? (await sdk.charges.list({ payment_intent: paymentIntentId, limit: 100 })).data
+          .filter((c) => c.status === 'failed')
+          .map((c) => c.id)
+      : [];
     return {
       intent,
       invoice: intent.metadata?.donation_id ? null : await this.invoiceOf(intent.id),
@@ -279,6 +288,7 @@ export class PaymentSyncService {
       chargeTxn: expanded<Stripe.BalanceTransaction>(charge?.balance_transaction),
       refunds: refunds.data,
       disputes: disputes.data,
+      failedChargeIds,
     };
   }
 
@@ -352,11 +362,16 @@ export class PaymentSyncService {
     });
   }
 
-  /** A declined attempt (its failed charge), which counts against whoever started the gift. */
-  private failedAttempt(donation: Donation, { intent }: PaymentState) {
-    const charge = intent.last_payment_error?.charge;
-    if (donationStatus(intent) !== 'failed' || !charge) return null;
-    return { donationId: donation.id, pledgeId: donation.pledgeId, attemptId: String(charge) };
+  /** Declined attempts (failed charges), each counting once against whoever started the gift. */
+  private failedAttempts(donation: Donation, { intent, failedChargeIds }: PaymentState) {
+    const last = intent.last_payment_error?.charge;
+    const charges = new Set(failedChargeIds);
+    if (donationStatus(intent) === 'failed' && last) charges.add(String(last));
+    return [...charges].map((attemptId) => ({
+      donationId: donation.id,
+      pledgeId: donation.pledgeId,
+      attemptId,
+    }));
   }
 
   private donationFacts(donation: Donation, state: PaymentState) {

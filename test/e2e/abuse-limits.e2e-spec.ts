@@ -221,6 +221,20 @@ describe('temporary block after failed payments', () => {
     await start('donations', '198.51.100.41').expect(201);
   });
 
+  it('counts every card tried on one PaymentIntent, however quickly they follow', async () => {
+    const res = await start('donations', '198.51.100.60').expect(201);
+    // Two cards declined on the same PaymentIntent before the worker syncs it once.
+    await app.standIn.failPaymentIntent(res.body.paymentIntentId);
+    await app.standIn.failPaymentIntent(res.body.paymentIntentId);
+    await settled(app);
+    const { data: charges } = await app.stripe.charges.list({
+      payment_intent: res.body.paymentIntentId,
+    });
+    expect(charges.filter((c) => c.status === 'failed')).toHaveLength(2);
+    const blocked = await start('donations', '198.51.100.60').expect(429);
+    expect(blocked.body.code).toBe('temporarily_blocked');
+  });
+
   it('blocks an email address whose gifts keep failing, from any client', async () => {
     const address = 'declined.donor@example.org';
     for (const client of ['198.51.100.50', '198.51.100.51']) {
