@@ -176,5 +176,5 @@ export function drawLetterhead(doc: PDFKit.PDFDocument, org: Letterhead): void {
   for (const line of org.addressLines) writeText(doc, line, { size: 10 });
   if (org.registrationNumber)
     writeText(doc, `Registration number: ${org.registrationNumber}`, { size: 10 });
-  doc.y += 10 * 1.5 * 1.36;
+  doc.y += 20; // a blank line and a half of the address's 10-point text
 }
