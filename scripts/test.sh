@@ -12,6 +12,7 @@ bash scripts/ensure-services.sh \
 # Without Chromium the other tests still run; the browser tests then fail saying it is missing.
 bash scripts/ensure-chromium.sh ||
   echo "test: WARNING: Chromium is missing: the browser tests will fail (see above)" >&2
+bash scripts/ensure-pdftotext.sh || echo "test: WARNING: pdftotext is missing: the receipt font tests will fail" >&2
 # Swaps two directories in one step (renameat2 with RENAME_EXCHANGE, which coreutils' mv
 # cannot do before 9.5), so that readers of web/dist find the old build or the new one, never
 # neither. Fails where that is unavailable (no python3, an old kernel or C library).

@@ -1,7 +1,7 @@
 import { formatMoney } from '../common/money/currency';
 import { PostalAddress } from '../donors/donor.entity';
 import { Tribute } from '../donations/donation.entity';
-import { drawLetterhead, Letterhead, renderPdf } from './pdf';
+import { drawLetterhead, Letterhead, renderPdf, writeText } from './pdf';
 
 /** Everything a receipt shows, loaded once: rendering is a pure function of it. */
 export interface ReceiptDocument {
@@ -59,8 +59,7 @@ export function receiptLines(r: ReceiptDocument): string[] {
 export function renderReceiptPdf(r: ReceiptDocument): Promise<Buffer> {
   return renderPdf((doc) => {
     drawLetterhead(doc, r.organisation);
-    doc.fontSize(12);
-    for (const line of receiptLines(r)) doc.text(line || ' ');
+    for (const line of receiptLines(r)) writeText(doc, line, { size: 12 });
   }, `Receipt ${r.number}`);
 }
 
@@ -104,7 +103,6 @@ export function statementLines(s: StatementDocument): string[] {
 export function renderStatementPdf(s: StatementDocument): Promise<Buffer> {
   return renderPdf((doc) => {
     drawLetterhead(doc, s.organisation);
-    doc.fontSize(11);
-    for (const line of statementLines(s)) doc.text(line || ' ');
+    for (const line of statementLines(s)) writeText(doc, line, { size: 11 });
   }, `Statement ${s.year}`);
 }

@@ -9,7 +9,7 @@ import { QueueService } from '../common/queue/queue.service';
 import { PostalAddress } from '../donors/donor.entity';
 import { Tribute } from '../donations/donation.entity';
 import { MailTransport } from '../mail/mail-transport';
-import { escapeHtml } from '../mail/templates';
+import { simpleEmail } from '../mail/templates';
 import { Letterhead } from './pdf';
 import {
   ReceiptDocument,
@@ -137,23 +137,21 @@ export class ReceiptsService {
     try {
       const pdf = await renderReceiptPdf(document);
       const amount = formatMoney(document.amount, document.currency);
-      const text = [
-        document.donorName ? `Dear ${document.donorName},` : 'Hello,',
-        '',
-        `Thank you for your gift of ${amount} to ${document.campaignTitle}.`,
-        `Your ${document.type === 'correction' ? 'corrected ' : ''}receipt ${document.number} is attached.`,
-        document.replacesNumber ? `It replaces receipt ${document.replacesNumber}.` : '',
-        '',
-        `— ${this.organisation.name}`,
-      ].join('\n');
+      const email = simpleEmail({
+        subject: this.env.RECEIPT_EMAIL_SUBJECT.replace('{number}', document.number),
+        greetingName: document.donorName,
+        paragraphs: [
+          [`Thank you for your gift of ${amount} to `, { isolate: document.campaignTitle }, '.'],
+          `Your ${document.type === 'correction' ? 'corrected ' : ''}receipt ${document.number} is attached.` +
+            (document.replacesNumber ? ` It replaces receipt ${document.replacesNumber}.` : ''),
+        ],
+        organisation: this.organisation.name,
+      });
       await this.transport.send({
         to: String(row.donor_email),
-        subject: this.env.RECEIPT_EMAIL_SUBJECT.replace('{number}', document.number),
-        text,
-        html: text
-          .split('\n')
-          .map((l) => `<p>${escapeHtml(l)}</p>`)
-          .join(''),
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
         messageId: `<receipt-${receiptId}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
         attachments: [
           {
@@ -260,12 +258,19 @@ export class ReceiptsService {
       const totals = statementTotals(document)
         .map((t) => formatMoney(t.amount, t.currency))
         .join(', ');
-      const text = `${document.donorName ? `Dear ${document.donorName},` : 'Hello,'}\n\nThank you for your gifts in ${statement.year}: ${totals} in all. Your statement is attached.\n\n— ${this.organisation.name}`;
+      const message = simpleEmail({
+        subject: `Your ${statement.year} giving statement`,
+        greetingName: document.donorName,
+        paragraphs: [
+          `Thank you for your gifts in ${statement.year}: ${totals} in all. Your statement is attached.`,
+        ],
+        organisation: this.organisation.name,
+      });
       await this.transport.send({
         to: email,
-        subject: `Your ${statement.year} giving statement`,
-        text,
-        html: `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
         messageId: `<statement-${statementId}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
         attachments: [
           {

@@ -4,7 +4,7 @@ import { ReceiptsRepository } from '../../src/receipts/receipts.repository';
 import { ReceiptsService } from '../../src/receipts/receipts.service';
 import { eventually, startTestApp, TestApp } from '../support/harness';
 import { createCampaign, paidDonation, settled, signIn } from '../support/flows';
-import { pdfText } from '../support/pdf-text';
+import { pdfText, pdftotext } from '../support/pdf-text';
 
 describe('receipts', () => {
   let app: TestApp;
@@ -68,6 +68,37 @@ describe('receipts', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await receiptsOf(paid.donationId)).toHaveLength(1);
     expect(mailsTo(email, /Your receipt/)).toHaveLength(1);
+  });
+
+  it('emails a Persian-named donor a laid-out email and a receipt that spells the name', async () => {
+    const email = 'maryam.rezaei@example.org';
+    const name = 'مریم رضایی';
+    const paid = await paidDonation(app, slug, { amount: 4000, email, name });
+    const [receipt] = await receiptsOf(paid.donationId);
+    const mail = await app.mail.waitFor(
+      (m) => m.to.includes(email) && m.subject === `Your receipt ${receipt.number}`,
+      15_000,
+    );
+    // The HTML part: a whole page with the organisation's name as its header, no empty paragraph.
+    const html = mail.html!;
+    expect(html).toMatch(/^<!doctype html>\n<html lang="en" dir="ltr">/);
+    expect(html).toMatch(/<header[^>]*><span dir="auto">Ashraf Campaign<\/span><\/header>/);
+    expect(html).toContain(`Dear <span dir="auto">${name}</span>,`);
+    expect(html).toContain(
+      'Thank you for your gift of $40.00 to <span dir="auto">Release the seven Ashraf hostages</span>.',
+    );
+    expect(html).toContain('max-width:600px');
+    expect(html).not.toMatch(/<p[^>]*>\s*<\/p>/);
+    expect(html).not.toMatch(/<img|<link|url\(|@import/);
+    // The text part stays, plain.
+    expect(mail.text).toContain(`Dear ${name},`);
+    expect(mail.text).toContain(`Your receipt ${receipt.number} is attached.`);
+    expect(mail.text).toContain('— Ashraf Campaign');
+    expect(mail.text).not.toContain('<');
+    // The attached receipt, read back by poppler, spells the name in its own order.
+    const text = await pdftotext(mail.attachments[0].content);
+    expect(text).toContain(`Received from: ${name}`);
+    expect(text).toContain('Amount: $40.00');
   });
 
   it('numbers receipts uniquely and without gaps, even with concurrent transactions that roll back', async () => {

@@ -30,3 +30,32 @@ export function pdfText(pdf: Buffer): Promise<string> {
     child.stdin!.end(pdf);
   });
 }
+
+/** Bidi controls poppler puts around right-to-left text: not part of what a reader sees. */
+const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The text of a PDF as poppler's pdftotext reads it (installed by scripts/ensure-pdftotext.sh):
+ * a second reader, independent of pdf.js, that maps the embedded fonts' glyphs back to text
+ * and puts right-to-left text back in logical order.
+ */
+export function pdftotext(pdf: Buffer, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'pdftotext',
+      ['-enc', 'UTF-8', ...args, '-', '-'],
+      { encoding: 'utf8' },
+      (error, stdout, stderr) =>
+        error
+          ? reject(
+              new Error(
+                (error as NodeJS.ErrnoException).code === 'ENOENT'
+                  ? 'pdftotext is missing: run scripts/ensure-pdftotext.sh (Debian poppler-utils)'
+                  : `pdftotext failed: ${stderr || error.message}`,
+              ),
+            )
+          : resolve(stdout.replace(BIDI_CONTROLS, '')),
+    );
+    child.stdin!.end(pdf);
+  });
+}
