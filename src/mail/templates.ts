@@ -70,18 +70,19 @@ export function emailLayout(input: {
   ].join('\n');
 }
 
-/** A short email: greeting, paragraphs, an optional button link, sign-off. */
+/**
+ * A short email: greeting, paragraphs, an optional button link, sign-off. The greeting names
+ * no one: a name in our mail is whatever a request typed, and the address may not be that
+ * person's (a stranger's words would open an email sent under the organisation's name).
+ */
 export function simpleEmail(input: {
   subject: string;
-  greetingName?: string | null;
   paragraphs: Paragraph[];
   action?: { label: string; url: string };
   organisation: string;
 }): RenderedEmail {
   const paragraphs = input.paragraphs.filter((p) => plain(p).trim() !== '');
-  const greeting: Paragraph = input.greetingName
-    ? ['Dear ', { isolate: input.greetingName }, ',']
-    : 'Hello,';
+  const greeting: Paragraph = 'Hello,';
   const textParts = [plain(greeting), '', ...paragraphs.flatMap((p) => [plain(p), ''])];
   if (input.action) textParts.push(`${input.action.label}: ${input.action.url}`, '');
   textParts.push(`— ${input.organisation}`);

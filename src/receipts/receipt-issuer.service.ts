@@ -76,7 +76,6 @@ export class ReceiptIssuerService {
     if (!contact?.email) return null;
     const rendered = simpleEmail({
       subject: `Receipt ${number} is void`,
-      greetingName: contact.name,
       paragraphs: [
         `Your gift of ${formatMoney(amount, currency)} has been refunded in full, so receipt ${number} is void.`,
         'Please do not use it for tax purposes.',

@@ -139,7 +139,6 @@ export class ReceiptsService {
       const amount = formatMoney(document.amount, document.currency);
       const email = simpleEmail({
         subject: this.env.RECEIPT_EMAIL_SUBJECT.replace('{number}', document.number),
-        greetingName: document.donorName,
         paragraphs: [
           [`Thank you for your gift of ${amount} to `, { isolate: document.campaignTitle }, '.'],
           `Your ${document.type === 'correction' ? 'corrected ' : ''}receipt ${document.number} is attached.` +
@@ -260,7 +259,6 @@ export class ReceiptsService {
         .join(', ');
       const message = simpleEmail({
         subject: `Your ${statement.year} giving statement`,
-        greetingName: document.donorName,
         paragraphs: [
           `Thank you for your gifts in ${statement.year}: ${totals} in all. Your statement is attached.`,
         ],

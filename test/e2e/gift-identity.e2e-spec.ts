@@ -88,7 +88,7 @@ describe('gift identity and private-by-default supporters', () => {
       address: victimAddress,
     });
     const earlierReceipt = await receiptMail(earlier.donationId);
-    expect(earlierReceipt.text).toContain('Dear Jane Victim,');
+    expect(earlierReceipt.text).not.toContain('Jane Victim');
     expect(earlierReceipt.pdf).toContain('Received from: Jane Victim');
     expect(earlierReceipt.pdf).toContain('12 Quiet Lane');
 
@@ -151,7 +151,6 @@ describe('gift identity and private-by-default supporters', () => {
       address: { ...victimAddress, line1: '14 Quiet Lane' },
     });
     const nextReceipt = await receiptMail(next.donationId, since - 1000);
-    expect(nextReceipt.text).toContain('Dear Jane Victim,');
     expect(nextReceipt.pdf).toContain('Received from: Jane Victim');
     expect(nextReceipt.pdf).toContain('14 Quiet Lane');
     expect(nextReceipt.pdf + nextReceipt.text).not.toMatch(/Mallory|Intruder/);
@@ -379,7 +378,6 @@ describe('gift identity and private-by-default supporters', () => {
     for (const r of rows)
       expect(r).toMatchObject({ donor_name: 'Pat Pledger', display_name: 'P.', anonymous: false });
     const renewal = await receiptMail(rows[1].id, since - 1000);
-    expect(renewal.text).toContain('Dear Pat Pledger,');
     expect(renewal.pdf).toContain('Received from: Pat Pledger');
     expect(renewal.pdf).toContain('12 Quiet Lane');
     expect(renewal.pdf).toContain('Recurring gift:');
