@@ -268,7 +268,7 @@ let wroteSettings = false;
  */
 function writeSettings(env: NodeJS.ProcessEnv): void {
   const keys = ['DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'PORT', 'PUBLIC_BASE_URL'];
-  keys.push('CORS_ORIGINS', 'MAIL_FROM', 'ORGANIZATION_TIMEZONE');
+  keys.push('CORS_ORIGINS', 'MAIL_FROM', 'ORGANIZATION_NAME', 'ORGANIZATION_TIMEZONE');
   if (started.stripeUrl) keys.push('STRIPE_SECRET_KEY', 'STRIPE_API_URL', 'STRIPE_WEBHOOK_SECRETS');
   if (started.catcher) keys.push('SMTP_URL');
   const values: Record<string, string> = {};
@@ -423,6 +423,8 @@ async function main(): Promise<void> {
   env.PUBLIC_BASE_URL ||= `http://localhost:${apiPort}`;
   env.CORS_ORIGINS ||= `http://localhost:${apiPort}`;
   env.MAIL_FROM ||= 'Campaign receipts <receipts@localhost>';
+  // The demo's organisation on pages, emails and receipts, rather than the placeholder default.
+  env.ORGANIZATION_NAME ||= 'Friends of Camp Ashraf (local demo)';
   env.LOG_LEVEL ||= 'info';
 
   const standIn = !configured('STRIPE_SECRET_KEY');
