@@ -7,6 +7,7 @@ import { Page } from 'playwright-core';
 import {
   launchBrowser,
   screenshots,
+  tableCellsPastPhoneEdge,
   TestBrowser,
   unexpectedProblems,
   waitForText,
@@ -132,6 +133,12 @@ describe('donor portal (/donor) in Chromium', () => {
       .boundingBox())!;
     expect(Math.abs(year.y + year.height - (button.y + button.height))).toBeLessThanOrEqual(1);
     expect(Math.abs(year.height - button.height)).toBeLessThanOrEqual(1);
+    // On a phone each gift and receipt is a card: no cell (nor Download PDF) is cut off.
+    await page.locator('#gifts td').first().waitFor();
+    const phone = await tableCellsPastPhoneEdge(page);
+    expect(phone.outside).toEqual([]);
+    // Your gifts (5 columns) and Receipts (5) hold a row each at least.
+    expect(phone.cells).toBeGreaterThanOrEqual(10);
     await screenshots(page, 'donor-portal');
 
     await pledge.getByRole('button', { name: 'Change amount' }).click();
