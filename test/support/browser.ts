@@ -119,6 +119,8 @@ export async function tableCellsPastPhoneEdge(
       for (const td of Array.from(document.querySelectorAll('main td'))) {
         const box = td.getBoundingClientRect();
         if (!box.width && !box.height) continue; // an empty cell takes no line on a phone
+        // uPlot draws a chart's legend as a table, inside the chart (an image to screen readers).
+        if (td.closest('[role="img"]')) continue;
         cells++;
         const wrap = td.closest('.table-wrap');
         const edge = Math.min(width, wrap ? wrap.getBoundingClientRect().right : width);
