@@ -5,8 +5,11 @@ import { startTestApp, TestApp } from '../support/harness';
 import { createCampaign, intentOfClientSecret, settled } from '../support/flows';
 import { Page } from 'playwright-core';
 import {
+  DESKTOP,
   launchBrowser,
+  PHONE,
   screenshots,
+  tableCellsPastPhoneEdge,
   TestBrowser,
   unexpectedProblems,
   waitForText,
@@ -132,6 +135,22 @@ describe('donor portal (/donor) in Chromium', () => {
       .boundingBox())!;
     expect(Math.abs(year.y + year.height - (button.y + button.height))).toBeLessThanOrEqual(1);
     expect(Math.abs(year.height - button.height)).toBeLessThanOrEqual(1);
+    // On a phone each gift and receipt is a card: no cell (nor Download PDF) is cut off.
+    await page.locator('#gifts td').first().waitFor();
+    const phone = await tableCellsPastPhoneEdge(page);
+    expect(phone.outside).toEqual([]);
+    // Your gifts (5 columns) and Receipts (5) hold a row each at least.
+    expect(phone.cells).toBeGreaterThanOrEqual(10);
+    // Still a table to a screen reader on a phone: its header row is hidden from sight only.
+    await page.setViewportSize(PHONE);
+    const receiptsTable = page.locator('#receipts').getByRole('table');
+    expect(await receiptsTable.getByRole('columnheader', { name: 'Status' }).count()).toBe(1);
+    expect(
+      await receiptsTable.getByRole('row').nth(1).getByRole('cell', { name: 'issued' }).count(),
+    ).toBe(1);
+    expect(await receiptsTable.locator('thead').isVisible()).toBe(true);
+    expect((await receiptsTable.locator('thead').boundingBox())!.height).toBeLessThanOrEqual(1);
+    await page.setViewportSize(DESKTOP);
     await screenshots(page, 'donor-portal');
 
     await pledge.getByRole('button', { name: 'Change amount' }).click();

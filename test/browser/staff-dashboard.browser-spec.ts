@@ -6,6 +6,7 @@ import { createCampaign, paidDonation, settled } from '../support/flows';
 import {
   launchBrowser,
   screenshots,
+  tableCellsPastPhoneEdge,
   TestBrowser,
   unexpectedProblems,
   waitForText,
@@ -173,6 +174,10 @@ describe('staff dashboard (/admin) in Chromium', () => {
     const navLine = await middle('header.top nav a');
     expect(Math.abs((await middle('header.top .badge')) - navLine)).toBeLessThanOrEqual(3);
     expect(Math.abs((await middle('header.top h1')) - navLine)).toBeLessThanOrEqual(3);
+    // On a phone each gift and report row is a card: no cell is cut off at the right edge.
+    const phone = await tableCellsPastPhoneEdge(page);
+    expect(phone.outside).toEqual([]);
+    expect(phone.cells).toBeGreaterThanOrEqual(2 * 7 + 9);
     await screenshots(page, 'admin-dashboard-gifts');
   });
 
@@ -262,6 +267,19 @@ describe('staff dashboard (/admin) in Chromium', () => {
     await events.getByRole('button', { name: 'Refresh' }).click();
     const replay = events.getByRole('button', { name: `Replay ${eventId}` });
     await replay.waitFor();
+    // A receipt that could not be sent, listed beside the event (and sent again afterwards).
+    const { rows: receipts } = await app.db.query(
+      `UPDATE receipts SET send_status = 'failed', last_error = 'SMTP connection refused by mail.example.org'
+        WHERE id = (SELECT id FROM receipts ORDER BY issued_at LIMIT 1) RETURNING number`,
+    );
+    const failedReceipts = page.locator('#receipts');
+    await failedReceipts.getByRole('button', { name: 'Refresh' }).click();
+    await failedReceipts
+      .getByRole('button', { name: `Resend receipt ${receipts[0].number}` })
+      .waitFor();
+    const phone = await tableCellsPastPhoneEdge(page);
+    expect(phone.outside).toEqual([]);
+    expect(phone.cells).toBeGreaterThanOrEqual(6 + 5);
     await screenshots(page, 'admin-failed-events');
     await replay.click();
     // The page watches the event for up to a minute ("still processing…" meanwhile).

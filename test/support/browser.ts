@@ -100,6 +100,45 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(size);
 }
 
+/**
+ * At a phone's width, the table cells (and what is in them: a Download PDF button, say) that
+ * reach past the screen's right edge or are cut off inside their table's scroll box. None may:
+ * on a phone each row is a card. Also how many cells it looked at, so that a page whose tables
+ * have not loaded yet cannot pass for one that fits.
+ */
+export async function tableCellsPastPhoneEdge(
+  page: Page,
+): Promise<{ cells: number; outside: string[] }> {
+  const size = page.viewportSize() ?? DESKTOP;
+  await page.setViewportSize(PHONE);
+  try {
+    return await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const outside: string[] = [];
+      let cells = 0;
+      for (const td of Array.from(document.querySelectorAll('main td'))) {
+        const box = td.getBoundingClientRect();
+        if (!box.width && !box.height) continue; // an empty cell takes no line on a phone
+        // uPlot draws a chart's legend as a table, inside the chart (an image to screen readers).
+        if (td.closest('[role="img"]')) continue;
+        cells++;
+        const wrap = td.closest('.table-wrap');
+        const edge = Math.min(width, wrap ? wrap.getBoundingClientRect().right : width);
+        for (const el of [td, ...Array.from(td.querySelectorAll('*'))]) {
+          const right = el.getBoundingClientRect().right;
+          if (right > edge + 0.5)
+            outside.push(
+              `${td.getAttribute('data-label') ?? '?'} "${(el.textContent ?? '').trim().slice(0, 30)}": right ${Math.round(right)} > ${Math.round(edge)}`,
+            );
+        }
+      }
+      return { cells, outside };
+    });
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
+
 /** Waits until the locator's text matches (the pages load and refresh asynchronously). */
 export async function waitForText(
   locator: import('playwright-core').Locator,

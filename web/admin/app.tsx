@@ -13,7 +13,8 @@ import {
   OutcomeAlert,
   ProgressBar,
   SubmitButton,
-  TableHead,
+  DataTable,
+  Row,
   today,
   useAction,
   useLoad,
@@ -414,33 +415,32 @@ function Report({
       <OutcomeAlert outcome={csv.outcome} />
       {report.error && <Alert kind="error">{report.error}</Alert>}
       {report.data && (
-        <div class="table-wrap">
-          <table>
-            <caption class="muted">
-              {report.data.from} to {report.data.to} ({report.data.timeZone})
-            </caption>
-            <TableHead
-              columns={REPORT_COLUMNS}
-              numeric={REPORT_COLUMNS.filter((c) => c !== 'Campaign')}
-            />
-            <tbody>
-              {report.data.data.map((r) => (
-                <tr key={`${r.campaign}-${r.currency}`}>
-                  <td>{r.title ?? 'Unattributed'}</td>
-                  <td class="num">{formatMoney(r.gross, r.currency)}</td>
-                  <td class="num">{formatMoney(r.stripeFees, r.currency)}</td>
-                  <td class="num">{formatMoney(r.refunds, r.currency)}</td>
-                  <td class="num">{formatMoney(r.disputes, r.currency)}</td>
-                  <td class="num">{formatMoney(r.net, r.currency)}</td>
-                  <td class="num">{r.donationCount}</td>
-                  <td class="num">{r.distinctDonors}</td>
-                  <td class="num">{r.percentOfGoal === null ? '—' : `${r.percentOfGoal}%`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <>
+          <DataTable
+            columns={REPORT_COLUMNS}
+            numeric={REPORT_COLUMNS.filter((c) => c !== 'Campaign')}
+            caption={
+              <>
+                {report.data.from} to {report.data.to} ({report.data.timeZone})
+              </>
+            }
+          >
+            {report.data.data.map((r) => (
+              <Row key={`${r.campaign}-${r.currency}`}>
+                <td>{r.title ?? 'Unattributed'}</td>
+                <td class="num">{formatMoney(r.gross, r.currency)}</td>
+                <td class="num">{formatMoney(r.stripeFees, r.currency)}</td>
+                <td class="num">{formatMoney(r.refunds, r.currency)}</td>
+                <td class="num">{formatMoney(r.disputes, r.currency)}</td>
+                <td class="num">{formatMoney(r.net, r.currency)}</td>
+                <td class="num">{r.donationCount}</td>
+                <td class="num">{r.distinctDonors}</td>
+                <td class="num">{r.percentOfGoal === null ? '—' : `${r.percentOfGoal}%`}</td>
+              </Row>
+            ))}
+          </DataTable>
           {!report.data.data.length && <p>No money moved in this period.</p>}
-        </div>
+        </>
       )}
     </section>
   );
@@ -535,51 +535,44 @@ function Gifts({ campaigns, call, tick }: { campaigns: CampaignView[]; call: Cal
       </form>
       {done && <Alert kind="success">{done}</Alert>}
       {entries.error && <Alert kind="error">{entries.error}</Alert>}
-      <div class="table-wrap">
-        <table>
-          <TableHead
-            columns={['Date', 'Donor', 'Campaign', 'Amount', 'Method', 'Status', 'Action']}
-            numeric={['Amount']}
-          />
-          <tbody>
-            {charges.map((e) => (
-              <tr key={e.entryId}>
-                <td>{formatDate(e.occurredAt)}</td>
-                <td>
-                  {e.donorName ?? e.donorEmail ?? '—'}
-                  {e.anonymous && (
-                    <span class="badge private" title="The donor asked not to be named publicly">
-                      Private
-                      <span class="visually-hidden">
-                        {' '}
-                        (anonymous gift: the donor asked not to be named publicly)
-                      </span>
-                    </span>
-                  )}
-                </td>
-                <td>{e.campaignTitle ?? e.campaign ?? '—'}</td>
-                <td class="num">{formatMoney(e.amount, e.currency)}</td>
-                <td>{e.donationMethod ?? '—'}</td>
-                <td>{e.donationStatus ?? '—'}</td>
-                <td>
-                  {e.donationMethod === 'card' &&
-                    e.donationId &&
-                    e.donationStatus !== 'refunded' && (
-                      <button
-                        type="button"
-                        onClick={() => open(e)}
-                        aria-label={`Refund ${formatMoney(e.amount, e.currency)} from ${e.donorName ?? e.donorEmail ?? 'donor'}`}
-                      >
-                        Refund…
-                      </button>
-                    )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {!entries.loading && !charges.length && <p>No gifts in the last 30 days.</p>}
-      </div>
+      <DataTable
+        columns={['Date', 'Donor', 'Campaign', 'Amount', 'Method', 'Status', 'Action']}
+        numeric={['Amount']}
+      >
+        {charges.map((e) => (
+          <Row key={e.entryId}>
+            <td>{formatDate(e.occurredAt)}</td>
+            <td>
+              {e.donorName ?? e.donorEmail ?? '—'}
+              {e.anonymous && (
+                <span class="badge private" title="The donor asked not to be named publicly">
+                  Private
+                  <span class="visually-hidden">
+                    {' '}
+                    (anonymous gift: the donor asked not to be named publicly)
+                  </span>
+                </span>
+              )}
+            </td>
+            <td>{e.campaignTitle ?? e.campaign ?? '—'}</td>
+            <td class="num">{formatMoney(e.amount, e.currency)}</td>
+            <td>{e.donationMethod ?? '—'}</td>
+            <td>{e.donationStatus ?? '—'}</td>
+            <td>
+              {e.donationMethod === 'card' && e.donationId && e.donationStatus !== 'refunded' && (
+                <button
+                  type="button"
+                  onClick={() => open(e)}
+                  aria-label={`Refund ${formatMoney(e.amount, e.currency)} from ${e.donorName ?? e.donorEmail ?? 'donor'}`}
+                >
+                  Refund…
+                </button>
+              )}
+            </td>
+          </Row>
+        ))}
+      </DataTable>
+      {!entries.loading && !charges.length && <p>No gifts in the last 30 days.</p>}
       <ConfirmDialog
         open={refunding !== null}
         title="Refund this gift?"
@@ -699,37 +692,32 @@ function StripeEvents({ call, tick }: { call: Call; tick: number }) {
       <OutcomeAlert outcome={action.outcome} />
       {failed.error && <Alert kind="error">{failed.error}</Alert>}
       {rows.length ? (
-        <div class="table-wrap">
-          <table>
-            <TableHead
-              columns={['Event', 'Type', 'Attempts', 'Last error', 'Received', 'Action']}
-              numeric={['Attempts']}
-            />
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <code>{e.id}</code>
-                  </td>
-                  <td>{e.type}</td>
-                  <td class="num">{e.attempts}</td>
-                  <td>{e.lastError ?? '—'}</td>
-                  <td>{formatDate(e.receivedAt)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      disabled={replaying !== null}
-                      onClick={() => replay(e.id)}
-                      aria-label={`Replay ${e.id}`}
-                    >
-                      {replaying === e.id ? 'Replaying…' : 'Replay'}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={['Event', 'Type', 'Attempts', 'Last error', 'Received', 'Action']}
+          numeric={['Attempts']}
+        >
+          {rows.map((e) => (
+            <Row key={e.id}>
+              <td>
+                <code>{e.id}</code>
+              </td>
+              <td>{e.type}</td>
+              <td class="num">{e.attempts}</td>
+              <td>{e.lastError ?? '—'}</td>
+              <td>{formatDate(e.receivedAt)}</td>
+              <td>
+                <button
+                  type="button"
+                  disabled={replaying !== null}
+                  onClick={() => replay(e.id)}
+                  aria-label={`Replay ${e.id}`}
+                >
+                  {replaying === e.id ? 'Replaying…' : 'Replay'}
+                </button>
+              </td>
+            </Row>
+          ))}
+        </DataTable>
       ) : (
         !failed.loading && !failed.error && <p>No failed events.</p>
       )}
@@ -765,41 +753,36 @@ function FailedReceipts({ call, tick }: { call: Call; tick: number }) {
       <OutcomeAlert outcome={action.outcome} />
       {failed.error && <Alert kind="error">{failed.error}</Alert>}
       {rows.length ? (
-        <div class="table-wrap">
-          <table>
-            <TableHead
-              columns={['Receipt', 'Amount', 'Issued', 'Last error', 'Action']}
-              numeric={['Amount']}
-            />
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.number}</td>
-                  <td class="num">{formatMoney(r.amount, r.currency)}</td>
-                  <td>{formatDate(r.issuedAt)}</td>
-                  <td>{r.lastError ?? '—'}</td>
-                  <td>
-                    <button
-                      type="button"
-                      disabled={action.busy}
-                      aria-label={`Resend receipt ${r.number}`}
-                      onClick={() =>
-                        void action
-                          .run(async () => {
-                            await call(`/v1/admin/receipts/${r.id}/resend`, { method: 'POST' });
-                            return `Receipt ${r.number} queued to be sent again.`;
-                          })
-                          .then(() => failed.reload())
-                      }
-                    >
-                      Resend
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={['Receipt', 'Amount', 'Issued', 'Last error', 'Action']}
+          numeric={['Amount']}
+        >
+          {rows.map((r) => (
+            <Row key={r.id}>
+              <td>{r.number}</td>
+              <td class="num">{formatMoney(r.amount, r.currency)}</td>
+              <td>{formatDate(r.issuedAt)}</td>
+              <td>{r.lastError ?? '—'}</td>
+              <td>
+                <button
+                  type="button"
+                  disabled={action.busy}
+                  aria-label={`Resend receipt ${r.number}`}
+                  onClick={() =>
+                    void action
+                      .run(async () => {
+                        await call(`/v1/admin/receipts/${r.id}/resend`, { method: 'POST' });
+                        return `Receipt ${r.number} queued to be sent again.`;
+                      })
+                      .then(() => failed.reload())
+                  }
+                >
+                  Resend
+                </button>
+              </td>
+            </Row>
+          ))}
+        </DataTable>
       ) : (
         !failed.loading && !failed.error && <p>No failed receipts.</p>
       )}

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatMoney } from '../shared/money';
-import { TableHead } from '../shared/ui';
+import { DataTable, Row } from '../shared/ui';
 
 export interface Series {
   starts: string[];
@@ -54,21 +54,20 @@ export function DonationsChart({ series, label }: { series: Series; label: strin
       <div ref={box} class="chart" role="img" aria-label={label} />
       <details>
         <summary>Figures as a table</summary>
-        <div class="table-wrap">
-          <table>
-            <caption class="visually-hidden">{label}</caption>
-            <TableHead columns={['From', 'Gross', 'Donations']} numeric={['Gross', 'Donations']} />
-            <tbody>
-              {series.starts.map((s, i) => (
-                <tr key={s}>
-                  <td>{s}</td>
-                  <td class="num">{formatMoney(series.gross[i], series.currency)}</td>
-                  <td class="num">{series.counts[i]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={['From', 'Gross', 'Donations']}
+          numeric={['Gross', 'Donations']}
+          caption={<>{label}</>}
+          captionHidden
+        >
+          {series.starts.map((s, i) => (
+            <Row key={s}>
+              <td>{s}</td>
+              <td class="num">{formatMoney(series.gross[i], series.currency)}</td>
+              <td class="num">{series.counts[i]}</td>
+            </Row>
+          ))}
+        </DataTable>
       </details>
     </figure>
   );

@@ -10,7 +10,8 @@ import {
   Outcome,
   OutcomeAlert,
   SubmitButton,
-  TableHead,
+  DataTable,
+  Row,
   today,
   useAction,
   useLoad,
@@ -322,34 +323,26 @@ function Portal(props: {
       <section class="card" id="gifts" aria-labelledby="gifts-title">
         <h2 id="gifts-title">Your gifts</h2>
         {gifts.error && <Alert kind="error">{gifts.error}</Alert>}
-        <div class="table-wrap">
-          <table>
-            <TableHead
-              columns={['Date', 'Campaign', 'Amount', 'Kind', 'Status']}
-              numeric={['Amount']}
-            />
-            <tbody>
-              {(gifts.data?.data ?? []).map((g) => (
-                <tr key={g.id}>
-                  <td>{formatDate(g.succeededAt ?? g.createdAt)}</td>
-                  <td>{g.campaign?.title ?? 'General support'}</td>
-                  <td class="num">
-                    {formatMoney(g.amount, g.currency)}
-                    {g.refundedAmount > 0 && (
-                      <div class="muted">refunded {formatMoney(g.refundedAmount, g.currency)}</div>
-                    )}
-                  </td>
-                  <td>
-                    {{ one_off: 'One-off', installment: 'Pledge payment', offline: 'Offline' }[
-                      g.kind
-                    ] ?? g.kind}
-                  </td>
-                  <td>{g.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Date', 'Campaign', 'Amount', 'Kind', 'Status']} numeric={['Amount']}>
+          {(gifts.data?.data ?? []).map((g) => (
+            <Row key={g.id}>
+              <td>{formatDate(g.succeededAt ?? g.createdAt)}</td>
+              <td>{g.campaign?.title ?? 'General support'}</td>
+              <td class="num">
+                {formatMoney(g.amount, g.currency)}
+                {g.refundedAmount > 0 && (
+                  <div class="muted">refunded {formatMoney(g.refundedAmount, g.currency)}</div>
+                )}
+              </td>
+              <td>
+                {{ one_off: 'One-off', installment: 'Pledge payment', offline: 'Offline' }[
+                  g.kind
+                ] ?? g.kind}
+              </td>
+              <td>{g.status}</td>
+            </Row>
+          ))}
+        </DataTable>
         {gifts.data && !gifts.data.data.length && <p>No gifts yet.</p>}
       </section>
 
@@ -380,42 +373,34 @@ function Receipts({
       <h2 id="receipts-title">Receipts</h2>
       {receipts.error && <Alert kind="error">{receipts.error}</Alert>}
       <OutcomeAlert outcome={action.outcome} />
-      <div class="table-wrap">
-        <table>
-          <TableHead
-            columns={['Receipt', 'Issued', 'Amount', 'Status', 'PDF']}
-            numeric={['Amount']}
-          />
-          <tbody>
-            {(receipts.data?.data ?? []).map((r) => (
-              <tr key={r.id}>
-                <td>{r.number}</td>
-                <td>{formatDate(r.issuedAt)}</td>
-                <td class="num">{formatMoney(r.amount, r.currency)}</td>
-                <td>{r.status}</td>
-                <td>
-                  <button
-                    type="button"
-                    disabled={action.busy}
-                    aria-label={`Download receipt ${r.number} (PDF)`}
-                    onClick={() =>
-                      void action.run(async () => {
-                        await download(
-                          `/v1/donor/receipts/${r.id}/pdf`,
-                          { token },
-                          `receipt-${r.number}.pdf`,
-                        );
-                      })
-                    }
-                  >
-                    Download PDF
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Receipt', 'Issued', 'Amount', 'Status', 'PDF']} numeric={['Amount']}>
+        {(receipts.data?.data ?? []).map((r) => (
+          <Row key={r.id}>
+            <td>{r.number}</td>
+            <td>{formatDate(r.issuedAt)}</td>
+            <td class="num">{formatMoney(r.amount, r.currency)}</td>
+            <td>{r.status}</td>
+            <td>
+              <button
+                type="button"
+                disabled={action.busy}
+                aria-label={`Download receipt ${r.number} (PDF)`}
+                onClick={() =>
+                  void action.run(async () => {
+                    await download(
+                      `/v1/donor/receipts/${r.id}/pdf`,
+                      { token },
+                      `receipt-${r.number}.pdf`,
+                    );
+                  })
+                }
+              >
+                Download PDF
+              </button>
+            </td>
+          </Row>
+        ))}
+      </DataTable>
       {receipts.data && !receipts.data.data.length && <p>No receipts yet.</p>}
     </section>
   );

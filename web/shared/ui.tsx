@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { cloneElement, createContext, isValidElement, toChildArray } from 'preact';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from './api';
 import { barPercent, percentText, progressSliver, ProgressFigures } from './progress';
 
@@ -262,15 +263,73 @@ export function SubmitActions({
 /** A table's header row; columns named in `numeric` get the `num` class. */
 export function TableHead(props: { columns: string[]; numeric?: string[] }) {
   return (
-    <thead>
-      <tr>
+    <thead role="rowgroup">
+      <tr role="row">
         {props.columns.map((column) => (
-          <th key={column} scope="col" class={props.numeric?.includes(column) ? 'num' : undefined}>
+          <th
+            key={column}
+            scope="col"
+            role="columnheader"
+            class={props.numeric?.includes(column) ? 'num' : undefined}
+          >
             {column}
           </th>
         ))}
       </tr>
     </thead>
+  );
+}
+
+/** The columns of the DataTable a Row sits in: each cell is labelled with its column's name. */
+const Columns = createContext<string[]>([]);
+
+/**
+ * Every table in the pages: a real <table> with its header row, which on a phone (base.css,
+ * below 40rem) shows each row as a small card, each cell labelled with its column's name
+ * (`data-label`, drawn by CSS) and the header row visually hidden but still read out.
+ * The explicit ARIA roles keep the table a table for screen readers once CSS stops
+ * displaying it as one (Safari drops a table's semantics when its display changes).
+ * Rows are `Row`s; an empty-state message goes after the DataTable, not in it.
+ */
+export function DataTable(props: {
+  columns: string[];
+  numeric?: string[];
+  caption?: ComponentChildren;
+  /** A caption for screen readers only (the figures' table under a chart, say). */
+  captionHidden?: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="table-wrap">
+      <table class="data-table" role="table">
+        {props.caption && (
+          <caption class={props.captionHidden ? 'visually-hidden' : 'muted'}>
+            {props.caption}
+          </caption>
+        )}
+        <TableHead columns={props.columns} numeric={props.numeric} />
+        <tbody role="rowgroup">
+          <Columns.Provider value={props.columns}>{props.children}</Columns.Provider>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * A DataTable's row: its cells (<td>, one per column, in the columns' order; put a
+ * condition inside a cell, never around one) get their column's name as `data-label`.
+ */
+export function Row(props: { children: ComponentChildren }) {
+  const columns = useContext(Columns);
+  return (
+    <tr role="row">
+      {toChildArray(props.children).map((cell, i) =>
+        isValidElement(cell)
+          ? cloneElement(cell, { 'data-label': columns[i], role: 'cell' })
+          : cell,
+      )}
+    </tr>
   );
 }
 
