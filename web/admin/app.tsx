@@ -435,7 +435,11 @@ function Report({
                 <td class="num">{formatMoney(r.net, r.currency)}</td>
                 <td class="num">{r.donationCount}</td>
                 <td class="num">{r.distinctDonors}</td>
-                <td class="num">{r.percentOfGoal === null ? '—' : `${r.percentOfGoal}%`}</td>
+                <td class="num">
+                  {r.percentOfGoal === null
+                    ? '—'
+                    : percentText({ raised: r.gross, percent: r.percentOfGoal })}
+                </td>
               </Row>
             ))}
           </DataTable>
