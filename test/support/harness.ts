@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AddressInfo, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Pool } from 'pg';
@@ -48,12 +48,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * A port to listen on later, free now. Picked at random below the kernel's ephemeral range
+ * (32768 and up on Linux), never by asking for port 0: a port 0 hands out is an ephemeral one,
+ * which any outgoing connection of a parallel test may take before we listen on it.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
 }
 
 /** The env a test app runs with: everything real, Stripe pointed at the stand-in. */
