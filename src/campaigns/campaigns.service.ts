@@ -1,3 +1,4 @@
+import { dayFormatter } from '../common/day';
 import { Injectable } from '@nestjs/common';
 import { chargeAmountProblem } from '../common/money/currency';
 import { DomainError } from '../common/errors/domain-error';
@@ -5,11 +6,10 @@ import { Campaign } from './campaign.entity';
 import { assertLimitsComplete, normaliseLimits } from './campaign-limits';
 import { CreateCampaignDto, UpdateCampaignDto } from './campaign.dto';
 import { Environment } from '../common/config/environment';
-import { cursorKey } from '../common/cursor/opaque-cursor';
+import { deriveKey } from '../common/crypto/derive-key';
 import {
   CampaignView,
   campaignView,
-  dayFormatter,
   decodeCursor,
   encodeCursor,
   supporterView,
@@ -26,7 +26,7 @@ export class CampaignsService {
     env: Environment,
   ) {
     // Every API process derives the same key, so a cursor from one is good at another.
-    this.cursorKey = cursorKey(env.CURSOR_SECRET ?? env.STRIPE_SECRET_KEY, 'campaign-supporters');
+    this.cursorKey = deriveKey(env.CURSOR_SECRET ?? env.STRIPE_SECRET_KEY, 'campaign-supporters');
     this.day = dayFormatter(env.ORGANIZATION_TIMEZONE);
   }
 

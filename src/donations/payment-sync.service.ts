@@ -363,11 +363,9 @@ export class PaymentSyncService {
   }
 
   /** Declined attempts (failed charges), each counting once against whoever started the gift. */
-  private failedAttempts(donation: Donation, { intent, failedChargeIds }: PaymentState) {
-    const last = intent.last_payment_error?.charge;
-    const charges = new Set(failedChargeIds);
-    if (donationStatus(intent) === 'failed' && last) charges.add(String(last));
-    return [...charges].map((attemptId) => ({
+  private failedAttempts(donation: Donation, { failedChargeIds }: PaymentState) {
+    // The failed charges Stripe listed include the one `last_payment_error` names.
+    return failedChargeIds.map((attemptId) => ({
       donationId: donation.id,
       pledgeId: donation.pledgeId,
       attemptId,

@@ -150,7 +150,7 @@ export class StaffRefundsService {
       return await fn();
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      this.logger.warn({ donationId, err: (error as Error).message }, 'Stripe not reached');
+      this.logger.warn({ donationId, err: errorSummary(error) }, 'Stripe not reached');
       throw new DomainError(
         'payment_provider_error',
         'The payment provider did not answer: try again',

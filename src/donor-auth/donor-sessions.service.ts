@@ -1,8 +1,9 @@
+import { serializeError } from '../common/errors/describe-error';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
-import { normaliseEmail } from '../donors/donors.repository';
+import { normaliseEmail } from '../common/validation/email';
 import { MailService } from '../mail/mail.service';
 import { OutboundEmailsRepository } from '../mail/outbound-emails.repository';
 import { simpleEmail } from '../mail/templates';
@@ -90,8 +91,7 @@ export class DonorSessionsService {
       });
       await this.mail.enqueue([emailId]);
     } catch (error) {
-      const { name, code } = error as { name?: string; code?: string };
-      this.logger.error({ errorClass: name, code }, 'sign-in link not sent');
+      this.logger.error({ err: serializeError(error) }, 'sign-in link not sent');
     }
   }
 

@@ -174,13 +174,12 @@ export class DonorPrivacyRepository {
     em: EntityManager,
     id: string,
     payload: Record<string, unknown>,
-    clearError: boolean,
   ): Promise<void> {
     await em.query(
       `UPDATE stripe_events SET payload = $2,
-              last_error = CASE WHEN $3::boolean AND last_error IS NOT NULL THEN $4 ELSE last_error END
+              last_error = CASE WHEN last_error IS NOT NULL THEN $3 ELSE last_error END
         WHERE id = $1`,
-      [id, JSON.stringify(payload), clearError, ERASED_ERROR],
+      [id, JSON.stringify(payload), ERASED_ERROR],
     );
   }
 
@@ -331,7 +330,7 @@ export class DonorPrivacyRepository {
       pledges,
       emails,
       sendingErrors,
-      jobFailures: jobFailures,
+      jobFailures,
       sessions,
       signInTokens,
     };

@@ -1,7 +1,8 @@
+import { serializeError } from '../common/errors/describe-error';
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
 import { QueueService } from '../common/queue/queue.service';
-import { normaliseEmail } from '../donors/donors.repository';
+import { normaliseEmail } from '../common/validation/email';
 import { scrubStripeEvent } from '../stripe/events/scrub-event';
 import { StripeClient } from '../stripe/stripe-client';
 import { DonorExport, ErasedDonorView } from './donor-privacy.dto';
@@ -64,7 +65,7 @@ export class DonorPrivacyService {
         const payload = scrubStripeEvent(event.payload);
         const errorLeft = event.lastError !== null && event.lastError !== ERASED_ERROR;
         if (errorLeft || JSON.stringify(payload) !== JSON.stringify(event.payload)) {
-          await this.donors.rewriteEvent(em, event.id, payload, true);
+          await this.donors.rewriteEvent(em, event.id, payload);
           rewritten += 1;
         }
       }
@@ -154,8 +155,10 @@ export class DonorPrivacyService {
       try {
         if ((await this.stripe.deleteCustomer(customerId)) === 'deleted') deleted += 1;
       } catch (error) {
-        const { name, code } = error as { name?: string; code?: string };
-        this.logger.error({ customerId, errorClass: name, code }, 'Stripe customer not deleted');
+        this.logger.error(
+          { customerId, err: serializeError(error) },
+          'Stripe customer not deleted',
+        );
         throw new DomainError(
           'payment_provider_error',
           `Stripe did not delete customer ${customerId}: try the erasure again`,
@@ -189,9 +192,8 @@ export class DonorPrivacyService {
         (await this.queues.removeFailedJobs('stripe-events', (p) => event(p.eventId)))
       );
     } catch (error) {
-      const { name } = error as { name?: string };
       this.logger.warn(
-        { errorClass: name },
+        { err: serializeError(error) },
         'failed jobs of an erased donor not removed from the queues: erase again to retry',
       );
       return 0;

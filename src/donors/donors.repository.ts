@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Donor } from './donor.entity';
-
-/** Trimmed and lower-cased: the one spelling of an address we store and look up. */
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+import { normaliseEmail } from '../common/validation/email';
 
 @Injectable()
 export class DonorsRepository {
@@ -30,20 +25,5 @@ export class DonorsRepository {
       if (rows[0]) return rows[0];
     }
     throw new Error('donor neither found nor created');
-  }
-
-  findById(em: EntityManager, id: string): Promise<Donor | null> {
-    return em.findOne(Donor, { where: { id } });
-  }
-
-  /** Records the donor's Stripe Customer; the first one recorded wins a race. Returns it. */
-  async setStripeCustomer(em: EntityManager, id: string, customerId: string): Promise<string> {
-    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
-    const [rows]: [{ stripe_customer_id: string }[], number] = await em.query(
-      `UPDATE donors SET stripe_customer_id = coalesce(stripe_customer_id, $2), updated_at = now()
-        WHERE id = $1 RETURNING stripe_customer_id`,
-      [id, customerId],
-    );
-    return rows[0].stripe_customer_id;
   }
 }

@@ -25,7 +25,6 @@ const logger = new Logger('QueueDashboard');
 
 /** The dashboard's session cookie: HttpOnly, SameSite=Strict, only sent under /admin/queues. */
 export const SESSION_COOKIE = 'queues_session';
-export const SESSION_PATH = `${QUEUE_DASHBOARD_PATH}/session`;
 /** How long a dashboard session lasts; the staff dashboard makes a new one on each opening. */
 export const SESSION_SECONDS = 15 * 60;
 

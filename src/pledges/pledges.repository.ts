@@ -70,14 +70,13 @@ export class PledgesRepository {
    * request's, if two raced).
    */
   async setStripeCustomer(id: string, customerId: string): Promise<string> {
-    await this.repo
-      .createQueryBuilder()
-      .update(Pledge)
-      .set({ stripeCustomerId: customerId })
-      .where('id = :id AND stripe_customer_id IS NULL', { id })
-      .execute();
-    const pledge = await this.repo.findOneOrFail({ where: { id } });
-    return pledge.stripeCustomerId!;
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [rows]: [{ stripe_customer_id: string }[], number] = await this.repo.query(
+      `UPDATE pledges SET stripe_customer_id = coalesce(stripe_customer_id, $2), updated_at = now()
+        WHERE id = $1 RETURNING stripe_customer_id`,
+      [id, customerId],
+    );
+    return rows[0].stripe_customer_id;
   }
 
   async setIntendedAmount(id: string, intendedAmount: number): Promise<void> {

@@ -270,9 +270,9 @@ export class ReceiptsRepository {
   async giftContact(
     em: EntityManager,
     donationId: string,
-  ): Promise<{ email: string | null; name: string | null } | null> {
-    const rows: { email: string | null; name: string | null }[] = await em.query(
-      `SELECT dn.email, d.donor_name AS name FROM donations d JOIN donors dn ON dn.id = d.donor_id
+  ): Promise<{ email: string | null } | null> {
+    const rows: { email: string | null }[] = await em.query(
+      `SELECT dn.email FROM donations d JOIN donors dn ON dn.id = d.donor_id
         WHERE d.id = $1 AND dn.erased_at IS NULL`,
       [donationId],
     );

@@ -1,3 +1,4 @@
+import { dayFormatter } from '../common/day';
 import { DomainError } from '../common/errors/domain-error';
 
 /** Inclusive calendar days, `YYYY-MM-DD`, read in the organisation's time zone. */
@@ -29,13 +30,7 @@ export function dayNumber(day: string): number | null {
 
 /** Today's date where the organisation is. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  return dayFormatter(timeZone)(now);
 }
 
 function monthOf(day: string): { first: string; last: string } {

@@ -1,3 +1,4 @@
+import { binaryBody } from '../support/binary-body';
 import { startTestApp, TestApp } from '../support/harness';
 import {
   createCampaign,
@@ -55,11 +56,7 @@ describe('gift identity and private-by-default supporters', () => {
       .get(path)
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     return pdfText(res.body);
   };

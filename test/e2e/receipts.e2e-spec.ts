@@ -1,3 +1,4 @@
+import { binaryBody } from '../support/binary-body';
 import { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ReceiptsRepository } from '../../src/receipts/receipts.repository';
@@ -199,11 +200,7 @@ describe('receipts', () => {
       .get(`/v1/donor/statements/${year}`)
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(await pdfText(pdf.body)).toContain(`Total ${year}: $70.00`);

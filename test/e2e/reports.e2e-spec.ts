@@ -1,3 +1,4 @@
+import { binaryBody } from '../support/binary-body';
 import { parse } from 'csv-parse/sync';
 import { SQL_NEUTRALIZE } from '../../src/reports/csv-safety';
 import { startTestApp, TestApp } from '../support/harness';
@@ -386,11 +387,7 @@ describe('finance reports', () => {
     for (const period of [p1, p2]) {
       const res = await get('/v1/reports/donations.csv', period)
         .buffer(true)
-        .parse((r, done) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => done(null, Buffer.concat(chunks)));
-        })
+        .parse(binaryBody)
         .expect(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(res.headers['content-disposition']).toBe(

@@ -653,6 +653,36 @@ const CHARGING = ['active', 'paused', 'past_due'];
  * The donor's data rights: a copy of everything held about them, signing out every device,
  * and erasure (the money records stay for the books, without their name).
  */
+
+/** One choice of the "Your data" section: a heading and what it does, beside its button. */
+function DataOption(props: {
+  id: string;
+  title: string;
+  label: string;
+  busy: boolean;
+  danger?: boolean;
+  onClick: () => void;
+  children: preact.ComponentChildren;
+}) {
+  return (
+    <div class="data-option">
+      <div>
+        <h3 id={`${props.id}-title`}>{props.title}</h3>
+        <p id={`${props.id}-text`}>{props.children}</p>
+      </div>
+      <button
+        type="button"
+        class={props.danger ? 'danger' : undefined}
+        disabled={props.busy}
+        aria-describedby={`${props.id}-text`}
+        onClick={props.onClick}
+      >
+        {props.label}
+      </button>
+    </div>
+  );
+}
+
 function YourData(props: {
   call: Call;
   pledges: Pledge[];
@@ -721,67 +751,45 @@ function YourData(props: {
       <h2 id="your-data-title">Your data</h2>
       <p class="muted">What we hold about you is yours to see and to remove.</p>
 
-      <div class="data-option">
-        <div>
-          <h3 id="data-download-title">Download a copy</h3>
-          <p id="data-download-text">
-            A JSON file with everything we hold about you: your gifts and pledges with the names and
-            addresses given with them, receipts, the emails we sent you, and a record of staff
-            access.
-          </p>
-        </div>
-        <button
-          type="button"
-          disabled={exporting.busy}
-          aria-describedby="data-download-text"
-          onClick={downloadData}
-        >
-          {exporting.busy ? 'Preparing…' : 'Download my data'}
-        </button>
-      </div>
+      <DataOption
+        id="data-download"
+        title="Download a copy"
+        label={exporting.busy ? 'Preparing…' : 'Download my data'}
+        busy={exporting.busy}
+        onClick={downloadData}
+      >
+        A JSON file with everything we hold about you: your gifts and pledges with the names and
+        addresses given with them, receipts, the emails we sent you, and a record of staff access.
+      </DataOption>
       <OutcomeAlert outcome={exporting.outcome} />
 
-      <div class="data-option">
-        <div>
-          <h3>Sign out everywhere</h3>
-          <p id="data-sign-out-text">
-            Ends your sessions on every device and browser, and voids sign-in links you have not
-            used yet. Do this if you signed in on a shared or lost device.
-          </p>
-        </div>
-        <button
-          type="button"
-          disabled={signingOut.busy}
-          aria-describedby="data-sign-out-text"
-          onClick={signOutEverywhere}
-        >
-          {signingOut.busy ? 'Signing out…' : 'Sign out everywhere'}
-        </button>
-      </div>
+      <DataOption
+        id="data-sign-out"
+        title="Sign out everywhere"
+        label={signingOut.busy ? 'Signing out…' : 'Sign out everywhere'}
+        busy={signingOut.busy}
+        onClick={signOutEverywhere}
+      >
+        Ends your sessions on every device and browser, and voids sign-in links you have not used
+        yet. Do this if you signed in on a shared or lost device.
+      </DataOption>
       <OutcomeAlert outcome={signingOut.outcome} />
 
-      <div class="data-option">
-        <div>
-          <h3>Erase my data</h3>
-          <p id="data-erase-text">
-            Removes your email address and the names, addresses and messages given with your gifts.
-            It cannot be undone. Cancel any active or paused pledge first.
-          </p>
-        </div>
-        <button
-          type="button"
-          class="danger"
-          disabled={erasing.busy}
-          aria-describedby="data-erase-text"
-          onClick={() => {
-            erasing.setOutcome(null);
-            setRefused(false);
-            setConfirmErase(true);
-          }}
-        >
-          Erase my data…
-        </button>
-      </div>
+      <DataOption
+        id="data-erase"
+        title="Erase my data"
+        label="Erase my data…"
+        danger
+        busy={erasing.busy}
+        onClick={() => {
+          erasing.setOutcome(null);
+          setRefused(false);
+          setConfirmErase(true);
+        }}
+      >
+        Removes your email address and the names, addresses and messages given with your gifts. It
+        cannot be undone. Cancel any active or paused pledge first.
+      </DataOption>
       {refusal && (
         <Alert kind="error">
           {refusal}

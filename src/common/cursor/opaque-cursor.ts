@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
  * Paging cursors the public cannot read or forge: the position (ids, times) is sealed with
@@ -9,13 +9,6 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/**
- * A 32-byte key for one purpose, derived (HKDF-SHA256) from a secret every API process shares:
- * the same secret and purpose give the same key everywhere, another purpose another key.
- */
-export function cursorKey(secret: string, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'opaque-cursor', purpose, 32));
-}
 
 /** Seals `position` into a URL-safe cursor; sealing it twice gives two different cursors. */
 export function sealCursor(key: Buffer, position: string): string {

@@ -115,7 +115,7 @@ export class JobRunner {
         jobId: String(job.id),
         payload: job.data as Record<string, unknown>,
         attempts: job.attemptsMade,
-        error: errorSummary(error).slice(0, 2000),
+        error: errorSummary(error),
       });
     } catch (recordError) {
       this.logger.error(`could not record failure of job ${job.id}: ${errorSummary(recordError)}`);

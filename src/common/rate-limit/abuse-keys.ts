@@ -1,5 +1,7 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
+import { deriveKey } from '../crypto/derive-key';
+import { normaliseEmail } from '../validation/email';
 
 /**
  * Keyed digests for Redis keys: an email address or IP never sits in Redis in clear, and
@@ -7,7 +9,7 @@ import { isIP } from 'node:net';
  * be turned back into addresses by hashing a list of guesses.
  */
 export function keyedDigest(secret: string): (value: string) => string {
-  const key = createHash('sha256').update(`abuse-limits:${secret}`).digest();
+  const key = deriveKey(secret, 'abuse-limits');
   return (value) => createHmac('sha256', key).update(value).digest('base64url');
 }
 
@@ -15,8 +17,8 @@ export function keyedDigest(secret: string): (value: string) => string {
  * One spelling per mailbox: trimmed, lower-cased, without a `+tag` (card-testing runs vary
  * the tag to look like many donors). Only for counting: the stored address is untouched.
  */
-export function normaliseEmail(email: string): string {
-  const address = email.trim().toLowerCase();
+export function mailboxOf(email: string): string {
+  const address = normaliseEmail(email);
   const at = address.lastIndexOf('@');
   if (at < 1) return address;
   const local = address.slice(0, at).replace(/\+.*$/, '');

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../config/environment';
 import { DomainError } from '../errors/domain-error';
 import { QueueService } from '../queue/queue.service';
-import { clientOf, keyedDigest, normaliseEmail } from './abuse-keys';
+import { clientOf, keyedDigest, mailboxOf } from './abuse-keys';
 
 /** Who started a donation or pledge, as limits count it: nothing here is stored in clear. */
 export interface CreationAttempt {
@@ -182,7 +182,7 @@ export class CreationLimitsService {
   private subjects(attempt: CreationAttempt) {
     return {
       client: this.digest(clientOf(attempt.ip)),
-      email: attempt.email ? this.digest(normaliseEmail(attempt.email)) : null,
+      email: attempt.email ? this.digest(mailboxOf(attempt.email)) : null,
     };
   }
 
