@@ -9,7 +9,6 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-
 /** Seals `position` into a URL-safe cursor; sealing it twice gives two different cursors. */
 export function sealCursor(key: Buffer, position: string): string {
   const iv = randomBytes(IV_BYTES);
