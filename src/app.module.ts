@@ -1,18 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CampaignsModule } from './campaigns/campaigns.module';
+import { CampaignsHttpModule } from './campaigns/campaigns-http.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { LoggingOptions } from './common/logging/logging.module';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
 import { OperationsModule } from './operations/operations.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
-import { DonationsModule } from './donations/donations.module';
+import { DonationsHttpModule } from './donations/donations-http.module';
+import { OfflineGiftsModule } from './flows/offline-gifts/offline-gifts.module';
 import { DonorAuthModule } from './donor-auth/donor-auth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
-import { StripeEventsModule } from './stripe/stripe-events.module';
-import { PledgesModule } from './pledges/pledges.module';
-import { ReceiptsModule } from './receipts/receipts.module';
+import { StripeEventsHttpModule } from './stripe/stripe-events-http.module';
+import { PledgesHttpModule } from './pledges/pledges-http.module';
+import { ReceiptsHttpModule } from './receipts/receipts-http.module';
 import { PayoutsModule } from './payouts/payouts.module';
 import { AuditModule } from './audit/audit.module';
 import { DonorPrivacyModule } from './donor-privacy/donor-privacy.module';
@@ -29,14 +30,15 @@ export class AppModule {
         CoreModule.forRoot({ service: 'api', ...logging }),
         HealthModule,
         RateLimitModule,
-        CampaignsModule,
-        DonationsModule,
+        CampaignsHttpModule,
+        DonationsHttpModule,
+        OfflineGiftsModule,
         DonorAuthModule,
-        PledgesModule,
-        ReceiptsModule,
+        PledgesHttpModule,
+        ReceiptsHttpModule,
         PayoutsModule,
         ReportsModule,
-        StripeEventsModule,
+        StripeEventsHttpModule,
         OperationsModule,
         MaintenanceModule,
         AuditModule,

@@ -4,7 +4,7 @@ import { LoggingOptions } from './common/logging/logging.module';
 import { CoreModule } from './core.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { StripeEventsModule } from './stripe/stripe-events.module';
-import { ReceiptsCoreModule } from './receipts/receipts.module';
+import { ReceiptsModule } from './receipts/receipts.module';
 import { AuditLogModule } from './audit/audit.module';
 
 /** What operator commands need: the core and the domain modules they act on. */
@@ -18,7 +18,7 @@ export class CliModule {
         CampaignsModule,
         LedgerModule,
         StripeEventsModule,
-        ReceiptsCoreModule,
+        ReceiptsModule,
         AuditLogModule,
       ],
     };

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ApiKeysService } from './auth/api-keys.service';
-import { CampaignsRepository } from './campaigns/campaigns.repository';
+import { CampaignsService } from './campaigns/campaigns.service';
 import { DEMO_CAMPAIGNS } from './campaigns/demo-campaigns';
 import { CliModule } from './cli.module';
 import { Environment } from './common/config/environment';
@@ -14,7 +14,7 @@ import { DomainError } from './common/errors/domain-error';
 import { prepareDatabase } from './bootstrap';
 import { auditedCliCommand } from './audit/cli-audit';
 import { AuditLogRepository } from './audit/audit-log.repository';
-import { LedgerRepository } from './ledger/ledger.repository';
+import { LedgerService } from './ledger/ledger.service';
 import { StripeEventsService } from './stripe/events/stripe-events.service';
 import { ReceiptsService } from './receipts/receipts.service';
 
@@ -53,7 +53,7 @@ const COMMANDS: Record<string, Command> = {
   'seed:demo': {
     usage: 'seed:demo                                 add the two demo campaigns (idempotent)',
     run: async (ctx) => {
-      const inserted = await (await ctx()).get(CampaignsRepository).insertMissing(DEMO_CAMPAIGNS);
+      const inserted = await (await ctx()).get(CampaignsService).insertMissing(DEMO_CAMPAIGNS);
       out(inserted.length ? `seeded: ${inserted.join(', ')}` : 'demo campaigns already present');
     },
   },
@@ -107,7 +107,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (ctx, o) => {
       const app = await ctx();
       const fix = o.fix === true;
-      const reconcile = () => app.get(LedgerRepository).reconcile(fix);
+      const reconcile = () => app.get(LedgerService).reconcile(fix);
       const drift = fix
         ? await audited(app, 'cli reconcile --fix', {}, reconcile)
         : await reconcile();

@@ -3,9 +3,9 @@ import { DiscoveryModule } from '@nestjs/core';
 import { LoggingOptions } from './common/logging/logging.module';
 import { WorkerService } from './common/queue/worker.service';
 import { CoreModule } from './core.module';
-import { StripeEventsWorkerModule } from './stripe/stripe-events.module';
+import { StripeEventsWorkerModule } from './flows/stripe-events/stripe-events-worker.module';
 import { MailWorkerModule } from './mail/mail.module';
-import { ReceiptsWorkerModule } from './receipts/receipts.module';
+import { ReceiptsWorkerModule } from './receipts/receipts-worker.module';
 import { MaintenanceWorkerModule } from './maintenance/maintenance.module';
 import { WorkerMetricsServer } from './metrics/worker-metrics.server';
 

@@ -1,7 +1,7 @@
 /** Stripe-shaped `payment_intent.succeeded` events, signed as Stripe signs them. */
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import { STRIPE_API_VERSION } from '../../src/stripe/stripe-client';
+import { STRIPE_API_VERSION } from '../../src/stripe/stripe-gateway';
 
 const stripe = new Stripe('sk_test_bench', { apiVersion: STRIPE_API_VERSION });
 

@@ -1,5 +1,6 @@
 import { Campaign } from './campaign.entity';
-import { Progress, Supporter, SupporterCursor } from './campaigns.repository';
+import { Progress } from '../ledger/ledger.repository';
+import { Supporter, SupporterCursor } from './campaigns.repository';
 import { openCursor, sealCursor } from '../common/cursor/opaque-cursor';
 import { isUuid } from '../common/validation/is-uuid';
 

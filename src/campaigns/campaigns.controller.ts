@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { StaffOnly } from '../auth/staff.guard';
-import { CreateCampaignDto, SupportersQuery, UpdateCampaignDto } from './campaign.dto';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { SupportersQuery } from './campaign.dto';
 import { CampaignView } from './campaign.views';
 import { CampaignsService } from './campaigns.service';
 
@@ -23,24 +22,5 @@ export class CampaignsController {
   @ApiNotFoundResponse({ description: 'No such campaign (or a draft)' })
   get(@Param('slug') slug: string, @Query() query: SupportersQuery): Promise<CampaignView> {
     return this.campaigns.getPublic(slug, query.supportersLimit, query.supportersCursor);
-  }
-}
-
-@ApiTags('admin')
-@StaffOnly('admin')
-@Controller('v1/admin/campaigns')
-export class AdminCampaignsController {
-  constructor(private readonly campaigns: CampaignsService) {}
-
-  @Post()
-  @ApiCreatedResponse({ description: 'The new campaign' })
-  create(@Body() dto: CreateCampaignDto): Promise<CampaignView> {
-    return this.campaigns.create(dto);
-  }
-
-  @Patch(':slug')
-  @ApiOkResponse({ description: 'The updated campaign' })
-  update(@Param('slug') slug: string, @Body() dto: UpdateCampaignDto): Promise<CampaignView> {
-    return this.campaigns.update(slug, dto);
   }
 }

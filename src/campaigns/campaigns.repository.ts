@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { toSafeInteger } from '../common/database/bigint.transformer';
 import { Campaign } from './campaign.entity';
 
@@ -11,13 +11,6 @@ export type NewCampaign = Pick<
   Partial<
     Pick<Campaign, 'minAmount' | 'maxAmount' | 'limits' | 'hideAmounts' | 'startsAt' | 'endsAt'>
   >;
-
-export interface Progress {
-  raised: number;
-  fees: number;
-  donationCount: number;
-  donorCount: number;
-}
 
 export interface Supporter {
   donationId: string;
@@ -44,12 +37,18 @@ export class SlugTakenError extends Error {}
 export class CampaignsRepository {
   constructor(@InjectRepository(Campaign) private readonly repo: Repository<Campaign>) {}
 
-  /** Inserts a campaign and its (zero) progress row; SlugTakenError when the slug exists. */
-  async create(campaign: NewCampaign): Promise<Campaign> {
+  /**
+   * Inserts a campaign, and runs `alongside` in the same transaction (the ledger opens its
+   * progress row); SlugTakenError when the slug exists.
+   */
+  async create(
+    campaign: NewCampaign,
+    alongside: (em: EntityManager, campaignId: string) => Promise<void>,
+  ): Promise<Campaign> {
     return this.repo.manager.transaction(async (em) => {
       try {
         const saved = await em.save(Campaign, em.create(Campaign, campaign));
-        await em.query(`INSERT INTO campaign_progress (campaign_id) VALUES ($1)`, [saved.id]);
+        await alongside(em, saved.id);
         return saved;
       } catch (error) {
         if ((error as { code?: string }).code === PG_UNIQUE_VIOLATION) throw new SlugTakenError();
@@ -59,12 +58,15 @@ export class CampaignsRepository {
   }
 
   /** Inserts the campaigns whose slug is not taken yet; returns the slugs inserted. */
-  async insertMissing(campaigns: NewCampaign[]): Promise<string[]> {
+  async insertMissing(
+    campaigns: NewCampaign[],
+    alongside: (em: EntityManager, campaignId: string) => Promise<void>,
+  ): Promise<string[]> {
     const inserted: string[] = [];
     for (const campaign of campaigns) {
       if (await this.findBySlug(campaign.slug)) continue;
       try {
-        inserted.push((await this.create(campaign)).slug);
+        inserted.push((await this.create(campaign, alongside)).slug);
       } catch (error) {
         if (!(error instanceof SlugTakenError)) throw error;
       }
@@ -110,27 +112,6 @@ export class CampaignsRepository {
       .getMany();
   }
 
-  /** One primary-key read per campaign: the same cost at a thousand donations or ten million. */
-  async progress(campaignIds: string[]): Promise<Map<string, Progress>> {
-    const rows: Record<string, string>[] = campaignIds.length
-      ? await this.repo.query(
-          `SELECT campaign_id, raised, fees, donation_count, donor_count
-             FROM campaign_progress WHERE campaign_id = ANY($1)`,
-          [campaignIds],
-        )
-      : [];
-    return new Map(rows.map((r) => [r.campaign_id, toProgress(r)]));
-  }
-
-  async progressBySlug(slug: string): Promise<Progress | null> {
-    const rows: Record<string, string>[] = await this.repo.query(
-      `SELECT p.raised, p.fees, p.donation_count, p.donor_count
-         FROM campaign_progress p JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = $1`,
-      [slug],
-    );
-    return rows.length ? toProgress(rows[0]) : null;
-  }
-
   /**
    * Succeeded, not fully refunded gifts, newest first. A gift's public name is its own: its
    * displayName, else its receipt name, and only when the gift is not anonymous. The name and
@@ -166,13 +147,4 @@ export class CampaignsRepository {
       createdAt: r.created_at as Date,
     }));
   }
-}
-
-function toProgress(r: Record<string, string>): Progress {
-  return {
-    raised: toSafeInteger(r.raised),
-    fees: toSafeInteger(r.fees),
-    donationCount: Number(r.donation_count),
-    donorCount: Number(r.donor_count),
-  };
 }

@@ -14,7 +14,8 @@ import {
   encodeCursor,
   supporterView,
 } from './campaign.views';
-import { CampaignsRepository, SlugTakenError } from './campaigns.repository';
+import { LedgerService } from '../ledger/ledger.service';
+import { CampaignsRepository, NewCampaign, SlugTakenError } from './campaigns.repository';
 
 @Injectable()
 export class CampaignsService {
@@ -23,6 +24,7 @@ export class CampaignsService {
 
   constructor(
     private readonly campaigns: CampaignsRepository,
+    private readonly ledger: LedgerService,
     env: Environment,
   ) {
     // Every API process derives the same key, so a cursor from one is good at another.
@@ -50,7 +52,7 @@ export class CampaignsService {
     this.assertConsistent(fields);
     fields.limits = assertLimitsComplete(fields);
     try {
-      return campaignView(await this.campaigns.create(fields));
+      return campaignView(await this.campaigns.create(fields, (em, id) => this.ledger.openProgress(em, id)));
     } catch (error) {
       if (error instanceof SlugTakenError) {
         throw new DomainError('conflict', `slug "${dto.slug}" is already used by another campaign`);
@@ -91,7 +93,7 @@ export class CampaignsService {
       dto.maxAmount !== undefined;
     if (limitsTouched) changes.limits = assertLimitsComplete(next);
     if (dto.goal && dto.goal.currency !== campaign.goalCurrency) {
-      const progress = (await this.campaigns.progress([campaign.id])).get(campaign.id);
+      const progress = (await this.ledger.progress([campaign.id])).get(campaign.id);
       if (progress && progress.donationCount > 0) {
         throw new DomainError(
           'conflict',
@@ -100,12 +102,12 @@ export class CampaignsService {
       }
     }
     const updated = await this.campaigns.update(campaign, changes);
-    return campaignView(updated, (await this.campaigns.progress([updated.id])).get(updated.id));
+    return campaignView(updated, (await this.ledger.progress([updated.id])).get(updated.id));
   }
 
   async listPublic(): Promise<CampaignView[]> {
     const campaigns = await this.campaigns.listPublic();
-    const progress = await this.campaigns.progress(campaigns.map((c) => c.id));
+    const progress = await this.ledger.progress(campaigns.map((c) => c.id));
     return campaigns.map((c) => campaignView(c, progress.get(c.id)));
   }
 
@@ -116,7 +118,7 @@ export class CampaignsService {
     // One round trip: the campaign, its progress and its supporters are all read by slug at once.
     const [campaign, progress, supporters] = await Promise.all([
       this.campaigns.findBySlug(slug),
-      this.campaigns.progressBySlug(slug),
+      this.ledger.progressBySlug(slug),
       this.campaigns.recentSupporters(slug, supportersLimit + 1, before),
     ]);
     if (!campaign || campaign.status === 'draft') {
@@ -163,5 +165,27 @@ export class CampaignsService {
     if (c.startsAt && c.endsAt && c.startsAt >= c.endsAt) {
       throw new DomainError('validation_failed', 'endsAt must be after startsAt');
     }
+  }
+
+  findById(id: string): Promise<Campaign | null> {
+    return this.campaigns.findById(id);
+  }
+
+  findByIds(ids: string[]): Promise<Campaign[]> {
+    return this.campaigns.findByIds(ids);
+  }
+
+  findBySlug(slug: string): Promise<Campaign | null> {
+    return this.campaigns.findBySlug(slug);
+  }
+
+  /** Records the campaign's Stripe Product (the first one stored wins); returns the stored id. */
+  setStripeProduct(id: string, productId: string): Promise<string> {
+    return this.campaigns.setStripeProduct(id, productId);
+  }
+
+  /** Adds the campaigns whose slug is free (the demo's); returns the slugs added. */
+  insertMissing(campaigns: NewCampaign[]): Promise<string[]> {
+    return this.campaigns.insertMissing(campaigns, (em, id) => this.ledger.openProgress(em, id));
   }
 }

@@ -12,7 +12,6 @@ import {
 import { Campaign } from '../campaigns/campaign.entity';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 import { Donor, PostalAddress } from '../donors/donor.entity';
-import { Pledge } from '../pledges/pledge.entity';
 
 export const DONATION_STATUSES = [
   'pending',
@@ -122,9 +121,13 @@ export class Donation {
   @Column('uuid', { name: 'pledge_id', nullable: true })
   pledgeId: string | null;
 
-  @ManyToOne(() => Pledge, { nullable: true })
+  /**
+   * The foreign key to `pledges`, named rather than imported: pledges build on donations (an
+   * installment is a donation), so a donation refers to its pledge by id only.
+   */
+  @ManyToOne('Pledge', { nullable: true })
   @JoinColumn({ name: 'pledge_id' })
-  pledge?: Pledge;
+  pledge?: { id: string };
 
   @Column('text', { name: 'stripe_invoice_id', unique: true, nullable: true })
   stripeInvoiceId: string | null;

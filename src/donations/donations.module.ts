@@ -1,35 +1,33 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CampaignsModule } from '../campaigns/campaigns.module';
-import { IdempotencyRepository } from '../common/database/idempotency.repository';
-import { DonorsRepository } from '../donors/donors.repository';
-import { ReceiptsCoreModule } from '../receipts/receipts.module';
-import { AdminDonationsController } from './admin-donations.controller';
-import { DonationsController } from './donations.controller';
+import { DonorsModule } from '../donors/donors.module';
+import { Donation } from './donation.entity';
+import { DonationsRepository } from './donations.repository';
 import { DonationsService } from './donations.service';
 import { GiftRules } from './gift-rules';
-import { OfflineGiftsService } from './offline-gifts.service';
-import { PaymentSyncModule } from './payment-sync.module';
+import { OfflineDonationsService } from './offline-donations.service';
+import { PaymentRecordsService } from './payment-records.service';
 import { StaffRefund } from './staff-refund.entity';
 import { StaffRefundsService } from './staff-refunds.service';
 
-/** One-off donations over HTTP; staff's offline gifts and refunds. */
+/** Donations: one-off gifts, their payment records, offline gifts and staff refunds. */
 @Module({
-  imports: [
-    CampaignsModule,
-    PaymentSyncModule,
-    ReceiptsCoreModule,
-    TypeOrmModule.forFeature([StaffRefund]),
-  ],
-  controllers: [DonationsController, AdminDonationsController],
+  imports: [TypeOrmModule.forFeature([Donation, StaffRefund]), CampaignsModule, DonorsModule],
   providers: [
+    DonationsRepository,
     DonationsService,
-    DonorsRepository,
-    IdempotencyRepository,
     GiftRules,
-    OfflineGiftsService,
+    OfflineDonationsService,
+    PaymentRecordsService,
     StaffRefundsService,
   ],
-  exports: [GiftRules, DonorsRepository, IdempotencyRepository],
+  exports: [
+    DonationsService,
+    GiftRules,
+    OfflineDonationsService,
+    PaymentRecordsService,
+    StaffRefundsService,
+  ],
 })
 export class DonationsModule {}

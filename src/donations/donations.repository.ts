@@ -23,6 +23,22 @@ export type NewDonation = Pick<
   | 'tribute'
 >;
 
+export interface NewInstallment {
+  pledgeId: string;
+  campaignId: string;
+  donorId: string;
+  amount: number;
+  currency: string;
+  intendedAmount: number;
+  coverFees: boolean;
+  anonymous: boolean;
+  displayName: string | null;
+  donorName: string | null;
+  donorAddress: PostalAddress | null;
+  invoiceId: string;
+  paymentIntentId: string;
+}
+
 @Injectable()
 export class DonationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -122,24 +138,7 @@ export class DonationsRepository {
    * One installment donation per paid (or attempted) invoice of a pledge. It takes the
    * pledge's public display name, receipt name and address and its anonymity.
    */
-  async insertInstallment(
-    em: EntityManager,
-    installment: {
-      pledgeId: string;
-      campaignId: string;
-      donorId: string;
-      amount: number;
-      currency: string;
-      intendedAmount: number;
-      coverFees: boolean;
-      anonymous: boolean;
-      displayName: string | null;
-      donorName: string | null;
-      donorAddress: PostalAddress | null;
-      invoiceId: string;
-      paymentIntentId: string;
-    },
-  ): Promise<Donation> {
+  async insertInstallment(em: EntityManager, installment: NewInstallment): Promise<Donation> {
     await em.query(
       `INSERT INTO donations (kind, status, pledge_id, campaign_id, donor_id, amount, currency, intended_amount,
               cover_fees, anonymous, display_name, donor_name, donor_address, stripe_invoice_id,

@@ -5,8 +5,8 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { IdempotencyRepository } from '../common/database/idempotency.repository';
 import { DomainError } from '../common/errors/domain-error';
-import { DonorsRepository } from '../donors/donors.repository';
-import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
+import { DonorsService } from '../donors/donors.service';
+import { StripeGateway } from '../stripe/stripe-gateway';
 import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
 import { Donation } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
@@ -22,9 +22,9 @@ export class DonationsService {
     private readonly rules: GiftRules,
     private readonly campaigns: CampaignsService,
     private readonly donations: DonationsRepository,
-    private readonly donors: DonorsRepository,
+    private readonly donors: DonorsService,
     private readonly idempotency: IdempotencyRepository,
-    private readonly stripe: StripeClient,
+    private readonly stripe: StripeGateway,
   ) {}
 
   /**
@@ -116,19 +116,14 @@ export class DonationsService {
     retried: boolean,
   ): Promise<Stripe.PaymentIntent | null> {
     if (donation.stripePaymentIntentId) {
-      return this.stripe.sdk.paymentIntents.retrieve(donation.stripePaymentIntentId);
+      return this.stripe.retrievePaymentIntent(donation.stripePaymentIntentId);
     }
     if (!retried) return null;
-    const found = await this.stripe.sdk.paymentIntents.search({
-      query: `metadata['donation_id']:'${donation.id}'`,
-      limit: 1,
-    });
-    return found.data[0] ?? null;
+    return this.stripe.findPaymentIntentOfDonation(donation.id);
   }
 
   private createIntent(donation: Donation, campaign: Campaign): Promise<Stripe.PaymentIntent> {
-    return this.stripe.sdk.paymentIntents.create(
-      {
+    return this.stripe.createPaymentIntent(donation.id, {
         amount: donation.amount,
         currency: donation.currency,
         automatic_payment_methods: { enabled: true },
@@ -138,9 +133,7 @@ export class DonationsService {
           campaign_id: campaign.id,
           campaign_slug: campaign.slug,
         },
-      },
-      { idempotencyKey: idempotencyKey('payment_intent', donation.id) },
-    );
+    });
   }
 
   private async paymentProviderError(donation: Donation, error: unknown): Promise<DomainError> {

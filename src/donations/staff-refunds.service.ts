@@ -6,7 +6,7 @@ import Stripe from 'stripe';
 import { IdempotencyRepository } from '../common/database/idempotency.repository';
 import { DomainError } from '../common/errors/domain-error';
 import { formatMoney } from '../common/money/currency';
-import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
+import { RefundState, StripeGateway } from '../stripe/stripe-gateway';
 import { RefundDonationDto } from './admin-donations.dto';
 import { DonationsRepository } from './donations.repository';
 import { StaffRefund } from './staff-refund.entity';
@@ -27,7 +27,7 @@ export class StaffRefundsService {
     @InjectRepository(StaffRefund) private readonly refunds: Repository<StaffRefund>,
     private readonly donations: DonationsRepository,
     private readonly idempotency: IdempotencyRepository,
-    private readonly stripe: StripeClient,
+    private readonly stripe: StripeGateway,
   ) {}
 
   async refund(donationId: string, dto: RefundDonationDto, staffName: string, clientKey?: string) {
@@ -97,15 +97,12 @@ export class StaffRefundsService {
     try {
       refund =
         made ??
-        (await this.stripe.sdk.refunds.create(
-          {
-            payment_intent: paymentIntentId,
-            ...(request.amount ? { amount: request.amount } : {}),
-            reason: 'requested_by_customer',
-            metadata: { donation_id: donationId, staff_refund_id: request.id },
-          },
-          { idempotencyKey: idempotencyKey('refund', donationId, request.sequence) },
-        ));
+        (await this.stripe.refund(donationId, request.sequence, {
+          payment_intent: paymentIntentId,
+          ...(request.amount ? { amount: request.amount } : {}),
+          reason: 'requested_by_customer',
+          metadata: { donation_id: donationId, staff_refund_id: request.id },
+        }));
     } catch (error) {
       const e = error as { type?: string; message?: string };
       if (e.type === 'StripeInvalidRequestError') {
@@ -134,15 +131,10 @@ export class StaffRefundsService {
     };
   }
 
-  /** What the payment took, and every refund Stripe holds for it. */
-  private async stripeView(paymentIntentId: string): Promise<StripeRefundView> {
-    const [intent, refunds] = await Promise.all([
-      this.stripe.sdk.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] }),
-      this.stripe.sdk.refunds.list({ payment_intent: paymentIntentId, limit: 100 }),
-    ]);
-    const charge = intent.latest_charge as Stripe.Charge | null;
-    if (!charge) throw new DomainError('conflict', 'The payment has no charge to refund');
-    return { charged: charge.amount, currency: charge.currency, refunds: refunds.data };
+  private async stripeView(paymentIntentId: string): Promise<RefundState> {
+    const state = await this.stripe.retrieveRefundState(paymentIntentId);
+    if (!state) throw new DomainError('conflict', 'The payment has no charge to refund');
+    return state;
   }
 
   private async stripeCall<T>(donationId: string, fn: () => Promise<T>): Promise<T> {
@@ -159,18 +151,13 @@ export class StaffRefundsService {
   }
 }
 
-interface StripeRefundView {
-  charged: number;
-  currency: string;
-  refunds: Stripe.Refund[];
-}
 
 /**
  * What remains of the charge: less every refund Stripe holds (failed and canceled ones gave
  * the money back), and less our own reservations Stripe does not show yet (in flight, or made
  * after Stripe's list was read).
  */
-export function remainsToRefund(view: StripeRefundView, ours: StaffRefund[]): number {
+export function remainsToRefund(view: RefundState, ours: StaffRefund[]): number {
   const live = view.refunds.filter((r) => r.status !== 'failed' && r.status !== 'canceled');
   const seen = new Set(view.refunds.flatMap((r) => [r.id, r.metadata?.staff_refund_id ?? '']));
   const pending = ours

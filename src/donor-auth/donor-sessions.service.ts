@@ -5,7 +5,6 @@ import { Environment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
 import { normaliseEmail } from '../common/validation/email';
 import { MailService } from '../mail/mail.service';
-import { OutboundEmailsRepository } from '../mail/outbound-emails.repository';
 import { simpleEmail } from '../mail/templates';
 import { DonorSessionsRepository } from './donor-sessions.repository';
 import { SignInRateLimitService } from './sign-in-rate-limit.service';
@@ -45,7 +44,6 @@ export class DonorSessionsService {
   constructor(
     private readonly env: Environment,
     private readonly sessions: DonorSessionsRepository,
-    private readonly emails: OutboundEmailsRepository,
     private readonly mail: MailService,
     private readonly rateLimit: SignInRateLimitService,
   ) {}
@@ -78,7 +76,7 @@ export class DonorSessionsService {
           SIGN_IN_TOKEN_TTL_MINUTES * 60,
         );
         const body = this.signInEmail(token);
-        return this.emails.add(em, {
+        return this.mail.add(em, {
           dedupeKey: `sign-in:${tokenId}`,
           kind: 'sign-in',
           donorId: donor.id,

@@ -4,7 +4,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { QueueService } from '../common/queue/queue.service';
 import { normaliseEmail } from '../common/validation/email';
 import { scrubStripeEvent } from '../stripe/events/scrub-event';
-import { StripeClient } from '../stripe/stripe-client';
+import { StripeGateway } from '../stripe/stripe-gateway';
 import { DonorExport, ErasedDonorView } from './donor-privacy.dto';
 import { DonorJobIds, DonorPrivacyRepository, ERASED_ERROR } from './donor-privacy.repository';
 
@@ -30,7 +30,7 @@ export class DonorPrivacyService {
 
   constructor(
     private readonly donors: DonorPrivacyRepository,
-    private readonly stripe: StripeClient,
+    private readonly stripe: StripeGateway,
     private readonly queues: QueueService,
   ) {}
 

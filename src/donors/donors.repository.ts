@@ -26,4 +26,12 @@ export class DonorsRepository {
     }
     throw new Error('donor neither found nor created');
   }
+
+  async currentEmail(em: EntityManager, donorId: string): Promise<string | null> {
+    const rows: { email: string | null }[] = await em.query(
+      `SELECT email FROM donors WHERE id = $1 AND erased_at IS NULL`,
+      [donorId],
+    );
+    return rows[0]?.email ?? null;
+  }
 }

@@ -1,5 +1,25 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CampaignCurrencyTotals, CampaignDonor, CampaignProgress } from './campaign-progress.entity';
+import { LedgerEntry } from './ledger-entry.entity';
 import { LedgerRepository } from './ledger.repository';
+import { LedgerService } from './ledger.service';
+import { CampaignDonorGift, DonorFirstGift, LedgerHourly } from './report-rollups.entity';
 
-@Module({ providers: [LedgerRepository], exports: [LedgerRepository] })
+/** The append-only ledger, the campaign totals and the report rollups kept beside it. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      LedgerEntry,
+      CampaignProgress,
+      CampaignCurrencyTotals,
+      CampaignDonor,
+      CampaignDonorGift,
+      DonorFirstGift,
+      LedgerHourly,
+    ]),
+  ],
+  providers: [LedgerRepository, LedgerService],
+  exports: [LedgerService],
+})
 export class LedgerModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { toSafeInteger } from '../common/database/bigint.transformer';
 import { LedgerKind } from './ledger-entry.entity';
 import {
   addDonorGifts,
@@ -23,6 +24,21 @@ export interface NewLedgerEntry {
   stripeRefundId?: string | null;
   stripeDisputeId?: string | null;
   occurredAt: Date;
+}
+
+/** Whose gift an entry belongs to: the donation, and its campaign and donor when known. */
+export interface GiftOwner {
+  donationId: string;
+  campaignId: string | null;
+  donorId: string | null;
+}
+
+/** A campaign's progress toward its goal, in the goal currency. */
+export interface Progress {
+  raised: number;
+  fees: number;
+  donationCount: number;
+  donorCount: number;
 }
 
 export interface TotalsDrift {
@@ -54,13 +70,39 @@ const CURRENCY_SUMS = `
 export class LedgerRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** A new campaign's progress row, at zero, in the caller's transaction. */
+  async openProgress(em: EntityManager, campaignId: string): Promise<void> {
+    await em.query(`INSERT INTO campaign_progress (campaign_id) VALUES ($1)`, [campaignId]);
+  }
+
+  /** One primary-key read per campaign: the same cost at a thousand donations or ten million. */
+  async progress(campaignIds: string[]): Promise<Map<string, Progress>> {
+    const rows: Record<string, string>[] = campaignIds.length
+      ? await this.dataSource.query(
+          `SELECT campaign_id, raised, fees, donation_count, donor_count
+             FROM campaign_progress WHERE campaign_id = ANY($1)`,
+          [campaignIds],
+        )
+      : [];
+    return new Map(rows.map((r) => [r.campaign_id, toProgress(r)]));
+  }
+
+  async progressBySlug(slug: string): Promise<Progress | null> {
+    const rows: Record<string, string>[] = await this.dataSource.query(
+      `SELECT p.raised, p.fees, p.donation_count, p.donor_count
+         FROM campaign_progress p JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = $1`,
+      [slug],
+    );
+    return rows.length ? toProgress(rows[0]) : null;
+  }
+
   /**
    * Appends entries (those already present by dedupe key are skipped) and adds exactly the
    * new ones to the campaign's totals, in the caller's transaction. Returns the keys added.
    */
   async append(
     em: EntityManager,
-    link: { donationId: string; campaignId: string | null; donorId: string | null },
+    link: GiftOwner,
     entries: NewLedgerEntry[],
   ): Promise<string[]> {
     if (!entries.length) return [];
@@ -247,4 +289,13 @@ export class LedgerRepository {
          FROM ledger_entries e WHERE e.campaign_id IS NOT NULL GROUP BY e.campaign_id, e.currency`,
     );
   }
+}
+
+function toProgress(r: Record<string, string>): Progress {
+  return {
+    raised: toSafeInteger(r.raised),
+    fees: toSafeInteger(r.fees),
+    donationCount: Number(r.donation_count),
+    donorCount: Number(r.donor_count),
+  };
 }

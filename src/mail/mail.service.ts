@@ -3,7 +3,7 @@ import { Job } from 'bullmq';
 import { EntityManager } from 'typeorm';
 import { Environment } from '../common/config/environment';
 import { QueueService } from '../common/queue/queue.service';
-import { OutboundEmailsRepository } from './outbound-emails.repository';
+import { NewEmail, OutboundEmailsRepository } from './outbound-emails.repository';
 import { MailTransport } from './mail-transport';
 import { isFinalAttempt } from '../common/queue/job-runner';
 import { MetricsService } from '../metrics/metrics.service';
@@ -20,6 +20,14 @@ export class MailService {
     private readonly queues: QueueService,
     private readonly metrics: MetricsService,
   ) {}
+
+  /**
+   * Puts an email in the outbox, in the caller's transaction: at most one per dedupe key
+   * (null when one was there already). Send it with `enqueue` once the transaction commits.
+   */
+  add(em: EntityManager, email: NewEmail): Promise<string | null> {
+    return this.emails.add(em, email);
+  }
 
   /** After the transaction that wrote the emails commits. Best effort: the sweeper catches up. */
   async enqueue(emailIds: (string | null)[]): Promise<void> {

@@ -1,6 +1,7 @@
+import { MetricsService } from '../metrics/metrics.service';
+import { MAINTENANCE_TASKS } from './maintenance-run.entity';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { IdempotencyRepository } from '../common/database/idempotency.repository';
 import { LedgerModule } from '../ledger/ledger.module';
 import { StripeEventsModule } from '../stripe/stripe-events.module';
 import { BacklogRepository } from './backlog.repository';
@@ -18,7 +19,14 @@ import { StateGauges } from './state-gauges';
   providers: [MaintenanceRunsRepository, BacklogRepository, StateGauges],
   exports: [MaintenanceRunsRepository, BacklogRepository],
 })
-export class MaintenanceDataModule {}
+export class MaintenanceDataModule {
+  constructor(metrics: MetricsService) {
+    metrics.startAtZero(metrics.maintenanceRuns, {
+      task: MAINTENANCE_TASKS,
+      status: ['ok', 'alert', 'failed', 'skipped'],
+    });
+  }
+}
 
 /** The API side: the runs' listing and running a task on demand. */
 @Module({
@@ -31,6 +39,6 @@ export class MaintenanceModule {}
 /** The worker side: the schedules and the tasks. */
 @Module({
   imports: [MaintenanceDataModule, StripeEventsModule, LedgerModule],
-  providers: [MaintenanceTasksService, MaintenanceProcessor, IdempotencyRepository],
+  providers: [MaintenanceTasksService, MaintenanceProcessor],
 })
 export class MaintenanceWorkerModule {}

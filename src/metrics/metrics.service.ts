@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { MAINTENANCE_TASKS } from '../maintenance/maintenance-run.entity';
-import { HANDLED_EVENT_TYPES } from '../stripe/handlers/event-router';
 
 /** The content type Prometheus expects from a scrape. */
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -133,25 +131,25 @@ export class MetricsService {
    * known in advance start at 0 instead (values that depend on data, such as currencies or
    * email kinds, still appear at their first count).
    */
+  /**
+   * Starts every combination of these label values at 0, so that a rate or an alert sees the
+   * series before its first event. The module that knows the values (event types, maintenance
+   * tasks) calls it for its own counters.
+   */
+  startAtZero<L extends string>(counter: Counter<L>, values: Record<L, readonly string[]>): void {
+    for (const labels of combinations(values)) counter.inc(labels as never, 0);
+  }
+
   private zeroKnownSeries(): void {
-    const zero = <L extends string>(counter: Counter<L>, values: Record<L, readonly string[]>) => {
-      for (const labels of combinations(values)) counter.inc(labels as never, 0);
-    };
+    const zero = <L extends string>(counter: Counter<L>, values: Record<L, readonly string[]>) =>
+      this.startAtZero(counter, values);
     zero(this.webhooksRejected, { reason: WEBHOOK_REJECT_REASONS });
     zero(this.eventsStored, {
       source: ['webhook', 'event_list'],
       result: ['new', 'duplicate', 'error'],
     });
-    zero(this.eventsProcessed, {
-      type: HANDLED_EVENT_TYPES,
-      outcome: ['processed', 'retrying', 'failed'],
-    });
     zero(this.receiptsSent, { kind: ['receipt', 'statement'] });
     zero(this.receiptsFailed, { kind: ['receipt', 'statement'], final: ['true', 'false'] });
-    zero(this.maintenanceRuns, {
-      task: MAINTENANCE_TASKS,
-      status: ['ok', 'alert', 'failed', 'skipped'],
-    });
   }
 
   /**

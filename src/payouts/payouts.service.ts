@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { DomainError } from '../common/errors/domain-error';
-import { StripeClient } from '../stripe/stripe-client';
+import { StripeGateway } from '../stripe/stripe-gateway';
 import { MatchedEntry, PayoutsRepository } from './payouts.repository';
 
 export interface PayoutLine {
@@ -19,13 +19,12 @@ export interface PayoutLine {
 @Injectable()
 export class PayoutsService {
   constructor(
-    private readonly stripe: StripeClient,
+    private readonly stripe: StripeGateway,
     private readonly payouts: PayoutsRepository,
   ) {}
 
-  /** payout.* events: record the payout's current state. */
-  async sync(payoutId: string): Promise<void> {
-    const p = await this.stripe.sdk.payouts.retrieve(payoutId);
+  /** Records a payout's current state, as Stripe reports it. */
+  async record(p: Stripe.Payout): Promise<void> {
     await this.payouts.upsert({
       id: p.id,
       amount: p.amount,
@@ -46,13 +45,7 @@ export class PayoutsService {
       ? await this.payouts.findById(payoutId)
       : null;
     if (!payout) throw new DomainError('not_found', `No payout ${payoutId} recorded`);
-    const transactions: Stripe.BalanceTransaction[] = [];
-    for await (const txn of this.stripe.sdk.balanceTransactions.list({
-      payout: payoutId,
-      limit: 100,
-    })) {
-      if (txn.type !== 'payout') transactions.push(txn);
-    }
+    const transactions = await this.stripe.payoutTransactions(payoutId);
     const entries = await this.payouts.entriesFor(transactions.map((t) => t.id));
     const lines: PayoutLine[] = transactions.map((t) => {
       const ours = entries.filter((e) => e.balanceTransactionId === t.id);

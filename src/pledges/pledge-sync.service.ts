@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
-import { StripeClient } from '../stripe/stripe-client';
+import { StripeGateway } from '../stripe/stripe-gateway';
 import { Pledge } from './pledge.entity';
 import { PledgesRepository } from './pledges.repository';
 import { subscriptionFacts } from './subscription-facts';
@@ -20,13 +20,13 @@ export interface PledgeChange {
 @Injectable()
 export class PledgeSyncService {
   constructor(
-    private readonly stripe: StripeClient,
+    private readonly stripe: StripeGateway,
     private readonly pledges: PledgesRepository,
   ) {}
 
   /** Fetches the subscription and applies it. Null when it is not one of ours. */
   async syncFromStripe(subscriptionId: string): Promise<PledgeChange | null> {
-    return this.apply(subscriptionId, () => this.stripe.sdk.subscriptions.retrieve(subscriptionId));
+    return this.apply(subscriptionId, () => this.stripe.retrieveSubscription(subscriptionId));
   }
 
   /** Applies a subscription Stripe just returned to one of our own calls. */

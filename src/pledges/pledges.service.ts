@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { Campaign } from '../campaigns/campaign.entity';
-import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { IdempotencyRepository } from '../common/database/idempotency.repository';
 import { DomainError } from '../common/errors/domain-error';
 
 import { GiftRules, isAnonymous } from '../donations/gift-rules';
-import { DonorsRepository } from '../donors/donors.repository';
-import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
+import { DonorsService } from '../donors/donors.service';
+import { StripeGateway } from '../stripe/stripe-gateway';
 import { CreatePledgeDto, PledgeCreatedView } from './create-pledge.dto';
 import { FINAL_PLEDGE_STATUSES, Pledge, PledgeStatus } from './pledge.entity';
 import { PledgeView, pledgeView } from './pledge.views';
@@ -29,13 +28,12 @@ export class PledgesService {
 
   constructor(
     private readonly rules: GiftRules,
-    private readonly campaignsService: CampaignsService,
-    private readonly campaigns: CampaignsRepository,
-    private readonly donors: DonorsRepository,
+    private readonly campaigns: CampaignsService,
+    private readonly donors: DonorsService,
     private readonly idempotency: IdempotencyRepository,
     private readonly pledges: PledgesRepository,
     private readonly sync: PledgeSyncService,
-    private readonly stripe: StripeClient,
+    private readonly stripe: StripeGateway,
   ) {}
 
   /**
@@ -43,7 +41,7 @@ export class PledgesService {
    * payment. Same Idempotency-Key rules as one-off donations.
    */
   async create(slug: string, dto: CreatePledgeDto, clientKey?: string): Promise<PledgeCreatedView> {
-    const campaign = await this.campaignsService.findOrFail(slug);
+    const campaign = await this.campaigns.findOrFail(slug);
     const charge = this.rules.chargeFor(campaign, dto);
 
     const pledgeId = randomUUID();
@@ -107,19 +105,12 @@ export class PledgesService {
       coverFees: pledge.coverFees,
     });
     const subscription = await this.call(() =>
-      this.stripe.sdk.subscriptions.update(pledge.stripeSubscriptionId!, {
-        items: [
-          {
-            id: pledge.stripeSubscriptionItemId!,
-            price_data: {
-              currency: pledge.currency,
-              product: campaign.stripeProductId!,
-              unit_amount: charge,
-              recurring: { interval: pledge.interval },
-            },
-          },
-        ],
-        proration_behavior: 'none',
+      this.stripe.changeSubscriptionPrice(pledge.stripeSubscriptionId!, {
+        id: pledge.stripeSubscriptionItemId!,
+        product: campaign.stripeProductId!,
+        currency: pledge.currency,
+        unitAmount: charge,
+        interval: pledge.interval,
       }),
     );
     await this.pledges.setIntendedAmount(pledge.id, amount);
@@ -136,12 +127,7 @@ export class PledgesService {
     if (until && until.getTime() <= Date.now())
       throw new DomainError('validation_failed', 'until must be in the future');
     const subscription = await this.call(() =>
-      this.stripe.sdk.subscriptions.update(pledge.stripeSubscriptionId!, {
-        pause_collection: {
-          behavior: 'void',
-          ...(until ? { resumes_at: Math.floor(until.getTime() / 1000) } : {}),
-        },
-      }),
+      this.stripe.pauseSubscription(pledge.stripeSubscriptionId!, until),
     );
     return this.applied(subscription, pledge.id);
   }
@@ -151,7 +137,7 @@ export class PledgesService {
     if (pledge.status !== 'paused')
       throw new DomainError('conflict', `The pledge is ${pledge.status}, not paused`);
     const subscription = await this.call(() =>
-      this.stripe.sdk.subscriptions.update(pledge.stripeSubscriptionId!, { pause_collection: '' }),
+      this.stripe.resumeSubscription(pledge.stripeSubscriptionId!),
     );
     return this.applied(subscription, pledge.id);
   }
@@ -159,11 +145,10 @@ export class PledgesService {
   async cancel(actor: PledgeActor, id: string): Promise<PledgeView> {
     const pledge = await this.changeable(actor, id, 'cancel it');
     const subscription = await this.call(() =>
-      this.stripe.sdk.subscriptions.cancel(pledge.stripeSubscriptionId!, {
-        cancellation_details: {
-          comment: 'staff' in actor ? 'canceled by staff' : 'canceled by the donor',
-        },
-      }),
+      this.stripe.cancelSubscription(
+        pledge.stripeSubscriptionId!,
+        'staff' in actor ? 'canceled by staff' : 'canceled by the donor',
+      ),
     );
     return this.applied(subscription, pledge.id);
   }
@@ -176,12 +161,7 @@ export class PledgesService {
     const pledge = await this.changeable(actor, id, 'update its card');
     const customer = await this.customerFor(pledge);
     const intent = await this.call(() =>
-      this.stripe.sdk.setupIntents.create({
-        customer,
-        usage: 'off_session',
-        automatic_payment_methods: { enabled: true },
-        metadata: { pledge_id: pledge.id },
-      }),
+      this.stripe.createPledgeCardSetup(pledge.id, customer),
     );
     return { setupIntentId: intent.id, clientSecret: intent.client_secret! };
   }
@@ -200,16 +180,10 @@ export class PledgesService {
     const expand = ['latest_invoice.confirmation_secret'];
     let existing = pledge.stripeSubscriptionId;
     if (!existing && retried) {
-      const found = await this.call(() =>
-        this.stripe.sdk.subscriptions.search({
-          query: `metadata['pledge_id']:'${pledge.id}'`,
-          limit: 1,
-        }),
-      );
-      existing = found.data[0]?.id ?? null;
+      existing = await this.call(() => this.stripe.findSubscriptionOfPledge(pledge.id));
     }
     const subscription = existing
-      ? await this.call(() => this.stripe.sdk.subscriptions.retrieve(existing, { expand }))
+      ? await this.call(() => this.stripe.retrieveSubscription(existing, expand))
       : await this.createSubscription(pledge, campaign, expand);
     if (pledge.stripeSubscriptionId !== subscription.id) {
       await this.pledges.attachSubscription(
@@ -239,8 +213,7 @@ export class PledgesService {
     const customer = await this.customerFor(pledge);
     const product = await this.productFor(campaign);
     return this.call(() =>
-      this.stripe.sdk.subscriptions.create(
-        {
+      this.stripe.createPledgeSubscription(pledge.id, {
           customer,
           items: [
             {
@@ -260,9 +233,7 @@ export class PledgesService {
             campaign_id: campaign.id,
             campaign_slug: campaign.slug,
           },
-        },
-        { idempotencyKey: idempotencyKey('subscription', pledge.id) },
-      ),
+      }),
     );
   }
 
@@ -278,16 +249,13 @@ export class PledgesService {
     const subscriptionId = pledge.stripeSubscriptionId;
     if (subscriptionId) {
       const subscription = await this.call(() =>
-        this.stripe.sdk.subscriptions.retrieve(subscriptionId),
+        this.stripe.retrieveSubscription(subscriptionId),
       );
       const customer = subscription.customer;
       return typeof customer === 'string' ? customer : customer.id;
     }
     const customer = await this.call(() =>
-      this.stripe.sdk.customers.create(
-        { metadata: { pledge_id: pledge.id, donor_id: pledge.donorId } },
-        { idempotencyKey: idempotencyKey('pledge_customer', pledge.id) },
-      ),
+      this.stripe.createPledgeCustomer(pledge.id, pledge.donorId),
     );
     pledge.stripeCustomerId = await this.pledges.setStripeCustomer(pledge.id, customer.id);
     return pledge.stripeCustomerId;
@@ -297,10 +265,7 @@ export class PledgesService {
   private async productFor(campaign: Campaign): Promise<string> {
     if (campaign.stripeProductId) return campaign.stripeProductId;
     const product = await this.call(() =>
-      this.stripe.sdk.products.create(
-        { name: campaign.title, metadata: { campaign_id: campaign.id } },
-        { idempotencyKey: idempotencyKey('product', campaign.id) },
-      ),
+      this.stripe.createCampaignProduct(campaign.id, campaign.title),
     );
     campaign.stripeProductId = await this.campaigns.setStripeProduct(campaign.id, product.id);
     return campaign.stripeProductId;

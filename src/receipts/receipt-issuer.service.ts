@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Environment } from '../common/config/environment';
 import { formatMoney } from '../common/money/currency';
-import { OutboundEmailsRepository } from '../mail/outbound-emails.repository';
+import { MailService } from '../mail/mail.service';
 import { simpleEmail } from '../mail/templates';
 import { ReceiptsRepository } from './receipts.repository';
 
@@ -23,7 +23,7 @@ export class ReceiptIssuerService {
   constructor(
     private readonly env: Environment,
     private readonly receipts: ReceiptsRepository,
-    private readonly emails: OutboundEmailsRepository,
+    private readonly mail: MailService,
   ) {}
 
   async reconcile(em: EntityManager, donationId: string): Promise<IssuedReceipts> {
@@ -82,7 +82,7 @@ export class ReceiptIssuerService {
       ],
       organisation: this.env.ORGANIZATION_NAME,
     });
-    return this.emails.add(em, {
+    return this.mail.add(em, {
       dedupeKey: `receipt-void:${receiptId}`,
       kind: 'receipt-void',
       donorId,

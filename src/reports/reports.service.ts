@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { pipeline, Readable } from 'node:stream';
-import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { CampaignsService } from '../campaigns/campaigns.service';
 import { Environment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
 import { spreadsheetCsv } from './csv-safety';
@@ -29,7 +29,7 @@ export class ReportsService {
 
   constructor(
     private readonly reports: ReportsRepository,
-    private readonly campaigns: CampaignsRepository,
+    private readonly campaigns: CampaignsService,
     env: Environment,
   ) {
     this.timeZone = env.ORGANIZATION_TIMEZONE;

@@ -1,27 +1,26 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PaymentSyncModule } from '../donations/payment-sync.module';
-import { PledgeEventsModule } from '../pledges/pledges.module';
-import { PayoutsModule } from '../payouts/payouts.module';
+import { MetricsService } from '../metrics/metrics.service';
+import { HANDLED_EVENT_TYPES } from './event-types';
 import { EventInboxService } from './events/event-inbox.service';
 import { StripeEvent } from './events/stripe-event.entity';
-import { StripeEventsController } from './events/stripe-events.controller';
 import { StripeEventsRepository } from './events/stripe-events.repository';
 import { StripeEventsService } from './events/stripe-events.service';
-import { StripeEventsProcessor } from './handlers/stripe-events.processor';
 
-/** The API side of the pipeline: webhook in, inbox, staff endpoints. */
+/**
+ * The Stripe event inbox: webhooks verified and stored once (scrubbed of personal data),
+ * enqueued, processed once under a lock; replays and the event-list sync.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([StripeEvent])],
-  controllers: [StripeEventsController],
   providers: [EventInboxService, StripeEventsRepository, StripeEventsService],
-  exports: [EventInboxService, StripeEventsRepository, StripeEventsService],
+  exports: [EventInboxService, StripeEventsService],
 })
-export class StripeEventsModule {}
-
-/** The worker side: processing events into donations and the ledger. */
-@Module({
-  imports: [StripeEventsModule, PaymentSyncModule, PledgeEventsModule, PayoutsModule],
-  providers: [StripeEventsProcessor],
-})
-export class StripeEventsWorkerModule {}
+export class StripeEventsModule {
+  constructor(metrics: MetricsService) {
+    metrics.startAtZero(metrics.eventsProcessed, {
+      type: HANDLED_EVENT_TYPES,
+      outcome: ['processed', 'retrying', 'failed'],
+    });
+  }
+}

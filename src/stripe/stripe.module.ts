@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { StripeClient } from './stripe-client';
+import { StripeGateway } from './stripe-gateway';
 
 @Global()
-@Module({ providers: [StripeClient], exports: [StripeClient] })
+@Module({ providers: [StripeGateway], exports: [StripeGateway] })
 export class StripeModule {}

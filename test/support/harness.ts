@@ -9,7 +9,7 @@ import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { StaffRole } from '../../src/auth/api-key.entity';
 import { createApi, createWorker } from '../../src/bootstrap';
 import { validateEnvironment } from '../../src/common/config/environment';
-import { STRIPE_API_VERSION } from '../../src/stripe/stripe-client';
+import { STRIPE_API_VERSION } from '../../src/stripe/stripe-gateway';
 import { MailCatcher, startMailCatcher } from './mail-catcher/mail-catcher';
 import { StripeStandIn, startStripeStandIn } from './stripe-stand-in/stand-in.server';
 import {

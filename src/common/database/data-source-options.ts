@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 
-/** One definition of how we reach Postgres, shared by the app, the CLI and TypeORM's CLI. */
+/**
+ * One definition of how we reach Postgres, shared by the app, the CLI and TypeORM's CLI. The
+ * entities are every `*.entity` file under src/ (compiled: dist/src/): what TypeORM's CLI
+ * compares with the schema. The app instead loads those its modules register.
+ */
 export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: ENTITIES,
+    entities: [join(__dirname, '..', '..', '**', '*.entity.{ts,js}')],
     // Compiled: dist/migrations/*.js; under ts-node/jest: migrations/*.ts.
     migrations: [join(__dirname, '..', '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'typeorm_migrations',

@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Environment } from '../config/environment';
 import { dataSourceOptions } from './data-source-options';
+import { IdempotencyKey } from './idempotency-key.entity';
+import { IdempotencyRepository } from './idempotency.repository';
 
 /**
  * Connections a process may open. A worker job that sends an email or applies a Stripe event
@@ -13,22 +15,33 @@ export function poolSize(env: Environment, worker: boolean): number {
   return worker ? Math.max(20, 3 * env.WORKER_CONCURRENCY + 10) : 20;
 }
 
-/** The app's Postgres connection. Migrations run before boot (see migrations.ts), never synchronize. */
+/**
+ * The app's Postgres connection. Migrations run before boot (see migrations.ts), never
+ * synchronize. Each module registers its own entities (`TypeOrmModule.forFeature`), which
+ * `autoLoadEntities` collects: this platform module names no domain's entity. Global: every
+ * module may claim an Idempotency-Key.
+ */
 @Module({})
 export class DatabaseModule {
   static forRoot(options: { worker: boolean }): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [Environment],
           useFactory: (env: Environment) => ({
             ...dataSourceOptions(env.DATABASE_URL, poolSize(env, options.worker)),
+            entities: [],
+            autoLoadEntities: true,
             retryAttempts: 2,
             retryDelay: 1000,
           }),
         }),
+        TypeOrmModule.forFeature([IdempotencyKey]),
       ],
+      providers: [IdempotencyRepository],
+      exports: [IdempotencyRepository],
     };
   }
 }

@@ -1,12 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
 import Stripe from 'stripe';
+import { EntityManager } from 'typeorm';
 import { Environment } from '../../common/config/environment';
 import { DomainError } from '../../common/errors/domain-error';
 import { QueueService } from '../../common/queue/queue.service';
 import { MetricsService, WebhookRejectReason } from '../../metrics/metrics.service';
-import { StripeClient } from '../stripe-client';
+import { StripeGateway } from '../stripe-gateway';
 import { StripeEventsRepository } from './stripe-events.repository';
 import { errorSummary } from '../../common/errors/describe-error';
+import { isFinalAttempt } from '../../common/queue/job-runner';
 
 /** Stripe's tolerance for the signature timestamp. */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -32,6 +35,9 @@ function assertEventShape(event: Stripe.Event): Stripe.Event {
 /** Where an event came from: a webhook, or Stripe's event list (recovering lost deliveries). */
 export type EventSource = 'webhook' | 'event_list';
 
+/** What handling an event came to: done, or nothing for us to do (with why). */
+export type EventOutcome = { ignored: false } | { ignored: true; reason: string };
+
 export interface Receipt {
   received: true;
   duplicate: boolean;
@@ -47,7 +53,7 @@ export class EventInboxService {
 
   constructor(
     private readonly env: Environment,
-    private readonly stripe: StripeClient,
+    private readonly stripe: StripeGateway,
     private readonly events: StripeEventsRepository,
     private readonly queues: QueueService,
     private readonly metrics: MetricsService,
@@ -65,7 +71,7 @@ export class EventInboxService {
     for (const secret of this.env.STRIPE_WEBHOOK_SECRETS) {
       let event: Stripe.Event;
       try {
-        event = this.stripe.sdk.webhooks.constructEvent(
+        event = this.stripe.verifyWebhookEvent(
           rawBody,
           signature,
           secret,
@@ -111,5 +117,61 @@ export class EventInboxService {
   /** Best effort: a stored event that is not enqueued is picked up by the sweeper. */
   enqueue(eventId: string, jobId = eventId): Promise<boolean> {
     return this.queues.tryEnqueue('stripe-event.process', { eventId }, { jobId });
+  }
+
+  /**
+   * Handles a stored event once. Under the event's advisory lock it reads the status and works
+   * only on an event not yet done, so overlapping jobs (the webhook's, a replay, a retry of
+   * self-repair) apply it once. A job that finds the lock taken does nothing: the holder
+   * finishes the event, or fails and retries. A failed try is recorded; the last one marks
+   * the event failed, for staff to look at and replay.
+   */
+  async process(
+    eventId: string,
+    job: Job,
+    handle: (event: Stripe.Event) => Promise<EventOutcome>,
+  ): Promise<string> {
+    const locked = await this.events.whileProcessing(eventId, (em) =>
+      this.processLocked(em, eventId, job, handle),
+    );
+    return locked ? locked.result : 'in-progress';
+  }
+
+  private async processLocked(
+    em: EntityManager,
+    eventId: string,
+    job: Job,
+    handle: (event: Stripe.Event) => Promise<EventOutcome>,
+  ): Promise<string> {
+    const stored = await this.events.findById(eventId, em);
+    if (!stored) return 'missing';
+    if (stored.status === 'processed' || stored.status === 'ignored') return stored.status;
+    try {
+      const outcome = await handle(stored.payload as unknown as Stripe.Event);
+      const status = outcome.ignored ? 'ignored' : 'processed';
+      await this.events.markDone(stored.id, status, outcome.ignored ? outcome.reason : null, em);
+      this.metrics.eventsProcessed.inc({ type: stored.type, outcome: status });
+      return status;
+    } catch (error) {
+      const final = isFinalAttempt(job);
+      await this.events.markAttemptFailed(stored.id, error, final, em);
+      this.metrics.eventsProcessed.inc({
+        type: stored.type,
+        outcome: final ? 'failed' : 'retrying',
+      });
+      throw error;
+    }
+  }
+
+  /** Enqueues events stored while Redis was down (or whose job was lost). */
+  async sweep(): Promise<number> {
+    // Events younger than one interval may still be on their way through the queue.
+    const ids = await this.events.pendingIds(
+      new Date(Date.now() - this.env.SWEEP_INTERVAL_MS),
+      1000,
+    );
+    let enqueued = 0;
+    for (const id of ids) if (await this.enqueue(id)) enqueued += 1;
+    return enqueued;
   }
 }

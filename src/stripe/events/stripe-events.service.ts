@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { DomainError } from '../../common/errors/domain-error';
-import { StripeClient } from '../stripe-client';
+import { StripeGateway } from '../stripe-gateway';
 import { EventInboxService } from './event-inbox.service';
 import { StripeEventsRepository } from './stripe-events.repository';
 import { StripeEventStatus } from './stripe-event.entity';
@@ -12,7 +12,7 @@ export class StripeEventsService {
   constructor(
     private readonly events: StripeEventsRepository,
     private readonly inbox: EventInboxService,
-    private readonly stripe: StripeClient,
+    private readonly stripe: StripeGateway,
   ) {}
 
   async list(status: StripeEventStatus | undefined, limit: number, before?: Date) {
@@ -52,10 +52,7 @@ export class StripeEventsService {
       }
       page.length = 0;
     };
-    for await (const event of this.stripe.sdk.events.list({
-      created: { gte: Math.floor(since.getTime() / 1000) },
-      limit: 100,
-    })) {
+    for await (const event of this.stripe.eventsSince(since)) {
       seen += 1;
       page.push(event);
       if (page.length === 100) await flush();

@@ -1,5 +1,5 @@
 import { validateEnvironment } from '../common/config/environment';
-import { StripeClient, idempotencyKey } from './stripe-client';
+import { StripeGateway, idempotencyKey } from './stripe-gateway';
 
 describe('idempotencyKey', () => {
   it('derives the same key from the same operation and ids', () => {
@@ -16,7 +16,7 @@ describe('idempotencyKey', () => {
   });
 });
 
-describe('StripeClient', () => {
+describe('StripeGateway', () => {
   it('points the SDK at STRIPE_API_URL', () => {
     const env = validateEnvironment({
       DATABASE_URL: 'postgres://x/y',
@@ -28,8 +28,7 @@ describe('StripeClient', () => {
       MAIL_FROM: 'a@b.org',
       PUBLIC_BASE_URL: 'http://localhost:3000',
     });
-    const client = new StripeClient(env);
-    const settings = (client.sdk as unknown as { _api: Record<string, unknown> })._api;
+    const settings = new StripeGateway(env).endpoint;
     expect(settings.host).toBe('127.0.0.1');
     expect(String(settings.port)).toBe('12111');
     expect(settings.protocol).toBe('http');

@@ -1,32 +1,13 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { StaffOnly } from '../auth/staff.guard';
-import { AuditReads } from '../audit/audit.interceptor';
 import { DomainError } from '../common/errors/domain-error';
 import { AuthenticatedDonor } from '../donor-auth/donor-sessions.service';
 import { CurrentDonor, DonorOnly } from '../donor-auth/donor.guard';
-import { DonorPreferencesDto, ListReceiptsQuery } from './receipts.dto';
+import { DonorPreferencesDto } from './receipts.dto';
 import { ReceiptsService } from './receipts.service';
 import { ReceiptPreferencesService } from './receipt-preferences.service';
-
-function sendPdf(res: Response, file: { filename: string; pdf: Buffer }): void {
-  res.setHeader('Content-Type', 'application/pdf');
-  res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.send(file.pdf);
-}
+import { sendPdf } from './send-pdf';
 
 @ApiTags('donor')
 @DonorOnly()
@@ -76,25 +57,5 @@ export class DonorReceiptsController {
   @ApiOkResponse({ description: 'The donor’s receipt preferences' })
   setPreferences(@CurrentDonor() donor: AuthenticatedDonor, @Body() dto: DonorPreferencesDto) {
     return this.preferences.set(donor.donorId, dto.installmentReceipts);
-  }
-}
-
-@ApiTags('admin')
-@StaffOnly('admin')
-@Controller('v1/admin/receipts')
-export class AdminReceiptsController {
-  constructor(private readonly receipts: ReceiptsService) {}
-
-  /** Receipts by sending status; `?status=failed` for those staff must look at. */
-  @Get()
-  @AuditReads()
-  async list(@Query() query: ListReceiptsQuery) {
-    return { data: await this.receipts.list(query.status, query.limit, query.before) };
-  }
-
-  @Post(':id/resend')
-  @HttpCode(202)
-  resend(@Param('id') id: string) {
-    return this.receipts.resend(id);
   }
 }

@@ -1,4 +1,10 @@
 import Stripe from 'stripe';
+import {
+  INVOICE_EVENTS,
+  PAYMENT_EVENTS,
+  PAYOUT_EVENTS,
+  SUBSCRIPTION_EVENTS,
+} from '../../stripe/event-types';
 
 /** What processing an event means for us. */
 export type Route =
@@ -8,47 +14,6 @@ export type Route =
   | { kind: 'setup_intent'; setupIntentId: string }
   | { kind: 'payout'; payoutId: string }
   | { kind: 'ignore'; reason: string };
-
-const PAYMENT_EVENTS = new Set([
-  'payment_intent.succeeded',
-  'payment_intent.payment_failed',
-  'payment_intent.canceled',
-  'payment_intent.processing',
-  'charge.refunded',
-  'charge.refund.updated',
-  'charge.dispute.created',
-  'charge.dispute.updated',
-  'charge.dispute.funds_withdrawn',
-  'charge.dispute.funds_reinstated',
-  'charge.dispute.closed',
-]);
-const SUBSCRIPTION_EVENTS = new Set([
-  'customer.subscription.created',
-  'customer.subscription.updated',
-  'customer.subscription.deleted',
-  'customer.subscription.paused',
-  'customer.subscription.resumed',
-]);
-const PAYOUT_EVENTS = new Set([
-  'payout.paid',
-  'payout.failed',
-  'payout.canceled',
-  'payout.updated',
-]);
-const INVOICE_EVENTS = new Set([
-  'invoice.paid',
-  'invoice.payment_failed',
-  'invoice.payment_action_required',
-]);
-
-/** Every event type processed (rather than ignored): metrics show each from the start. */
-export const HANDLED_EVENT_TYPES: readonly string[] = [
-  ...PAYMENT_EVENTS,
-  ...SUBSCRIPTION_EVENTS,
-  ...INVOICE_EVENTS,
-  'setup_intent.succeeded',
-  ...PAYOUT_EVENTS,
-];
 
 function idOf(value: unknown): string | null {
   if (typeof value === 'string') return value;

@@ -1,19 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Environment } from '../common/config/environment';
-import { formatMoney } from '../common/money/currency';
-import { PaymentSyncService } from '../donations/payment-sync.service';
-import { MailService } from '../mail/mail.service';
-import { OutboundEmailsRepository } from '../mail/outbound-emails.repository';
-import { simpleEmail } from '../mail/templates';
-import { StripeClient, idempotencyKey } from '../stripe/stripe-client';
-import { Pledge } from './pledge.entity';
-import { PledgeSyncService } from './pledge-sync.service';
-import { PledgesRepository } from './pledges.repository';
-import { errorSummary } from '../common/errors/describe-error';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Environment } from '../../common/config/environment';
+import { errorSummary } from '../../common/errors/describe-error';
+import { formatMoney } from '../../common/money/currency';
+import { DonorsService } from '../../donors/donors.service';
+import { MailService } from '../../mail/mail.service';
+import { simpleEmail } from '../../mail/templates';
+import { InstallmentsService } from '../../pledges/installments.service';
+import { Pledge } from '../../pledges/pledge.entity';
+import { PledgeSyncService } from '../../pledges/pledge-sync.service';
+import { idOf, StripeGateway } from '../../stripe/stripe-gateway';
+import { PaymentEventsHandler } from './payment-events.handler';
 
 type PledgeNotice = 'payment-failed' | 'action-required' | 'canceled-unpaid';
 
-/** What Stripe's billing events mean for pledges: installments, status, and telling the donor. */
 /**
  * Anyone can start a pledge with any address and pay its first installment: a notice asking
  * for a card must not talk a stranger into funding someone else's pledge.
@@ -21,17 +22,22 @@ type PledgeNotice = 'payment-failed' | 'action-required' | 'canceled-unpaid';
 const NOT_YOURS =
   'If you did not set up this gift, do not enter a card: ignore this email, and the gift stops by itself.';
 
+/**
+ * Billing events (customer.subscription.*, invoice.*, setup_intent.succeeded): what they mean
+ * for pledges, their installments and status, and when to tell the donor.
+ */
 @Injectable()
-export class PledgeEventsService {
-  private readonly logger = new Logger(PledgeEventsService.name);
+export class BillingEventsHandler {
+  private readonly logger = new Logger(BillingEventsHandler.name);
 
   constructor(
     private readonly env: Environment,
-    private readonly stripe: StripeClient,
-    private readonly payments: PaymentSyncService,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly stripe: StripeGateway,
+    private readonly payments: PaymentEventsHandler,
     private readonly sync: PledgeSyncService,
-    private readonly pledges: PledgesRepository,
-    private readonly emails: OutboundEmailsRepository,
+    private readonly installments: InstallmentsService,
+    private readonly donors: DonorsService,
     private readonly mail: MailService,
   ) {}
 
@@ -45,14 +51,12 @@ export class PledgeEventsService {
 
   /** An invoice paid, failed or waiting for the donor: its payments, the pledge, the email. */
   async invoiceEvent(type: string, invoiceId: string): Promise<void> {
-    const invoice = await this.stripe.sdk.invoices.retrieve(invoiceId, { expand: ['payments'] });
-    const subscription = invoice.parent?.subscription_details?.subscription;
-    const subscriptionId = typeof subscription === 'string' ? subscription : subscription?.id;
+    const invoice = await this.stripe.retrieveInvoiceWithPayments(invoiceId);
+    const subscriptionId = idOf(invoice.parent?.subscription_details?.subscription);
     if (!subscriptionId) return;
     for (const payment of invoice.payments?.data ?? []) {
-      const pi = payment.payment?.payment_intent;
-      const paymentIntentId = typeof pi === 'string' ? pi : pi?.id;
-      if (paymentIntentId) await this.payments.sync(paymentIntentId);
+      const paymentIntentId = idOf(payment.payment?.payment_intent);
+      if (paymentIntentId) await this.payments.handle(paymentIntentId);
     }
     const change = await this.sync.syncFromStripe(subscriptionId);
     const pledge = change?.after ?? change?.before;
@@ -72,30 +76,16 @@ export class PledgeEventsService {
 
   /** A new card saved for a pledge: its subscription's default, then retry what is unpaid. */
   async setupSucceeded(setupIntentId: string): Promise<void> {
-    const intent = await this.stripe.sdk.setupIntents.retrieve(setupIntentId);
+    const intent = await this.stripe.retrieveSetupIntent(setupIntentId);
     const pledgeId = intent.metadata?.pledge_id;
-    const paymentMethod =
-      typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method?.id;
+    const paymentMethod = idOf(intent.payment_method);
     if (intent.status !== 'succeeded' || !pledgeId || !paymentMethod) return;
-    const pledge = await this.pledges.findById(pledgeId);
+    const pledge = await this.installments.findById(pledgeId);
     if (!pledge?.stripeSubscriptionId || ['canceled', 'completed'].includes(pledge.status)) return;
-    // The card belongs to this pledge's subscription only: never the customer's
-    // invoice_settings default, which anything else billed to that customer would use.
-    await this.stripe.sdk.subscriptions.update(pledge.stripeSubscriptionId, {
-      default_payment_method: paymentMethod,
-    });
-    const open = await this.stripe.sdk.invoices.list({
-      subscription: pledge.stripeSubscriptionId,
-      status: 'open',
-      limit: 10,
-    });
-    for (const invoice of open.data) {
+    await this.stripe.setSubscriptionCard(pledge.stripeSubscriptionId, paymentMethod);
+    for (const invoice of await this.stripe.openInvoices(pledge.stripeSubscriptionId)) {
       try {
-        await this.stripe.sdk.invoices.pay(
-          invoice.id!,
-          { payment_method: paymentMethod },
-          { idempotencyKey: idempotencyKey('invoice_retry', invoice.id!, setupIntentId) },
-        );
+        await this.stripe.payInvoice(invoice.id!, paymentMethod, setupIntentId);
       } catch (error) {
         // A card that fails again is reported by its own invoice.payment_failed event.
         this.logger.warn(
@@ -152,12 +142,9 @@ export class PledgeEventsService {
         action: undefined,
       },
     }[notice];
-    const id = await this.pledges.transaction(async (em) => {
-      const rows: { email: string | null }[] = await em.query(
-        `SELECT email FROM donors WHERE id = $1 AND erased_at IS NULL`,
-        [pledge.donorId],
-      );
-      if (!rows[0]?.email) return null;
+    const id = await this.db.transaction(async (em) => {
+      const toAddress = await this.donors.currentEmail(em, pledge.donorId);
+      if (!toAddress) return null;
       const rendered = simpleEmail({
         subject: content.subject,
         // No name: the one sent with the pledge is whatever its starter typed, and this
@@ -166,11 +153,11 @@ export class PledgeEventsService {
         action: content.action,
         organisation: this.env.ORGANIZATION_NAME,
       });
-      return this.emails.add(em, {
+      return this.mail.add(em, {
         dedupeKey,
         kind: `pledge-${notice}`,
         donorId: pledge.donorId,
-        toAddress: rows[0].email,
+        toAddress,
         subject: rendered.subject,
         textBody: rendered.text,
         htmlBody: rendered.html,

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Campaign } from '../campaigns/campaign.entity';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { DomainError } from '../common/errors/domain-error';
+import { chargeAmountProblem } from '../common/money/currency';
+import { isUuid } from '../common/validation/is-uuid';
+import { CreateOfflineDonationDto } from './admin-donations.dto';
+import { Donation } from './donation.entity';
+import { DonationsRepository } from './donations.repository';
+
+export interface OfflineDonationView {
+  id: string;
+  kind: Donation['kind'];
+  method: Donation['method'];
+  amount: number;
+  currency: string;
+  status: Donation['status'];
+  refundedAmount: number;
+  reference: string | null;
+  receivedOn: string | null;
+}
+
+/**
+ * Cheques, transfers and cash, from the donation's side: what a valid one is, its row, and
+ * marking it voided. A mistake is corrected only by a reversing entry, never by editing.
+ */
+@Injectable()
+export class OfflineDonationsService {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly donations: DonationsRepository,
+  ) {}
+
+  /** The campaign and the day received, or a validation error naming the field. */
+  async check(dto: CreateOfflineDonationDto): Promise<{ campaign: Campaign; received: Date }> {
+    const campaign = await this.campaigns.findOrFail(dto.campaign);
+    if (!campaign.currencies.includes(dto.currency)) {
+      throw new DomainError(
+        'validation_failed',
+        `currency ${dto.currency} is not accepted by this campaign (accepted: ${campaign.currencies.join(', ')})`,
+      );
+    }
+    const problem = chargeAmountProblem(dto.amount, dto.currency);
+    if (problem && !problem.includes('at least'))
+      throw new DomainError('validation_failed', problem);
+    const received = new Date(`${dto.receivedOn}T12:00:00Z`);
+    if (Number.isNaN(received.getTime()) || received.getTime() > Date.now() + 86_400_000) {
+      throw new DomainError(
+        'validation_failed',
+        'receivedOn must be a real date, not in the future',
+      );
+    }
+    return { campaign, received };
+  }
+
+  insert(em: EntityManager, gift: Parameters<DonationsRepository['insertOffline']>[1]) {
+    return this.donations.insertOffline(em, gift);
+  }
+
+  /** The offline gift to void, locked in by the caller's transaction. */
+  async toVoid(em: EntityManager, id: string): Promise<Donation> {
+    const donation = isUuid(id) ? await this.donations.findById(id, em) : null;
+    if (!donation) throw new DomainError('not_found', `No donation ${id}`);
+    if (donation.kind !== 'offline') {
+      throw new DomainError(
+        'conflict',
+        'Only offline gifts are voided here: refund a card gift instead',
+      );
+    }
+    return donation;
+  }
+
+  markVoided(em: EntityManager, id: string, reason: string): Promise<void> {
+    return this.donations.markOfflineVoided(em, id, reason);
+  }
+
+  async view(id: string): Promise<OfflineDonationView> {
+    const d = (await this.donations.findById(id))!;
+    return {
+      id: d.id,
+      kind: d.kind,
+      method: d.method,
+      amount: d.amount,
+      currency: d.currency,
+      status: d.status,
+      refundedAmount: d.refundedAmount,
+      reference: d.reference,
+      receivedOn: d.receivedOn,
+    };
+  }
+}

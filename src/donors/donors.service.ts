@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { DonorsRepository } from './donors.repository';
+
+/** Donors are an email address and nothing more: names and addresses belong to each gift. */
+@Injectable()
+export class DonorsService {
+  constructor(private readonly donors: DonorsRepository) {}
+
+  /** The donor with this email, created when there is none; never rewritten. */
+  findOrCreateByEmail(em: EntityManager, email: string): Promise<{ id: string }> {
+    return this.donors.findOrCreateByEmail(em, email);
+  }
+
+  /** Where to write to a donor now: null once they are erased. */
+  currentEmail(em: EntityManager, donorId: string): Promise<string | null> {
+    return this.donors.currentEmail(em, donorId);
+  }
+}

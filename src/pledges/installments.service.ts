@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import Stripe from 'stripe';
+import { EntityManager } from 'typeorm';
+import { idOf } from '../stripe/stripe-gateway';
+import { Pledge } from './pledge.entity';
+import { PledgesRepository } from './pledges.repository';
+
+/** A fixed-length pledge that has just paid its last installment. */
+export interface CompletedPledge {
+  pledgeId: string;
+  subscriptionId: string | null;
+}
+
+/** Installments from the pledge's side: whose invoice a payment is, and counting them paid. */
+@Injectable()
+export class InstallmentsService {
+  constructor(private readonly pledges: PledgesRepository) {}
+
+  /** The pledge whose subscription billed this invoice, when it is one of ours. */
+  async pledgeOfInvoice(em: EntityManager, invoice: Stripe.Invoice): Promise<Pledge | null> {
+    const subscriptionId = idOf(invoice.parent?.subscription_details?.subscription);
+    return subscriptionId ? this.pledges.findBySubscription(subscriptionId, em) : null;
+  }
+
+  /**
+   * Counts one more paid installment. A fixed-length pledge that reached its last one is
+   * completed, and returned so that its subscription can be ended.
+   */
+  async countPaid(em: EntityManager, pledgeId: string): Promise<CompletedPledge | null> {
+    const pledge = await this.pledges.countInstallment(em, pledgeId);
+    if (pledge.installments === null || pledge.paidInstallments < pledge.installments) return null;
+    await this.pledges.markCompleted(em, pledge.id);
+    return { pledgeId: pledge.id, subscriptionId: pledge.stripeSubscriptionId };
+  }
+
+  findById(id: string): Promise<Pledge | null> {
+    return this.pledges.findById(id);
+  }
+}
