@@ -1,5 +1,5 @@
 import { Campaign } from './campaign.entity';
-import { Progress } from '../ledger/ledger.repository';
+import { Progress } from '../ledger/ledger.service';
 import { Supporter, SupporterCursor } from './campaigns.repository';
 import { openCursor, sealCursor } from '../common/cursor/opaque-cursor';
 import { isUuid } from '../common/validation/is-uuid';

@@ -52,7 +52,9 @@ export class CampaignsService {
     this.assertConsistent(fields);
     fields.limits = assertLimitsComplete(fields);
     try {
-      return campaignView(await this.campaigns.create(fields, (em, id) => this.ledger.openProgress(em, id)));
+      return campaignView(
+        await this.campaigns.create(fields, (em, id) => this.ledger.openProgress(em, id)),
+      );
     } catch (error) {
       if (error instanceof SlugTakenError) {
         throw new DomainError('conflict', `slug "${dto.slug}" is already used by another campaign`);

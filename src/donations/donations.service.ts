@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { IdempotencyRepository } from '../common/database/idempotency.repository';
+import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
 import { DonorsService } from '../donors/donors.service';
 import { StripeGateway } from '../stripe/stripe-gateway';
@@ -23,7 +23,7 @@ export class DonationsService {
     private readonly campaigns: CampaignsService,
     private readonly donations: DonationsRepository,
     private readonly donors: DonorsService,
-    private readonly idempotency: IdempotencyRepository,
+    private readonly idempotency: IdempotencyService,
     private readonly stripe: StripeGateway,
   ) {}
 
@@ -124,15 +124,15 @@ export class DonationsService {
 
   private createIntent(donation: Donation, campaign: Campaign): Promise<Stripe.PaymentIntent> {
     return this.stripe.createPaymentIntent(donation.id, {
-        amount: donation.amount,
-        currency: donation.currency,
-        automatic_payment_methods: { enabled: true },
-        description: `Donation to ${campaign.title}`,
-        metadata: {
-          donation_id: donation.id,
-          campaign_id: campaign.id,
-          campaign_slug: campaign.slug,
-        },
+      amount: donation.amount,
+      currency: donation.currency,
+      automatic_payment_methods: { enabled: true },
+      description: `Donation to ${campaign.title}`,
+      metadata: {
+        donation_id: donation.id,
+        campaign_id: campaign.id,
+        campaign_slug: campaign.slug,
+      },
     });
   }
 

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import Stripe from 'stripe';
-import { IdempotencyRepository } from '../common/database/idempotency.repository';
+import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
 import { formatMoney } from '../common/money/currency';
 import { RefundState, StripeGateway } from '../stripe/stripe-gateway';
@@ -26,7 +26,7 @@ export class StaffRefundsService {
   constructor(
     @InjectRepository(StaffRefund) private readonly refunds: Repository<StaffRefund>,
     private readonly donations: DonationsRepository,
-    private readonly idempotency: IdempotencyRepository,
+    private readonly idempotency: IdempotencyService,
     private readonly stripe: StripeGateway,
   ) {}
 
@@ -150,7 +150,6 @@ export class StaffRefundsService {
     }
   }
 }
-
 
 /**
  * What remains of the charge: less every refund Stripe holds (failed and canceled ones gave

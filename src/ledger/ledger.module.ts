@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CampaignCurrencyTotals, CampaignDonor, CampaignProgress } from './campaign-progress.entity';
+import {
+  CampaignCurrencyTotals,
+  CampaignDonor,
+  CampaignProgress,
+} from './campaign-progress.entity';
 import { LedgerEntry } from './ledger-entry.entity';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerService } from './ledger.service';

@@ -100,11 +100,7 @@ export class LedgerRepository {
    * Appends entries (those already present by dedupe key are skipped) and adds exactly the
    * new ones to the campaign's totals, in the caller's transaction. Returns the keys added.
    */
-  async append(
-    em: EntityManager,
-    link: GiftOwner,
-    entries: NewLedgerEntry[],
-  ): Promise<string[]> {
+  async append(em: EntityManager, link: GiftOwner, entries: NewLedgerEntry[]): Promise<string[]> {
     if (!entries.length) return [];
     const inserted: { id: string; dedupe_key: string; kind: string }[] = await em.query(
       `INSERT INTO ledger_entries (dedupe_key, donation_id, campaign_id, kind, amount, currency,

@@ -14,6 +14,8 @@ import { ledgerEntriesFor } from './payment-entries';
  * The ledger's door: entries are appended here (never edited), and the campaign totals and
  * report rollups move with them in the caller's transaction.
  */
+export type { GiftOwner, NewLedgerEntry, Progress, TotalsDrift };
+
 @Injectable()
 export class LedgerService {
   constructor(private readonly ledger: LedgerRepository) {}

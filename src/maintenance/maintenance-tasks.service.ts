@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../common/config/environment';
-import { IdempotencyRepository } from '../common/database/idempotency.repository';
+import { IdempotencyService } from '../common/database/idempotency.service';
 import { JobName } from '../common/queue/job-catalogue';
 import { QueueService } from '../common/queue/queue.service';
-import { LedgerRepository } from '../ledger/ledger.repository';
+import { LedgerService } from '../ledger/ledger.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { EventInboxService } from '../stripe/events/event-inbox.service';
 import { StripeEventsService } from '../stripe/events/stripe-events.service';
@@ -56,10 +56,10 @@ export class MaintenanceTasksService {
     private readonly backlog: BacklogRepository,
     private readonly stripeEvents: StripeEventsService,
     private readonly inbox: EventInboxService,
-    private readonly ledger: LedgerRepository,
+    private readonly ledger: LedgerService,
     private readonly queues: QueueService,
     private readonly metrics: MetricsService,
-    private readonly idempotency: IdempotencyRepository,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /** Runs the task once; throws (after recording the failed run) so the job retries. */

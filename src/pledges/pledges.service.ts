@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { IdempotencyRepository } from '../common/database/idempotency.repository';
+import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
 
 import { GiftRules, isAnonymous } from '../donations/gift-rules';
@@ -30,7 +30,7 @@ export class PledgesService {
     private readonly rules: GiftRules,
     private readonly campaigns: CampaignsService,
     private readonly donors: DonorsService,
-    private readonly idempotency: IdempotencyRepository,
+    private readonly idempotency: IdempotencyService,
     private readonly pledges: PledgesRepository,
     private readonly sync: PledgeSyncService,
     private readonly stripe: StripeGateway,
@@ -160,9 +160,7 @@ export class PledgesService {
   ): Promise<{ setupIntentId: string; clientSecret: string }> {
     const pledge = await this.changeable(actor, id, 'update its card');
     const customer = await this.customerFor(pledge);
-    const intent = await this.call(() =>
-      this.stripe.createPledgeCardSetup(pledge.id, customer),
-    );
+    const intent = await this.call(() => this.stripe.createPledgeCardSetup(pledge.id, customer));
     return { setupIntentId: intent.id, clientSecret: intent.client_secret! };
   }
 
@@ -214,25 +212,25 @@ export class PledgesService {
     const product = await this.productFor(campaign);
     return this.call(() =>
       this.stripe.createPledgeSubscription(pledge.id, {
-          customer,
-          items: [
-            {
-              price_data: {
-                currency: pledge.currency,
-                product,
-                unit_amount: pledge.amount,
-                recurring: { interval: pledge.interval },
-              },
+        customer,
+        items: [
+          {
+            price_data: {
+              currency: pledge.currency,
+              product,
+              unit_amount: pledge.amount,
+              recurring: { interval: pledge.interval },
             },
-          ],
-          payment_behavior: 'default_incomplete',
-          payment_settings: { save_default_payment_method: 'on_subscription' },
-          expand,
-          metadata: {
-            pledge_id: pledge.id,
-            campaign_id: campaign.id,
-            campaign_slug: campaign.slug,
           },
+        ],
+        payment_behavior: 'default_incomplete',
+        payment_settings: { save_default_payment_method: 'on_subscription' },
+        expand,
+        metadata: {
+          pledge_id: pledge.id,
+          campaign_id: campaign.id,
+          campaign_slug: campaign.slug,
+        },
       }),
     );
   }
@@ -248,9 +246,7 @@ export class PledgesService {
     if (pledge.stripeCustomerId) return pledge.stripeCustomerId;
     const subscriptionId = pledge.stripeSubscriptionId;
     if (subscriptionId) {
-      const subscription = await this.call(() =>
-        this.stripe.retrieveSubscription(subscriptionId),
-      );
+      const subscription = await this.call(() => this.stripe.retrieveSubscription(subscriptionId));
       const customer = subscription.customer;
       return typeof customer === 'string' ? customer : customer.id;
     }

@@ -39,4 +39,3 @@ export const HANDLED_EVENT_TYPES: readonly string[] = [
   'setup_intent.succeeded',
   ...PAYOUT_EVENTS,
 ];
-

@@ -85,7 +85,10 @@ export class StripeGateway {
 
   /** Every event Stripe still lists from `since` on (Stripe keeps 30 days), page by page. */
   eventsSince(since: Date): AsyncIterable<Stripe.Event> {
-    return this.sdk.events.list({ created: { gte: Math.floor(since.getTime() / 1000) }, limit: 100 });
+    return this.sdk.events.list({
+      created: { gte: Math.floor(since.getTime() / 1000) },
+      limit: 100,
+    });
   }
 
   // ---- One-off payments ----
@@ -247,7 +250,13 @@ export class StripeGateway {
   /** A new amount from the next payment on, without proration. */
   changeSubscriptionPrice(
     subscriptionId: string,
-    item: { id: string; product: string; currency: string; unitAmount: number; interval: Stripe.Price.Recurring.Interval },
+    item: {
+      id: string;
+      product: string;
+      currency: string;
+      unitAmount: number;
+      interval: Stripe.Price.Recurring.Interval;
+    },
   ): Promise<Stripe.Subscription> {
     return this.sdk.subscriptions.update(subscriptionId, {
       items: [
@@ -297,8 +306,13 @@ export class StripeGateway {
    * never the customer's invoice_settings default, which anything else billed to that
    * customer would use.
    */
-  setSubscriptionCard(subscriptionId: string, paymentMethodId: string): Promise<Stripe.Subscription> {
-    return this.sdk.subscriptions.update(subscriptionId, { default_payment_method: paymentMethodId });
+  setSubscriptionCard(
+    subscriptionId: string,
+    paymentMethodId: string,
+  ): Promise<Stripe.Subscription> {
+    return this.sdk.subscriptions.update(subscriptionId, {
+      default_payment_method: paymentMethodId,
+    });
   }
 
   /** A SetupIntent to save a new card for a pledge, off-session use. */

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Environment } from '../config/environment';
 import { dataSourceOptions } from './data-source-options';
 import { IdempotencyKey } from './idempotency-key.entity';
-import { IdempotencyRepository } from './idempotency.repository';
+import { IdempotencyService } from './idempotency.service';
 
 /**
  * Connections a process may open. A worker job that sends an email or applies a Stripe event
@@ -40,8 +40,8 @@ export class DatabaseModule {
         }),
         TypeOrmModule.forFeature([IdempotencyKey]),
       ],
-      providers: [IdempotencyRepository],
-      exports: [IdempotencyRepository],
+      providers: [IdempotencyService],
+      exports: [IdempotencyService],
     };
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { IdempotencyRepository } from '../../common/database/idempotency.repository';
+import { IdempotencyService } from '../../common/database/idempotency.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { CreateOfflineDonationDto } from '../../donations/admin-donations.dto';
 import {
@@ -25,7 +25,7 @@ export class OfflineGiftsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly donations: OfflineDonationsService,
     private readonly donors: DonorsService,
-    private readonly idempotency: IdempotencyRepository,
+    private readonly idempotency: IdempotencyService,
     private readonly ledger: LedgerService,
     private readonly receiptIssuer: ReceiptIssuerService,
     private readonly receipts: ReceiptsService,

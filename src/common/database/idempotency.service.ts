@@ -37,7 +37,7 @@ export type IdempotencyRetention = 'window' | 'resource';
  * hours.
  */
 @Injectable()
-export class IdempotencyRepository {
+export class IdempotencyService {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
