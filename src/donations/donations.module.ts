@@ -9,6 +9,7 @@ import { GiftRules } from './gift-rules';
 import { OfflineDonationsService } from './offline-donations.service';
 import { PaymentRecordsService } from './payment-records.service';
 import { StaffRefund } from './staff-refund.entity';
+import { StaffRefundsRepository } from './staff-refunds.repository';
 import { StaffRefundsService } from './staff-refunds.service';
 
 /** Donations: one-off gifts, their payment records, offline gifts and staff refunds. */
@@ -20,6 +21,7 @@ import { StaffRefundsService } from './staff-refunds.service';
     GiftRules,
     OfflineDonationsService,
     PaymentRecordsService,
+    StaffRefundsRepository,
     StaffRefundsService,
   ],
   exports: [

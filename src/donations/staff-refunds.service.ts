@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import Stripe from 'stripe';
 import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
@@ -10,6 +8,7 @@ import { RefundState, StripeGateway } from '../stripe/stripe-gateway';
 import { RefundDonationDto } from './admin-donations.dto';
 import { DonationsRepository } from './donations.repository';
 import { StaffRefund } from './staff-refund.entity';
+import { StaffRefundsRepository } from './staff-refunds.repository';
 import { isUuid } from '../common/validation/is-uuid';
 import { lockFor } from '../common/database/locks';
 import { errorSummary } from '../common/errors/describe-error';
@@ -24,7 +23,7 @@ export class StaffRefundsService {
   private readonly logger = new Logger(StaffRefundsService.name);
 
   constructor(
-    @InjectRepository(StaffRefund) private readonly refunds: Repository<StaffRefund>,
+    private readonly refunds: StaffRefundsRepository,
     private readonly donations: DonationsRepository,
     private readonly idempotency: IdempotencyService,
     private readonly stripe: StripeGateway,
@@ -56,10 +55,10 @@ export class StaffRefundsService {
         id,
         'resource',
       );
-      if (earlierId) return em.findOneOrFail(StaffRefund, { where: { id: earlierId } });
+      if (earlierId) return this.refunds.findIn(em, earlierId);
       // One request per donation at a time reserves its amount against what remains.
       await lockFor(em, `refund:${donationId}`);
-      const earlier = await em.find(StaffRefund, { where: { donationId } });
+      const earlier = await this.refunds.forDonation(em, donationId);
       const remains = remainsToRefund(stripeView, earlier);
       if (remains <= 0) throw new DomainError('conflict', 'Nothing remains to refund: 0');
       if (dto.amount !== undefined && dto.amount > remains) {
@@ -68,18 +67,14 @@ export class StaffRefundsService {
           `amount is more than remains to refund: ${remains} (${formatMoney(remains, stripeView.currency)})`,
         );
       }
-      return em.save(
-        StaffRefund,
-        em.create(StaffRefund, {
-          id,
-          donationId,
-          sequence: Math.max(0, ...earlier.map((r) => r.sequence)) + 1,
-          amount: dto.amount ?? remains,
-          reason: dto.reason,
-          requestedBy: staffName,
-          status: 'reserved',
-        }),
-      );
+      return this.refunds.reserve(em, {
+        id,
+        donationId,
+        sequence: Math.max(0, ...earlier.map((r) => r.sequence)) + 1,
+        amount: dto.amount ?? remains,
+        reason: dto.reason,
+        requestedBy: staffName,
+      });
     });
     if (request.status === 'released') {
       throw new DomainError(
@@ -106,7 +101,7 @@ export class StaffRefundsService {
     } catch (error) {
       const e = error as { type?: string; message?: string };
       if (e.type === 'StripeInvalidRequestError') {
-        await this.refunds.update({ id: request.id, status: 'reserved' }, { status: 'released' });
+        await this.refunds.release(request.id);
         throw new DomainError('conflict', `Stripe refused the refund: ${e.message}`);
       }
       // Stripe may have made it: the reservation stays until a retry learns the answer.
@@ -116,10 +111,7 @@ export class StaffRefundsService {
         'The payment provider did not answer: retry with the same Idempotency-Key',
       );
     }
-    await this.refunds.update(
-      { id: request.id },
-      { stripeRefundId: refund.id, status: 'made', amount: refund.amount },
-    );
+    await this.refunds.markMade(request.id, refund.id, refund.amount);
     return {
       id: request.id,
       donationId,

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { normaliseEmail } from '../common/validation/email';
 
 @Injectable()
 export class DonorsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   /**
    * The donor with this email, created (with the email only) when there is none, in the
    * caller's transaction. An existing donor is never written: who gave, under which name and
@@ -25,6 +28,13 @@ export class DonorsRepository {
       if (rows[0]) return rows[0];
     }
     throw new Error('donor neither found nor created');
+  }
+
+  async setInstallmentReceipts(donorId: string, choice: 'each' | 'year_end'): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE donors SET installment_receipts = $2, updated_at = now() WHERE id = $1`,
+      [donorId, choice],
+    );
   }
 
   async currentEmail(em: EntityManager, donorId: string): Promise<string | null> {

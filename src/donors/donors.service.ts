@@ -3,6 +3,9 @@ import { EntityManager } from 'typeorm';
 import { DonorsRepository } from './donors.repository';
 
 /** Donors are an email address and nothing more: names and addresses belong to each gift. */
+/** Whether a monthly donor gets a receipt per installment or only the year-end statement. */
+export type InstallmentReceipts = 'each' | 'year_end';
+
 @Injectable()
 export class DonorsService {
   constructor(private readonly donors: DonorsRepository) {}
@@ -10,6 +13,10 @@ export class DonorsService {
   /** The donor with this email, created when there is none; never rewritten. */
   findOrCreateByEmail(em: EntityManager, email: string): Promise<{ id: string }> {
     return this.donors.findOrCreateByEmail(em, email);
+  }
+
+  setInstallmentReceipts(donorId: string, choice: InstallmentReceipts): Promise<void> {
+    return this.donors.setInstallmentReceipts(donorId, choice);
   }
 
   /** Where to write to a donor now: null once they are erased. */

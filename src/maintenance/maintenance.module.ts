@@ -1,5 +1,5 @@
 import { MetricsService } from '../metrics/metrics.service';
-import { MAINTENANCE_TASKS } from './maintenance-run.entity';
+import { startMaintenanceSeriesAtZero } from './maintenance-metrics';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '../ledger/ledger.module';
@@ -21,10 +21,7 @@ import { StateGauges } from './state-gauges';
 })
 export class MaintenanceDataModule {
   constructor(metrics: MetricsService) {
-    metrics.startAtZero(metrics.maintenanceRuns, {
-      task: MAINTENANCE_TASKS,
-      status: ['ok', 'alert', 'failed', 'skipped'],
-    });
+    startMaintenanceSeriesAtZero(metrics);
   }
 }
 

@@ -1,4 +1,6 @@
 import { metricValue } from '../../test/support/metrics';
+import { startMaintenanceSeriesAtZero } from '../maintenance/maintenance-metrics';
+import { startEventSeriesAtZero } from '../stripe/event-types';
 import { metricsScrapeAllowed } from './metrics-token';
 import { MetricsService } from './metrics.service';
 
@@ -16,7 +18,12 @@ describe('MetricsService', () => {
   });
 
   it('shows the series alerts watch at 0 from the start, so increase() sees the first count', async () => {
-    const text = await new MetricsService().render();
+    // As the API and the worker start: the modules that know the event types and the
+    // maintenance tasks start their series too.
+    const metrics = new MetricsService();
+    startEventSeriesAtZero(metrics);
+    startMaintenanceSeriesAtZero(metrics);
+    const text = await metrics.render();
     for (const reason of ['missing_signature', 'empty_body', 'bad_signature', 'malformed_event']) {
       expect({
         reason,

@@ -46,10 +46,7 @@ export class PledgeSyncService {
       if (!before && metadataId && isUuid(metadataId)) {
         before = await this.pledges.findById(metadataId, em);
         if (before && !before.stripeSubscriptionId) {
-          await em.query(`UPDATE pledges SET stripe_subscription_id = $2 WHERE id = $1`, [
-            before.id,
-            subscriptionId,
-          ]);
+          await this.pledges.setSubscriptionIn(em, before.id, subscriptionId);
         }
       }
       if (!before) return null;

@@ -141,6 +141,14 @@ export class PledgesRepository {
     return (await this.findById(id, em))!;
   }
 
+  /** Links a pledge found by its metadata to the subscription Stripe made for it. */
+  async setSubscriptionIn(em: EntityManager, id: string, subscriptionId: string): Promise<void> {
+    await em.query(`UPDATE pledges SET stripe_subscription_id = $2 WHERE id = $1`, [
+      id,
+      subscriptionId,
+    ]);
+  }
+
   async markCompleted(em: EntityManager, id: string): Promise<void> {
     await em.query(
       `UPDATE pledges SET status = 'completed', canceled_at = coalesce(canceled_at, now()), updated_at = now()

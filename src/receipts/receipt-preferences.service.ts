@@ -1,17 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DonorsService, InstallmentReceipts } from '../donors/donors.service';
 
 /** A monthly donor may take only the year-end statement instead of a receipt per installment. */
 @Injectable()
 export class ReceiptPreferencesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly donors: DonorsService) {}
 
-  async set(donorId: string, installmentReceipts: 'each' | 'year_end') {
-    await this.dataSource.query(
-      `UPDATE donors SET installment_receipts = $2, updated_at = now() WHERE id = $1`,
-      [donorId, installmentReceipts],
-    );
+  async set(donorId: string, installmentReceipts: InstallmentReceipts) {
+    await this.donors.setInstallmentReceipts(donorId, installmentReceipts);
     return { installmentReceipts };
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DonorsModule } from '../donors/donors.module';
 import { MailModule } from '../mail/mail.module';
 import { ReceiptIssuerService } from './receipt-issuer.service';
 import { Receipt, ReceiptCounter, Statement } from './receipt.entity';
@@ -9,7 +10,11 @@ import { ReceiptsService } from './receipts.service';
 
 /** Issuing, rendering and sending receipts and statements: for the API and the worker. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Receipt, ReceiptCounter, Statement]), MailModule],
+  imports: [
+    TypeOrmModule.forFeature([Receipt, ReceiptCounter, Statement]),
+    MailModule,
+    DonorsModule,
+  ],
   providers: [ReceiptsRepository, ReceiptIssuerService, ReceiptsService, ReceiptPreferencesService],
   exports: [ReceiptIssuerService, ReceiptsService, ReceiptPreferencesService],
 })

@@ -1,3 +1,5 @@
+import { MetricsService } from '../metrics/metrics.service';
+
 /** The Stripe event types we act on, by family; any other type is stored and ignored. */
 export const PAYMENT_EVENTS = new Set([
   'payment_intent.succeeded',
@@ -39,3 +41,11 @@ export const HANDLED_EVENT_TYPES: readonly string[] = [
   'setup_intent.succeeded',
   ...PAYOUT_EVENTS,
 ];
+
+/** Starts the processed-events counter at 0 for every type and outcome, in every process. */
+export function startEventSeriesAtZero(metrics: MetricsService): void {
+  metrics.startAtZero(metrics.eventsProcessed, {
+    type: HANDLED_EVENT_TYPES,
+    outcome: ['processed', 'retrying', 'failed'],
+  });
+}

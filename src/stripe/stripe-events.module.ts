@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MetricsService } from '../metrics/metrics.service';
-import { HANDLED_EVENT_TYPES } from './event-types';
+import { startEventSeriesAtZero } from './event-types';
 import { EventInboxService } from './events/event-inbox.service';
 import { StripeEvent } from './events/stripe-event.entity';
 import { StripeEventsRepository } from './events/stripe-events.repository';
@@ -18,9 +18,6 @@ import { StripeEventsService } from './events/stripe-events.service';
 })
 export class StripeEventsModule {
   constructor(metrics: MetricsService) {
-    metrics.startAtZero(metrics.eventsProcessed, {
-      type: HANDLED_EVENT_TYPES,
-      outcome: ['processed', 'retrying', 'failed'],
-    });
+    startEventSeriesAtZero(metrics);
   }
 }
