@@ -6,7 +6,7 @@
 
 const { MODULE_MAP } = require('./module-map.cjs');
 
-const escape = (name) => name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+const escapeRegExp = (name) => name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 const folders = MODULE_MAP.map((m) => m.name);
 
 /** One rule per module: what it must not import (every other module it does not list). */
@@ -21,8 +21,8 @@ const moduleRules = MODULE_MAP.map((m) => {
       'call the other way round.',
     severity: 'error',
     // Specs may assemble what the running processes assemble from several modules.
-    from: { path: `^src/${escape(m.name)}/`, pathNot: '\\.spec\\.ts$' },
-    to: { path: `^src/(${forbidden.map(escape).join('|')})/` },
+    from: { path: `^src/${escapeRegExp(m.name)}/`, pathNot: '\\.spec\\.ts$' },
+    to: { path: `^src/(${forbidden.map(escapeRegExp).join('|')})/` },
   };
 }).filter((rule) => !rule.to.path.endsWith('()/'));
 
@@ -35,7 +35,7 @@ module.exports = {
         'and docs/architecture.md): place a new module in a layer before importing it.',
       severity: 'error',
       from: { path: '^src/' },
-      to: { path: `^src/[^/]+/`, pathNot: `^src/(${folders.map(escape).join('|')})/` },
+      to: { path: `^src/[^/]+/`, pathNot: `^src/(${folders.map(escapeRegExp).join('|')})/` },
     },
     ...moduleRules,
     {
@@ -81,7 +81,7 @@ module.exports = {
   options: {
     includeOnly: '^src/',
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: 'tsconfig.build.json' },
+    tsConfig: { fileName: require('node:path').join(__dirname, 'tsconfig.build.json') },
     doNotFollow: { path: 'node_modules' },
   },
 };

@@ -1,42 +1,143 @@
 /**
- * The module map: every top-level folder of src/, its layer, and the modules it may import.
- * `.dependency-cruiser.cjs` turns it into rules that `npm run lint` (and CI) enforce, and
- * `test/unit/module-map.spec.ts` checks that docs/architecture.md draws this same map.
+ * The module map: every top-level folder of src/, its layer, the tables it owns, what it
+ * offers, and the modules it may import.
  *
- * The `imports` lists form a DAG: no two folders can import each other, however indirectly.
+ * - `.dependency-cruiser.cjs` turns `imports` into rules that `npm run lint` (and CI) enforce.
+ * - docs/architecture.md shows this map; its module section and diagram are written from here
+ *   by `npm run docs:module-map`, and `src/module-map.spec.ts` fails when they differ, when a
+ *   folder is missing from the map, or when a module's entities are not the tables listed.
+ *
+ * The `imports` lists form a DAG (a module lists only modules above it in this file), so no
+ * two folders can import each other, however indirectly.
  */
 
-/** Layers, bottom first. A module may import only from its own layer's lower modules or below. */
-const LAYERS = ['platform', 'access', 'integrations', 'domain', 'flows', 'delivery'];
+/** Layers, bottom first: each imports only from the layers below it (and its own, in order). */
+const LAYERS = [
+  { name: 'platform', what: 'config, database, queue, outbox, errors, logging, money, metrics' },
+  { name: 'access', what: 'staff keys and roles, the audit log' },
+  { name: 'integrations', what: 'Stripe (the gateway, the event inbox) and mail (the outbox)' },
+  { name: 'domain', what: 'the modules that own the data, in an acyclic order' },
+  { name: 'flows', what: 'work that spans domain modules: Stripe events, offline gifts, privacy' },
+  { name: 'delivery', what: 'main.ts, worker.ts, cli.ts and their root modules' },
+];
 
-/**
- * Every folder of src/, its layer, and what it may import. Order within a layer matters: a
- * module imports only modules listed before it. The root files of src/ (main.ts, worker.ts,
- * cli.ts and the app, worker and CLI modules) are delivery: they wire everything together.
- */
 const MODULE_MAP = [
-  { name: 'common', layer: 'platform', imports: [] },
-  { name: 'metrics', layer: 'platform', imports: ['common'] },
-  { name: 'auth', layer: 'access', imports: ['common'] },
-  { name: 'audit', layer: 'access', imports: ['common', 'auth'] },
-  { name: 'stripe', layer: 'integrations', imports: ['common', 'metrics', 'auth', 'audit'] },
-  { name: 'mail', layer: 'integrations', imports: ['common', 'metrics'] },
-  { name: 'ledger', layer: 'domain', imports: ['common', 'stripe'] },
-  { name: 'campaigns', layer: 'domain', imports: ['common', 'auth', 'ledger'] },
-  { name: 'donors', layer: 'domain', imports: ['common'] },
+  {
+    name: 'common',
+    layer: 'platform',
+    owns: ['idempotency_keys', 'job_failures'],
+    offers:
+      'the validated `Environment`; the database (entities load from the modules that own ' +
+      'them) and migrations, advisory locks, Idempotency-Key claims; the job catalogue, job ' +
+      'runner, queue service and the outbox life cycle; `DomainError` and the exception ' +
+      'filter, `describeError`; logging with redaction; money; rate and abuse limits; opaque ' +
+      'cursors.',
+    imports: [],
+  },
+  {
+    name: 'metrics',
+    layer: 'platform',
+    owns: [],
+    offers:
+      'Prometheus metrics for every process (`MetricsService`), the HTTP metrics middleware ' +
+      "and the worker's /metrics server. Modules that know a label's values start its series " +
+      'at 0 themselves.',
+    imports: ['common'],
+  },
+  {
+    name: 'auth',
+    layer: 'access',
+    owns: ['api_keys'],
+    offers: 'staff keys, the `StaffOnly` guard and roles.',
+    imports: ['common'],
+  },
+  {
+    name: 'audit',
+    layer: 'access',
+    owns: ['audit_log'],
+    offers: 'the audit interceptor for staff writes and audited reads, and the CLI audit.',
+    imports: ['common', 'auth'],
+  },
+  {
+    name: 'stripe',
+    layer: 'integrations',
+    owns: ['stripe_events'],
+    offers:
+      '`StripeGateway`, the one way to Stripe, with a method per intent ' +
+      '(`retrievePaymentState`, `createPaymentIntent`, `refund`, …) and idempotency keys from ' +
+      'our ids; the webhook route (answered before Express) and the event inbox: verified, ' +
+      'stored once scrubbed of personal data, processed once; the event types we act on.',
+    imports: ['common', 'metrics', 'auth', 'audit'],
+  },
+  {
+    name: 'mail',
+    layer: 'integrations',
+    owns: ['outbound_emails'],
+    offers: 'the email outbox (`MailService.add` in the caller’s transaction), sender, templates.',
+    imports: ['common', 'metrics'],
+  },
+  {
+    name: 'ledger',
+    layer: 'domain',
+    owns: [
+      'ledger_entries',
+      'campaign_progress',
+      'campaign_currency_totals',
+      'campaign_donors',
+      'campaign_donor_gifts',
+      'donor_first_gifts',
+      'ledger_hourly',
+    ],
+    offers:
+      '`LedgerService`: appending entries (a payment’s from its Stripe state, offline ones), ' +
+      'with campaign totals and report rollups moved in the same transaction; progress reads; ' +
+      'reconcile.',
+    imports: ['common', 'stripe'],
+  },
+  {
+    name: 'campaigns',
+    layer: 'domain',
+    owns: ['campaigns'],
+    offers:
+      'campaign rules (currencies, limits, status) and the public view with progress and ' +
+      'supporters (private by default, days not times, sealed cursors).',
+    imports: ['common', 'auth', 'ledger'],
+  },
+  {
+    name: 'donors',
+    layer: 'domain',
+    owns: ['donors'],
+    offers:
+      'find-or-create by email (never rewriting a donor: names and addresses belong to each ' +
+      'gift), the current address, the receipt choice.',
+    imports: ['common'],
+  },
   {
     name: 'donations',
     layer: 'domain',
+    owns: ['donations', 'staff_refunds'],
+    offers:
+      'one-off gifts (one PaymentIntent per gift however late the retry); what a payment’s ' +
+      'Stripe state means for its donation (`PaymentRecordsService`); offline donations; staff ' +
+      'refunds reserved under a per-donation lock.',
     imports: ['common', 'metrics', 'auth', 'stripe', 'campaigns', 'donors'],
   },
   {
     name: 'donor-auth',
     layer: 'domain',
+    owns: ['donor_sessions', 'donor_sign_in_tokens'],
+    offers:
+      'sign-in by emailed link (only to donors who gave), sessions, the `DonorOnly` guard and ' +
+      'donor history.',
     imports: ['common', 'metrics', 'mail', 'donors', 'donations'],
   },
   {
     name: 'pledges',
     layer: 'domain',
+    owns: ['pledges'],
+    offers:
+      'recurring gifts (a Subscription and Customer of their own per pledge), subscription ' +
+      'sync, installments counted, donor and staff pledge actions.',
     imports: [
       'common',
       'auth',
@@ -51,41 +152,65 @@ const MODULE_MAP = [
   {
     name: 'receipts',
     layer: 'domain',
+    owns: ['receipts', 'receipt_counters', 'statements'],
+    offers:
+      'receipt numbers and PDFs, receipts that follow what a donation is worth, year-end ' +
+      'statements, the receipt outbox, receipt preferences.',
     imports: ['common', 'metrics', 'auth', 'audit', 'mail', 'donors', 'donations', 'donor-auth'],
   },
-  { name: 'payouts', layer: 'domain', imports: ['common', 'auth', 'stripe'] },
+  {
+    name: 'payouts',
+    layer: 'domain',
+    owns: ['payouts'],
+    offers: 'payouts as Stripe reports them, matched to ledger entries for finance.',
+    imports: ['common', 'auth', 'stripe'],
+  },
   {
     name: 'reports',
     layer: 'domain',
+    owns: [],
+    offers:
+      'the campaign report, time series and donations export (audited reads). A read model: ' +
+      'it queries the ledger’s rollups and gift columns and writes nothing.',
     imports: ['common', 'auth', 'audit', 'ledger', 'campaigns', 'donations'],
-  },
-  {
-    name: 'donor-privacy',
-    layer: 'domain',
-    imports: [
-      'common',
-      'auth',
-      'audit',
-      'stripe',
-      'mail',
-      'donors',
-      'donations',
-      'donor-auth',
-      'pledges',
-      'receipts',
-    ],
   },
   {
     name: 'maintenance',
     layer: 'domain',
+    owns: ['maintenance_runs'],
+    offers:
+      'scheduled self-repair (Stripe event sync, reconcile, retry of stuck outbox rows) and ' +
+      'backlog readings.',
     imports: ['common', 'metrics', 'auth', 'stripe', 'ledger'],
   },
-  { name: 'health', layer: 'domain', imports: ['common', 'maintenance'] },
-  { name: 'operations', layer: 'domain', imports: ['common', 'metrics', 'auth', 'audit'] },
-  { name: 'web-pages', layer: 'domain', imports: ['common'] },
+  {
+    name: 'health',
+    layer: 'domain',
+    owns: [],
+    offers: 'liveness and readiness (the oldest unprocessed event and outbox row).',
+    imports: ['common', 'maintenance'],
+  },
+  {
+    name: 'operations',
+    layer: 'domain',
+    owns: [],
+    offers: 'Bull Board for staff, and the job failures list.',
+    imports: ['common', 'metrics', 'auth', 'audit'],
+  },
+  {
+    name: 'web-pages',
+    layer: 'domain',
+    owns: [],
+    offers: 'the built pages from `web/dist` and `GET /v1/config`.',
+    imports: ['common'],
+  },
   {
     name: 'flows',
     layer: 'flows',
+    owns: [],
+    offers:
+      'Stripe event handling, one handler per family (payments, billing, payouts) behind the ' +
+      'inbox’s processor; recording and voiding offline gifts (donation, ledger, receipt).',
     imports: [
       'common',
       'metrics',
@@ -102,6 +227,72 @@ const MODULE_MAP = [
       'payouts',
     ],
   },
+  {
+    name: 'donor-privacy',
+    layer: 'flows',
+    owns: [],
+    offers:
+      'export and erasure of a donor, by staff and by the donor: it reads every table that ' +
+      'holds their data, and erases through each owner’s service in one transaction.',
+    imports: [
+      'common',
+      'auth',
+      'audit',
+      'stripe',
+      'mail',
+      'donors',
+      'donations',
+      'donor-auth',
+      'pledges',
+      'receipts',
+    ],
+  },
 ];
 
-module.exports = { LAYERS, MODULE_MAP };
+/** Each module's imports with what another import already reaches left out: the diagram's arrows. */
+function directEdges() {
+  const byName = new Map(MODULE_MAP.map((m) => [m.name, m]));
+  const reach = (from, seen = new Set()) => {
+    for (const next of byName.get(from).imports) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        reach(next, seen);
+      }
+    }
+    return seen;
+  };
+  const edges = [];
+  for (const m of MODULE_MAP) {
+    for (const to of m.imports) {
+      const viaOther = m.imports.some((other) => other !== to && reach(other).has(to));
+      if (!viaOther) edges.push([m.name, to]);
+    }
+  }
+  return edges;
+}
+
+/** The generated part of docs/architecture.md: the diagram and a paragraph per module. */
+function renderDocs() {
+  const id = (name) => name.replace(/-/g, '_');
+  const lines = ['```mermaid', 'flowchart TD'];
+  for (const layer of LAYERS.filter((l) => l.name !== 'delivery')) {
+    lines.push(`  subgraph layer_${layer.name}["${layer.name}"]`);
+    for (const m of MODULE_MAP.filter((x) => x.layer === layer.name)) {
+      lines.push(`    ${id(m.name)}["${m.name}"]`);
+    }
+    lines.push('  end');
+  }
+  for (const [from, to] of directEdges()) lines.push(`  ${id(from)} --> ${id(to)}`);
+  lines.push('```', '');
+  for (const m of MODULE_MAP) {
+    lines.push(`- **${m.name}** (${m.layer})`);
+    lines.push(
+      `  - Owns: ${m.owns.length ? m.owns.map((t) => `\`${t}\``).join(', ') : 'no table'}.`,
+    );
+    lines.push(`  - Offers: ${m.offers}`);
+    lines.push(`  - May import: ${m.imports.length ? m.imports.join(', ') : 'no module of ours'}.`);
+  }
+  return lines.join('\n');
+}
+
+module.exports = { LAYERS, MODULE_MAP, directEdges, renderDocs };
