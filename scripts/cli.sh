@@ -3,7 +3,7 @@
 # sources), and straight from the TypeScript sources in a checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -f src/cli.ts ] && [ -x node_modules/.bin/ts-node ]; then
-  exec node_modules/.bin/ts-node src/cli.ts "$@"
+if [ -f src/cli.ts ] && [ -d node_modules/@swc-node/register ]; then
+  exec node -r @swc-node/register src/cli.ts "$@"
 fi
 exec node dist/src/cli.js "$@"

@@ -7,7 +7,7 @@ name="pledges_drift_$$"
 url="${admin%/*}/$name"
 psql "$admin" -qc "CREATE DATABASE $name"
 trap 'psql "$admin" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)"' EXIT
-DATABASE_URL="$url" node_modules/.bin/ts-node -e '
+DATABASE_URL="$url" node -r @swc-node/register -e '
   require("./src/common/database/migrations").runPendingMigrations(process.env.DATABASE_URL)
     .then((applied) => console.log(`drift check: applied ${applied.length} migrations to a fresh database`))
     .catch((e) => { console.error(e.message); process.exit(1); });'

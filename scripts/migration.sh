@@ -10,7 +10,8 @@ if [[ -z "${DATABASE_URL:-}" && "${NODE_ENV:-}" != production && -f .dev/env ]];
   export DATABASE_URL
 fi
 : "${DATABASE_URL:?must point at a migrated database: start \`npm run dev\` in another terminal, or set DATABASE_URL}"
-typeorm=(node_modules/.bin/typeorm-ts-node-commonjs -d src/common/database/data-source.ts)
+# TypeORM's CLI with the TypeScript hook loaded, so it can require the .ts data source and entities.
+typeorm=(node -r @swc-node/register node_modules/typeorm/cli.js -d src/common/database/data-source.ts)
 case "${1:-}" in
   generate)
     name="${2:?usage: npm run migration:generate -- <Name>}"

@@ -1,6 +1,7 @@
 /**
  * What every benchmark needs around it: a fresh migrated database, its own Redis key prefix,
- * the API and worker as child processes (from sources, through ts-node), and cleanup.
+ * the API and worker as child processes (compiled, or from sources through @swc-node/register),
+ * and cleanup.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -122,9 +123,9 @@ let built = false;
 
 /**
  * The servers are measured as production runs them: compiled JavaScript, without a compiler
- * loaded in the process (ts-node keeps TypeScript in memory: ~50 MB of RSS, and start-up CPU).
+ * loaded in the process (a compiler in memory cost ~50 MB of RSS under ts-node, and start-up CPU).
  * Compiled once per benchmark run into .bench-build/ (not dist/, which `npm run build` owns).
- * BENCH_FROM_SOURCES=1 runs the sources through ts-node instead.
+ * BENCH_FROM_SOURCES=1 runs the sources through @swc-node/register instead.
  */
 function compiledServers(): boolean {
   if (process.env.BENCH_FROM_SOURCES === '1') return false;
@@ -157,7 +158,7 @@ export function startNodeProcess(
     : [];
   const entry = compiledServers()
     ? [join(BUILD_DIR, script.replace(/\.ts$/, '.js'))]
-    : ['-r', 'ts-node/register', join(ROOT, script)];
+    : ['-r', '@swc-node/register', join(ROOT, script)];
   // BENCH_NODE_OPTIONS="--max-old-space-size=96": is memory growth a leak or lazy GC?
   const flags = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...profile, ...flags, ...entry, ...args], {
@@ -165,7 +166,7 @@ export function startNodeProcess(
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
-      TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

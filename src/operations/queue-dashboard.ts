@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createBullBoard } from '@bull-board/api';
-import type { IServerAdapter } from '@bull-board/api/typings/app';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { NextFunction, Request, Response } from 'express';
@@ -231,9 +230,7 @@ export function mountQueueDashboard(app: NestExpressApplication): void {
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
     queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queues.queue(name))),
-    // @bull-board/express 9.10.1 declares its own copy of @bull-board/api's types (9.10.2):
-    // the same interface, which TypeScript sees as two because of a private member.
-    serverAdapter: serverAdapter as unknown as IServerAdapter,
+    serverAdapter,
     options: { uiConfig: { boardTitle: 'Pledge queues' } },
   });
   app.use(

@@ -11,7 +11,7 @@ import { Environment } from '../common/config/environment';
  * built by Vite from web/ into web/dist and served by the API process.
  */
 
-/** Where Vite puts the pages: from src/ (tests, ts-node) and from dist/src/ (built). */
+/** Where Vite puts the pages: from src/ (tests, @swc-node/register) and from dist/src/ (built). */
 const CANDIDATE_DIRS = [
   resolve(__dirname, '..', '..', 'web', 'dist'),
   resolve(__dirname, '..', '..', '..', 'web', 'dist'),

@@ -1,5 +1,10 @@
 import { createTransport, Transporter } from 'nodemailer';
-import { MailCatcher, startMailCatcher } from '../support/mail-catcher/mail-catcher';
+import {
+  MailCatcher,
+  MailDetailJson,
+  MailSummaryJson,
+  startMailCatcher,
+} from '../support/mail-catcher/mail-catcher';
 
 describe('mail catcher', () => {
   let catcher: MailCatcher;
@@ -72,7 +77,7 @@ describe('mail catcher', () => {
 
     const list = await fetch(`${catcher.httpUrl}/messages`);
     expect(list.status).toBe(200);
-    const listed = (await list.json()) as Array<Record<string, any>>;
+    const listed = (await list.json()) as MailSummaryJson[];
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({
       id: mail.id,
@@ -90,7 +95,7 @@ describe('mail catcher', () => {
 
     const one = await fetch(`${catcher.httpUrl}/messages/${mail.id}`);
     expect(one.status).toBe(200);
-    const detail = (await one.json()) as Record<string, any>;
+    const detail = (await one.json()) as MailDetailJson;
     expect(detail.text.trim()).toBe('Thank you for your donation of €25.00.');
     expect(detail.headers['message-id']).toBe(mail.messageId);
     expect(new Date(detail.receivedAt).getTime()).toBe(mail.receivedAt.getTime());

@@ -47,7 +47,7 @@ describe('operations: self-repair and readiness', () => {
           .get(`/v1/admin/maintenance?task=${task}&limit=200`)
           .set('Authorization', `Bearer ${financeKey}`)
           .expect(200)
-      ).body.data as { id: string; status: string }[];
+      ).body.data as { id: string; status: string; findings: Record<string, unknown> }[];
     const earlier = new Set((await listRuns()).map((r) => r.id));
     const queued = await app.http
       .post(`/v1/admin/maintenance/${task}/run`)
@@ -56,7 +56,7 @@ describe('operations: self-repair and readiness', () => {
     expect(queued.body).toMatchObject({ task, status: 'queued', jobId: expect.any(String) });
     return eventually(async () => {
       const run = (await listRuns()).find((r) => !earlier.has(r.id));
-      return run && run.status !== 'running' ? (run as any) : undefined;
+      return run && run.status !== 'running' ? run : undefined;
     }, 20_000);
   }
 

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually, freePort, testEnvironment } from '../support/harness';
+import { FROM_SOURCES } from '../support/processes';
 import { createDatabaseFromTemplate, dropDatabase, runPrefix } from '../support/test-databases';
 
 const ROOT = join(__dirname, '..', '..');
-const TS_NODE = join(ROOT, 'node_modules', '.bin', 'ts-node');
 
 interface Run {
   code: number | null;
@@ -15,7 +15,7 @@ interface Run {
 
 /** Starts an entry point as its own process, as `npm run start:api` would (from sources). */
 function start(entry: string, env: Record<string, string>) {
-  const child = spawn(TS_NODE, [join(ROOT, 'src', entry)], {
+  const child = spawn(process.execPath, [...FROM_SOURCES, join(ROOT, 'src', entry)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });
@@ -70,7 +70,7 @@ describe('process start-up and shutdown', () => {
 
   it('operator CLI: creates, lists and revokes keys, reconciles, on the audit record', async () => {
     const cli = (...args: string[]) => {
-      const run = spawn(TS_NODE, [join(ROOT, 'src', 'cli.ts'), ...args], {
+      const run = spawn(process.execPath, [...FROM_SOURCES, join(ROOT, 'src', 'cli.ts'), ...args], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...baseEnv() },
       });

@@ -117,7 +117,7 @@ describe('drill: the Docker image builds from its own COPY steps and serves the 
     expect(
       readdirSync(join(app, 'dist', 'migrations')).filter((f) => f.endsWith('.js')),
     ).toHaveLength(migrationFiles.length);
-    // (typescript and ts-node stay: optional peers of production packages, which --omit=dev keeps.)
+    // (typescript stays: an optional peer of production packages, which --omit=dev keeps.)
     for (const devOnly of ['@nestjs/cli', 'vite', 'jest', 'pino-pretty', '@swc/jest'])
       expect(existsSync(join(app, 'node_modules', devOnly))).toBe(false);
     for (const needed of ['@nestjs/core', 'typeorm', 'pg', 'bullmq', 'stripe'])

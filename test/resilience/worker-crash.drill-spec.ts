@@ -2,20 +2,16 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually, startTestApp, TestApp } from '../support/harness';
 import { createCampaign, donate, progress } from '../support/flows';
-import { drillReport } from '../support/processes';
+import { drillReport, FROM_SOURCES } from '../support/processes';
 
 const ROOT = join(__dirname, '..', '..');
 
 /** The worker as its own process, as in production, so the test can SIGKILL it. */
 function startWorker(): { child: ChildProcess; output: () => string } {
-  const child = spawn(
-    join(ROOT, 'node_modules', '.bin', 'ts-node'),
-    [join(ROOT, 'src', 'worker.ts')],
-    {
-      cwd: ROOT,
-      env: { ...process.env },
-    },
-  );
+  const child = spawn(process.execPath, [...FROM_SOURCES, join(ROOT, 'src', 'worker.ts')], {
+    cwd: ROOT,
+    env: { ...process.env },
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -1,4 +1,4 @@
-import { Response } from 'superagent';
+import type { Response } from 'supertest';
 
 /**
  * A supertest parser that keeps a response's body as its bytes (a PDF, a CSV with its BOM):

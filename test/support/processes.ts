@@ -4,6 +4,12 @@ import { eventually } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
 
+/**
+ * Node flags that run a TypeScript entry point from its sources: @swc-node/register compiles
+ * with tsconfig.json's options, decorator metadata included (Nest's injection needs it).
+ */
+export const FROM_SOURCES = ['-r', '@swc-node/register'];
+
 export interface RunningProcess {
   child: ChildProcess;
   output: () => string;
@@ -15,7 +21,7 @@ export function startProcess(
   entry: 'main.ts' | 'worker.ts',
   env: Record<string, string | undefined>,
 ): RunningProcess {
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'ts-node'), [join(ROOT, 'src', entry)], {
+  const child = spawn(process.execPath, [...FROM_SOURCES, join(ROOT, 'src', entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
   });

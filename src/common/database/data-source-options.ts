@@ -11,7 +11,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourc
     type: 'postgres',
     url: databaseUrl,
     entities: [join(__dirname, '..', '..', '**', '*.entity.{ts,js}')],
-    // Compiled: dist/migrations/*.js; under ts-node/jest: migrations/*.ts.
+    // Compiled: dist/migrations/*.js; from sources (@swc-node/register, jest): migrations/*.ts.
     migrations: [join(__dirname, '..', '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'all',

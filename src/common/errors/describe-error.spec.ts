@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { AddressInfo } from 'node:net';
-import { DatabaseError } from 'pg-protocol';
+import { DatabaseError } from 'pg';
 import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import Stripe from 'stripe';

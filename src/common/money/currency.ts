@@ -45,12 +45,6 @@ const MINIMUM_CHARGE: Readonly<Record<string, number>> = {
 /** Stripe's ceiling on one charge: eight digits in the minor unit (99,999,999). */
 export const MAXIMUM_CHARGE = 99_999_999;
 
-export const CURRENCY_PATTERN = /^[a-z]{3}$/;
-
-export function isCurrencyCode(value: string): boolean {
-  return CURRENCY_PATTERN.test(value);
-}
-
 export function exponent(currency: string): number {
   if (ZERO_DECIMAL.has(currency)) return 0;
   if (THREE_DECIMAL.has(currency)) return 3;

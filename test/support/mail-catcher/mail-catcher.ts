@@ -37,6 +37,29 @@ export interface CaughtMail {
   raw: string;
 }
 
+/** An attachment as the HTTP API describes it; its bytes are served at `url`. */
+export interface AttachmentJson {
+  filename: string | undefined;
+  contentType: string;
+  size: number;
+  url: string;
+}
+
+/** A message in the list at GET /messages: without its headers and source, dates as ISO text. */
+export interface MailSummaryJson extends Omit<
+  CaughtMail,
+  'attachments' | 'headers' | 'raw' | 'receivedAt'
+> {
+  receivedAt: string;
+  attachments: AttachmentJson[];
+}
+
+/** One message at GET /messages/:id: the summary, its headers and its source. */
+export interface MailDetailJson extends MailSummaryJson {
+  headers: Record<string, string>;
+  raw: string;
+}
+
 export interface MailCatcherOptions {
   /** 0 = a free port chosen by the system. Default 0. */
   smtpPort?: number;
@@ -195,11 +218,7 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
       return;
     }
     if (parts.length === 1) {
-      sendJson(
-        res,
-        200,
-        store.map((m) => toJson(m, false)),
-      );
+      sendJson(res, 200, store.map(summaryJson));
       return;
     }
     const mail = store.find((m) => m.id === parts[1]);
@@ -208,7 +227,7 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
       return;
     }
     if (parts.length === 2) {
-      sendJson(res, 200, toJson(mail, true));
+      sendJson(res, 200, detailJson(mail));
     } else if (parts.length === 3 && parts[2] === 'html') {
       sendMailHtml(res, mail);
     } else if (parts.length === 4 && parts[2] === 'attachments') {
@@ -242,18 +261,22 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
     send(res, 200, 'text/html; charset=utf-8', body);
   }
 
-  function toJson(mail: CaughtMail, full: boolean): Record<string, unknown> {
-    const { raw, headers, attachments, ...rest } = mail;
+  function summaryJson(mail: CaughtMail): MailSummaryJson {
+    const { raw: _raw, headers: _headers, attachments, receivedAt, ...rest } = mail;
     return {
       ...rest,
+      receivedAt: receivedAt.toISOString(),
       attachments: attachments.map((a, index) => ({
         filename: a.filename,
         contentType: a.contentType,
         size: a.content.length,
         url: `/messages/${mail.id}/attachments/${index}`,
       })),
-      ...(full ? { headers, raw } : {}),
     };
+  }
+
+  function detailJson(mail: CaughtMail): MailDetailJson {
+    return { ...summaryJson(mail), headers: mail.headers, raw: mail.raw };
   }
 
   smtp.listen(opts.smtpPort ?? 0, host);

@@ -4,7 +4,7 @@
  * `fixtures.json` next to this file, so the project never reads ../shared at runtime.
  *
  * Usage (from the repository root):
- *   npx ts-node test/support/stripe-stand-in/extract-fixtures.ts [path/to/fixtures3.json]
+ *   node -r @swc-node/register test/support/stripe-stand-in/extract-fixtures.ts [path/to/fixtures3.json]
  *
  * When the stand-in needs a new object type (products, prices, subscriptions, invoices...),
  * add it to RESOURCES and run the script again.
