@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import { routeEvent } from '../handlers/event-router';
+import { routeEvent } from '../../flows/stripe-events/event-router';
 import { PERSONAL_KEYS, scrubStripeEvent } from './scrub-event';
 
 /** Stripe's published object shapes, as the stand-in uses them. */
