@@ -221,4 +221,21 @@ export class DonationsRepository {
       ],
     );
   }
+
+  /**
+   * Clears, in the caller's transaction, each of the donor's gifts' own public name, receipt
+   * name and address, message and tribute; amounts stay. Returns how many gifts held any.
+   */
+  async clearDonorDetails(em: EntityManager, donorId: string): Promise<number> {
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [, count]: [unknown, number] = await em.query(
+      `UPDATE donations SET message = NULL, tribute = NULL, display_name = NULL, donor_name = NULL,
+              donor_address = NULL, updated_at = now()
+        WHERE donor_id = $1
+          AND (message IS NOT NULL OR tribute IS NOT NULL OR display_name IS NOT NULL
+               OR donor_name IS NOT NULL OR donor_address IS NOT NULL)`,
+      [donorId],
+    );
+    return count;
+  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
+import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { IdempotencyService } from '../common/database/idempotency.service';
@@ -150,5 +151,13 @@ export class DonationsService {
       'payment_provider_error',
       'The payment provider did not answer: retry with the same Idempotency-Key',
     );
+  }
+
+  /**
+   * Donor erasure, in the caller's transaction: the donor's gifts lose who gave them (names,
+   * address, message, tribute) and keep the money. Returns how many gifts held any.
+   */
+  clearDonorDetails(em: EntityManager, donorId: string): Promise<number> {
+    return this.donations.clearDonorDetails(em, donorId);
   }
 }

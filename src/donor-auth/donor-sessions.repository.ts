@@ -179,4 +179,24 @@ export class DonorSessionsRepository {
       pledgeId: r.pledge_id,
     }));
   }
+
+  /**
+   * Donor erasure, in the caller's transaction: deletes every session and sign-in token of
+   * the donor, used or not. Returns how many of each were deleted.
+   */
+  async deleteAllOf(
+    em: EntityManager,
+    donorId: string,
+  ): Promise<{ sessions: number; signInTokens: number }> {
+    // TypeORM's postgres driver answers a raw DELETE with [rows, affected count].
+    const [, sessions]: [unknown, number] = await em.query(
+      `DELETE FROM donor_sessions WHERE donor_id = $1`,
+      [donorId],
+    );
+    const [, signInTokens]: [unknown, number] = await em.query(
+      `DELETE FROM donor_sign_in_tokens WHERE donor_id = $1`,
+      [donorId],
+    );
+    return { sessions, signInTokens };
+  }
 }

@@ -1,6 +1,7 @@
 import { serializeError } from '../common/errors/describe-error';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Environment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
 import { normaliseEmail } from '../common/validation/email';
@@ -127,6 +128,17 @@ export class DonorSessionsService {
       await this.sessions.deleteUnusedSignInTokens(em, donorId);
       return this.sessions.revokeAllSessions(em, donorId);
     });
+  }
+
+  /**
+   * Donor erasure, in the caller's transaction: the donor's sessions and sign-in links are
+   * deleted, not just revoked. Returns how many of each there were.
+   */
+  forgetDonor(
+    em: EntityManager,
+    donorId: string,
+  ): Promise<{ sessions: number; signInTokens: number }> {
+    return this.sessions.deleteAllOf(em, donorId);
   }
 
   /** Greets without a name: the donor row carries none reliably (each gift keeps its own). */

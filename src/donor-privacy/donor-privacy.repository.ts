@@ -8,23 +8,6 @@ import { PostalAddress } from '../donors/donor.entity';
 const toInt = (v: string | number | null): number | null => (v === null ? null : toSafeInteger(v));
 const trimmed = (v: string | null): string | null => (v === null ? null : v.trim());
 
-export interface LockedDonor {
-  id: string;
-  email: string | null;
-  erasedAt: Date | null;
-}
-
-/** What the erasure cleared, row counts by table. */
-export interface ErasureCounts {
-  donations: number;
-  pledges: number;
-  emails: number;
-  sendingErrors: number;
-  jobFailures: number;
-  sessions: number;
-  signInTokens: number;
-}
-
 /** Rows about the donor whose jobs may linger in the queues, by the id their payload carries. */
 export interface DonorJobIds {
   emailIds: string[];
@@ -45,15 +28,14 @@ export interface StoredEventRow {
   payload: Record<string, unknown>;
 }
 
-/** What erasure leaves in an error column that held one: the fact, not the text. */
-export const ERASED_ERROR = 'cleared: the donor was erased';
-
 /** Pledge statuses that can still charge: the donor or staff cancel these before erasure. */
 const CHARGING_PLEDGE_STATUSES = ['active', 'paused', 'past_due'];
 
 /**
- * The SQL of donor erasure and export. Erasure clears personal data in every table that may
- * hold it and never touches money: amounts, ledger rows, totals and receipt numbers stay.
+ * Read-only SQL across the donor's tables, for the export and for finding what erasure must
+ * reach (pledges that can charge, Stripe customers and events, queued jobs' ids, what is
+ * kept). It writes nothing: each table's own module clears its rows, through its service, in
+ * the erasure's transaction (see DonorPrivacyService.erase).
  */
 @Injectable()
 export class DonorPrivacyRepository {
@@ -69,19 +51,6 @@ export class DonorPrivacyRepository {
       [email],
     );
     return rows[0]?.id ?? null;
-  }
-
-  /**
-   * Locks the donor's row for the transaction: a gift or pledge being recorded for them
-   * (which upserts the same row) waits, or is seen by the checks that follow.
-   */
-  async lockDonor(em: EntityManager, id: string): Promise<LockedDonor | null> {
-    const rows: { id: string; email: string | null; erased_at: Date | null }[] = await em.query(
-      `SELECT id, email, erased_at FROM donors WHERE id = $1 FOR UPDATE`,
-      [id],
-    );
-    const r = rows[0];
-    return r ? { id: r.id, email: r.email, erasedAt: r.erased_at } : null;
   }
 
   async exists(donorId: string): Promise<boolean> {
@@ -169,20 +138,6 @@ export class DonorPrivacyRepository {
     }));
   }
 
-  /** Rewrites a stored event's payload (scrubbed again) and clears its error text. */
-  async rewriteEvent(
-    em: EntityManager,
-    id: string,
-    payload: Record<string, unknown>,
-  ): Promise<void> {
-    await em.query(
-      `UPDATE stripe_events SET payload = $2,
-              last_error = CASE WHEN last_error IS NOT NULL THEN $3 ELSE last_error END
-        WHERE id = $1`,
-      [id, JSON.stringify(payload), ERASED_ERROR],
-    );
-  }
-
   /** Audit rows about the donor: whose target names the donor or one of their gifts, pledges or receipts. */
   async auditRows(donorId: string) {
     const rows: {
@@ -239,117 +194,26 @@ export class DonorPrivacyRepository {
     return { emailIds: of('email'), receiptIds: of('receipt'), statementIds: of('statement') };
   }
 
-  /**
-   * Replaces the donor's personal data with a tombstone. `email` is the address they had (to
-   * find what was sent to it); `jobs` the ids of their rows whose job failures are cleared. An
-   * erased donor keeps their first `erased_at`.
-   */
-  async erase(
-    em: EntityManager,
-    donorId: string,
-    email: string | null,
-    jobs: DonorJobIds,
-  ): Promise<ErasureCounts> {
-    await em.query(
-      `UPDATE donors SET email = NULL, name = NULL, address = NULL,
-              erased_at = coalesce(erased_at, now()), updated_at = now()
-        WHERE id = $1`,
+  /** Ids of the donor's gifts and pledges: the resources their create requests' keys name. */
+  async giftIds(em: EntityManager, donorId: string): Promise<string[]> {
+    const rows: { id: string }[] = await em.query(
+      `SELECT id FROM donations WHERE donor_id = $1 UNION SELECT id FROM pledges WHERE donor_id = $1`,
       [donorId],
     );
-    // TypeORM's postgres driver answers a raw UPDATE or DELETE with [rows, affected count].
-    // Each gift's own public name, receipt name and address, message and tribute; amounts stay.
-    const [, donations]: [unknown, number] = await em.query(
-      `UPDATE donations SET message = NULL, tribute = NULL, display_name = NULL, donor_name = NULL,
-              donor_address = NULL, updated_at = now()
-        WHERE donor_id = $1
-          AND (message IS NOT NULL OR tribute IS NOT NULL OR display_name IS NOT NULL
-               OR donor_name IS NOT NULL OR donor_address IS NOT NULL)`,
-      [donorId],
-    );
-    const [, pledges]: [unknown, number] = await em.query(
-      `UPDATE pledges SET display_name = NULL, donor_name = NULL, donor_address = NULL,
-              updated_at = now()
-        WHERE donor_id = $1
-          AND (display_name IS NOT NULL OR donor_name IS NOT NULL OR donor_address IS NOT NULL)`,
-      [donorId],
-    );
-    // Unsent emails are stopped as well as emptied: there is no one left to send them to.
-    const [, emails]: [unknown, number] = await em.query(
-      `UPDATE outbound_emails SET to_address = 'erased', text_body = NULL, html_body = NULL,
-              status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,
-              last_error = CASE WHEN status = 'pending' THEN 'not sent: the donor was erased'
-                                WHEN last_error IS NULL THEN NULL
-                                ELSE $3 END
-        WHERE (donor_id = $1 OR ($2::text IS NOT NULL AND to_address = $2))
-          AND (to_address <> 'erased' OR text_body IS NOT NULL OR html_body IS NOT NULL
-               OR (last_error IS NOT NULL AND last_error NOT IN ($3, 'not sent: the donor was erased')))`,
-      [donorId, email, ERASED_ERROR],
-    );
-    // Mail servers' refusals quote the address (and may the name): the fact of a sending error
-    // is kept, its text is not.
-    let sendingErrors = 0;
-    for (const table of ['receipts', 'statements'] as const) {
-      const [, count]: [unknown, number] = await em.query(
-        `UPDATE ${table} SET last_error = $2
-          WHERE donor_id = $1 AND last_error IS NOT NULL AND last_error <> $2`,
-        [donorId, ERASED_ERROR],
-      );
-      sendingErrors += count;
-    }
-    const [, jobFailures]: [unknown, number] = await em.query(
-      `UPDATE job_failures SET error = $5
-        WHERE error <> $5
-          AND (payload->>'emailId' = ANY($1) OR payload->>'receiptId' = ANY($2)
-               OR payload->>'statementId' = ANY($3) OR payload->>'eventId' = ANY($4))`,
-      [jobs.emailIds, jobs.receiptIds, jobs.statementIds, jobs.eventIds, ERASED_ERROR],
-    );
-    if (email !== null) {
-      // Any other failure that quotes the address (a job about someone else's row).
-      await em.query(
-        `UPDATE job_failures SET error = replace(error, $1, '[erased]') WHERE strpos(error, $1) > 0`,
-        [email],
-      );
-    }
-    const [, sessions]: [unknown, number] = await em.query(
-      `DELETE FROM donor_sessions WHERE donor_id = $1`,
-      [donorId],
-    );
-    const [, signInTokens]: [unknown, number] = await em.query(
-      `DELETE FROM donor_sign_in_tokens WHERE donor_id = $1`,
-      [donorId],
-    );
-    // A create request's key and body hash: of no use after the retry window, and the hash
-    // was made from the donor's details.
-    await em.query(
-      `DELETE FROM idempotency_keys WHERE resource_id IN (
-         SELECT id FROM donations WHERE donor_id = $1 UNION SELECT id FROM pledges WHERE donor_id = $1)`,
-      [donorId],
-    );
-    return {
-      donations,
-      pledges,
-      emails,
-      sendingErrors,
-      jobFailures,
-      sessions,
-      signInTokens,
-    };
+    return rows.map((r) => r.id);
   }
 
-  /** What an erased donor keeps: their erasure time, and the money records that stay. */
-  async tombstone(
+  /** The money records an erased donor keeps: how many gifts and receipts. */
+  async keptRecords(
     em: EntityManager,
     donorId: string,
-  ): Promise<{ erasedAt: Date; donations: number; receipts: number }> {
-    const rows: { erased_at: Date; donations: number; receipts: number }[] = await em.query(
-      `SELECT erased_at,
-              (SELECT count(*)::int FROM donations WHERE donor_id = $1) AS donations,
-              (SELECT count(*)::int FROM receipts WHERE donor_id = $1) AS receipts
-         FROM donors WHERE id = $1`,
+  ): Promise<{ donations: number; receipts: number }> {
+    const rows: { donations: number; receipts: number }[] = await em.query(
+      `SELECT (SELECT count(*)::int FROM donations WHERE donor_id = $1) AS donations,
+              (SELECT count(*)::int FROM receipts WHERE donor_id = $1) AS receipts`,
       [donorId],
     );
-    const r = rows[0];
-    return { erasedAt: r.erased_at, donations: r.donations, receipts: r.receipts };
+    return rows[0];
   }
 
   async profile(donorId: string) {

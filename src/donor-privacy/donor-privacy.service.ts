@@ -1,12 +1,20 @@
 import { serializeError } from '../common/errors/describe-error';
 import { Injectable, Logger } from '@nestjs/common';
+import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
+import { JobFailuresService } from '../common/queue/job-failures.service';
 import { QueueService } from '../common/queue/queue.service';
 import { normaliseEmail } from '../common/validation/email';
-import { scrubStripeEvent } from '../stripe/events/scrub-event';
+import { DonationsService } from '../donations/donations.service';
+import { DonorSessionsService } from '../donor-auth/donor-sessions.service';
+import { DonorsService } from '../donors/donors.service';
+import { MailService } from '../mail/mail.service';
+import { PledgesService } from '../pledges/pledges.service';
+import { ReceiptErasureService } from '../receipts/receipt-erasure.service';
+import { StripeEventsService } from '../stripe/events/stripe-events.service';
 import { StripeGateway } from '../stripe/stripe-gateway';
 import { DonorExport, ErasedDonorView } from './donor-privacy.dto';
-import { DonorJobIds, DonorPrivacyRepository, ERASED_ERROR } from './donor-privacy.repository';
+import { DonorJobIds, DonorPrivacyRepository } from './donor-privacy.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,20 +30,29 @@ export type PrivacyRequester = 'staff' | 'donor';
  * and erase it; a signed-in donor does the same for themself. Erasure keeps the money
  * (amounts, dates, ledger, receipt numbers, totals) and the rows that link it, and clears who
  * gave it everywhere we hold it: our tables, stored Stripe events, the queues, and Stripe's
- * customer records.
+ * customer records. Each table is cleared by its own module's service, all in one transaction.
  */
 @Injectable()
 export class DonorPrivacyService {
   private readonly logger = new Logger(DonorPrivacyService.name);
 
   constructor(
-    private readonly donors: DonorPrivacyRepository,
+    private readonly records: DonorPrivacyRepository,
+    private readonly donors: DonorsService,
+    private readonly donations: DonationsService,
+    private readonly pledges: PledgesService,
+    private readonly mail: MailService,
+    private readonly receipts: ReceiptErasureService,
+    private readonly stripeEvents: StripeEventsService,
+    private readonly sessions: DonorSessionsService,
+    private readonly jobFailures: JobFailuresService,
+    private readonly idempotency: IdempotencyService,
     private readonly stripe: StripeGateway,
     private readonly queues: QueueService,
   ) {}
 
   async findByEmail(email: string): Promise<{ id: string }> {
-    const id = await this.donors.findIdByEmail(normaliseEmail(email));
+    const id = await this.records.findIdByEmail(normaliseEmail(email));
     if (!id) throw new DomainError('not_found', 'No donor has this email address');
     return { id };
   }
@@ -49,36 +66,51 @@ export class DonorPrivacyService {
    * queues. Erasing again answers the same, and clears anything that has reappeared since.
    */
   async erase(id: string, requester: PrivacyRequester = 'staff'): Promise<ErasedDonorView> {
-    if (!UUID.test(id) || !(await this.donors.exists(id))) throw notFound(id);
-    this.refuseChargingPledges(await this.donors.livePledgeIds(id), requester);
-    const customers = await this.donors.stripeCustomerIds(id);
+    if (!UUID.test(id) || !(await this.records.exists(id))) throw notFound(id);
+    this.refuseChargingPledges(await this.records.livePledgeIds(id), requester);
+    const customers = await this.records.stripeCustomerIds(id);
     let stripeCustomers = await this.deleteCustomers(customers);
 
-    const { counts, jobs, stripeEvents, kept } = await this.donors.transaction(async (em) => {
-      const donor = await this.donors.lockDonor(em, id);
+    const { counts, jobs, kept } = await this.records.transaction(async (em) => {
+      const donor = await this.donors.lock(em, id);
       if (!donor) throw notFound(id);
-      this.refuseChargingPledges(await this.donors.livePledgeIds(id, em), requester);
+      this.refuseChargingPledges(await this.records.livePledgeIds(id, em), requester);
       // Events stored before payloads were scrubbed at ingest, or with an error text.
-      const events = await this.donors.storedEvents(id, em);
-      let rewritten = 0;
-      for (const event of events) {
-        const payload = scrubStripeEvent(event.payload);
-        const errorLeft = event.lastError !== null && event.lastError !== ERASED_ERROR;
-        if (errorLeft || JSON.stringify(payload) !== JSON.stringify(event.payload)) {
-          await this.donors.rewriteEvent(em, event.id, payload);
-          rewritten += 1;
-        }
-      }
+      const events = await this.records.storedEvents(id, em);
+      const stripeEvents = await this.stripeEvents.eraseDetails(em, events);
       const jobs: DonorJobIds = {
-        ...(await this.donors.jobIds(em, id, donor.email)),
+        ...(await this.records.jobIds(em, id, donor.email)),
         eventIds: events.map((e) => e.id),
       };
-      const counts = await this.donors.erase(em, id, donor.email, jobs);
-      return { counts, jobs, stripeEvents: rewritten, kept: await this.donors.tombstone(em, id) };
+      const erasedAt = await this.donors.erase(em, id);
+      const giftDetails =
+        (await this.donations.clearDonorDetails(em, id)) +
+        (await this.pledges.clearDonorDetails(em, id));
+      // The address they had, read under the lock: it finds what was sent to it.
+      const emails = await this.mail.eraseRecipient(em, id, donor.email);
+      const sendingErrors = await this.receipts.clearSendingErrors(em, id);
+      const jobFailures = await this.jobFailures.eraseErrorsAbout(em, jobs, donor.email);
+      const { sessions, signInTokens } = await this.sessions.forgetDonor(em, id);
+      // A create request's key and body hash: of no use after the retry window, and the hash
+      // was made from the donor's details.
+      await this.idempotency.forgetResources(em, await this.records.giftIds(em, id));
+      return {
+        counts: {
+          giftDetails,
+          emails,
+          sendingErrors,
+          stripeEvents,
+          jobFailures,
+          sessions,
+          signInTokens,
+        },
+        jobs,
+        kept: { erasedAt, ...(await this.records.keptRecords(em, id)) },
+      };
     });
 
     // A customer recorded while we erased (a gift in flight) goes too.
-    const late = (await this.donors.stripeCustomerIds(id)).filter((c) => !customers.includes(c));
+    const late = (await this.records.stripeCustomerIds(id)).filter((c) => !customers.includes(c));
     stripeCustomers += await this.deleteCustomers(late);
     const queuedJobs = await this.removeQueuedJobs(jobs);
     this.logger.log({ donorId: id, requester }, 'donor erased');
@@ -89,10 +121,10 @@ export class DonorPrivacyService {
       kept: { donations: kept.donations, receipts: kept.receipts },
       removed: {
         stripeCustomers,
-        giftDetails: counts.donations + counts.pledges,
+        giftDetails: counts.giftDetails,
         emails: counts.emails,
         sendingErrors: counts.sendingErrors,
-        stripeEvents,
+        stripeEvents: counts.stripeEvents,
         jobFailures: counts.jobFailures,
         queuedJobs,
         sessions: counts.sessions,
@@ -107,18 +139,18 @@ export class DonorPrivacyService {
    */
   async export(id: string, requester: PrivacyRequester = 'staff'): Promise<DonorExport> {
     if (!UUID.test(id)) throw notFound(id);
-    const profile = await this.donors.profile(id);
+    const profile = await this.records.profile(id);
     if (!profile) throw notFound(id);
     const [donations, pledges, receipts, statements, emails, sessions, stripeEvents, audit] =
       await Promise.all([
-        this.donors.donations(id),
-        this.donors.pledges(id),
-        this.donors.receipts(id),
-        this.donors.statements(id),
-        this.donors.emails(id),
-        this.donors.sessionCounts(id),
-        this.donors.storedEvents(id),
-        this.donors.auditRows(id),
+        this.records.donations(id),
+        this.records.pledges(id),
+        this.records.receipts(id),
+        this.records.statements(id),
+        this.records.emails(id),
+        this.records.sessionCounts(id),
+        this.records.storedEvents(id),
+        this.records.auditRows(id),
       ]);
     return {
       exportedAt: new Date().toISOString(),

@@ -3,6 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { normaliseEmail } from '../common/validation/email';
 
+/** A donor's row as locked for erasure. */
+export interface LockedDonor {
+  id: string;
+  email: string | null;
+  erasedAt: Date | null;
+}
+
 @Injectable()
 export class DonorsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -43,5 +50,34 @@ export class DonorsRepository {
       [donorId],
     );
     return rows[0]?.email ?? null;
+  }
+
+  /**
+   * Locks the donor's row for the caller's transaction: a gift or pledge being recorded for
+   * them (which upserts the same row) waits, or is seen by what the caller checks next.
+   */
+  async lock(em: EntityManager, id: string): Promise<LockedDonor | null> {
+    const rows: { id: string; email: string | null; erased_at: Date | null }[] = await em.query(
+      `SELECT id, email, erased_at FROM donors WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    const r = rows[0];
+    return r ? { id: r.id, email: r.email, erasedAt: r.erased_at } : null;
+  }
+
+  /**
+   * Replaces the donor's email, name and address with a tombstone; an erased donor keeps their
+   * first `erased_at`, which is returned.
+   */
+  async erase(em: EntityManager, id: string): Promise<Date> {
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [rows]: [{ erased_at: Date }[], number] = await em.query(
+      `UPDATE donors SET email = NULL, name = NULL, address = NULL,
+              erased_at = coalesce(erased_at, now()), updated_at = now()
+        WHERE id = $1
+        RETURNING erased_at`,
+      [id],
+    );
+    return rows[0].erased_at;
   }
 }

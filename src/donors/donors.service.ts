@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DonorsRepository } from './donors.repository';
+import { DonorsRepository, LockedDonor } from './donors.repository';
 
 /** Donors are an email address and nothing more: names and addresses belong to each gift. */
 /** Whether a monthly donor gets a receipt per installment or only the year-end statement. */
@@ -22,5 +22,15 @@ export class DonorsService {
   /** Where to write to a donor now: null once they are erased. */
   currentEmail(em: EntityManager, donorId: string): Promise<string | null> {
     return this.donors.currentEmail(em, donorId);
+  }
+
+  /** Locks the donor's row for the caller's transaction (erasure); null when there is none. */
+  lock(em: EntityManager, donorId: string): Promise<LockedDonor | null> {
+    return this.donors.lock(em, donorId);
+  }
+
+  /** Erases the donor's email, name and address; answers when they were (first) erased. */
+  erase(em: EntityManager, donorId: string): Promise<Date> {
+    return this.donors.erase(em, donorId);
   }
 }

@@ -95,4 +95,13 @@ export class MailService {
     await this.enqueue(ids);
     return ids.length;
   }
+
+  /**
+   * Donor erasure, in the caller's transaction: the emails to the donor (or to `email`, the
+   * address they had) keep neither address, bodies nor error text, and unsent ones stop.
+   * Returns how many held anything to clear.
+   */
+  eraseRecipient(em: EntityManager, donorId: string, email: string | null): Promise<number> {
+    return this.emails.eraseRecipient(em, donorId, email);
+  }
 }

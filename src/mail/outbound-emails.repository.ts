@@ -4,6 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { withSessionLock } from '../common/database/locks';
 import { OutboundEmail } from './outbound-email.entity';
 import { failedTry } from '../common/database/attempts';
+import { ERASED_ERROR } from '../common/errors/erased';
 
 export interface NewEmail {
   dedupeKey: string;
@@ -101,5 +102,27 @@ export class OutboundEmailsRepository {
       [olderThan, limit],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Donor erasure, in the caller's transaction: every email to the donor (by id, or to
+   * `email`, the address they had) loses its address and bodies, and a sending error its text.
+   * Unsent ones are stopped as well: there is no one left to send them to. Returns how many
+   * emails held anything to clear.
+   */
+  async eraseRecipient(em: EntityManager, donorId: string, email: string | null): Promise<number> {
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [, count]: [unknown, number] = await em.query(
+      `UPDATE outbound_emails SET to_address = 'erased', text_body = NULL, html_body = NULL,
+              status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,
+              last_error = CASE WHEN status = 'pending' THEN 'not sent: the donor was erased'
+                                WHEN last_error IS NULL THEN NULL
+                                ELSE $3 END
+        WHERE (donor_id = $1 OR ($2::text IS NOT NULL AND to_address = $2))
+          AND (to_address <> 'erased' OR text_body IS NOT NULL OR html_body IS NOT NULL
+               OR (last_error IS NOT NULL AND last_error NOT IN ($3, 'not sent: the donor was erased')))`,
+      [donorId, email, ERASED_ERROR],
+    );
+    return count;
   }
 }

@@ -156,4 +156,20 @@ export class PledgesRepository {
       [id],
     );
   }
+
+  /**
+   * Clears, in the caller's transaction, each of the donor's pledges' own public name, receipt
+   * name and address; amounts stay. Returns how many pledges held any.
+   */
+  async clearDonorDetails(em: EntityManager, donorId: string): Promise<number> {
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [, count]: [unknown, number] = await em.query(
+      `UPDATE pledges SET display_name = NULL, donor_name = NULL, donor_address = NULL,
+              updated_at = now()
+        WHERE donor_id = $1
+          AND (display_name IS NOT NULL OR donor_name IS NOT NULL OR donor_address IS NOT NULL)`,
+      [donorId],
+    );
+    return count;
+  }
 }

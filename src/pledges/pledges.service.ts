@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
+import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { IdempotencyService } from '../common/database/idempotency.service';
@@ -312,5 +313,13 @@ export class PledgesService {
     const found = await this.campaigns.findByIds([...new Set(pledges.map((p) => p.campaignId))]);
     const campaigns = new Map(found.map((c) => [c.id, { slug: c.slug, title: c.title }]));
     return pledges.map((p) => pledgeView(p, campaigns.get(p.campaignId) ?? null));
+  }
+
+  /**
+   * Donor erasure, in the caller's transaction: the donor's pledges lose who gives them (names
+   * and address) and keep the money. Returns how many pledges held any.
+   */
+  clearDonorDetails(em: EntityManager, donorId: string): Promise<number> {
+    return this.pledges.clearDonorDetails(em, donorId);
   }
 }

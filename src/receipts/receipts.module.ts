@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DonorsModule } from '../donors/donors.module';
 import { MailModule } from '../mail/mail.module';
+import { ReceiptErasureService } from './receipt-erasure.service';
 import { ReceiptIssuerService } from './receipt-issuer.service';
 import { Receipt, ReceiptCounter, Statement } from './receipt.entity';
 import { ReceiptPreferencesService } from './receipt-preferences.service';
@@ -15,7 +16,18 @@ import { ReceiptsService } from './receipts.service';
     MailModule,
     DonorsModule,
   ],
-  providers: [ReceiptsRepository, ReceiptIssuerService, ReceiptsService, ReceiptPreferencesService],
-  exports: [ReceiptIssuerService, ReceiptsService, ReceiptPreferencesService],
+  providers: [
+    ReceiptsRepository,
+    ReceiptIssuerService,
+    ReceiptsService,
+    ReceiptPreferencesService,
+    ReceiptErasureService,
+  ],
+  exports: [
+    ReceiptIssuerService,
+    ReceiptsService,
+    ReceiptPreferencesService,
+    ReceiptErasureService,
+  ],
 })
 export class ReceiptsModule {}

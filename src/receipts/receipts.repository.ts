@@ -4,6 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { withSessionLock } from '../common/database/locks';
 import { Receipt, SendStatus } from './receipt.entity';
 import { failedTry } from '../common/database/attempts';
+import { ERASED_ERROR } from '../common/errors/erased';
 
 /** `2026-000123`: the year and the year's sequence, zero-padded. */
 export function receiptNumber(year: number, sequence: number): string {
@@ -304,5 +305,24 @@ export class ReceiptsRepository {
       [donorId, year],
     );
     return rows[0]?.donor_name ?? null;
+  }
+
+  /**
+   * Donor erasure, in the caller's transaction: the sending errors of the donor's receipts and
+   * statements keep the fact (ERASED_ERROR), not the text, which a mail server's refusal fills
+   * with the address (and may with the name). Returns how many were cleared.
+   */
+  async clearSendingErrors(em: EntityManager, donorId: string): Promise<number> {
+    let cleared = 0;
+    for (const table of ['receipts', 'statements'] as const) {
+      // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+      const [, count]: [unknown, number] = await em.query(
+        `UPDATE ${table} SET last_error = $2
+          WHERE donor_id = $1 AND last_error IS NOT NULL AND last_error <> $2`,
+        [donorId, ERASED_ERROR],
+      );
+      cleared += count;
+    }
+    return cleared;
   }
 }

@@ -99,4 +99,16 @@ export class IdempotencyService {
     );
     return result[1];
   }
+
+  /**
+   * Forgets the keys that created these resources, in the caller's transaction (donor
+   * erasure): of no use once the retry window is over, and their hash was made from the
+   * donor's details.
+   */
+  async forgetResources(em: EntityManager, resourceIds: string[]): Promise<void> {
+    if (!resourceIds.length) return;
+    await em.query(`DELETE FROM idempotency_keys WHERE resource_id = ANY($1::uuid[])`, [
+      resourceIds,
+    ]);
+  }
 }

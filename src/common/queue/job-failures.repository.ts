@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { ERASED_ERROR } from '../errors/erased';
 import { JobFailure } from './job-failure.entity';
 
 export interface FailedJob {
@@ -10,6 +11,14 @@ export interface FailedJob {
   payload: Record<string, unknown>;
   attempts: number;
   error: string;
+}
+
+/** The rows whose jobs' failures are about a donor, by the id each job's payload carries. */
+export interface JobSubjects {
+  emailIds: string[];
+  receiptIds: string[];
+  statementIds: string[];
+  eventIds: string[];
 }
 
 @Injectable()
@@ -36,5 +45,39 @@ export class JobFailuresRepository {
     const qb = this.repo.createQueryBuilder('f').orderBy('f.failed_at', 'DESC').limit(limit);
     if (before) qb.where('f.failed_at < :before', { before });
     return qb.getMany();
+  }
+
+  /**
+   * Donor erasure, in the caller's transaction: the failures of jobs about the donor's rows keep
+   * the fact (ERASED_ERROR), not the text; any other failure that quotes `email` loses the
+   * address. Returns how many failures of the donor's jobs were cleared.
+   */
+  async eraseErrorsAbout(
+    em: EntityManager,
+    subjects: JobSubjects,
+    email: string | null,
+  ): Promise<number> {
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [, cleared]: [unknown, number] = await em.query(
+      `UPDATE job_failures SET error = $5
+        WHERE error <> $5
+          AND (payload->>'emailId' = ANY($1) OR payload->>'receiptId' = ANY($2)
+               OR payload->>'statementId' = ANY($3) OR payload->>'eventId' = ANY($4))`,
+      [
+        subjects.emailIds,
+        subjects.receiptIds,
+        subjects.statementIds,
+        subjects.eventIds,
+        ERASED_ERROR,
+      ],
+    );
+    if (email !== null) {
+      // A job about someone else's row whose failure quotes the address.
+      await em.query(
+        `UPDATE job_failures SET error = replace(error, $1, '[erased]') WHERE strpos(error, $1) > 0`,
+        [email],
+      );
+    }
+    return cleared;
   }
 }

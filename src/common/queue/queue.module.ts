@@ -2,12 +2,13 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobFailure } from './job-failure.entity';
 import { JobFailuresRepository } from './job-failures.repository';
+import { JobFailuresService } from './job-failures.service';
 import { QueueService } from './queue.service';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([JobFailure])],
-  providers: [QueueService, JobFailuresRepository],
-  exports: [QueueService, JobFailuresRepository],
+  providers: [QueueService, JobFailuresRepository, JobFailuresService],
+  exports: [QueueService, JobFailuresRepository, JobFailuresService],
 })
 export class QueueModule {}

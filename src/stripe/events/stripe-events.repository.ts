@@ -6,6 +6,7 @@ import { withSessionLock } from '../../common/database/locks';
 import { StripeEvent, StripeEventStatus } from './stripe-event.entity';
 import { failedTry } from '../../common/database/attempts';
 import { scrubStripeEvent } from './scrub-event';
+import { ERASED_ERROR } from '../../common/errors/erased';
 
 @Injectable()
 export class StripeEventsRepository {
@@ -134,5 +135,22 @@ export class StripeEventsRepository {
       [ids],
     );
     return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Donor erasure, in the caller's transaction: stores the event's payload scrubbed again, and
+   * an error text, if any, as the fact only (ERASED_ERROR).
+   */
+  async rewriteErased(
+    em: EntityManager,
+    id: string,
+    scrubbedPayload: Record<string, unknown>,
+  ): Promise<void> {
+    await em.query(
+      `UPDATE stripe_events SET payload = $2,
+              last_error = CASE WHEN last_error IS NOT NULL THEN $3 ELSE last_error END
+        WHERE id = $1`,
+      [id, JSON.stringify(scrubbedPayload), ERASED_ERROR],
+    );
   }
 }

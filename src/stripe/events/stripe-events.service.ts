@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
+import { EntityManager } from 'typeorm';
+import { ERASED_ERROR } from '../../common/errors/erased';
 import { DomainError } from '../../common/errors/domain-error';
 import { StripeGateway } from '../stripe-gateway';
 import { EventInboxService } from './event-inbox.service';
+import { scrubStripeEvent } from './scrub-event';
 import { StripeEventsRepository } from './stripe-events.repository';
 import { StripeEventStatus } from './stripe-event.entity';
 
@@ -59,5 +62,26 @@ export class StripeEventsService {
     }
     await flush();
     return { seen, stored };
+  }
+
+  /**
+   * Donor erasure, in the caller's transaction: of these stored events (about the donor), those
+   * kept from before payloads were scrubbed at ingest, or holding an error text, are rewritten
+   * without either. Returns how many were rewritten.
+   */
+  async eraseDetails(
+    em: EntityManager,
+    events: { id: string; payload: Record<string, unknown>; lastError: string | null }[],
+  ): Promise<number> {
+    let rewritten = 0;
+    for (const event of events) {
+      const payload = scrubStripeEvent(event.payload);
+      const errorLeft = event.lastError !== null && event.lastError !== ERASED_ERROR;
+      if (errorLeft || JSON.stringify(payload) !== JSON.stringify(event.payload)) {
+        await this.events.rewriteErased(em, event.id, payload);
+        rewritten += 1;
+      }
+    }
+    return rewritten;
   }
 }
