@@ -5,7 +5,6 @@ import { Environment } from '../common/config/environment';
 import { QueueService } from '../common/queue/queue.service';
 import { NewEmail, OutboundEmailsRepository } from './outbound-emails.repository';
 import { MailTransport } from './mail-transport';
-import { isFinalAttempt } from '../common/queue/job-runner';
 import { MetricsService } from '../metrics/metrics.service';
 
 /** Sends what the outbox holds: one job per email, the outbox row as the sent marker. */
@@ -32,68 +31,46 @@ export class MailService {
   /** After the transaction that wrote the emails commits. Best effort: the sweeper catches up. */
   async enqueue(emailIds: (string | null)[]): Promise<void> {
     for (const emailId of emailIds) {
-      if (!emailId) continue;
-      await this.queues.tryEnqueue('email.send', { emailId }, { jobId: `email-${emailId}` });
+      if (emailId) await this.enqueueOne(emailId);
     }
+  }
+
+  private enqueueOne(emailId: string): Promise<boolean> {
+    return this.queues.tryEnqueue('email.send', { emailId }, { jobId: `email-${emailId}` });
   }
 
   /**
    * The job. One sender per email at a time: under the email's advisory lock it reads the
    * status and sends only a pending email, so overlapping jobs send it once; a job that finds
    * the lock taken does nothing (the holder sends it, or fails and retries). A failed email
-   * whose job runs again was retried by hand (the queue dashboard): it is sent again.
+   * whose job runs again was retried by hand (the queue dashboard): it is sent again, unless
+   * the donor was erased.
    */
-  async send(
-    emailId: string,
-    job: Job,
-  ): Promise<'sent' | 'already-sent' | 'missing' | 'in-progress'> {
-    const locked = await this.emails.whileSending(emailId, (em) =>
-      this.sendLocked(em, emailId, job),
-    );
-    return locked ? locked.result : 'in-progress';
+  send(emailId: string, job: Job): Promise<'sent' | 'already-sent' | 'missing' | 'in-progress'> {
+    return this.emails.outbox.run(emailId, job, {
+      logger: this.logger,
+      read: (em) => this.emails.findById(emailId, em),
+      status: (email) => email.status,
+      // Sent, or given up (failed, or cleared when the donor was erased): nothing to send.
+      settled: () => 'already-sent' as const,
+      work: async (email) => {
+        await this.transport.send({
+          to: email.toAddress,
+          subject: email.subject,
+          text: email.textBody ?? '',
+          html: email.htmlBody ?? '',
+          messageId: `<${email.id}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
+        });
+        return { done: 'sent' as const };
+      },
+      onDone: (email) => this.metrics.emailsSent.inc({ kind: email.kind }),
+      onFailed: (email, final) =>
+        this.metrics.emailsFailed.inc({ kind: email.kind, final: String(final) }),
+    });
   }
 
-  private async sendLocked(
-    em: EntityManager,
-    emailId: string,
-    job: Job,
-  ): Promise<'sent' | 'already-sent' | 'missing'> {
-    const email = await this.emails.findById(emailId, em);
-    if (!email) return 'missing';
-    // Automatic tries run while it is pending and self-repair revives only pending ones, so a
-    // job that finds it failed was retried by hand. An erased donor's email stays failed.
-    if (email.status === 'failed' && (await this.emails.reopenFailed(em, emailId))) {
-      this.logger.log({ emailId, jobId: job.id }, 'failed email retried by hand: sending it');
-      email.status = 'pending';
-    }
-    // Sent, or given up (failed, or cleared when the donor was erased): nothing to send.
-    if (email.status !== 'pending') return 'already-sent';
-    try {
-      await this.transport.send({
-        to: email.toAddress,
-        subject: email.subject,
-        text: email.textBody ?? '',
-        html: email.htmlBody ?? '',
-        messageId: `<${email.id}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
-      });
-    } catch (error) {
-      const final = isFinalAttempt(job);
-      await this.emails.markAttemptFailed(email.id, error, final, em);
-      this.metrics.emailsFailed.inc({ kind: email.kind, final: String(final) });
-      throw error;
-    }
-    await this.emails.markSent(email.id, email.purgeAfterSend, em);
-    this.metrics.emailsSent.inc({ kind: email.kind });
-    return 'sent';
-  }
-
-  async sweep(): Promise<number> {
-    const ids = await this.emails.pendingIds(
-      new Date(Date.now() - this.env.SWEEP_INTERVAL_MS),
-      500,
-    );
-    await this.enqueue(ids);
-    return ids.length;
+  sweep(): Promise<number> {
+    return this.emails.outbox.sweep(this.env.SWEEP_INTERVAL_MS, 500, (id) => this.enqueueOne(id));
   }
 
   /**

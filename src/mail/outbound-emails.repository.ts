@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { withSessionLock } from '../common/database/locks';
+import { OutboxTable } from '../common/outbox/outbox-table';
 import { OutboundEmail } from './outbound-email.entity';
-import { failedTry } from '../common/database/attempts';
 import { ERASED_ERROR } from '../common/errors/erased';
 
 export interface NewEmail {
@@ -19,7 +18,25 @@ export interface NewEmail {
 
 @Injectable()
 export class OutboundEmailsRepository {
-  constructor(@InjectRepository(OutboundEmail) private readonly repo: Repository<OutboundEmail>) {}
+  /**
+   * Sending an email once: its lock, status and tries. A failed email retried by hand is sent
+   * again, never one stopped by an erasure (its address is gone). A body holding a secret
+   * (a sign-in link) is cleared once sent.
+   */
+  readonly outbox: OutboxTable;
+
+  constructor(@InjectRepository(OutboundEmail) private readonly repo: Repository<OutboundEmail>) {
+    this.outbox = new OutboxTable(repo.manager.connection, {
+      table: 'outbound_emails',
+      lockPrefix: 'email',
+      statusColumn: 'status',
+      doneAtColumn: 'sent_at',
+      pendingSince: true,
+      reopenFailed: { noun: 'email', idKey: 'emailId', only: `to_address <> 'erased'` },
+      alsoWhenDone: `text_body = CASE WHEN purge_after_send THEN NULL ELSE text_body END,
+                     html_body = CASE WHEN purge_after_send THEN NULL ELSE html_body END`,
+    });
+  }
 
   /** Adds the email in the caller's transaction; returns its id, or null when already there. */
   async add(em: EntityManager, email: NewEmail): Promise<string | null> {
@@ -42,66 +59,6 @@ export class OutboundEmailsRepository {
 
   findById(id: string, em: EntityManager = this.repo.manager): Promise<OutboundEmail | null> {
     return em.findOne(OutboundEmail, { where: { id } });
-  }
-
-  /**
-   * Runs `work` holding the email's advisory lock (one sender per email across workers), with
-   * the lock's connection for its queries; null at once when another job holds it.
-   */
-  whileSending<T>(id: string, work: (em: EntityManager) => Promise<T>) {
-    return withSessionLock(this.repo.manager.connection, `email:${id}`, work);
-  }
-
-  async markSent(id: string, purge: boolean, em: EntityManager = this.repo.manager): Promise<void> {
-    await em.update(
-      OutboundEmail,
-      { id },
-      {
-        status: 'sent',
-        sentAt: () => 'now()',
-        attempts: () => 'attempts + 1',
-        lastError: null,
-        ...(purge ? { textBody: null, htmlBody: null } : {}),
-      },
-    );
-  }
-
-  async markAttemptFailed(
-    id: string,
-    error: unknown,
-    final: boolean,
-    em: EntityManager = this.repo.manager,
-  ): Promise<void> {
-    await em.update(
-      OutboundEmail,
-      { id },
-      {
-        ...failedTry(error),
-        ...(final ? { status: 'failed' } : {}),
-      },
-    );
-  }
-
-  /**
-   * A failed email back to pending, its wait starting now: true when it was failed. Never one
-   * stopped by an erasure (its address is gone).
-   */
-  async reopenFailed(em: EntityManager, id: string): Promise<boolean> {
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [, affected]: [unknown, number] = await em.query(
-      `UPDATE outbound_emails SET status = 'pending', pending_since = now(), last_error = NULL
-        WHERE id = $1 AND status = 'failed' AND to_address <> 'erased'`,
-      [id],
-    );
-    return affected > 0;
-  }
-
-  async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.repo.query(
-      `SELECT id FROM outbound_emails WHERE status = 'pending' AND pending_since < $1 ORDER BY pending_since LIMIT $2`,
-      [olderThan, limit],
-    );
-    return rows.map((r) => r.id);
   }
 
   /**

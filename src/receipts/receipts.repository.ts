@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { withSessionLock } from '../common/database/locks';
+import { OutboxTable } from '../common/outbox/outbox-table';
 import { Receipt, SendStatus } from './receipt.entity';
-import { failedTry } from '../common/database/attempts';
 import { ERASED_ERROR } from '../common/errors/erased';
 
 /** `2026-000123`: the year and the year's sequence, zero-padded. */
@@ -23,7 +22,33 @@ export interface ReceiptFacts {
 
 @Injectable()
 export class ReceiptsRepository {
-  constructor(@InjectRepository(Receipt) private readonly repo: Repository<Receipt>) {}
+  /**
+   * Sending a receipt once: its lock, send status and tries. A failed receipt retried by hand
+   * is sent again; a resend clears its last error.
+   */
+  readonly receiptOutbox: OutboxTable;
+  /** The same for a year-end statement (which keeps no pending_since: statements are not swept). */
+  readonly statementOutbox: OutboxTable;
+
+  constructor(@InjectRepository(Receipt) private readonly repo: Repository<Receipt>) {
+    this.receiptOutbox = new OutboxTable(repo.manager.connection, {
+      table: 'receipts',
+      lockPrefix: 'receipt',
+      statusColumn: 'send_status',
+      doneAtColumn: 'sent_at',
+      pendingSince: true,
+      reopenFailed: { noun: 'receipt', idKey: 'receiptId' },
+      clearOnReset: ['last_error'],
+    });
+    this.statementOutbox = new OutboxTable(repo.manager.connection, {
+      table: 'statements',
+      lockPrefix: 'statement',
+      statusColumn: 'send_status',
+      doneAtColumn: 'sent_at',
+      pendingSince: false,
+      reopenFailed: { noun: 'statement', idKey: 'statementId' },
+    });
+  }
 
   /**
    * The next number of the year, from its counter row. The row stays locked until the
@@ -82,71 +107,6 @@ export class ReceiptsRepository {
 
   findById(id: string): Promise<Receipt | null> {
     return this.repo.findOne({ where: { id } });
-  }
-
-  /**
-   * Runs `work` holding the receipt's advisory lock (one sender per receipt across workers),
-   * with the lock's connection for its queries; null at once when another job holds it.
-   */
-  whileSending<T>(id: string, work: (em: EntityManager) => Promise<T>) {
-    return withSessionLock(this.repo.manager.connection, `receipt:${id}`, work);
-  }
-
-  async markSent(id: string, em: EntityManager = this.repo.manager): Promise<void> {
-    await em.update(
-      Receipt,
-      { id },
-      {
-        sendStatus: 'sent',
-        sentAt: () => 'now()',
-        attempts: () => 'attempts + 1',
-        lastError: null,
-      },
-    );
-  }
-
-  async markAttemptFailed(
-    id: string,
-    error: unknown,
-    final: boolean,
-    em: EntityManager = this.repo.manager,
-  ): Promise<void> {
-    await em.update(
-      Receipt,
-      { id },
-      {
-        ...failedTry(error),
-        ...(final ? { sendStatus: 'failed' } : {}),
-      },
-    );
-  }
-
-  /** Back to pending for a resend: its wait (pending_since) starts again now. */
-  async resetForResend(id: string): Promise<boolean> {
-    const result = await this.repo.update(
-      { id },
-      { sendStatus: 'pending', pendingSince: () => 'now()', lastError: null },
-    );
-    return (result.affected ?? 0) > 0;
-  }
-
-  /** A failed receipt back to pending (a job run by hand after it failed): true when it was failed. */
-  async reopenFailed(em: EntityManager, id: string): Promise<boolean> {
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [, affected]: [unknown, number] = await em.query(
-      `UPDATE receipts SET send_status = 'pending', pending_since = now(), last_error = NULL
-        WHERE id = $1 AND send_status = 'failed'`,
-      [id],
-    );
-    return affected > 0;
-  }
-
-  async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.repo.query(
-      `SELECT id FROM receipts WHERE send_status = 'pending' AND pending_since < $1 ORDER BY pending_since LIMIT $2`,
-      [olderThan, limit],
-    );
-    return rows.map((r) => r.id);
   }
 
   listByDonor(donorId: string): Promise<Receipt[]> {
@@ -222,46 +182,12 @@ export class ReceiptsRepository {
 
   async statement(
     id: string,
+    em: EntityManager = this.repo.manager,
   ): Promise<{ id: string; donorId: string; year: number; sendStatus: string } | null> {
     const rows: { id: string; donor_id: string; year: number; send_status: string }[] =
-      await this.repo.query(
-        `SELECT id, donor_id, year, send_status FROM statements WHERE id = $1`,
-        [id],
-      );
+      await em.query(`SELECT id, donor_id, year, send_status FROM statements WHERE id = $1`, [id]);
     const r = rows[0];
     return r ? { id: r.id, donorId: r.donor_id, year: r.year, sendStatus: r.send_status } : null;
-  }
-
-  /** As `whileSending`, for a year-end statement (its queries use the pool: statements are few). */
-  whileSendingStatement<T>(id: string, work: () => Promise<T>) {
-    return withSessionLock(this.repo.manager.connection, `statement:${id}`, work);
-  }
-
-  async reopenFailedStatement(id: string): Promise<boolean> {
-    const [, affected]: [unknown, number] = await this.repo.query(
-      `UPDATE statements SET send_status = 'pending', last_error = NULL
-        WHERE id = $1 AND send_status = 'failed'`,
-      [id],
-    );
-    return affected > 0;
-  }
-
-  async markStatement(
-    id: string,
-    outcome: { sent: true } | { error: string; final: boolean },
-  ): Promise<void> {
-    if ('sent' in outcome) {
-      await this.repo.query(
-        `UPDATE statements SET send_status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-        [id],
-      );
-    } else {
-      await this.repo.query(
-        `UPDATE statements SET attempts = attempts + 1, last_error = $2,
-                send_status = CASE WHEN $3 THEN 'failed' ELSE send_status END WHERE id = $1`,
-        [id, outcome.error.slice(0, 2000), outcome.final],
-      );
-    }
   }
 
   /**

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { EntityManager } from 'typeorm';
 import { Environment } from '../common/config/environment';
 import { toSafeInteger } from '../common/database/bigint.transformer';
 import { DomainError } from '../common/errors/domain-error';
@@ -21,9 +20,8 @@ import {
 import { Receipt, SendStatus } from './receipt.entity';
 import { ReceiptsRepository } from './receipts.repository';
 import { isUuid } from '../common/validation/is-uuid';
-import { isFinalAttempt } from '../common/queue/job-runner';
+import { OutboxOutcome } from '../common/outbox/outbox-table';
 import { MetricsService } from '../metrics/metrics.service';
-import { errorSummary, scrubbedError } from '../common/errors/describe-error';
 
 /** SMTP answers 5xx for a refusal that retrying will not change. */
 function isPermanent(error: unknown): boolean {
@@ -81,101 +79,85 @@ export class ReceiptsService {
 
   /** After the issuing transaction commits; the sweeper catches up on what this misses. */
   async enqueue(receiptIds: string[], jobSuffix = ''): Promise<void> {
-    for (const receiptId of receiptIds) {
-      await this.queues.tryEnqueue(
-        'receipt.send',
-        { receiptId },
-        { jobId: `receipt-${receiptId}${jobSuffix}` },
-      );
-    }
+    for (const receiptId of receiptIds) await this.enqueueOne(receiptId, jobSuffix);
   }
 
-  async sweep(): Promise<number> {
-    const ids = await this.receipts.pendingIds(
-      new Date(Date.now() - this.env.SWEEP_INTERVAL_MS),
-      500,
+  private enqueueOne(receiptId: string, jobSuffix = ''): Promise<boolean> {
+    return this.queues.tryEnqueue(
+      'receipt.send',
+      { receiptId },
+      { jobId: `receipt-${receiptId}${jobSuffix}` },
     );
-    await this.enqueue(ids);
-    return ids.length;
+  }
+
+  sweep(): Promise<number> {
+    return this.receipts.receiptOutbox.sweep(this.env.SWEEP_INTERVAL_MS, 500, (id) =>
+      this.enqueueOne(id),
+    );
   }
 
   /**
    * The job. One sender per receipt at a time: under the receipt's advisory lock it reads the
    * send status and sends only a pending receipt, so jobs that overlap (the first one, a
    * resend, a retry of self-repair) send it once. A job that finds the lock taken does nothing:
-   * the job holding it sends the receipt, or fails and retries.
+   * the job holding it sends the receipt, or fails and retries. Failed is final for the
+   * automatic tries: a job that finds the receipt failed was retried by hand (the queue
+   * dashboard), which means "send it again", as a resend does.
    */
-  async send(receiptId: string, job: Job): Promise<string> {
-    const locked = await this.receipts.whileSending(receiptId, (em) =>
-      this.sendLocked(em, receiptId, job),
-    );
-    return locked ? locked.result : 'in-progress';
+  send(receiptId: string, job: Job): Promise<string> {
+    return this.receipts.receiptOutbox.run(receiptId, job, {
+      logger: this.logger,
+      read: (em) => this.receipts.documentRow(receiptId, em),
+      status: (row) => String(row.send_status),
+      settled: (status) => status,
+      work: (row) => this.sendReceipt(receiptId, row),
+      permanent: isPermanent,
+      onDone: () => this.metrics.receiptsSent.inc({ kind: 'receipt' }),
+      onFailed: (_row, final) =>
+        this.metrics.receiptsFailed.inc({ kind: 'receipt', final: String(final) }),
+    });
   }
 
-  private async sendLocked(em: EntityManager, receiptId: string, job: Job): Promise<string> {
-    const row = await this.receipts.documentRow(receiptId, em);
-    if (!row) return 'missing';
-    // Failed is final for the automatic tries (they run while it is pending, and self-repair
-    // only revives pending ones): a job running now was retried by hand (the queue dashboard),
-    // which means "send it again", as a resend does.
-    if (row.send_status === 'failed' && (await this.receipts.reopenFailed(em, receiptId))) {
-      this.logger.log({ receiptId, jobId: job.id }, 'failed receipt retried by hand: sending it');
-      row.send_status = 'pending';
-    }
-    if (row.send_status !== 'pending') return String(row.send_status);
+  private async sendReceipt(
+    receiptId: string,
+    row: Record<string, unknown>,
+  ): Promise<OutboxOutcome<'sent', 'no-address'>> {
     if (!row.donor_email || row.erased_at) {
-      await this.receipts.markAttemptFailed(
-        receiptId,
-        'the donor has no email address (erased)',
-        true,
-        em,
-      );
-      this.metrics.receiptsFailed.inc({ kind: 'receipt', final: 'true' });
-      return 'no-address';
+      return { gaveUp: 'no-address', reason: 'the donor has no email address (erased)' };
     }
     const document = this.document(row);
-    try {
-      const pdf = await renderReceiptPdf(document);
-      const amount = formatMoney(document.amount, document.currency);
-      const email = simpleEmail({
-        subject: this.env.RECEIPT_EMAIL_SUBJECT.replace('{number}', document.number),
-        paragraphs: [
-          [`Thank you for your gift of ${amount} to `, { isolate: document.campaignTitle }, '.'],
-          `Your ${document.type === 'correction' ? 'corrected ' : ''}receipt ${document.number} is attached.` +
-            (document.replacesNumber ? ` It replaces receipt ${document.replacesNumber}.` : ''),
-        ],
-        organisation: this.organisation.name,
-      });
-      await this.transport.send({
-        to: String(row.donor_email),
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        messageId: `<receipt-${receiptId}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
-        attachments: [
-          {
-            filename: `receipt-${document.number}.pdf`,
-            content: pdf,
-            contentType: 'application/pdf',
-          },
-        ],
-      });
-    } catch (error) {
-      const permanent = isPermanent(error);
-      const final = permanent || isFinalAttempt(job);
-      await this.receipts.markAttemptFailed(receiptId, error, final, em);
-      this.metrics.receiptsFailed.inc({ kind: 'receipt', final: String(final) });
-      throw permanent ? scrubbedError(error, { unrecoverable: true }) : error;
-    }
-    await this.receipts.markSent(receiptId, em);
-    this.metrics.receiptsSent.inc({ kind: 'receipt' });
-    return 'sent';
+    const pdf = await renderReceiptPdf(document);
+    const amount = formatMoney(document.amount, document.currency);
+    const email = simpleEmail({
+      subject: this.env.RECEIPT_EMAIL_SUBJECT.replace('{number}', document.number),
+      paragraphs: [
+        [`Thank you for your gift of ${amount} to `, { isolate: document.campaignTitle }, '.'],
+        `Your ${document.type === 'correction' ? 'corrected ' : ''}receipt ${document.number} is attached.` +
+          (document.replacesNumber ? ` It replaces receipt ${document.replacesNumber}.` : ''),
+      ],
+      organisation: this.organisation.name,
+    });
+    await this.transport.send({
+      to: String(row.donor_email),
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      messageId: `<receipt-${receiptId}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
+      attachments: [
+        {
+          filename: `receipt-${document.number}.pdf`,
+          content: pdf,
+          contentType: 'application/pdf',
+        },
+      ],
+    });
+    return { done: 'sent' };
   }
 
   async resend(id: string): Promise<ReceiptView> {
     const receipt = isUuid(id) ? await this.receipts.findById(id) : null;
     if (!receipt) throw new DomainError('not_found', `No receipt ${id}`);
-    await this.receipts.resetForResend(id);
+    await this.receipts.receiptOutbox.reset(id);
     await this.enqueue([id], `:resend:${Date.now()}`);
     return receiptView((await this.receipts.findById(id))!, true);
   }
@@ -222,71 +204,55 @@ export class ReceiptsService {
   }
 
   /** As `send`: one sender per statement, and a failed one retried by hand is sent again. */
-  async sendStatement(statementId: string, job: Job): Promise<string> {
-    const locked = await this.receipts.whileSendingStatement(statementId, () =>
-      this.sendStatementLocked(statementId, job),
-    );
-    return locked ? locked.result : 'in-progress';
+  sendStatement(statementId: string, job: Job): Promise<string> {
+    return this.receipts.statementOutbox.run(statementId, job, {
+      logger: this.logger,
+      read: (em) => this.receipts.statement(statementId, em),
+      status: (statement) => statement.sendStatus,
+      settled: (status) => status,
+      work: (statement) => this.sendYearStatement(statement),
+      permanent: isPermanent,
+      onDone: () => this.metrics.receiptsSent.inc({ kind: 'statement' }),
+      onFailed: (_statement, final) =>
+        this.metrics.receiptsFailed.inc({ kind: 'statement', final: String(final) }),
+    });
   }
 
-  private async sendStatementLocked(statementId: string, job: Job): Promise<string> {
-    const statement = await this.receipts.statement(statementId);
-    if (!statement) return 'missing';
-    if (
-      statement.sendStatus === 'failed' &&
-      (await this.receipts.reopenFailedStatement(statementId))
-    ) {
-      this.logger.log(
-        { statementId, jobId: job.id },
-        'failed statement retried by hand: sending it',
-      );
-      statement.sendStatus = 'pending';
-    }
-    if (statement.sendStatus !== 'pending') return statement.sendStatus;
+  private async sendYearStatement(statement: {
+    id: string;
+    donorId: string;
+    year: number;
+  }): Promise<OutboxOutcome<'sent', 'skipped'>> {
     const email = await this.receipts.donorEmail(statement.donorId);
     const document = await this.statementDocument(statement.donorId, statement.year);
     if (!email || !document.gifts.length) {
-      await this.receipts.markStatement(statementId, {
-        error: 'no address or no gifts',
-        final: true,
-      });
-      this.metrics.receiptsFailed.inc({ kind: 'statement', final: 'true' });
-      return 'skipped';
+      return { gaveUp: 'skipped', reason: 'no address or no gifts' };
     }
-    try {
-      const totals = statementTotals(document)
-        .map((t) => formatMoney(t.amount, t.currency))
-        .join(', ');
-      const message = simpleEmail({
-        subject: `Your ${statement.year} giving statement`,
-        paragraphs: [
-          `Thank you for your gifts in ${statement.year}: ${totals} in all. Your statement is attached.`,
-        ],
-        organisation: this.organisation.name,
-      });
-      await this.transport.send({
-        to: email,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        messageId: `<statement-${statementId}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
-        attachments: [
-          {
-            filename: `statement-${statement.year}.pdf`,
-            content: await renderStatementPdf(document),
-            contentType: 'application/pdf',
-          },
-        ],
-      });
-    } catch (error) {
-      const final = isPermanent(error) || isFinalAttempt(job);
-      await this.receipts.markStatement(statementId, { error: errorSummary(error), final });
-      this.metrics.receiptsFailed.inc({ kind: 'statement', final: String(final) });
-      throw error;
-    }
-    await this.receipts.markStatement(statementId, { sent: true });
-    this.metrics.receiptsSent.inc({ kind: 'statement' });
-    return 'sent';
+    const totals = statementTotals(document)
+      .map((t) => formatMoney(t.amount, t.currency))
+      .join(', ');
+    const message = simpleEmail({
+      subject: `Your ${statement.year} giving statement`,
+      paragraphs: [
+        `Thank you for your gifts in ${statement.year}: ${totals} in all. Your statement is attached.`,
+      ],
+      organisation: this.organisation.name,
+    });
+    await this.transport.send({
+      to: email,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      messageId: `<statement-${statement.id}@${new URL(this.env.PUBLIC_BASE_URL).hostname}>`,
+      attachments: [
+        {
+          filename: `statement-${statement.year}.pdf`,
+          content: await renderStatementPdf(document),
+          contentType: 'application/pdf',
+        },
+      ],
+    });
+    return { done: 'sent' };
   }
 
   private async statementDocument(donorId: string, year: number): Promise<StatementDocument> {

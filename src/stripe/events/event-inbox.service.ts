@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import Stripe from 'stripe';
-import { EntityManager } from 'typeorm';
 import { Environment } from '../../common/config/environment';
 import { DomainError } from '../../common/errors/domain-error';
 import { QueueService } from '../../common/queue/queue.service';
@@ -9,7 +8,6 @@ import { MetricsService, WebhookRejectReason } from '../../metrics/metrics.servi
 import { StripeGateway } from '../stripe-gateway';
 import { StripeEventsRepository } from './stripe-events.repository';
 import { errorSummary } from '../../common/errors/describe-error';
-import { isFinalAttempt } from '../../common/queue/job-runner';
 
 /** Stripe's tolerance for the signature timestamp. */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -126,52 +124,34 @@ export class EventInboxService {
    * finishes the event, or fails and retries. A failed try is recorded; the last one marks
    * the event failed, for staff to look at and replay.
    */
-  async process(
+  process(
     eventId: string,
     job: Job,
     handle: (event: Stripe.Event) => Promise<EventOutcome>,
   ): Promise<string> {
-    const locked = await this.events.whileProcessing(eventId, (em) =>
-      this.processLocked(em, eventId, job, handle),
-    );
-    return locked ? locked.result : 'in-progress';
-  }
-
-  private async processLocked(
-    em: EntityManager,
-    eventId: string,
-    job: Job,
-    handle: (event: Stripe.Event) => Promise<EventOutcome>,
-  ): Promise<string> {
-    const stored = await this.events.findById(eventId, em);
-    if (!stored) return 'missing';
-    if (stored.status === 'processed' || stored.status === 'ignored') return stored.status;
-    try {
-      const outcome = await handle(stored.payload as unknown as Stripe.Event);
-      const status = outcome.ignored ? 'ignored' : 'processed';
-      await this.events.markDone(stored.id, status, outcome.ignored ? outcome.reason : null, em);
-      this.metrics.eventsProcessed.inc({ type: stored.type, outcome: status });
-      return status;
-    } catch (error) {
-      const final = isFinalAttempt(job);
-      await this.events.markAttemptFailed(stored.id, error, final, em);
-      this.metrics.eventsProcessed.inc({
-        type: stored.type,
-        outcome: final ? 'failed' : 'retrying',
-      });
-      throw error;
-    }
+    return this.events.outbox.run(eventId, job, {
+      logger: this.logger,
+      read: (em) => this.events.findById(eventId, em),
+      status: (stored) => stored.status,
+      settled: (status) => status,
+      work: async (stored) => {
+        const outcome = await handle(stored.payload as unknown as Stripe.Event);
+        return outcome.ignored
+          ? { done: 'ignored' as const, note: outcome.reason }
+          : { done: 'processed' as const };
+      },
+      onDone: (stored, status) =>
+        this.metrics.eventsProcessed.inc({ type: stored.type, outcome: status }),
+      onFailed: (stored, final) =>
+        this.metrics.eventsProcessed.inc({
+          type: stored.type,
+          outcome: final ? 'failed' : 'retrying',
+        }),
+    });
   }
 
   /** Enqueues events stored while Redis was down (or whose job was lost). */
-  async sweep(): Promise<number> {
-    // Events younger than one interval may still be on their way through the queue.
-    const ids = await this.events.pendingIds(
-      new Date(Date.now() - this.env.SWEEP_INTERVAL_MS),
-      1000,
-    );
-    let enqueued = 0;
-    for (const id of ids) if (await this.enqueue(id)) enqueued += 1;
-    return enqueued;
+  sweep(): Promise<number> {
+    return this.events.outbox.sweep(this.env.SWEEP_INTERVAL_MS, 1000, (id) => this.enqueue(id));
   }
 }

@@ -2,15 +2,30 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { EntityManager, Repository } from 'typeorm';
-import { withSessionLock } from '../../common/database/locks';
+import { OutboxTable } from '../../common/outbox/outbox-table';
 import { StripeEvent, StripeEventStatus } from './stripe-event.entity';
-import { failedTry } from '../../common/database/attempts';
 import { scrubStripeEvent } from './scrub-event';
 import { ERASED_ERROR } from '../../common/errors/erased';
 
 @Injectable()
 export class StripeEventsRepository {
-  constructor(@InjectRepository(StripeEvent) private readonly repo: Repository<StripeEvent>) {}
+  /**
+   * Processing an event once: its lock, status and tries. A failed event whose job runs again
+   * is processed as it stands (the handler goes by Stripe's current state); a replay clears
+   * its processed_at and keeps its last error until it is processed again.
+   */
+  readonly outbox: OutboxTable;
+
+  constructor(@InjectRepository(StripeEvent) private readonly repo: Repository<StripeEvent>) {
+    this.outbox = new OutboxTable(repo.manager.connection, {
+      table: 'stripe_events',
+      lockPrefix: 'stripe-event',
+      statusColumn: 'status',
+      doneAtColumn: 'processed_at',
+      pendingSince: true,
+      clearOnReset: ['processed_at'],
+    });
+  }
 
   /**
    * Stores the event once under its Stripe id, without its personal fields (scrubStripeEvent).
@@ -43,63 +58,6 @@ export class StripeEventsRepository {
 
   findById(id: string, em: EntityManager = this.repo.manager): Promise<StripeEvent | null> {
     return em.findOne(StripeEvent, { where: { id } });
-  }
-
-  /**
-   * Runs `work` holding the event's advisory lock (one job processes an event at a time across
-   * workers), with the lock's connection for the event row's own queries; null at once when
-   * another job holds it.
-   */
-  whileProcessing<T>(id: string, work: (em: EntityManager) => Promise<T>) {
-    return withSessionLock(this.repo.manager.connection, `stripe-event:${id}`, work);
-  }
-
-  async markDone(
-    id: string,
-    status: 'processed' | 'ignored',
-    note: string | null = null,
-    em: EntityManager = this.repo.manager,
-  ): Promise<void> {
-    await em.update(
-      StripeEvent,
-      { id },
-      { status, processedAt: () => 'now()', lastError: note, attempts: () => 'attempts + 1' },
-    );
-  }
-
-  /** A failed try; `final` when retries are used up, which is when staff must look. */
-  async markAttemptFailed(
-    id: string,
-    error: unknown,
-    final: boolean,
-    em: EntityManager = this.repo.manager,
-  ): Promise<void> {
-    await em.update(
-      StripeEvent,
-      { id },
-      {
-        ...failedTry(error),
-        ...(final ? { status: 'failed' } : {}),
-      },
-    );
-  }
-
-  /** Back to pending for a replay: its wait (pending_since) starts again now. */
-  async resetForReplay(id: string): Promise<boolean> {
-    const result = await this.repo.update(
-      { id },
-      { status: 'pending', processedAt: null, pendingSince: () => 'now()' },
-    );
-    return (result.affected ?? 0) > 0;
-  }
-
-  /** Events pending since before `olderThan`, oldest first. */
-  async pendingIds(olderThan: Date, limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.repo.query(
-      `SELECT id FROM stripe_events WHERE status = 'pending' AND pending_since < $1 ORDER BY pending_since LIMIT $2`,
-      [olderThan, limit],
-    );
-    return rows.map((r) => r.id);
   }
 
   list(

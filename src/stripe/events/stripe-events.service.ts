@@ -35,7 +35,7 @@ export class StripeEventsService {
 
   /** Processes a stored event again (after a fix); processing is idempotent. */
   async replay(id: string): Promise<{ id: string; status: 'pending'; enqueued: boolean }> {
-    if (!(await this.events.resetForReplay(id)))
+    if (!(await this.events.outbox.reset(id)))
       throw new DomainError('not_found', `No stored event ${id}`);
     const enqueued = await this.inbox.enqueue(id, `${id}:replay:${Date.now()}`);
     return { id, status: 'pending', enqueued };
