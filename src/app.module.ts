@@ -1,26 +1,28 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AuditHttpModule } from './audit/audit-http.module';
+import { AuthHttpModule } from './auth/auth-http.module';
 import { CampaignsHttpModule } from './campaigns/campaigns-http.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { LoggingOptions } from './common/logging/logging.module';
-import { CoreModule } from './core.module';
-import { HealthModule } from './health/health.module';
-import { OperationsModule } from './operations/operations.module';
-import { MaintenanceModule } from './maintenance/maintenance.module';
-import { DonationsHttpModule } from './donations/donations-http.module';
-import { OfflineGiftsModule } from './flows/offline-gifts/offline-gifts.module';
-import { DonorAuthModule } from './donor-auth/donor-auth.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
-import { StripeEventsHttpModule } from './stripe/stripe-events-http.module';
+import { CoreModule } from './core.module';
+import { DonationsHttpModule } from './donations/donations-http.module';
+import { DonorAuthHttpModule } from './donor-auth/donor-auth-http.module';
+import { DonorPrivacyHttpModule } from './donor-privacy/donor-privacy-http.module';
+import { OfflineGiftsHttpModule } from './flows/offline-gifts/offline-gifts-http.module';
+import { HealthHttpModule } from './health/health-http.module';
+import { MaintenanceHttpModule } from './maintenance/maintenance-http.module';
+import { MetricsHttpModule } from './metrics/metrics-http.module';
+import { OperationsHttpModule } from './operations/operations-http.module';
+import { PayoutsHttpModule } from './payouts/payouts-http.module';
 import { PledgesHttpModule } from './pledges/pledges-http.module';
 import { ReceiptsHttpModule } from './receipts/receipts-http.module';
-import { PayoutsModule } from './payouts/payouts.module';
-import { AuditModule } from './audit/audit.module';
-import { DonorPrivacyModule } from './donor-privacy/donor-privacy.module';
-import { ReportsModule } from './reports/reports.module';
-import { WebPagesModule } from './web-pages/web-pages.module';
+import { ReportsHttpModule } from './reports/reports-http.module';
+import { StripeEventsHttpModule } from './stripe/stripe-events-http.module';
+import { WebPagesHttpModule } from './web-pages/web-pages-http.module';
 
-/** The HTTP API. */
+/** The HTTP API: every folder's controllers (its `-http` module) over the core. */
 @Module({})
 export class AppModule {
   static forRoot(logging: Partial<LoggingOptions> = {}): DynamicModule {
@@ -28,22 +30,24 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot({ service: 'api', ...logging }),
-        HealthModule,
+        AuthHttpModule,
+        HealthHttpModule,
         RateLimitModule,
         CampaignsHttpModule,
         DonationsHttpModule,
-        OfflineGiftsModule,
-        DonorAuthModule,
+        OfflineGiftsHttpModule,
+        DonorAuthHttpModule,
         PledgesHttpModule,
         ReceiptsHttpModule,
-        PayoutsModule,
-        ReportsModule,
+        PayoutsHttpModule,
+        ReportsHttpModule,
         StripeEventsHttpModule,
-        OperationsModule,
-        MaintenanceModule,
-        AuditModule,
-        DonorPrivacyModule,
-        WebPagesModule,
+        OperationsHttpModule,
+        MetricsHttpModule,
+        MaintenanceHttpModule,
+        AuditHttpModule,
+        DonorPrivacyHttpModule,
+        WebPagesHttpModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

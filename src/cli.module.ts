@@ -5,7 +5,7 @@ import { CoreModule } from './core.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { StripeEventsModule } from './stripe/stripe-events.module';
 import { ReceiptsModule } from './receipts/receipts.module';
-import { AuditLogModule } from './audit/audit.module';
+import { AuditModule } from './audit/audit.module';
 
 /** What operator commands need: the core and the domain modules they act on. */
 @Module({})
@@ -19,7 +19,7 @@ export class CliModule {
         LedgerModule,
         StripeEventsModule,
         ReceiptsModule,
-        AuditLogModule,
+        AuditModule,
       ],
     };
   }

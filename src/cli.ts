@@ -12,8 +12,7 @@ import { exitOnConfigError, loadEnvironmentOrExit } from './common/config/load-e
 import { DatabaseUnreachableError } from './common/database/migrations';
 import { DomainError } from './common/errors/domain-error';
 import { prepareDatabase } from './bootstrap';
-import { auditedCliCommand } from './audit/cli-audit';
-import { AuditLogRepository } from './audit/audit-log.repository';
+import { AuditService } from './audit/audit.service';
 import { LedgerService } from './ledger/ledger.service';
 import { StripeEventsService } from './stripe/events/stripe-events.service';
 import { ReceiptsService } from './receipts/receipts.service';
@@ -40,7 +39,7 @@ const audited = <T>(
   action: string,
   target: Record<string, unknown>,
   run: () => Promise<T>,
-) => auditedCliCommand(app.get(AuditLogRepository), action, target, run);
+) => app.get(AuditService).runCliCommand(action, target, run);
 
 const COMMANDS: Record<string, Command> = {
   migrate: {

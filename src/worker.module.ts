@@ -4,9 +4,9 @@ import { LoggingOptions } from './common/logging/logging.module';
 import { WorkerService } from './common/queue/worker.service';
 import { CoreModule } from './core.module';
 import { StripeEventsWorkerModule } from './flows/stripe-events/stripe-events-worker.module';
-import { MailWorkerModule } from './mail/mail.module';
+import { MailWorkerModule } from './mail/mail-worker.module';
 import { ReceiptsWorkerModule } from './receipts/receipts-worker.module';
-import { MaintenanceWorkerModule } from './maintenance/maintenance.module';
+import { MaintenanceWorkerModule } from './maintenance/maintenance-worker.module';
 import { WorkerMetricsServer } from './metrics/worker-metrics.server';
 
 /** The worker: queue consumers only, no HTTP API (its /metrics listens on WORKER_METRICS_PORT). */

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { StaffOnly } from '../auth/staff.guard';
 import { AuditLog } from './audit-log.entity';
-import { AuditLogRepository } from './audit-log.repository';
+import { AuditService } from './audit.service';
 import { auditCursor, AuditEntryView, ListAuditQuery } from './list-audit.dto';
 
 function view(a: AuditLog): AuditEntryView {
@@ -24,7 +24,7 @@ function view(a: AuditLog): AuditEntryView {
 @StaffOnly('admin')
 @Controller('v1/admin/audit')
 export class AuditController {
-  constructor(private readonly audit: AuditLogRepository) {}
+  constructor(private readonly audit: AuditService) {}
 
   /** Staff actions, newest first; the next page is `before=<id of the last entry>`. */
   @Get()

@@ -13,7 +13,8 @@ import { catchError, concatMap, from, Observable, switchMap } from 'rxjs';
 import { StaffRequest } from '../auth/staff.guard';
 import { DomainError } from '../common/errors/domain-error';
 import { AuditJson } from './audit-log.entity';
-import { AuditLogRepository, AuditOutcome } from './audit-log.repository';
+import { AuditOutcome } from './audit-log.repository';
+import { AuditService } from './audit.service';
 import { redactForAudit, redactString, responseSummary } from './audit-redaction';
 import { serializeError } from '../common/errors/describe-error';
 
@@ -67,7 +68,7 @@ export class AuditInterceptor implements NestInterceptor {
   private readonly logger = new Logger(AuditInterceptor.name);
 
   constructor(
-    private readonly audit: AuditLogRepository,
+    private readonly audit: AuditService,
     private readonly reflector: Reflector,
   ) {}
 

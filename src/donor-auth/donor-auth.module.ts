@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module';
-import { DonorDonationsController } from './donor-donations.controller';
 import { DonorDonationsService } from './donor-donations.service';
 import { DonorGuard } from './donor.guard';
-import { DonorSessionsController } from './donor-sessions.controller';
 import { DonorSessionsRepository } from './donor-sessions.repository';
 import { DonorSessionsService } from './donor-sessions.service';
 import { SignInRateLimitService } from './sign-in-rate-limit.service';
@@ -14,7 +12,6 @@ import { SignInRateLimitService } from './sign-in-rate-limit.service';
  */
 @Module({
   imports: [MailModule],
-  controllers: [DonorSessionsController, DonorDonationsController],
   providers: [
     DonorSessionsRepository,
     DonorSessionsService,
@@ -22,6 +19,6 @@ import { SignInRateLimitService } from './sign-in-rate-limit.service';
     SignInRateLimitService,
     DonorGuard,
   ],
-  exports: [DonorSessionsService, DonorGuard],
+  exports: [DonorSessionsService, DonorDonationsService, DonorGuard],
 })
 export class DonorAuthModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Environment } from '../common/config/environment';
-import { BacklogRepository, OutboxBacklog } from '../maintenance/backlog.repository';
+import { BacklogService, OutboxBacklog } from '../maintenance/backlog.service';
 
 type Read = { backlog: OutboxBacklog[] } | { error: string };
 
@@ -16,7 +16,7 @@ export class BacklogHealthIndicator {
   constructor(
     private readonly env: Environment,
     private readonly indicators: HealthIndicatorService,
-    private readonly backlog: BacklogRepository,
+    private readonly backlog: BacklogService,
   ) {}
 
   /** One read for both indicators of a readiness check; a Postgres that hangs is a failure. */
@@ -25,7 +25,7 @@ export class BacklogHealthIndicator {
     const timeout = new Promise<Read>((resolve) => {
       timer = setTimeout(() => resolve({ error: `no answer in ${timeoutMs} ms` }), timeoutMs);
     });
-    const read = this.backlog.backlog().then(
+    const read = this.backlog.read().then(
       (backlog): Read => ({ backlog }),
       (error: Error): Read => ({ error: error.message }),
     );

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MailProcessor } from './mail.processor';
 import { MailService } from './mail.service';
 import { MailTransport } from './mail-transport';
 import { OutboundEmail } from './outbound-email.entity';
@@ -10,10 +9,6 @@ import { OutboundEmailsRepository } from './outbound-emails.repository';
 @Module({
   imports: [TypeOrmModule.forFeature([OutboundEmail])],
   providers: [OutboundEmailsRepository, MailService, MailTransport],
-  exports: [OutboundEmailsRepository, MailService, MailTransport],
+  exports: [MailService, MailTransport],
 })
 export class MailModule {}
-
-/** The worker side: sends queued emails and sweeps the outbox. */
-@Module({ imports: [MailModule], providers: [MailProcessor] })
-export class MailWorkerModule {}

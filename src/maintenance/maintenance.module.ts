@@ -1,41 +1,35 @@
-import { MetricsService } from '../metrics/metrics.service';
-import { startMaintenanceSeriesAtZero } from './maintenance-metrics';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '../ledger/ledger.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { StripeEventsModule } from '../stripe/stripe-events.module';
 import { BacklogRepository } from './backlog.repository';
+import { BacklogService } from './backlog.service';
+import { startMaintenanceSeriesAtZero } from './maintenance-metrics';
 import { MaintenanceRun } from './maintenance-run.entity';
 import { MaintenanceRunsRepository } from './maintenance-runs.repository';
 import { MaintenanceTasksService } from './maintenance-tasks.service';
-import { MaintenanceController } from './maintenance.controller';
-import { MaintenanceProcessor } from './maintenance.processor';
 import { MaintenanceService } from './maintenance.service';
 import { StateGauges } from './state-gauges';
 
-/** Runs, outbox backlogs and the scrape-time gauges over them: for the API, the worker and health. */
+/**
+ * Self-repair: the runs, the tasks (run by the worker), the outbox backlogs (for readiness)
+ * and the scrape-time gauges over them, in every process that imports it.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([MaintenanceRun])],
-  providers: [MaintenanceRunsRepository, BacklogRepository, StateGauges],
-  exports: [MaintenanceRunsRepository, BacklogRepository],
+  imports: [TypeOrmModule.forFeature([MaintenanceRun]), StripeEventsModule, LedgerModule],
+  providers: [
+    MaintenanceRunsRepository,
+    BacklogRepository,
+    BacklogService,
+    MaintenanceService,
+    MaintenanceTasksService,
+    StateGauges,
+  ],
+  exports: [BacklogService, MaintenanceService, MaintenanceTasksService],
 })
-export class MaintenanceDataModule {
+export class MaintenanceModule {
   constructor(metrics: MetricsService) {
     startMaintenanceSeriesAtZero(metrics);
   }
 }
-
-/** The API side: the runs' listing and running a task on demand. */
-@Module({
-  imports: [MaintenanceDataModule],
-  controllers: [MaintenanceController],
-  providers: [MaintenanceService],
-})
-export class MaintenanceModule {}
-
-/** The worker side: the schedules and the tasks. */
-@Module({
-  imports: [MaintenanceDataModule, StripeEventsModule, LedgerModule],
-  providers: [MaintenanceTasksService, MaintenanceProcessor],
-})
-export class MaintenanceWorkerModule {}

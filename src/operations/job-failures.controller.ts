@@ -2,14 +2,14 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { StaffOnly } from '../auth/staff.guard';
 import { AuditReads } from '../audit/audit.interceptor';
-import { JobFailuresRepository } from '../common/queue/job-failures.repository';
+import { JobFailuresService } from '../common/queue/job-failures.service';
 import { ListJobFailuresQuery } from './list-job-failures.dto';
 
 @ApiTags('admin')
 @StaffOnly('admin')
 @Controller('v1/admin/job-failures')
 export class JobFailuresController {
-  constructor(private readonly failures: JobFailuresRepository) {}
+  constructor(private readonly failures: JobFailuresService) {}
 
   /** Jobs that used up their retries, newest first. */
   @Get()

@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import { STATUS_CODES } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { AuditLogRepository } from '../audit/audit-log.repository';
+import { AuditService } from '../audit/audit.service';
 import { ApiKeysService, AuthenticatedStaff, roleAllows } from '../auth/api-keys.service';
 import { Environment } from '../common/config/environment';
 import { QUEUE_NAMES } from '../common/queue/job-catalogue';
@@ -150,7 +150,7 @@ export function dashboardSecurityHeaders(env: Environment) {
 function adminOnly(
   env: Environment,
   apiKeys: ApiKeysService,
-  audit: AuditLogRepository,
+  audit: AuditService,
   sessions: DashboardSessions,
 ) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -239,7 +239,7 @@ export function mountQueueDashboard(app: NestExpressApplication): void {
     adminOnly(
       env,
       app.get(ApiKeysService),
-      app.get(AuditLogRepository),
+      app.get(AuditService),
       new DashboardSessions(queues.redis, env.QUEUE_PREFIX),
     ),
     serverAdapter.getRouter(),

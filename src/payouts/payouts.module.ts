@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Payout } from './payout.entity';
-import { PayoutsController } from './payouts.controller';
 import { PayoutsRepository } from './payouts.repository';
 import { PayoutsService } from './payouts.service';
 
+/** Stripe payouts, recorded from their events and matched to ledger entries for finance. */
 @Module({
   imports: [TypeOrmModule.forFeature([Payout])],
-  controllers: [PayoutsController],
   providers: [PayoutsRepository, PayoutsService],
   exports: [PayoutsService],
 })

@@ -9,6 +9,6 @@ import { QueueService } from './queue.service';
 @Module({
   imports: [TypeOrmModule.forFeature([JobFailure])],
   providers: [QueueService, JobFailuresRepository, JobFailuresService],
-  exports: [QueueService, JobFailuresRepository, JobFailuresService],
+  exports: [QueueService, JobFailuresService],
 })
 export class QueueModule {}

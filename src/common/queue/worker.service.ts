@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { Environment } from '../config/environment';
 import { JOB_DEFINITIONS } from './job-catalogue';
 import { JOB_HANDLER } from './job-handler.decorator';
-import { JobFailuresRepository } from './job-failures.repository';
+import { JobFailuresService } from './job-failures.service';
 import { JobHandlerFn, JobRunner } from './job-runner';
 import { createRedis, warnUnlessNoEviction } from './redis-connection';
 
@@ -19,7 +19,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly env: Environment,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    private readonly failures: JobFailuresRepository,
+    private readonly failures: JobFailuresService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -25,4 +25,4 @@ import { DonorSelfServiceController } from './donor-self-service.controller';
   controllers: [DonorPrivacyController, DonorSelfServiceController],
   providers: [DonorPrivacyRepository, DonorPrivacyService],
 })
-export class DonorPrivacyModule {}
+export class DonorPrivacyHttpModule {}

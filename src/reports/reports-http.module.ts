@@ -10,4 +10,4 @@ import { ReportsService } from './reports.service';
   controllers: [ReportsController],
   providers: [ReportsRepository, ReportsService],
 })
-export class ReportsModule {}
+export class ReportsHttpModule {}

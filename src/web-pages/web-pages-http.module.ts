@@ -3,4 +3,4 @@ import { PublicConfigController } from './public-config.controller';
 
 /** Configuration the dashboard, donor portal and widget read (the pages are served in bootstrap). */
 @Module({ controllers: [PublicConfigController] })
-export class WebPagesModule {}
+export class WebPagesHttpModule {}

@@ -13,4 +13,4 @@ import { OfflineGiftsService } from './offline-gifts.service';
   controllers: [OfflineGiftsController],
   providers: [OfflineGiftsService],
 })
-export class OfflineGiftsModule {}
+export class OfflineGiftsHttpModule {}
