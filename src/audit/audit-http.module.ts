@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { AuditController } from './audit.controller';
+import { AdminAuditController } from './admin-audit.controller';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditModule } from './audit.module';
 
 /** The API side: every staff request recorded by a global interceptor, and the log's listing. */
 @Module({
   imports: [AuditModule],
-  controllers: [AuditController],
+  controllers: [AdminAuditController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
 })
 export class AuditHttpModule {}

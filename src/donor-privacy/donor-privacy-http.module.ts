@@ -6,10 +6,10 @@ import { MailModule } from '../mail/mail.module';
 import { PledgesModule } from '../pledges/pledges.module';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { StripeEventsModule } from '../stripe/stripe-events.module';
-import { DonorPrivacyController } from './donor-privacy.controller';
+import { AdminDonorsController } from './admin-donors.controller';
+import { DonorDataController } from './donor-data.controller';
 import { DonorPrivacyRepository } from './donor-privacy.repository';
 import { DonorPrivacyService } from './donor-privacy.service';
-import { DonorSelfServiceController } from './donor-self-service.controller';
 
 /** A donor's data rights: staff find by email, export, erase; a signed-in donor exports and erases. */
 @Module({
@@ -22,7 +22,7 @@ import { DonorSelfServiceController } from './donor-self-service.controller';
     ReceiptsModule,
     StripeEventsModule,
   ],
-  controllers: [DonorPrivacyController, DonorSelfServiceController],
+  controllers: [AdminDonorsController, DonorDataController],
   providers: [DonorPrivacyRepository, DonorPrivacyService],
 })
 export class DonorPrivacyHttpModule {}

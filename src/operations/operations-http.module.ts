@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { JobFailuresController } from './job-failures.controller';
+import { AdminJobFailuresController } from './admin-job-failures.controller';
 
 /** Staff's view of jobs that used up their retries. (The queue dashboard is mounted in bootstrap.) */
-@Module({ controllers: [JobFailuresController] })
+@Module({ controllers: [AdminJobFailuresController] })
 export class OperationsHttpModule {}

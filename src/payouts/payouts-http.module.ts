@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { PayoutsController } from './payouts.controller';
+import { AdminPayoutsController } from './admin-payouts.controller';
 import { PayoutsModule } from './payouts.module';
 
 /** Finance's payout reconciliation. */
-@Module({ imports: [PayoutsModule], controllers: [PayoutsController] })
+@Module({ imports: [PayoutsModule], controllers: [AdminPayoutsController] })
 export class PayoutsHttpModule {}

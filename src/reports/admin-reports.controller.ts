@@ -24,8 +24,8 @@ import { serializeError } from '../common/errors/describe-error';
 @StaffOnly('finance')
 @ApiBadRequestResponse({ description: 'A malformed filter, or from after to (named)' })
 @Controller('v1/reports')
-export class ReportsController {
-  private readonly logger = new Logger(ReportsController.name);
+export class AdminReportsController {
+  private readonly logger = new Logger(AdminReportsController.name);
 
   constructor(private readonly reports: ReportsService) {}
 

@@ -11,7 +11,7 @@ import { OfflineGiftsService } from './offline-gifts.service';
 /** Staff record and void cheque, transfer and cash gifts. */
 @ApiTags('admin')
 @Controller('v1/admin/donations')
-export class OfflineGiftsController {
+export class AdminOfflineGiftsController {
   constructor(private readonly offline: OfflineGiftsService) {}
 
   /** Records a cheque, bank transfer or cash gift: counted, in the ledger, receipted. */

@@ -20,7 +20,7 @@ function view(k: ApiKey): ApiKeyView {
 @ApiTags('admin')
 @StaffOnly('admin')
 @Controller('v1/admin/api-keys')
-export class ApiKeysController {
+export class AdminApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()

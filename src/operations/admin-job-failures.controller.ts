@@ -8,7 +8,7 @@ import { ListJobFailuresQuery } from './list-job-failures.dto';
 @ApiTags('admin')
 @StaffOnly('admin')
 @Controller('v1/admin/job-failures')
-export class JobFailuresController {
+export class AdminJobFailuresController {
   constructor(private readonly failures: JobFailuresService) {}
 
   /** Jobs that used up their retries, newest first. */

@@ -14,7 +14,7 @@ import { DonorPrivacyService } from './donor-privacy.service';
 @ApiTags('donor')
 @DonorOnly()
 @Controller('v1/donor')
-export class DonorSelfServiceController {
+export class DonorDataController {
   constructor(private readonly privacy: DonorPrivacyService) {}
 
   /** Everything held about the signed-in donor, as JSON: staff's export, staff named by role. */

@@ -11,7 +11,7 @@ import { MaintenanceService } from './maintenance.service';
 
 @ApiTags('admin')
 @Controller('v1/admin/maintenance')
-export class MaintenanceController {
+export class AdminMaintenanceController {
   constructor(private readonly maintenance: MaintenanceService) {}
 
   /** The last self-repair runs, newest first: when, how they ended, what they found. */

@@ -6,7 +6,7 @@ import { PayoutsService } from './payouts.service';
 @ApiTags('reports')
 @StaffOnly('finance')
 @Controller('v1/reports/payouts')
-export class PayoutsController {
+export class AdminPayoutsController {
   constructor(private readonly payouts: PayoutsService) {}
 
   /** A payout's balance transactions matched to our ledger entries, and any that do not match. */

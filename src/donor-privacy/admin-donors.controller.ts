@@ -8,7 +8,7 @@ import { DonorPrivacyService } from './donor-privacy.service';
 @ApiTags('admin')
 @StaffOnly('admin')
 @Controller('v1/admin/donors')
-export class DonorPrivacyController {
+export class AdminDonorsController {
   constructor(private readonly privacy: DonorPrivacyService) {}
 
   /** The donor with this email address, to act on a request from them. */

@@ -8,7 +8,7 @@ import { StripeEventsService } from './stripe-events.service';
 @ApiTags('admin')
 @StaffOnly('admin')
 @Controller('v1/admin/stripe-events')
-export class StripeEventsController {
+export class AdminStripeEventsController {
   constructor(private readonly events: StripeEventsService) {}
 
   /** Stored Stripe events, newest first; `?status=failed` for those that need attention. */

@@ -23,7 +23,7 @@ function view(a: AuditLog): AuditEntryView {
 @ApiTags('admin')
 @StaffOnly('admin')
 @Controller('v1/admin/audit')
-export class AuditController {
+export class AdminAuditController {
   constructor(private readonly audit: AuditService) {}
 
   /** Staff actions, newest first; the next page is `before=<id of the last entry>`. */

@@ -11,7 +11,7 @@ export class StaffIdentityView {
 /** Which key this is: the dashboard offers only what its role may do. */
 @ApiTags('admin')
 @Controller('v1/admin/me')
-export class StaffIdentityController {
+export class AdminIdentityController {
   @Get()
   @StaffOnly('finance')
   @ApiOkResponse({ type: StaffIdentityView })
