@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Environment } from '../common/config/environment';
-import { MaintenancePayload } from '../common/queue/job-catalogue';
+import { JobPayloads } from '../common/queue/job-catalogue';
 import { JobHandler } from '../common/queue/job-handler.decorator';
 import { QueueService } from '../common/queue/queue.service';
 import { MaintenanceTask } from './maintenance-run.entity';
@@ -39,17 +39,17 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
   }
 
   @JobHandler('maintenance.stripe-sync')
-  stripeSync(payload: MaintenancePayload): Promise<RunOutcome> {
+  stripeSync(payload: JobPayloads['maintenance.stripe-sync']): Promise<RunOutcome> {
     return this.tasks.run('stripe-sync', payload.trigger);
   }
 
   @JobHandler('maintenance.reconcile')
-  reconcile(payload: MaintenancePayload): Promise<RunOutcome> {
+  reconcile(payload: JobPayloads['maintenance.reconcile']): Promise<RunOutcome> {
     return this.tasks.run('reconcile', payload.trigger);
   }
 
   @JobHandler('maintenance.retry-stuck')
-  retryStuck(payload: MaintenancePayload): Promise<RunOutcome> {
+  retryStuck(payload: JobPayloads['maintenance.retry-stuck']): Promise<RunOutcome> {
     return this.tasks.run('retry-stuck', payload.trigger);
   }
 

@@ -25,7 +25,7 @@ export interface JobPayloads {
 }
 
 /** Who asked for a maintenance run: its schedule, or an operator (`POST /v1/admin/maintenance/…/run`). */
-export interface MaintenancePayload {
+interface MaintenancePayload {
   trigger: 'schedule' | 'manual';
 }
 
