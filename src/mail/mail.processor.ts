@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { Environment } from '../common/config/environment';
+import { JobPayloads } from '../common/queue/job-catalogue';
 import { JobHandler } from '../common/queue/job-handler.decorator';
 import { startSweeper } from '../common/queue/sweeper';
 import { MailService } from './mail.service';
@@ -29,7 +30,7 @@ export class MailProcessor implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   @JobHandler('email.send')
-  send(payload: { emailId: string }, job: Job) {
+  send(payload: JobPayloads['email.send'], job: Job) {
     return this.mail.send(payload.emailId, job);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { Environment } from '../common/config/environment';
+import { JobPayloads } from '../common/queue/job-catalogue';
 import { JobHandler } from '../common/queue/job-handler.decorator';
 import { startSweeper } from '../common/queue/sweeper';
 import { ReceiptsService } from './receipts.service';
@@ -30,12 +31,12 @@ export class ReceiptsProcessor implements OnApplicationBootstrap, OnApplicationS
   }
 
   @JobHandler('receipt.send')
-  send(payload: { receiptId: string }, job: Job) {
+  send(payload: JobPayloads['receipt.send'], job: Job) {
     return this.receipts.send(payload.receiptId, job);
   }
 
   @JobHandler('statement.send')
-  sendStatement(payload: { statementId: string }, job: Job) {
+  sendStatement(payload: JobPayloads['statement.send'], job: Job) {
     return this.receipts.sendStatement(payload.statementId, job);
   }
 }
