@@ -57,24 +57,6 @@ export class AuditLogRepository {
     );
   }
 
-  /** A whole action at once, for those recorded after the fact (CLI commands). */
-  async record(entry: AuditStart & AuditOutcome): Promise<void> {
-    await this.repo.query(
-      `INSERT INTO audit_log (staff_key_id, staff_key_name, role, action, target, request, response, status_code)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        entry.staffKeyId,
-        entry.staffKeyName,
-        entry.role,
-        entry.action,
-        JSON.stringify(entry.target),
-        entry.request === null ? null : JSON.stringify(entry.request),
-        entry.response === null ? null : JSON.stringify(entry.response),
-        entry.statusCode,
-      ],
-    );
-  }
-
   /** Newest (highest id) first; `before` an id or a time to page; optionally one action or key. */
   list(filter: AuditFilter): Promise<AuditLog[]> {
     const qb = this.repo.createQueryBuilder('a').orderBy('a.id', 'DESC').limit(filter.limit);

@@ -37,10 +37,6 @@ export class JobFailuresRepository {
     );
   }
 
-  async clear(queue: string, jobId: string): Promise<void> {
-    await this.repo.delete({ queue, jobId });
-  }
-
   async list(limit: number, before?: Date): Promise<JobFailure[]> {
     const qb = this.repo.createQueryBuilder('f').orderBy('f.failed_at', 'DESC').limit(limit);
     if (before) qb.where('f.failed_at < :before', { before });
