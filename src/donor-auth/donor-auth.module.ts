@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '../mail/mail.module';
 import { DonorDonationsService } from './donor-donations.service';
 import { DonorGuard } from './donor.guard';
+import { DonorSession } from './donor-session.entity';
 import { DonorSessionsRepository } from './donor-sessions.repository';
 import { DonorSessionsService } from './donor-sessions.service';
+import { DonorSignInToken } from './donor-sign-in-token.entity';
 import { SignInRateLimitService } from './sign-in-rate-limit.service';
 
 /**
@@ -11,7 +14,7 @@ import { SignInRateLimitService } from './sign-in-rate-limit.service';
  * import this one to protect their donor routes with `@DonorOnly()` and `@CurrentDonor()`.
  */
 @Module({
-  imports: [MailModule],
+  imports: [TypeOrmModule.forFeature([DonorSession, DonorSignInToken]), MailModule],
   providers: [
     DonorSessionsRepository,
     DonorSessionsService,
