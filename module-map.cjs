@@ -29,9 +29,9 @@ const MODULE_MAP = [
     offers:
       'the validated `Environment`; the database (entities load from the modules that own ' +
       'them) and migrations, advisory locks, Idempotency-Key claims; the job catalogue, job ' +
-      'runner, queue service and the outbox life cycle; `DomainError` and the exception ' +
-      'filter, `describeError`; logging with redaction; money; rate and abuse limits; opaque ' +
-      'cursors.',
+      'runner, queue service, job failures (`JobFailuresService`) and the outbox life cycle; ' +
+      '`DomainError` and the exception filter, `describeError`; logging with redaction; ' +
+      'money; rate and abuse limits; opaque cursors.',
     imports: [],
   },
   {
@@ -39,9 +39,9 @@ const MODULE_MAP = [
     layer: 'platform',
     owns: [],
     offers:
-      'Prometheus metrics for every process (`MetricsService`), the HTTP metrics middleware ' +
-      "and the worker's /metrics server. Modules that know a label's values start its series " +
-      'at 0 themselves.',
+      'Prometheus metrics for every process (`MetricsService`), the HTTP metrics middleware, ' +
+      "the API's /metrics route and the worker's /metrics server. Modules that know a " +
+      "label's values start its series at 0 themselves.",
     imports: ['common'],
   },
   {
@@ -55,7 +55,9 @@ const MODULE_MAP = [
     name: 'audit',
     layer: 'access',
     owns: ['audit_log'],
-    offers: 'the audit interceptor for staff writes and audited reads, and the CLI audit.',
+    offers:
+      '`AuditService` (the log, for the API, the queue dashboard and CLI commands), and the ' +
+      'audit interceptor for staff writes and audited reads.',
     imports: ['common', 'auth'],
   },
   {
@@ -180,7 +182,7 @@ const MODULE_MAP = [
     owns: ['maintenance_runs'],
     offers:
       'scheduled self-repair (Stripe event sync, reconcile, retry of stuck outbox rows) and ' +
-      'backlog readings.',
+      'backlog readings (`BacklogService`).',
     imports: ['common', 'metrics', 'auth', 'stripe', 'ledger'],
   },
   {
