@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
-import { AppConfigModule } from './common/config/config.module';
+import { ConfigModule } from './common/config/config.module';
 import { DatabaseModule } from './common/database/database.module';
 import { LoggingModule, LoggingOptions } from './common/logging/logging.module';
 import { QueueModule } from './common/queue/queue.module';
@@ -15,7 +15,7 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [
-        AppConfigModule.forRoot(),
+        ConfigModule.forRoot(),
         LoggingModule.forRoot(logging),
         DatabaseModule.forRoot({ worker: logging.service === 'worker' }),
         QueueModule,

@@ -6,10 +6,10 @@ import { Environment, validateEnvironment } from './environment';
  * services inject the typed `Environment` instead of reading process.env.
  */
 @Module({})
-export class AppConfigModule {
+export class ConfigModule {
   static forRoot(): DynamicModule {
     return {
-      module: AppConfigModule,
+      module: ConfigModule,
       global: true,
       providers: [{ provide: Environment, useFactory: () => validateEnvironment(process.env) }],
       exports: [Environment],
