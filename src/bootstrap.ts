@@ -75,6 +75,7 @@ export async function createApi(
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Staff API key' })
       .build(),
+    { operationIdFactory: publishedOperationId },
   );
   documentWebhook(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
@@ -131,4 +132,27 @@ export function closeGracefullyOnSignals(
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+/**
+ * Controllers renamed since the OpenAPI document was first published, with the name their
+ * operationIds were published under: a client generated from /docs-json keeps its method names.
+ */
+const PUBLISHED_CONTROLLER_NAMES: Record<string, string> = {
+  AdminApiKeysController: 'ApiKeysController',
+  AdminAuditController: 'AuditController',
+  AdminOfflineGiftsController: 'AdminDonationsController',
+  AdminDonorsController: 'DonorPrivacyController',
+  AdminJobFailuresController: 'JobFailuresController',
+  AdminMaintenanceController: 'MaintenanceController',
+  AdminIdentityController: 'StaffIdentityController',
+  AdminStripeEventsController: 'StripeEventsController',
+  DonorDataController: 'DonorSelfServiceController',
+  AdminReportsController: 'ReportsController',
+  AdminPayoutsController: 'PayoutsController',
+};
+
+/** `<Controller>_<method>`, as Nest's Swagger names operations, with the published names kept. */
+function publishedOperationId(controllerKey: string, methodKey: string): string {
+  return `${PUBLISHED_CONTROLLER_NAMES[controllerKey] ?? controllerKey}_${methodKey}`;
 }
