@@ -103,6 +103,9 @@ export function serviceEnvironment(overrides: Record<string, string>): Record<st
     MIGRATIONS_RUN: 'false',
     SHUTDOWN_TIMEOUT_MS: '10000',
     RATE_LIMIT_DONATIONS: '1000000',
+    // One campaign takes thousands of gifts from a few thousand addresses here: no abuse limit.
+    RATE_LIMIT_DONATIONS_PER_EMAIL: '1000000',
+    RATE_LIMIT_DONATIONS_PER_CAMPAIGN: '1000000',
     METRICS_TOKEN: 'bench-metrics-token',
     ...overrides,
   };
