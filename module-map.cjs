@@ -122,7 +122,7 @@ const MODULE_MAP = [
       'one-off gifts (one PaymentIntent per gift however late the retry); what a payment’s ' +
       'Stripe state means for its donation (`PaymentRecordsService`); offline donations; staff ' +
       'refunds reserved under a per-donation lock.',
-    imports: ['common', 'metrics', 'auth', 'stripe', 'campaigns', 'donors'],
+    imports: ['common', 'auth', 'stripe', 'campaigns', 'donors'],
   },
   {
     name: 'donor-auth',
@@ -131,7 +131,7 @@ const MODULE_MAP = [
     offers:
       'sign-in by emailed link (only to donors who gave), sessions, the `DonorOnly` guard and ' +
       'donor history.',
-    imports: ['common', 'metrics', 'mail', 'donors', 'donations'],
+    imports: ['common', 'mail', 'donors', 'donations'],
   },
   {
     name: 'pledges',

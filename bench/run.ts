@@ -57,8 +57,10 @@ async function main(): Promise<void> {
   const [name, ...rest] = process.argv.slice(2);
   const bench = name ? BENCHES[name] : undefined;
   if (!bench) {
-    process.stderr.write(`${usage()}\n`);
-    process.exit(name ? 2 : 0);
+    // Asked for help (or nothing): the usage on stdout, success. An unknown name: stderr, 2.
+    const help = !name || name === '--help' || name === '-h';
+    (help ? process.stdout : process.stderr).write(`${usage()}\n`);
+    process.exit(help ? 0 : 2);
   }
   const args = parseArgs(rest);
   const cleanup = new Cleanup();
