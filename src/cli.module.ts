@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { DonationsModule } from './donations/donations.module';
+import { PledgesModule } from './pledges/pledges.module';
 import { LoggingOptions } from './common/logging/logging.module';
 import { CoreModule } from './core.module';
 import { LedgerModule } from './ledger/ledger.module';
@@ -16,6 +18,9 @@ export class CliModule {
       imports: [
         CoreModule.forRoot({ service: 'cli', ...logging }),
         CampaignsModule,
+        // Registers the entities receipts refer to (donations, and pledges through them).
+        DonationsModule,
+        PledgesModule,
         LedgerModule,
         StripeEventsModule,
         ReceiptsModule,

@@ -58,7 +58,7 @@ export class OfflineDonationsService {
     return this.donations.insertOffline(em, gift);
   }
 
-  /** The offline gift to void, locked in by the caller's transaction. */
+  /** The offline gift to void, read in the caller's transaction (the ledger's dedupe key voids it once). */
   async toVoid(em: EntityManager, id: string): Promise<Donation> {
     const donation = isUuid(id) ? await this.donations.findById(id, em) : null;
     if (!donation) throw new DomainError('not_found', `No donation ${id}`);

@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../common/validation/is-uuid';
 import { PostalAddress } from '../donors/donor.entity';
-import { isLiveRefund, PaymentState } from '../stripe/stripe-gateway';
+import { fromUnixTime, isLiveRefund, PaymentState } from '../stripe/stripe-gateway';
 import { DisputeStatus, Donation, DonationFlag, DonationStatus } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
 
@@ -26,10 +26,6 @@ export interface FailedAttempt {
   donationId: string;
   pledgeId: string | null;
   attemptId: string;
-}
-
-function at(unixSeconds: number): Date {
-  return new Date(unixSeconds * 1000);
 }
 
 export function donationStatus(intent: Stripe.PaymentIntent): DonationStatus {
@@ -167,7 +163,7 @@ export class PaymentRecordsService {
         status === 'failed'
           ? (intent.last_payment_error?.code ?? intent.last_payment_error?.message ?? 'failed')
           : null,
-      succeededAt: status === 'succeeded' && charge ? at(charge.created) : null,
+      succeededAt: status === 'succeeded' && charge ? fromUnixTime(charge.created) : null,
     };
   }
 }

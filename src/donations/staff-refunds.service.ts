@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
 import { formatMoney } from '../common/money/currency';
-import { RefundState, StripeGateway } from '../stripe/stripe-gateway';
+import { isLiveRefund, RefundState, StripeGateway } from '../stripe/stripe-gateway';
 import { RefundDonationDto } from './admin-donations.dto';
 import { DonationsRepository } from './donations.repository';
 import { StaffRefund } from './staff-refund.entity';
@@ -149,7 +149,7 @@ export class StaffRefundsService {
  * after Stripe's list was read).
  */
 export function remainsToRefund(view: RefundState, ours: StaffRefund[]): number {
-  const live = view.refunds.filter((r) => r.status !== 'failed' && r.status !== 'canceled');
+  const live = view.refunds.filter(isLiveRefund);
   const seen = new Set(view.refunds.flatMap((r) => [r.id, r.metadata?.staff_refund_id ?? '']));
   const pending = ours
     .filter((r) => r.status !== 'released' && !seen.has(r.id))

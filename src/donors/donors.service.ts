@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DonorsRepository, LockedDonor } from './donors.repository';
 
-/** Donors are an email address and nothing more: names and addresses belong to each gift. */
 /** Whether a monthly donor gets a receipt per installment or only the year-end statement. */
 export type InstallmentReceipts = 'each' | 'year_end';
 
+/** Donors are an email address and nothing more: names and addresses belong to each gift. */
 @Injectable()
 export class DonorsService {
   constructor(private readonly donors: DonorsRepository) {}

@@ -10,12 +10,12 @@ import {
 } from './ledger.repository';
 import { ledgerEntriesFor } from './payment-entries';
 
+export type { GiftOwner, NewLedgerEntry, Progress, TotalsDrift };
+
 /**
  * The ledger's door: entries are appended here (never edited), and the campaign totals and
  * report rollups move with them in the caller's transaction.
  */
-export type { GiftOwner, NewLedgerEntry, Progress, TotalsDrift };
-
 @Injectable()
 export class LedgerService {
   constructor(private readonly ledger: LedgerRepository) {}

@@ -1,10 +1,6 @@
 import Stripe from 'stripe';
-import { expanded, isLiveRefund, PaymentState } from '../stripe/stripe-gateway';
+import { expanded, fromUnixTime, isLiveRefund, PaymentState } from '../stripe/stripe-gateway';
 import { NewLedgerEntry } from './ledger.repository';
-
-function at(unixSeconds: number): Date {
-  return new Date(unixSeconds * 1000);
-}
 
 /**
  * The ledger entries a payment's current state implies. A pure function of Stripe's state:
@@ -28,7 +24,7 @@ export function ledgerEntriesFor(
     settledAmount: chargeTxn.amount,
     settledCurrency: chargeTxn.currency,
     stripeBalanceTransactionId: chargeTxn.id,
-    occurredAt: at(charge.created),
+    occurredAt: fromUnixTime(charge.created),
   });
   if (chargeTxn.fee !== 0) {
     entries.push({
@@ -40,7 +36,7 @@ export function ledgerEntriesFor(
       settledAmount: -chargeTxn.fee,
       settledCurrency: chargeTxn.currency,
       stripeBalanceTransactionId: chargeTxn.id,
-      occurredAt: at(charge.created),
+      occurredAt: fromUnixTime(charge.created),
     });
   }
   for (const refund of state.refunds) {
@@ -58,7 +54,7 @@ export function ledgerEntriesFor(
         settledAmount: txn.amount,
         settledCurrency: txn.currency,
         stripeBalanceTransactionId: txn.id,
-        occurredAt: at(refund.created),
+        occurredAt: fromUnixTime(refund.created),
       });
       if (txn.fee !== 0) {
         entries.push({
@@ -70,7 +66,7 @@ export function ledgerEntriesFor(
           settledAmount: -txn.fee,
           settledCurrency: txn.currency,
           stripeBalanceTransactionId: txn.id,
-          occurredAt: at(refund.created),
+          occurredAt: fromUnixTime(refund.created),
         });
       }
     }
@@ -86,7 +82,7 @@ export function ledgerEntriesFor(
         settledAmount: failure?.amount ?? -txn.amount,
         settledCurrency: failure?.currency ?? txn.currency,
         stripeBalanceTransactionId: failure?.id ?? null,
-        occurredAt: failure ? at(failure.created) : new Date(),
+        occurredAt: failure ? fromUnixTime(failure.created) : new Date(),
       });
     }
   }
@@ -107,7 +103,7 @@ export function ledgerEntriesFor(
           currency: dispute.currency,
           settledAmount: txn.amount,
           settledCurrency: txn.currency,
-          occurredAt: at(txn.created),
+          occurredAt: fromUnixTime(txn.created),
         });
       }
       if (txn.fee !== 0) {
@@ -119,7 +115,7 @@ export function ledgerEntriesFor(
           currency: txn.currency,
           settledAmount: -txn.fee,
           settledCurrency: txn.currency,
-          occurredAt: at(txn.created),
+          occurredAt: fromUnixTime(txn.created),
         });
       }
     }

@@ -13,7 +13,7 @@ import { MaintenanceService } from './maintenance.service';
 import { StateGauges } from './state-gauges';
 
 /**
- * Self-repair: the runs, the tasks (run by the worker), the outbox backlogs (for readiness)
+ * Self-repair: the runs, the tasks (scheduled and run by the worker; the API starts a run on demand), the outbox backlogs (for readiness)
  * and the scrape-time gauges over them, in every process that imports it.
  */
 @Module({

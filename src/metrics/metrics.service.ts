@@ -126,12 +126,6 @@ export class MetricsService {
   }
 
   /**
-   * A labelled counter has no series until its first inc(), and `increase()` over a series that
-   * appears at 1 sees no increase: an alert would miss the first failure. The label values
-   * known in advance start at 0 instead (values that depend on data, such as currencies or
-   * email kinds, still appear at their first count).
-   */
-  /**
    * Starts every combination of these label values at 0, so that a rate or an alert sees the
    * series before its first event. The module that knows the values (event types, maintenance
    * tasks) calls it for its own counters.
@@ -140,6 +134,12 @@ export class MetricsService {
     for (const labels of combinations(values)) counter.inc(labels as never, 0);
   }
 
+  /**
+   * A labelled counter has no series until its first inc(), and `increase()` over a series that
+   * appears at 1 sees no increase: an alert would miss the first failure. The label values
+   * known in advance start at 0 instead (values that depend on data, such as currencies or
+   * email kinds, still appear at their first count).
+   */
   private zeroKnownSeries(): void {
     const zero = <L extends string>(counter: Counter<L>, values: Record<L, readonly string[]>) =>
       this.startAtZero(counter, values);

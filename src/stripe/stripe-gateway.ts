@@ -36,9 +36,17 @@ export function expanded<T extends { id: string }>(value: string | T | null | un
 }
 
 /** The id of a Stripe reference, whether Stripe sent the id or the expanded object. */
-export function idOf(value: string | { id?: string } | null | undefined): string | null {
+export function idOf(value: unknown): string | null {
   if (typeof value === 'string') return value;
-  return value?.id ?? null;
+  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {
+    return (value as { id: string }).id;
+  }
+  return null;
+}
+
+/** A Stripe timestamp (seconds since the epoch) as a Date. */
+export function fromUnixTime(unixSeconds: number): Date {
+  return new Date(unixSeconds * 1000);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   PAYOUT_EVENTS,
   SUBSCRIPTION_EVENTS,
 } from '../../stripe/event-types';
+import { idOf } from '../../stripe/stripe-gateway';
 
 /** What processing an event means for us. */
 export type Route =
@@ -14,14 +15,6 @@ export type Route =
   | { kind: 'setup_intent'; setupIntentId: string }
   | { kind: 'payout'; payoutId: string }
   | { kind: 'ignore'; reason: string };
-
-function idOf(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {
-    return (value as { id: string }).id;
-  }
-  return null;
-}
 
 /**
  * Every event comes down to "sync this object from Stripe": the event says what changed,
