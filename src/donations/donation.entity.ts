@@ -138,6 +138,14 @@ export class Donation {
   @Column('text', { name: 'stripe_charge_id', unique: true, nullable: true })
   stripeChargeId: string | null;
 
+  /**
+   * The ticket (from `stripe_state_tickets`) of the Stripe state last applied to this
+   * donation: taken before that state was fetched, so a state fetched earlier never overwrites
+   * one fetched later.
+   */
+  @Column('bigint', { name: 'stripe_state_ticket', nullable: true, select: false })
+  stripeStateTicket: string | null;
+
   /** As Stripe reports the payment (may differ from `amount`: then flagged). */
   @Column('bigint', { name: 'received_amount', nullable: true, transformer: bigintTransformer })
   receivedAmount: number | null;

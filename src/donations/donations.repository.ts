@@ -177,9 +177,27 @@ export class DonationsRepository {
   }
 
   /** Stripe's view of the payment, applied to the donation; a succeeded one stays succeeded. */
+  /** A ticket for a fetch of Stripe's state: taken before the fetch, increasing. */
+  async stateTicket(): Promise<string> {
+    const rows: { ticket: string }[] = await this.dataSource.query(
+      `SELECT nextval('stripe_state_tickets')::text AS ticket`,
+    );
+    return rows[0].ticket;
+  }
+
+  /** The ticket of the state last applied to the payment's donation; null when none was. */
+  async appliedTicket(em: EntityManager, paymentIntentId: string): Promise<string | null> {
+    const rows: { ticket: string | null }[] = await em.query(
+      `SELECT stripe_state_ticket::text AS ticket FROM donations WHERE stripe_payment_intent_id = $1`,
+      [paymentIntentId],
+    );
+    return rows[0]?.ticket ?? null;
+  }
+
   async applyPaymentState(
     em: EntityManager,
     id: string,
+    ticket: string,
     facts: {
       status: DonationStatus;
       stripeChargeId: string | null;
@@ -202,7 +220,8 @@ export class DonationsRepository {
          received_amount = coalesce($4, received_amount), received_currency = coalesce($5, received_currency),
          fee_amount = coalesce($6, fee_amount), settled_amount = coalesce($7, settled_amount),
          settled_currency = coalesce($8, settled_currency), refunded_amount = $9, dispute_status = $10,
-         flags = $11, failure_reason = $12, succeeded_at = coalesce(succeeded_at, $13), updated_at = now()
+         flags = $11, failure_reason = $12, succeeded_at = coalesce(succeeded_at, $13),
+         stripe_state_ticket = $14, updated_at = now()
        WHERE id = $1`,
       [
         id,
@@ -218,6 +237,7 @@ export class DonationsRepository {
         facts.flags,
         facts.failureReason,
         facts.succeededAt,
+        ticket,
       ],
     );
   }

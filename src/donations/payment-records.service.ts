@@ -91,9 +91,32 @@ export class PaymentRecordsService {
     return this.donations.insertUnattributed(em, intent);
   }
 
+  /**
+   * A ticket to take before fetching a payment's state from Stripe. Tickets increase: a state
+   * fetched under a later ticket is at least as new as one fetched under an earlier ticket
+   * that was applied.
+   */
+  stateTicket(): Promise<string> {
+    return this.donations.stateTicket();
+  }
+
+  /**
+   * Whether a state fetched under `ticket` is older than the one already applied to the
+   * payment's donation (under the payment's lock, in the caller's transaction).
+   */
+  async isStale(em: EntityManager, paymentIntentId: string, ticket: string): Promise<boolean> {
+    const applied = await this.donations.appliedTicket(em, paymentIntentId);
+    return applied !== null && BigInt(applied) > BigInt(ticket);
+  }
+
   /** Brings the donation in line with the payment's state; a succeeded one stays succeeded. */
-  async apply(em: EntityManager, donation: Donation, state: PaymentState): Promise<void> {
-    await this.donations.applyPaymentState(em, donation.id, this.facts(donation, state));
+  async apply(
+    em: EntityManager,
+    donation: Donation,
+    state: PaymentState,
+    ticket: string,
+  ): Promise<void> {
+    await this.donations.applyPaymentState(em, donation.id, ticket, this.facts(donation, state));
   }
 
   /** Declined attempts (failed charges), each counting once against whoever started the gift. */

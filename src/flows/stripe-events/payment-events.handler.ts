@@ -12,12 +12,16 @@ import { ReceiptIssuerService } from '../../receipts/receipt-issuer.service';
 import { ReceiptsService } from '../../receipts/receipts.service';
 import { idempotencyKey, StripeGateway } from '../../stripe/stripe-gateway';
 
+/** How often a job fetches again when another job applied a newer state first. */
+const STALE_FETCH_RETRIES = 3;
+
 /**
  * Payment events (payment_intent.*, charge.*: refunds and disputes too) bring one payment's
- * donation, ledger and receipt in line with Stripe's current state. Under a per-PaymentIntent
- * lock it fetches the state inside, so concurrent and out-of-order events for the same payment
- * apply one after the other, each from the latest truth; the ledger's dedupe keys make a
- * duplicate add nothing.
+ * donation, ledger and receipt in line with Stripe's current state. The state is fetched first,
+ * holding no connection while Stripe answers; then it is applied in a short transaction under
+ * a per-PaymentIntent lock, and only if no newer state was applied meanwhile, so concurrent and
+ * out-of-order events for the same payment apply one after the other, each from the latest
+ * truth; the ledger's dedupe keys make a duplicate add nothing.
  */
 @Injectable()
 export class PaymentEventsHandler {
@@ -37,30 +41,8 @@ export class PaymentEventsHandler {
   ) {}
 
   async handle(paymentIntentId: string): Promise<void> {
-    const synced = await this.db.transaction(async (em) => {
-      await lockFor(em, `pi:${paymentIntentId}`);
-      const state = await this.stripe.retrievePaymentState(paymentIntentId);
-      const pledge = state.invoice
-        ? await this.installments.pledgeOfInvoice(em, state.invoice)
-        : null;
-      const donation = await this.donations.donationFor(em, state, pledge);
-      await this.donations.apply(em, donation, state);
-      const added = await this.ledger.recordPayment(
-        em,
-        { donationId: donation.id, campaignId: donation.campaignId, donorId: donation.donorId },
-        state,
-      );
-      // The receipt follows what the donation is now worth, in the same transaction.
-      const issued = await this.receiptIssuer.reconcile(em, donation.id);
-      // Only charges this sync added to the ledger: a duplicate event adds nothing, counts nothing.
-      const newCharges = added.filter((e) => e.kind === 'charge');
-      const completed =
-        donation.pledgeId && newCharges.length
-          ? await this.installments.countPaid(em, donation.pledgeId)
-          : null;
-      const failures = this.donations.failedAttempts(donation, state);
-      return { completed, issued, newCharges, failures };
-    });
+    const synced = await this.applyLatest(paymentIntentId);
+    if (!synced) return;
     const { completed, issued, newCharges, failures } = synced;
     for (const failure of failures) await this.creationLimits.recordFailedPayment(failure);
     for (const charge of newCharges) {
@@ -81,5 +63,47 @@ export class PaymentEventsHandler {
         idempotencyKey('subscription_complete', completed.pledgeId),
       );
     }
+  }
+
+  /**
+   * Fetches the payment's state with no connection held, then applies it in one short
+   * transaction under the payment's lock. Each fetch takes a ticket first; when the state
+   * already applied was fetched under a later ticket (two jobs for one payment overlapped,
+   * and the other fetched after us), ours is older: fetch again rather than apply it.
+   * Null when, after a few tries, a newer state than any of ours was always there first
+   * (then that newer state is applied, and nothing is left to do).
+   */
+  private async applyLatest(paymentIntentId: string) {
+    for (let attempt = 0; attempt < STALE_FETCH_RETRIES; attempt++) {
+      const ticket = await this.donations.stateTicket();
+      const state = await this.stripe.retrievePaymentState(paymentIntentId);
+      const synced = await this.db.transaction(async (em) => {
+        await lockFor(em, `pi:${paymentIntentId}`);
+        if (await this.donations.isStale(em, paymentIntentId, ticket)) return null;
+        const pledge = state.invoice
+          ? await this.installments.pledgeOfInvoice(em, state.invoice)
+          : null;
+        const donation = await this.donations.donationFor(em, state, pledge);
+        await this.donations.apply(em, donation, state, ticket);
+        const added = await this.ledger.recordPayment(
+          em,
+          { donationId: donation.id, campaignId: donation.campaignId, donorId: donation.donorId },
+          state,
+        );
+        // The receipt follows what the donation is now worth, in the same transaction.
+        const issued = await this.receiptIssuer.reconcile(em, donation.id);
+        // Only charges this sync added to the ledger: a duplicate event adds nothing, counts nothing.
+        const newCharges = added.filter((e) => e.kind === 'charge');
+        const completed =
+          donation.pledgeId && newCharges.length
+            ? await this.installments.countPaid(em, donation.pledgeId)
+            : null;
+        const failures = this.donations.failedAttempts(donation, state);
+        return { completed, issued, newCharges, failures };
+      });
+      if (synced) return synced;
+    }
+    this.logger.log({ paymentIntentId }, 'a newer state of the payment was applied meanwhile');
+    return null;
   }
 }
