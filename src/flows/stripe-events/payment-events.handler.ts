@@ -18,7 +18,7 @@ const STALE_FETCH_RETRIES = 3;
 /**
  * Payment events (payment_intent.*, charge.*: refunds and disputes too) bring one payment's
  * donation, ledger and receipt in line with Stripe's current state. The state is fetched first,
- * holding no connection while Stripe answers; then it is applied in a short transaction under
+ * with no transaction open while Stripe answers; then it is applied in a short transaction under
  * a per-PaymentIntent lock, and only if no newer state was applied meanwhile, so concurrent and
  * out-of-order events for the same payment apply one after the other, each from the latest
  * truth; the ledger's dedupe keys make a duplicate add nothing.
@@ -66,7 +66,7 @@ export class PaymentEventsHandler {
   }
 
   /**
-   * Fetches the payment's state with no connection held, then applies it in one short
+   * Fetches the payment's state with no transaction open, then applies it in one short
    * transaction under the payment's lock. Each fetch takes a ticket first; when the state
    * already applied was fetched under a later ticket (two jobs for one payment overlapped,
    * and the other fetched after us), ours is older: fetch again rather than apply it.
