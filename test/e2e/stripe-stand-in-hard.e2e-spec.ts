@@ -157,7 +157,7 @@ describe('Stripe stand-in: Stripe’s hard cases', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
       expect((await stripe.customers.list()).data).toEqual([]);
       await standIn.injectFaults({ kind: 'timeout', times: 3 });
-      await standIn.clearFaults();
+      expect(await standIn.clearFaults()).toEqual({ cleared: 3 });
       expect((await stripe.customers.create({ name: 'fine' })).name).toBe('fine');
     });
 

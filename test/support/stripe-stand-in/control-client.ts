@@ -52,7 +52,7 @@ export function connectStripeStandIn(baseUrl: string): StripeStandInControl {
     succeedRefund: (refund) => post(`/_stand-in/refunds/${id(refund)}/succeed`),
     configure: (body) => post('/_stand-in/configure', body),
     injectFaults: (body) => post('/_stand-in/faults', body),
-    clearFaults: () => done(post('/_stand-in/faults/clear')),
+    clearFaults: () => post('/_stand-in/faults/clear'),
     failRefund: (refund, body) => post(`/_stand-in/refunds/${id(refund)}/fail`, body),
     disputeCharge: (charge, body) => post(`/_stand-in/charges/${id(charge)}/dispute`, body),
     closeDispute: (dispute, body) => post(`/_stand-in/disputes/${id(dispute)}/close`, body),

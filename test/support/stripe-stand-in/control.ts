@@ -176,8 +176,8 @@ export interface StripeStandInControl {
    * `rate_limit` (429) or `idempotency_key_in_use` (409; requests with a key only).
    */
   injectFaults(body: InjectFaultsBody): Promise<{ pending: number }>;
-  /** Forgets faults not yet injected. */
-  clearFaults(): Promise<void>;
+  /** Forgets faults not yet injected; answers how many there were (0: every one was met). */
+  clearFaults(): Promise<{ cleared: number }>;
   pauseDeliveries(): Promise<void>;
   resumeDeliveries(): Promise<void>;
   /** Waits until no delivery is queued (unless paused), in flight or awaiting a retry. */
@@ -318,7 +318,9 @@ export function createControl(
       return { pending: state.faults.pending() };
     },
     async clearFaults() {
+      const cleared = state.faults.pending();
       state.faults.clear();
+      return { cleared };
     },
     async pauseDeliveries() {
       deliverer.pause();
@@ -453,10 +455,7 @@ export const CONTROL_ROUTES: ControlRoute[] = [
   {
     method: 'POST',
     path: '/_stand-in/faults/clear',
-    run: async (c) => {
-      await c.clearFaults();
-      return ok;
-    },
+    run: (c) => c.clearFaults(),
   },
   {
     method: 'POST',
