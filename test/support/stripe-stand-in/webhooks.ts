@@ -79,7 +79,10 @@ export interface DeliveryMode {
   shuffle: boolean;
   /** Hold each attempt back a random 0..jitterMs first (default 0). */
   jitterMs: number;
-  /** Seed of the random choices, so that a failing run can be replayed (default random). */
+  /**
+   * Seed of the random choices (default random): with concurrency 1 and no jitter the order
+   * replays exactly; otherwise network timing mixes in.
+   */
   seed: number | null;
 }
 
