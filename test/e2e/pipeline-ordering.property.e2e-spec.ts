@@ -93,4 +93,116 @@ describe('property: any interleaving and duplication of several payments’ even
       { numRuns: 8 },
     );
   }, 120_000);
+
+  it('holds when Stripe’s changes interleave with concurrent, out-of-order and repeated deliveries', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(payment, { minLength: 1, maxLength: 3 }),
+        fc.record({
+          concurrency: fc.integer({ min: 1, max: 6 }),
+          jitterMs: fc.integer({ min: 0, max: 60 }),
+          seed: fc.nat(),
+          refundsPending: fc.boolean(),
+        }),
+        fc.array(fc.nat(), { minLength: 100, maxLength: 100 }),
+        async (payments, delivery, draws) => {
+          await app.standIn.resumeDeliveries();
+          await app.standIn.configure({
+            delivery_concurrency: delivery.concurrency,
+            delivery_shuffle: true,
+            delivery_jitter_ms: delivery.jitterMs,
+            delivery_seed: delivery.seed,
+            refunds_pending: delivery.refundsPending,
+          });
+          const { slug } = await createCampaign(app, adminKey);
+          const intents: string[] = [];
+          let refundsMade = 0;
+          // Each payment's Stripe changes, in the order Stripe allows them.
+          const plans: (() => Promise<unknown>)[][] = [];
+          for (const p of payments) {
+            const d = await donate(app, slug, { amount: p.amount });
+            intents.push(d.paymentIntentId);
+            let charge = '';
+            const steps: (() => Promise<unknown>)[] = [
+              async () => {
+                const paid = await app.standIn.succeedPaymentIntent(d.paymentIntentId);
+                charge = paid.latest_charge as string;
+              },
+            ];
+            if (p.fate.kind === 'refunded') {
+              for (const pct of p.fate.refunds) {
+                const amount = Math.floor((p.amount * pct) / 100);
+                if (amount === 0) continue;
+                refundsMade += 1;
+                let refund = '';
+                steps.push(async () => {
+                  refund = (await app.standIn.refundCharge(charge, { amount })).id;
+                });
+                if (delivery.refundsPending) steps.push(() => app.standIn.succeedRefund(refund));
+              }
+            }
+            if (p.fate.kind === 'disputed') {
+              const outcome = p.fate.outcome;
+              let dispute = '';
+              steps.push(async () => {
+                dispute = (await app.standIn.disputeCharge(charge)).id;
+              });
+              steps.push(() => app.standIn.closeDispute(dispute, { outcome }));
+            }
+            plans.push(steps);
+          }
+
+          // Payments' changes interleaved, deliveries running (and repeated) in between.
+          const repeats: Promise<unknown>[] = [];
+          let draw = 0;
+          const next = () => draws[draw++ % draws.length];
+          while (plans.some((steps) => steps.length > 0)) {
+            const open = plans.filter((steps) => steps.length > 0);
+            await open[next() % open.length].shift()?.();
+            const between = next() % 4;
+            if (between === 1) await sleep(next() % 40);
+            if (between === 2) {
+              const ours = (await app.standIn.events()).filter((e) =>
+                intents.some((pi) => JSON.stringify(e.event.data.object).includes(pi)),
+              );
+              if (ours.length > 0)
+                repeats.push(app.standIn.redeliverEvent(ours[next() % ours.length].id));
+            }
+            if (between === 3) {
+              await app.standIn.pauseDeliveries();
+              await sleep(next() % 20);
+              await app.standIn.resumeDeliveries();
+            }
+          }
+          await Promise.all(repeats);
+          await settled(app);
+
+          const expected = payments.reduce((sum, p) => sum + kept(p.amount, p.fate), 0);
+          const actual = await progress(app, slug);
+          expect(actual.raised).toBe(expected);
+          expect(actual.donationCount).toBe(payments.length);
+          const { rows } = await app.db.query(
+            `SELECT kind, count(*)::int AS n FROM ledger_entries
+              WHERE kind IN ('charge', 'refund') AND stripe_payment_intent_id = ANY($1) GROUP BY kind`,
+            [intents],
+          );
+          const entries = Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+          expect(entries.charge).toBe(payments.length);
+          expect(entries.refund ?? 0).toBe(refundsMade);
+          const unfinished = await app.db.query(
+            `SELECT count(*)::int AS n FROM stripe_events WHERE status NOT IN ('processed', 'ignored')`,
+          );
+          expect(unfinished.rows[0].n).toBe(0);
+        },
+      ),
+      { numRuns: 12 },
+    );
+    await app.standIn.configure({
+      delivery_concurrency: 1,
+      delivery_shuffle: false,
+      delivery_jitter_ms: 0,
+      refunds_pending: false,
+    });
+  }, 120_000);
 });

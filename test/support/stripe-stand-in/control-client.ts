@@ -49,6 +49,10 @@ export function connectStripeStandIn(baseUrl: string): StripeStandInControl {
     requireActionPaymentIntent: (pi) =>
       post(`/_stand-in/payment_intents/${id(pi)}/requires_action`),
     refundCharge: (charge, body) => post(`/_stand-in/charges/${id(charge)}/refund`, body),
+    succeedRefund: (refund) => post(`/_stand-in/refunds/${id(refund)}/succeed`),
+    configure: (body) => post('/_stand-in/configure', body),
+    injectFaults: (body) => post('/_stand-in/faults', body),
+    clearFaults: () => post('/_stand-in/faults/clear'),
     failRefund: (refund, body) => post(`/_stand-in/refunds/${id(refund)}/fail`, body),
     disputeCharge: (charge, body) => post(`/_stand-in/charges/${id(charge)}/dispute`, body),
     closeDispute: (dispute, body) => post(`/_stand-in/disputes/${id(dispute)}/close`, body),

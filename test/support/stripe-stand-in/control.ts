@@ -1,7 +1,7 @@
 /**
  * Control operations: what a test (or the offline demo) can make "Stripe" do that the API
  * cannot: succeed or fail a payment, open and close disputes, pay out, complete Checkout,
- * steer webhook delivery, move the clock. Each is a method of StripeStandInControl and a
+ * steer webhook delivery (order, concurrency), inject API faults, move the clock. Each is a method of StripeStandInControl and a
  * `/_stand-in/...` HTTP endpoint taking and returning JSON (snake_case, like Stripe).
  */
 import type Stripe from 'stripe';
@@ -24,13 +24,14 @@ import {
 } from './payment-intents';
 import { GENERIC_DECLINE } from './payment-methods';
 import { createPayout } from './payouts';
-import { createRefund, failRefund } from './refunds';
+import { FAULT_KINDS } from './faults';
+import { createRefund, failRefund, succeedRefund } from './refunds';
 import { HttpMethod } from './router';
 import { NO_REQUEST, StandInState } from './state';
 import { failSetupIntent, getSetupIntent, succeedSetupIntent } from './setup-intents';
 import { ChargeOutcome, giveUpSubscription, payInvoice, renewSubscription } from './subscriptions';
 import { registerEndpoint } from './webhook-endpoints';
-import { DeliveryAttempt, StandInEventRecord, WebhookDeliverer } from './webhooks';
+import { DeliveryAttempt, DeliveryMode, StandInEventRecord, WebhookDeliverer } from './webhooks';
 
 export const controlShapes = {
   succeedPaymentIntent: {
@@ -54,6 +55,20 @@ export const controlShapes = {
       'merchant_request',
       'unknown',
     ),
+  },
+  configure: {
+    delivery_concurrency: p.integer(1),
+    delivery_shuffle: p.boolean(),
+    delivery_jitter_ms: p.integer(0),
+    delivery_seed: p.integer(0),
+    refunds_pending: p.boolean(),
+  },
+  injectFaults: {
+    kind: p.requiredOneOf(...FAULT_KINDS),
+    method: p.oneOf('GET', 'POST', 'DELETE'),
+    path: p.string(),
+    times: p.integer(1),
+    status: p.integer(500),
   },
   disputeCharge: { amount: p.integer(), reason: p.oneOf(...DISPUTE_REASONS) },
   closeDispute: { outcome: p.requiredOneOf('won', 'lost') },
@@ -91,6 +106,17 @@ export type FailPaymentIntentBody = Body<'failPaymentIntent'>;
 export type RefundChargeBody = Body<'refundCharge'>;
 export type FailRefundBody = Body<'failRefund'>;
 export type DisputeChargeBody = Body<'disputeCharge'>;
+export type ConfigureBody = Body<'configure'>;
+export type InjectFaultsBody = Body<'injectFaults'> & { kind: (typeof FAULT_KINDS)[number] };
+
+/** What configure answers: the settings now in force. */
+export interface StandInConfiguration {
+  delivery_concurrency: number;
+  delivery_shuffle: boolean;
+  delivery_jitter_ms: number;
+  delivery_seed: number | null;
+  refunds_pending: boolean;
+}
 export type CloseDisputeBody = { outcome: 'won' | 'lost' };
 export type CreatePayoutBody = Body<'createPayout'>;
 export type CompleteCheckoutSessionBody = Body<'completeCheckoutSession'>;
@@ -119,6 +145,8 @@ export interface StripeStandInControl {
   requireActionPaymentIntent(id: string): Promise<Stripe.PaymentIntent>;
   /** Same as `POST /v1/refunds` with `charge`. */
   refundCharge(chargeId: string, body?: RefundChargeBody): Promise<Stripe.Refund>;
+  /** A pending refund settles: `charge.refund.updated`, `refund.updated`. */
+  succeedRefund(refundId: string): Promise<Stripe.Refund>;
   /** A refund fails later: `charge.refund.updated`, `refund.updated`, `refund.failed`. */
   failRefund(refundId: string, body?: FailRefundBody): Promise<Stripe.Refund>;
   /** Opens a dispute: `charge.dispute.created` then `charge.dispute.funds_withdrawn`. */
@@ -136,6 +164,20 @@ export interface StripeStandInControl {
   failCheckoutAsyncPayment(id: string): Promise<Stripe.Checkout.Session>;
   /** Registers an endpoint with a known secret; the result carries `secret`. */
   registerWebhookEndpoint(body: RegisterWebhookEndpointBody): Promise<Stripe.WebhookEndpoint>;
+  /**
+   * Changes how the stand-in behaves from now on (reset restores the defaults): webhook
+   * deliveries in flight at once per endpoint, in random order, each held back a random
+   * 0..jitter ms (seeded for replay); refunds starting `pending`. Unnamed settings stay.
+   */
+  configure(body: ConfigureBody): Promise<StandInConfiguration>;
+  /**
+   * The next `times` (default 1) API requests, only those matching `method` and `path` when
+   * given, fail before any work: `timeout` (never answered), `server_error` (5xx),
+   * `rate_limit` (429) or `idempotency_key_in_use` (409; requests with a key only).
+   */
+  injectFaults(body: InjectFaultsBody): Promise<{ pending: number }>;
+  /** Forgets faults not yet injected; answers how many there were (0: every one was met). */
+  clearFaults(): Promise<{ cleared: number }>;
   pauseDeliveries(): Promise<void>;
   resumeDeliveries(): Promise<void>;
   /** Waits until no delivery is queued (unless paused), in flight or awaiting a retry. */
@@ -221,6 +263,9 @@ export function createControl(
       state.store.get('charge', chargeId);
       return createRefund(state, { ...params, charge: chargeId }, meta);
     },
+    async succeedRefund(refundId) {
+      return succeedRefund(state, state.store.get<Stripe.Refund>('refund', refundId), meta);
+    },
     async failRefund(refundId, body) {
       const params = valid('failRefund', body);
       const refund = state.store.get<Stripe.Refund>('refund', refundId);
@@ -250,6 +295,32 @@ export function createControl(
     },
     async registerWebhookEndpoint(body) {
       return registerEndpoint(state, valid('registerWebhookEndpoint', body));
+    },
+    async configure(body) {
+      const params = valid('configure', body);
+      const mode: Partial<DeliveryMode> = {};
+      if (params.delivery_concurrency != null) mode.concurrency = params.delivery_concurrency;
+      if (params.delivery_shuffle != null) mode.shuffle = params.delivery_shuffle;
+      if (params.delivery_jitter_ms != null) mode.jitterMs = params.delivery_jitter_ms;
+      if (params.delivery_seed != null) mode.seed = params.delivery_seed;
+      if (params.refunds_pending != null) state.behaviour.refundsPending = params.refunds_pending;
+      const now = deliverer.configure(mode);
+      return {
+        delivery_concurrency: now.concurrency,
+        delivery_shuffle: now.shuffle,
+        delivery_jitter_ms: now.jitterMs,
+        delivery_seed: now.seed,
+        refunds_pending: state.behaviour.refundsPending,
+      };
+    },
+    async injectFaults(body) {
+      state.faults.add(valid('injectFaults', body));
+      return { pending: state.faults.pending() };
+    },
+    async clearFaults() {
+      const cleared = state.faults.pending();
+      state.faults.clear();
+      return { cleared };
     },
     async pauseDeliveries() {
       deliverer.pause();
@@ -365,6 +436,26 @@ export const CONTROL_ROUTES: ControlRoute[] = [
     method: 'POST',
     path: '/_stand-in/charges/:id/refund',
     run: (c, body, { id }) => c.refundCharge(id, body as RefundChargeBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/refunds/:id/succeed',
+    run: (c, _body, { id }) => c.succeedRefund(id),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/configure',
+    run: (c, body) => c.configure(body as ConfigureBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/faults',
+    run: (c, body) => c.injectFaults(body as InjectFaultsBody),
+  },
+  {
+    method: 'POST',
+    path: '/_stand-in/faults/clear',
+    run: (c) => c.clearFaults(),
   },
   {
     method: 'POST',

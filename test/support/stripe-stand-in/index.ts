@@ -16,16 +16,19 @@ export type { StripeStandIn, StripeStandInOptions } from './stand-in.server';
 export type {
   CloseDisputeBody,
   CompleteCheckoutSessionBody,
+  ConfigureBody,
   CreatePayoutBody,
   DisputeChargeBody,
   FailPaymentIntentBody,
   FailRefundBody,
   FailSetupIntentBody,
   GiveUpSubscriptionBody,
+  InjectFaultsBody,
   RefundChargeBody,
   RegisterWebhookEndpointBody,
   RenewSubscriptionBody,
   RenewSubscriptionResult,
+  StandInConfiguration,
   StripeStandInControl,
   SucceedInvoiceBody,
   SucceedPaymentIntentBody,
@@ -34,8 +37,10 @@ export type {
 export { connectStripeStandIn, StandInControlError } from './control-client';
 export type { StripeErrorBody } from './errors';
 export { signatureHeader } from './webhooks';
+export type { FaultKind } from './faults';
 export type {
   DeliveryAttempt,
+  DeliveryMode,
   DeliveryStatus,
   EndpointDelivery,
   StandInEventRecord,

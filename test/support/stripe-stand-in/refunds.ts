@@ -1,7 +1,10 @@
 /**
  * Refunds. Each refund reduces what is left to refund on its charge and gets a negative
  * balance transaction of its own. A refund can later fail (control endpoint), which returns
- * the money to the balance with a `refund_failure` transaction, as Stripe does.
+ * the money to the balance with a `refund_failure` transaction, as Stripe does. When the
+ * stand-in is configured with `refunds_pending`, a refund starts `pending` (its balance
+ * transaction and the charge's `amount_refunded` already count it, as at Stripe) and settles
+ * later: `charge.refund.updated` and `refund.updated` when it succeeds.
  */
 import type Stripe from 'stripe';
 import { createBalanceTransaction, settle, settlementOf } from './balance';
@@ -130,7 +133,7 @@ export function createRefund(
         reason: params.reason ?? null,
         receipt_number: null,
         source_transfer_reversal: null,
-        status: 'succeeded',
+        status: state.behaviour.refundsPending ? 'pending' : 'succeeded',
         transfer_reversal: null,
         customer: charge.customer,
         customer_account: null,
@@ -143,6 +146,19 @@ export function createRefund(
   charge.refunded = charge.amount_refunded >= charge.amount_captured;
   state.emit('refund.created', refund, meta);
   state.emit('charge.refunded', charge, meta);
+  return refund;
+}
+
+/** A pending refund reaches the card: `charge.refund.updated`, `refund.updated`. */
+export function succeedRefund(state: StandInState, refund: Refund, meta: RequestMeta): Refund {
+  if (refund.status !== 'pending') {
+    throw invalidRequest(
+      `Refund ${refund.id} has a status of ${refund.status} and cannot succeed.`,
+    );
+  }
+  const previous = applyChanges(refund, { status: 'succeeded' });
+  state.emit('charge.refund.updated', refund, meta, previous);
+  state.emit('refund.updated', refund, meta, previous);
   return refund;
 }
 

@@ -80,7 +80,8 @@ export interface StripeStandIn extends StripeStandInControl {
   readonly apiVersion: string;
   /**
    * Forgets every idempotency key, as Stripe does 24 hours after a key's first use: a request
-   * sent again under an old key is then a new request.
+   * sent again under an old key is then a new request. (Keys also expire on their own once
+   * the stand-in's clock is 24 hours past their first use: see advanceClock.)
    */
   forgetIdempotencyKeys(): void;
   /**
@@ -96,8 +97,13 @@ export interface StripeStandIn extends StripeStandInControl {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Stripe keeps an idempotency key's result for 24 hours (of the stand-in's clock). */
+const IDEMPOTENCY_KEY_LIFETIME_SECONDS = 24 * 60 * 60;
+
 interface StoredResponse {
   fingerprint: string;
+  /** When the key was first used (stand-in clock, seconds). */
+  at: number;
   status: number;
   body: string;
   requestId: string;
@@ -249,7 +255,9 @@ export async function startStripeStandIn(
     const fingerprint = `${method} ${url.pathname} ${canonical(params)}`;
     if (cacheKey) {
       const stored = idempotency.get(cacheKey);
-      if (stored) {
+      if (stored && state.now() - stored.at >= IDEMPOTENCY_KEY_LIFETIME_SECONDS) {
+        idempotency.delete(cacheKey);
+      } else if (stored) {
         if (stored.fingerprint !== fingerprint) throw idempotencyMismatch(String(idempotencyKey));
         return {
           status: stored.status,
@@ -260,7 +268,13 @@ export async function startStripeStandIn(
     }
     const remember = (status: number, body: unknown) => {
       if (cacheKey) {
-        idempotency.set(cacheKey, { fingerprint, status, body: JSON.stringify(body), requestId });
+        idempotency.set(cacheKey, {
+          fingerprint,
+          at: state.now(),
+          status,
+          body: JSON.stringify(body),
+          requestId,
+        });
       }
     };
     try {
@@ -323,7 +337,19 @@ export async function startStripeStandIn(
       const bodyText = await readBody(request);
       let reply: Reply;
       if (url.pathname.startsWith('/v1/')) {
-        reply = api(request, url, bodyText, requestId);
+        const fault = state.faults.take(method, url.pathname, idempotencyKey);
+        if (fault?.kind === 'timeout') {
+          // Never answered: the client times out; close() cuts the connection otherwise.
+          status = 0;
+          return;
+        }
+        reply = fault
+          ? {
+              status: fault.error.status,
+              body: fault.error.toBody(requestId),
+              headers: fault.headers,
+            }
+          : api(request, url, bodyText, requestId);
       } else if (url.pathname.startsWith('/_stand-in/')) {
         reply = await controlRequest(request, url, bodyText);
       } else {

@@ -5,6 +5,7 @@
  */
 import type Stripe from 'stripe';
 import { snapshot, fromFixture } from './objects';
+import { FaultInjector } from './faults';
 import { newId } from './ids';
 import { Clock, ObjectStore, StripeObject } from './store';
 
@@ -24,6 +25,18 @@ export interface StandInSettings {
   /** Seconds until new balance transactions become available (0: immediately). */
   availableAfterSeconds: number;
 }
+
+/** How the stand-in behaves where Stripe can behave either way; set by the configure control. */
+export interface StandInBehaviour {
+  /**
+   * New refunds start `pending` (as card refunds often do) and settle only through the
+   * succeedRefund control (`charge.refund.updated`, `refund.updated`); default: `succeeded`
+   * at once.
+   */
+  refundsPending: boolean;
+}
+
+const DEFAULT_BEHAVIOUR: StandInBehaviour = { refundsPending: false };
 
 /** Which API request caused a change; control endpoints and timers have none. */
 export interface RequestMeta {
@@ -46,6 +59,9 @@ export class StandInState {
   readonly webhookSecrets = new Map<string, string>();
   /** Stand-in bookkeeping per object id that is not part of the Stripe object. */
   private readonly internals = new Map<string, Record<string, unknown>>();
+  /** API faults still to be injected (control: injectFaults). */
+  readonly faults = new FaultInjector();
+  behaviour: StandInBehaviour = { ...DEFAULT_BEHAVIOUR };
   /** Base URL clients use for pages the stand-in serves (Checkout, 3-D Secure). */
   publicUrl = '';
 
@@ -107,5 +123,7 @@ export class StandInState {
     this.payoutOf.clear();
     this.webhookSecrets.clear();
     this.internals.clear();
+    this.faults.clear();
+    this.behaviour = { ...DEFAULT_BEHAVIOUR };
   }
 }

@@ -4,10 +4,13 @@
  * Every event goes to each enabled endpoint whose `enabled_events` match, as a JSON POST
  * signed the way Stripe signs (`Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256 of
  * "<t>.<body>">`), so `stripe.webhooks.constructEvent` accepts it. Delivery never blocks the
- * API response. First attempts to an endpoint go out one at a time in generation order; a
- * non-2xx answer or network error is retried after each of `retryDelaysMs` (a retry does not
- * hold back later events). Deliveries can be paused, individual events dropped (a lost
- * webhook: still listed by the API, never delivered) or redelivered on demand.
+ * API response. By default first attempts to an endpoint go out one at a time in generation
+ * order; configured (`configure`), up to `concurrency` go out to an endpoint at once, picked
+ * at random from the queue (`shuffle`) and each held back a random 0..`jitterMs` first, as
+ * Stripe, which promises no order, does under load. A non-2xx answer or network error is
+ * retried after each of `retryDelaysMs` (a retry does not hold back later events).
+ * Deliveries can be paused, individual events dropped (a lost webhook: still listed by the
+ * API, never delivered) or redelivered on demand.
  */
 import { createHmac } from 'node:crypto';
 import { request as httpRequest, ClientRequest } from 'node:http';
@@ -68,6 +71,40 @@ interface Job {
   retries: number;
 }
 
+/** How deliveries go out; the defaults send one at a time, oldest first, at once. */
+export interface DeliveryMode {
+  /** First attempts in flight to one endpoint at once (default 1). */
+  concurrency: number;
+  /** Start a random queued delivery instead of the oldest (default false). */
+  shuffle: boolean;
+  /** Hold each attempt back a random 0..jitterMs first (default 0). */
+  jitterMs: number;
+  /**
+   * Seed of the random choices (default random): with concurrency 1 and no jitter the order
+   * replays exactly; otherwise network timing mixes in.
+   */
+  seed: number | null;
+}
+
+export const DEFAULT_DELIVERY_MODE: DeliveryMode = {
+  concurrency: 1,
+  shuffle: false,
+  jitterMs: 0,
+  seed: null,
+};
+
+/** mulberry32: a small seeded generator, uniform in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export interface DelivererOptions {
   retryDelaysMs: number[];
   timeoutMs: number;
@@ -77,7 +114,10 @@ export interface DelivererOptions {
 export class WebhookDeliverer {
   private readonly records = new Map<string, StandInEventRecord>();
   private queue: Job[] = [];
-  private readonly busy = new Set<string>();
+  /** Endpoint id -> attempts in flight from the queue. */
+  private readonly busy = new Map<string, number>();
+  private mode: DeliveryMode = { ...DEFAULT_DELIVERY_MODE };
+  private random: () => number = Math.random;
   private readonly timers = new Map<NodeJS.Timeout, Job>();
   private readonly requests = new Set<ClientRequest>();
   private readonly idleWaiters = new Set<() => void>();
@@ -129,6 +169,14 @@ export class WebhookDeliverer {
     const record = this.records.get(eventId);
     if (!record) throw this.missing(eventId);
     return record;
+  }
+
+  /** Changes how deliveries go out from now on; unnamed settings keep their value. */
+  configure(mode: Partial<DeliveryMode>): DeliveryMode {
+    this.mode = { ...this.mode, ...mode };
+    this.random = this.mode.seed === null ? Math.random : seededRandom(this.mode.seed);
+    this.schedulePump();
+    return { ...this.mode };
   }
 
   pause(): void {
@@ -199,7 +247,7 @@ export class WebhookDeliverer {
         this.idleWaiters.delete(done);
         reject(
           new Error(
-            `Webhook deliveries did not settle within ${timeoutMs} ms (${this.queue.length} queued, ${this.busy.size} in flight, ${this.timers.size} retries scheduled)`,
+            `Webhook deliveries did not settle within ${timeoutMs} ms (${this.queue.length} queued, ${this.inFlight()} in flight, ${this.timers.size} retries scheduled)`,
           ),
         );
       }, timeoutMs);
@@ -215,6 +263,7 @@ export class WebhookDeliverer {
     this.cancelTimers(() => true);
     this.busy.clear();
     this.paused = false;
+    this.configure(DEFAULT_DELIVERY_MODE);
     this.checkIdle();
   }
 
@@ -272,22 +321,49 @@ export class WebhookDeliverer {
     });
   }
 
-  /** Starts the first queued job of every idle endpoint, keeping each endpoint's order. */
+  /**
+   * Fills every endpoint's free slots (`concurrency`) from the queue: oldest first, or at
+   * random when shuffling.
+   */
   private pump(): void {
     if (!this.paused) {
-      const started = new Set<string>();
-      for (const job of [...this.queue]) {
-        if (this.busy.has(job.endpointId) || started.has(job.endpointId)) continue;
-        started.add(job.endpointId);
+      for (;;) {
+        const ready = this.queue.filter(
+          (job) => (this.busy.get(job.endpointId) ?? 0) < this.mode.concurrency,
+        );
+        if (ready.length === 0) break;
+        const job = this.mode.shuffle ? ready[Math.floor(this.random() * ready.length)] : ready[0];
         this.queue.splice(this.queue.indexOf(job), 1);
-        this.busy.add(job.endpointId);
-        void this.attempt(job).finally(() => {
-          this.busy.delete(job.endpointId);
-          this.schedulePump();
-        });
+        this.busy.set(job.endpointId, (this.busy.get(job.endpointId) ?? 0) + 1);
+        const generation = this.generation;
+        const jitter = Math.floor(this.random() * this.mode.jitterMs);
+        void this.delay(jitter)
+          .then(async () => {
+            // Reset or dropped while held back: nothing to send any more.
+            if (generation !== this.generation || this.records.get(job.eventId)?.dropped) return;
+            await this.attempt(job);
+          })
+          .finally(() => {
+            // A reset in between has emptied the counts already.
+            if (generation !== this.generation) return;
+            const left = (this.busy.get(job.endpointId) ?? 1) - 1;
+            if (left > 0) this.busy.set(job.endpointId, left);
+            else this.busy.delete(job.endpointId);
+            this.schedulePump();
+          });
       }
     }
     this.checkIdle();
+  }
+
+  private delay(ms: number): Promise<void> {
+    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  }
+
+  private inFlight(): number {
+    let count = 0;
+    for (const n of this.busy.values()) count += n;
+    return count;
   }
 
   private async attempt(job: Job): Promise<DeliveryAttempt> {
