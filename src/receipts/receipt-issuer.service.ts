@@ -6,8 +6,9 @@ import { MailService } from '../mail/mail.service';
 import { simpleEmail } from '../mail/templates';
 import { ReceiptsRepository } from './receipts.repository';
 
-/** What to enqueue once the transaction commits. */
+/** What to hand to the receipts stage (`ReceiptsService.enqueue`) once the transaction commits. */
 export interface IssuedReceipts {
+  /** Receipts owed: to number, then to send (a suppressed one is numbered, not sent). */
   receiptIds: string[];
   emailIds: string[];
 }
@@ -16,7 +17,11 @@ export interface IssuedReceipts {
  * Keeps a donation's receipt in line with what the donation is now worth, in the same
  * transaction as the payment facts: a first success issues one, a partial refund issues a
  * correction that replaces it, a full refund voids it (and the donor gets a notice).
- * Applying it again with nothing changed issues nothing.
+ * Applying it again with nothing changed issues nothing, but hands a receipt still owed to the
+ * receipts stage again. A receipt is issued owed, without a number: the receipts stage numbers
+ * it after the commit, so the payment's transaction never waits on the year's counter row. A
+ * correction owed before its original was numbered still replaces it; the original is numbered
+ * too (every receipt issued keeps a number, as before), ahead of the correction.
  */
 @Injectable()
 export class ReceiptIssuerService {
@@ -31,26 +36,32 @@ export class ReceiptIssuerService {
     const facts = await this.receipts.factsFor(em, donationId);
     if (!facts || facts.status !== 'succeeded') return none;
     const current = await this.receipts.currentFor(em, donationId);
-    if (current && current.amount === facts.net) return none;
+    if (current && current.amount === facts.net) {
+      // Still owed: the step after an earlier commit has not run yet, or crashed. Numbering
+      // twice is a no-op and the job id dedupes, so handing it on again is harmless.
+      return current.number === null ? { receiptIds: [current.id], emailIds: [] } : none;
+    }
     if (!current && facts.net <= 0) return none;
     if (current && facts.net <= 0) {
-      await this.receipts.setStatus(em, current.id, 'voided');
+      const number = await this.receipts.voidCurrent(em, current.id);
       const emailId = await this.voidNotice(
         em,
         facts.donorId,
         donationId,
         current.id,
-        current.number,
+        number,
         current.amount,
         current.currency,
       );
       return { receiptIds: [], emailIds: emailId ? [emailId] : [] };
     }
-    if (current) await this.receipts.setStatus(em, current.id, 'replaced');
+    if (current) await this.receipts.replace(em, current.id);
     const year = new Date().getUTCFullYear();
+    // A suppressed receipt (installments with only a year-end statement) is numbered like any
+    // other, as it always was: the statement lists its number.
     const suppressed = facts.kind === 'installment' && facts.installmentReceipts === 'year_end';
     const id = await this.receipts.insert(em, {
-      number: await this.receipts.nextNumber(em, year),
+      number: null,
       year,
       donationId,
       donorId: facts.donorId,
@@ -60,7 +71,7 @@ export class ReceiptIssuerService {
       currency: facts.currency,
       sendStatus: suppressed ? 'suppressed' : 'pending',
     });
-    return { receiptIds: suppressed ? [] : [id], emailIds: [] };
+    return { receiptIds: [id], emailIds: [] };
   }
 
   private async voidNotice(

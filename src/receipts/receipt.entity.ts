@@ -19,7 +19,9 @@ export type SendStatus = (typeof SEND_STATUSES)[number];
 
 /**
  * A tax receipt. Its number is unique and gap-free per calendar year; a partial refund issues
- * a correction that names the receipt it replaces, a full refund voids it.
+ * a correction that names the receipt it replaces, a full refund voids it. The payment's
+ * transaction only records the receipt as owed (no number yet); the receipts stage numbers owed
+ * receipts in short transactions of their own, so payments never wait on the year's counter.
  */
 @Entity('receipts')
 @Check('receipts_status_check', `status IN ('issued', 'replaced', 'voided')`)
@@ -27,13 +29,14 @@ export type SendStatus = (typeof SEND_STATUSES)[number];
 @Index('receipts_donation', ['donationId'])
 @Index('receipts_send_status', ['sendStatus', 'issuedAt'])
 @Index('receipts_pending', ['sendStatus', 'pendingSince'])
+@Index('receipts_owed', ['year', 'issuedAt'], { where: 'number IS NULL' })
 export class Receipt {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /** `2026-000123`. */
-  @Column('text', { unique: true })
-  number: string;
+  /** `2026-000123`; null while the receipt is owed (recorded, not yet numbered). */
+  @Column('text', { unique: true, nullable: true })
+  number: string | null;
 
   @Column('integer')
   year: number;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { OutboxTable } from '../common/outbox/outbox-table';
 import { Receipt, SendStatus } from './receipt.entity';
 import { ERASED_ERROR } from '../common/errors/erased';
@@ -53,6 +53,8 @@ export class ReceiptsRepository {
   /**
    * The next number of the year, from its counter row. The row stays locked until the
    * caller's transaction ends, and a rollback undoes the increment: no gaps, no duplicates.
+   * Only the rare receipt voided before it was numbered takes one this way (see `voidCurrent`);
+   * every other receipt is numbered by `numberOwed`.
    */
   async nextNumber(em: EntityManager, year: number): Promise<string> {
     const rows: { last: number }[] = await em.query(
@@ -61,6 +63,59 @@ export class ReceiptsRepository {
       [year],
     );
     return receiptNumber(year, rows[0].last);
+  }
+
+  /** The years that have owed receipts (recorded by a payment, not yet numbered). */
+  async owedYears(): Promise<number[]> {
+    const rows: { year: number }[] = await this.repo.query(
+      `SELECT DISTINCT year FROM receipts WHERE number IS NULL ORDER BY year`,
+    );
+    return rows.map((r) => r.year);
+  }
+
+  /** Whether the receipt is owed, and of which year: null when it is numbered or not there. */
+  async owedYearOf(id: string): Promise<number | null> {
+    const rows: { year: number }[] = await this.repo.query(
+      `SELECT year FROM receipts WHERE id = $1 AND number IS NULL`,
+      [id],
+    );
+    return rows[0]?.year ?? null;
+  }
+
+  /**
+   * Numbers up to `limit` owed receipts of the year, the longest owed first, in one short
+   * transaction: the counter row is locked, the receipts take the next numbers in a row and the
+   * counter moves by as many, all or nothing, so a crash leaves neither a gap nor a duplicate.
+   * A receipt whose row another transaction holds (a refund replacing or voiding it) is skipped
+   * and numbered by the next batch. Returns the receipts numbered.
+   */
+  async numberOwed(year: number, limit: number): Promise<string[]> {
+    return this.repo.manager.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO receipt_counters (year, last) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING`,
+        [year],
+      );
+      const [{ last }]: { last: number }[] = await em.query(
+        `SELECT last FROM receipt_counters WHERE year = $1 FOR UPDATE`,
+        [year],
+      );
+      const owed: { id: string }[] = await em.query(
+        `SELECT id FROM receipts WHERE year = $1 AND number IS NULL
+          ORDER BY issued_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [year, limit],
+      );
+      if (!owed.length) return [];
+      await em.query(
+        `UPDATE receipts r SET number = t.number
+           FROM unnest($1::uuid[], $2::text[]) AS t(id, number) WHERE r.id = t.id`,
+        [owed.map((r) => r.id), owed.map((_, i) => receiptNumber(year, last + i + 1))],
+      );
+      await em.query(`UPDATE receipt_counters SET last = $2 WHERE year = $1`, [
+        year,
+        last + owed.length,
+      ]);
+      return owed.map((r) => r.id);
+    });
   }
 
   /** What a donation's receipt depends on, read in the caller's transaction. */
@@ -97,20 +152,37 @@ export class ReceiptsRepository {
     return saved.id;
   }
 
-  async setStatus(em: EntityManager, id: string, status: 'replaced' | 'voided'): Promise<void> {
-    await em.update(
-      Receipt,
-      { id },
-      { status, ...(status === 'voided' ? { voidedAt: () => 'now()' } : {}) },
+  async replace(em: EntityManager, id: string): Promise<void> {
+    await em.update(Receipt, { id }, { status: 'replaced' });
+  }
+
+  /**
+   * Voids the receipt and answers its number. One voided while still owed is numbered here,
+   * in the caller's transaction, so the void notice can name it: the update holds the row, so
+   * `numberOwed` skips it meanwhile, and the number comes from the same counter.
+   */
+  async voidCurrent(em: EntityManager, id: string): Promise<string> {
+    const [rows]: [{ number: string | null; year: number }[], number] = await em.query(
+      `UPDATE receipts SET status = 'voided', voided_at = now() WHERE id = $1 RETURNING number, year`,
+      [id],
     );
+    const { number, year } = rows[0];
+    if (number) return number;
+    const assigned = await this.nextNumber(em, year);
+    await em.update(Receipt, { id }, { number: assigned });
+    return assigned;
   }
 
   findById(id: string): Promise<Receipt | null> {
     return this.repo.findOne({ where: { id } });
   }
 
+  /** A donor's receipts once numbered: an owed one is not a receipt to show yet. */
   listByDonor(donorId: string): Promise<Receipt[]> {
-    return this.repo.find({ where: { donorId }, order: { issuedAt: 'DESC' } });
+    return this.repo.find({
+      where: { donorId, number: Not(IsNull()) },
+      order: { issuedAt: 'DESC' },
+    });
   }
 
   list(sendStatus: SendStatus | undefined, limit: number, before?: Date): Promise<Receipt[]> {

@@ -31,7 +31,8 @@ function isPermanent(error: unknown): boolean {
 
 export interface ReceiptView {
   id: string;
-  number: string;
+  /** Null for the moments a receipt is owed, before the receipts stage numbers it. */
+  number: string | null;
   type: Receipt['type'];
   status: Receipt['status'];
   amount: number;
@@ -55,7 +56,13 @@ export function receiptView(r: Receipt, staff = false): ReceiptView {
   };
 }
 
-/** Renders and sends receipts and year-end statements; serves them to donors and staff. */
+/** Owed receipts numbered at a time: each batch is one short transaction on the counter row. */
+const NUMBERING_BATCH = 100;
+
+/**
+ * Numbers owed receipts, renders and sends receipts and year-end statements; serves them to
+ * donors and staff.
+ */
 @Injectable()
 export class ReceiptsService {
   private readonly logger = new Logger(ReceiptsService.name);
@@ -77,9 +84,35 @@ export class ReceiptsService {
     };
   }
 
-  /** After the issuing transaction commits; the sweeper catches up on what this misses. */
+  /**
+   * After the issuing transaction commits: numbers what is owed, then enqueues the sending. A
+   * crash in between leaves the receipts owed and pending: their job, or the sweeper, numbers
+   * them. (A suppressed receipt's job only numbers it: it finds nothing to send.)
+   */
   async enqueue(receiptIds: string[], jobSuffix = ''): Promise<void> {
+    if (receiptIds.length) await this.numberOwed();
     for (const receiptId of receiptIds) await this.enqueueOne(receiptId, jobSuffix);
+  }
+
+  /**
+   * Numbers every owed receipt, year by year, in batches, the longest owed first: contiguous
+   * and gap-free, since each batch takes its numbers and moves the counter in one transaction.
+   */
+  async numberOwed(): Promise<string[]> {
+    const numbered: string[] = [];
+    for (const year of await this.receipts.owedYears()) {
+      numbered.push(...(await this.numberYear(year)));
+    }
+    return numbered;
+  }
+
+  private async numberYear(year: number): Promise<string[]> {
+    const numbered: string[] = [];
+    for (;;) {
+      const batch = await this.receipts.numberOwed(year, NUMBERING_BATCH);
+      numbered.push(...batch);
+      if (batch.length < NUMBERING_BATCH) return numbered;
+    }
   }
 
   private enqueueOne(receiptId: string, jobSuffix = ''): Promise<boolean> {
@@ -90,7 +123,12 @@ export class ReceiptsService {
     );
   }
 
-  sweep(): Promise<number> {
+  /**
+   * Numbers what a crash left owed and enqueues it (the crash lost its job too; the job id
+   * dedupes one that was not lost), then re-enqueues what has waited too long to be sent.
+   */
+  async sweep(): Promise<number> {
+    for (const receiptId of await this.numberOwed()) await this.enqueueOne(receiptId);
     return this.receipts.receiptOutbox.sweep(this.env.SWEEP_INTERVAL_MS, 500, (id) =>
       this.enqueueOne(id),
     );
@@ -102,9 +140,18 @@ export class ReceiptsService {
    * resend, a retry of self-repair) send it once. A job that finds the lock taken does nothing:
    * the job holding it sends the receipt, or fails and retries. Failed is final for the
    * automatic tries: a job that finds the receipt failed was retried by hand (the queue
-   * dashboard), which means "send it again", as a resend does.
+   * dashboard), which means "send it again", as a resend does. A receipt still owed is
+   * numbered first (with the rest of its year's owed receipts); one whose row a refund holds
+   * is left for the retry.
    */
-  send(receiptId: string, job: Job): Promise<string> {
+  async send(receiptId: string, job: Job): Promise<string> {
+    const owedYear = await this.receipts.owedYearOf(receiptId);
+    if (owedYear !== null) {
+      await this.numberYear(owedYear);
+      if ((await this.receipts.owedYearOf(receiptId)) !== null) {
+        throw new Error('the receipt is not numbered yet (its row is held): retrying');
+      }
+    }
     return this.receipts.receiptOutbox.run(receiptId, job, {
       logger: this.logger,
       read: (em) => this.receipts.documentRow(receiptId, em),
@@ -176,7 +223,9 @@ export class ReceiptsService {
 
   async pdfForDonor(donorId: string, id: string): Promise<{ filename: string; pdf: Buffer }> {
     const row = isUuid(id) ? await this.receipts.documentRow(id) : null;
-    if (!row || row.donor_id !== donorId) throw new DomainError('not_found', `No receipt ${id}`);
+    if (!row || row.donor_id !== donorId || !row.number) {
+      throw new DomainError('not_found', `No receipt ${id}`);
+    }
     const document = this.document(row);
     return { filename: `receipt-${document.number}.pdf`, pdf: await renderReceiptPdf(document) };
   }

@@ -4,7 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { ReceiptsRepository } from '../../src/receipts/receipts.repository';
 import { ReceiptsService } from '../../src/receipts/receipts.service';
 import { eventually, startTestApp, TestApp } from '../support/harness';
-import { createCampaign, paidDonation, settled, signIn } from '../support/flows';
+import { createCampaign, donate, paidDonation, settled, signIn } from '../support/flows';
 import { pdfText, pdftotext } from '../support/pdf-text';
 
 describe('receipts', () => {
@@ -137,6 +137,116 @@ describe('receipts', () => {
     );
     expect(rows.map((r) => r.seq)).toEqual(
       Array.from({ length: 20 }, (_, i) => before.rows[0].last + i + 1),
+    );
+  });
+
+  it("commits payments while the year's counter is locked, and numbers their receipts after, without a gap even when numbering crashes", async () => {
+    const counter = await app.db.connect();
+    const owed = async (donationIds: string[]) =>
+      (
+        await app.db.query(
+          `SELECT r.number, d.status FROM receipts r JOIN donations d ON d.id = r.donation_id
+            WHERE r.donation_id = ANY($1::uuid[])`,
+          [donationIds],
+        )
+      ).rows;
+    let gifts: { donationId: string; email: string }[] = [];
+    let before: number;
+    try {
+      // Another transaction holds the year's counter row, as a numbering batch would.
+      await counter.query('BEGIN');
+      await counter.query(
+        `INSERT INTO receipt_counters (year, last) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING`,
+        [year],
+      );
+      before = (
+        await counter.query(`SELECT last FROM receipt_counters WHERE year = $1 FOR UPDATE`, [year])
+      ).rows[0].last;
+      gifts = await Promise.all(
+        [1, 2, 3].map(async (i) => {
+          const email = `owed.${i}@example.org`;
+          const gift = await donate(app, slug, { amount: 3000 + i, email });
+          await app.standIn.succeedPaymentIntent(gift.paymentIntentId);
+          return { donationId: gift.donationId, email };
+        }),
+      );
+      const ids = gifts.map((g) => g.donationId);
+      // The payments commit all the same: each gift succeeded and owes its receipt.
+      await eventually(async () => (await owed(ids)).length === 3, 15_000);
+      expect(await owed(ids)).toEqual(
+        Array.from({ length: 3 }, () => ({ number: null, status: 'succeeded' })),
+      );
+      // A crash between owing and numbering: the numbering waiting on the counter dies.
+      await eventually(async () => {
+        // Asked outside the counter's transaction, which would see one snapshot of the activity.
+        const { rows } = await app.db.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'
+              AND query LIKE '%receipt_counters%'`,
+        );
+        return rows.length > 0;
+      }, 15_000);
+    } finally {
+      await counter.query('ROLLBACK');
+      counter.release();
+    }
+    // The receipts stay owed until the receipts stage runs (the event's retry, or the sweeper,
+    // here also by hand): then they take the next numbers, once each, and are sent.
+    await eventually(async () => {
+      await app.api.get(ReceiptsService).sweep();
+      return (await owed(gifts.map((g) => g.donationId))).every((r) => r.number !== null);
+    }, 15_000);
+    const numbers = (await owed(gifts.map((g) => g.donationId)))
+      .map((r) => Number(r.number.split('-')[1]))
+      .sort((a, b) => a - b);
+    expect(numbers).toEqual([before + 1, before + 2, before + 3]);
+    const { rows } = await app.db.query(`SELECT last FROM receipt_counters WHERE year = $1`, [
+      year,
+    ]);
+    expect(rows[0].last).toBe(before + 3);
+    for (const gift of gifts) {
+      await app.mail.waitFor(
+        (m) => m.to.includes(gift.email) && m.subject.startsWith('Your receipt '),
+        15_000,
+      );
+    }
+  });
+
+  it('voids a receipt refunded in full before it was numbered, and names its number in the notice', async () => {
+    const email = 'refunded.early@example.org';
+    const counter = await app.db.connect();
+    let donationId: string;
+    try {
+      await counter.query('BEGIN');
+      await counter.query(
+        `INSERT INTO receipt_counters (year, last) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING`,
+        [year],
+      );
+      await counter.query(`SELECT last FROM receipt_counters WHERE year = $1 FOR UPDATE`, [year]);
+      const gift = await donate(app, slug, { amount: 4200, email });
+      donationId = gift.donationId;
+      const intent = await app.standIn.succeedPaymentIntent(gift.paymentIntentId);
+      await eventually(async () => (await receiptsOf(donationId)).length === 1, 15_000);
+      await app.standIn.refundCharge(intent.latest_charge as string);
+      // The refund's transaction waits for the counter to number the receipt it voids.
+      await eventually(async () => {
+        const { rows } = await app.db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+              AND wait_event_type = 'Lock' AND query LIKE '%receipt_counters.last + 1%'`,
+        );
+        return rows.length > 0;
+      }, 15_000);
+    } finally {
+      await counter.query('ROLLBACK');
+      counter.release();
+    }
+    await settled(app);
+    const [receipt] = await receiptsOf(donationId);
+    expect(receipt).toEqual(expect.objectContaining({ status: 'voided', amount: 4200 }));
+    expect(receipt.number).toMatch(new RegExp(`^${year}-\\d{6}$`));
+    await app.mail.waitFor(
+      (m) => m.to.includes(email) && m.subject === `Receipt ${receipt.number} is void`,
+      15_000,
     );
   });
 

@@ -90,7 +90,8 @@ export class PaymentEventsHandler {
           { donationId: donation.id, campaignId: donation.campaignId, donorId: donation.donorId },
           state,
         );
-        // The receipt follows what the donation is now worth, in the same transaction.
+        // The receipt follows what the donation is now worth, in the same transaction; a new one
+        // is only owed here, and numbered after the commit (never under this transaction).
         const issued = await this.receiptIssuer.reconcile(em, donation.id);
         // Only charges this sync added to the ledger: a duplicate event adds nothing, counts nothing.
         const newCharges = added.filter((e) => e.kind === 'charge');
