@@ -7,10 +7,15 @@
  * `payment_intent.succeeded` event ids collected. Timed: the stand-in delivers those events
  * plus duplicates (shuffled) over `--streams` concurrent redelivery loops, until every stored
  * event is processed. Then the totals are checked exact.
+ *
+ * `--stripe-latency 250` (or a range, `100-400`) makes the stand-in answer every API call
+ * after that long, as Stripe does: the API's and the worker's Stripe calls then take Stripe's
+ * time. Default 0.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import { startMailCatcher } from '../test/support/mail-catcher/mail-catcher';
+import { describeLatency, parseStandInLatency } from '../test/support/stripe-stand-in/latency';
 import { startStripeStandIn } from '../test/support/stripe-stand-in/stand-in.server';
 import { BenchArgs } from './support/args';
 import { insertCampaign } from './support/campaigns';
@@ -40,6 +45,7 @@ export async function pipeline(args: BenchArgs, cleanup: Cleanup): Promise<void>
   const deliveries = args.int('events', 20_000);
   const duplicatePercent = args.int('duplicate-percent', 20);
   const streams = args.int('streams', 32);
+  const stripeLatency = parseStandInLatency(args.string('stripe-latency', '0'), '--stripe-latency');
   const unique = Math.round(deliveries * (1 - duplicatePercent / 100));
   const id = benchId('pipeline');
   const secret = `whsec_${randomBytes(16).toString('hex')}`;
@@ -56,6 +62,7 @@ export async function pipeline(args: BenchArgs, cleanup: Cleanup): Promise<void>
     port: 0,
     webhooks: [{ url: `${apiUrl}/v1/stripe/webhook`, secret }],
     deliveryRetryDelaysMs: [100, 300, 1000],
+    latencyMs: stripeLatency,
   });
   cleanup.add('stop stand-in', () => standIn.close());
   await standIn.pauseDeliveries();
@@ -78,6 +85,7 @@ export async function pipeline(args: BenchArgs, cleanup: Cleanup): Promise<void>
   const slug = `bench-${randomBytes(3).toString('hex')}`;
   const campaignId = await insertCampaign(db, slug);
 
+  note(`pipeline: Stripe stand-in latency per API call: ${describeLatency(stripeLatency)}`);
   note(
     `pipeline: set-up: ${unique.toLocaleString('en-US')} donations through the API, paid at the stand-in (deliveries paused)`,
   );

@@ -3,10 +3,16 @@
  * to the real API (child process: verify, store in stripe_events, enqueue in BullMQ, 200) and
  * to a minimal node:http receiver (verify, one INSERT, 200), in turns, in the same run.
  * Every event is new (no duplicates); no worker runs, so jobs wait in Redis.
+ *
+ * The load comes from autocannon in a process of its own (`--loader autocannon`, the default),
+ * so the generator shares no event loop with the servers or with this runner; `--loader
+ * in-process` is the earlier node:http loader (load.ts) inside the runner, kept so figures
+ * taken with it can be compared.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { BenchArgs } from './support/args';
+import { runAutocannon } from './support/autocannon-load';
 import { BenchRequest, LoadResult, runLoad } from './support/load';
 import { note, printTable } from './support/report';
 import {
@@ -44,14 +50,20 @@ function signedRequests(count: number, path: string, secret: string): BenchReque
   });
 }
 
+const LOADERS = ['autocannon', 'in-process'] as const;
+type Loader = (typeof LOADERS)[number];
+
 async function measure(
+  loader: Loader,
   target: Target,
   secret: string,
   total: number,
   concurrency: number,
 ): Promise<LoadResult> {
   const requests = signedRequests(total, target.path, secret);
-  return runLoad({ url: target.url, concurrency, total, request: (i) => requests[i] });
+  return loader === 'autocannon'
+    ? runAutocannon({ url: target.url, connections: concurrency, requests })
+    : runLoad({ url: target.url, concurrency, total, request: (i) => requests[i] });
 }
 
 export async function webhookIngest(args: BenchArgs, cleanup: Cleanup): Promise<void> {
@@ -59,6 +71,8 @@ export async function webhookIngest(args: BenchArgs, cleanup: Cleanup): Promise<
   const warmup = args.int('warmup', 2_000);
   const concurrency = args.int('concurrency', 32);
   const rounds = args.int('rounds', 2);
+  const loader = args.string('loader', 'autocannon') as Loader;
+  if (!LOADERS.includes(loader)) throw new Error(`--loader must be one of ${LOADERS.join(', ')}`);
   const id = benchId('webhook_ingest');
   const secret = `whsec_${randomBytes(16).toString('hex')}`;
 
@@ -103,14 +117,14 @@ export async function webhookIngest(args: BenchArgs, cleanup: Cleanup): Promise<
     { name: 'minimal receiver', url: receiverUrl, path: '/webhook' },
   ];
   note(
-    `webhook-ingest: ${total.toLocaleString('en-US')} signed events per run after ${warmup.toLocaleString('en-US')} warm-up, ${concurrency} connections, ${rounds} round(s), API and receiver in turns`,
+    `webhook-ingest: ${total.toLocaleString('en-US')} signed events per run after ${warmup.toLocaleString('en-US')} warm-up, ${concurrency} connections, ${rounds} round(s), API and receiver in turns, load from ${loader === 'autocannon' ? 'autocannon (its own process)' : 'the in-process loader'}`,
   );
   const rows: Record<string, string | number>[] = [];
   const results = new Map<string, LoadResult[]>();
   for (let round = 1; round <= rounds; round += 1) {
     for (const target of targets) {
-      if (warmup) await measure(target, secret, warmup, concurrency);
-      const result = await measure(target, secret, total, concurrency);
+      if (warmup) await measure(loader, target, secret, warmup, concurrency);
+      const result = await measure(loader, target, secret, total, concurrency);
       results.set(target.name, [...(results.get(target.name) ?? []), result]);
       const failed = Object.entries(result.statuses)
         .filter(([s]) => s !== '200')

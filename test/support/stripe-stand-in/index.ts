@@ -10,8 +10,11 @@
  *
  * A stand-in in another process (main.ts) is driven with connectStripeStandIn(url), or with
  * plain HTTP: POST /_stand-in/payment_intents/:id/succeed and the other control endpoints.
+ * `latencyMs: 250` (or `{ minMs: 100, maxMs: 400 }`) answers API calls at Stripe's speed.
  */
 export { startStripeStandIn } from './stand-in.server';
+export { describeLatency, parseStandInLatency } from './latency';
+export type { StandInLatency } from './latency';
 export type { StripeStandIn, StripeStandInOptions } from './stand-in.server';
 export type {
   CloseDisputeBody,

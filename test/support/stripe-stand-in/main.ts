@@ -9,7 +9,10 @@
  *   STRIPE_STAND_IN_WEBHOOK_URL     optional: register one webhook endpoint at this URL ...
  *   STRIPE_STAND_IN_WEBHOOK_SECRET  ... signed with this secret (required with the URL)
  *   STRIPE_STAND_IN_LOG_REQUESTS    "true": log one line per request (method, path, status)
+ *   STRIPE_STAND_IN_LATENCY_MS      delay of every API call: ms ("250") or a uniform range
+ *                                   ("100-400"); default 0. Not control routes nor webhooks.
  */
+import { describeLatency, parseStandInLatency, StandInLatency } from './latency';
 import { startStripeStandIn } from './stand-in.server';
 
 function fail(message: string): never {
@@ -26,8 +29,17 @@ function port(value: string | undefined): number {
   return number;
 }
 
+function latency(value: string | undefined): StandInLatency {
+  try {
+    return parseStandInLatency(value, 'STRIPE_STAND_IN_LATENCY_MS');
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
 async function main(): Promise<void> {
   const env = process.env;
+  const latencyMs = latency(env.STRIPE_STAND_IN_LATENCY_MS);
   const webhookUrl = env.STRIPE_STAND_IN_WEBHOOK_URL || undefined;
   const webhookSecret = env.STRIPE_STAND_IN_WEBHOOK_SECRET || undefined;
   if (webhookUrl && !webhookSecret) {
@@ -41,8 +53,11 @@ async function main(): Promise<void> {
     // Ids, paths and statuses only: never bodies, query strings or personal data.
     log: (line) => process.stdout.write(`[stripe-stand-in] ${line}\n`),
     logRequests: env.STRIPE_STAND_IN_LOG_REQUESTS === 'true',
+    latencyMs,
   });
   process.stdout.write(`Stripe stand-in listening on ${standIn.url} (payments are simulated)\n`);
+  const delay = describeLatency(latencyMs);
+  if (delay !== 'none') process.stdout.write(`API calls answered after ${delay}\n`);
   const stop = () => {
     standIn.close().then(
       () => process.exit(0),

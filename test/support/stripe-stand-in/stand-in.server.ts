@@ -23,6 +23,7 @@ import {
 import { eventRoutes } from './events';
 import { fromJson, parseFormBody, ParamTree } from './form-body';
 import { newRequestId } from './ids';
+import { checkedLatency, StandInLatency, waitOutLatency } from './latency';
 import { handlePage } from './pages';
 import { chargeRoutes, paymentIntentRoutes } from './payment-intents';
 import { paymentMethodRoutes } from './payment-methods';
@@ -70,6 +71,13 @@ export interface StripeStandInOptions {
    */
   log?: (line: string) => void;
   logRequests?: boolean;
+  /**
+   * How long every API call (`/v1/...`) takes to answer, counted from its arrival: a fixed
+   * delay in ms, or `{ minMs, maxMs }` drawn uniformly per call (Stripe's own answers take
+   * a few hundred ms). Control routes (`/_stand-in/...`), Checkout pages and webhook deliveries
+   * are never delayed. Default 0. Standalone: STRIPE_STAND_IN_LATENCY_MS (main.ts).
+   */
+  latencyMs?: StandInLatency;
 }
 
 export interface StripeStandIn extends StripeStandInControl {
@@ -201,6 +209,9 @@ export async function startStripeStandIn(
   options: StripeStandInOptions = {},
 ): Promise<StripeStandIn> {
   const log = options.log ?? (() => undefined);
+  const latency = checkedLatency(options.latencyMs ?? 0, 'latencyMs');
+  // Aborted on close, so no delayed answer keeps the process (or a closed stand-in) busy.
+  const closing = new AbortController();
   const settings: StandInSettings = {
     apiVersion: Stripe.API_VERSION,
     defaultCurrency: (options.defaultCurrency ?? 'usd').toLowerCase(),
@@ -324,6 +335,7 @@ export async function startStripeStandIn(
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const requestId = newRequestId();
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://stand-in.local');
@@ -337,6 +349,15 @@ export async function startStripeStandIn(
       const bodyText = await readBody(request);
       let reply: Reply;
       if (url.pathname.startsWith('/v1/')) {
+        if (latency.maxMs > 0) {
+          try {
+            await waitOutLatency(latency, arrived, closing.signal);
+          } catch {
+            // Only an abort rejects: the stand-in closed, and with it this connection.
+            status = 0;
+            return;
+          }
+        }
         const fault = state.faults.take(method, url.pathname, idempotencyKey);
         if (fault?.kind === 'timeout') {
           // Never answered: the client times out; close() cuts the connection otherwise.
@@ -420,6 +441,7 @@ export async function startStripeStandIn(
       void dropping.set(`${method.toUpperCase()} ${path}`, times),
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
+        closing.abort();
         deliverer.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
