@@ -1,10 +1,10 @@
 /**
  * Copies the Stripe object fixtures the stand-in builds on out of Stripe's published fixture
- * set (`../shared/stripe/fixtures3.json`, from the stripe/openapi repository) into
- * `fixtures.json` next to this file, so the project never reads ../shared at runtime.
+ * set (`fixtures3.json`, from the stripe/openapi repository: download it first) into
+ * `fixtures.json` next to this file, so the project needs nothing outside it at runtime.
  *
  * Usage (from the repository root):
- *   node -r @swc-node/register test/support/stripe-stand-in/extract-fixtures.ts [path/to/fixtures3.json]
+ *   node -r @swc-node/register test/support/stripe-stand-in/extract-fixtures.ts path/to/fixtures3.json
  *
  * When the stand-in needs a new object type (products, prices, subscriptions, invoices...),
  * add it to RESOURCES and run the script again.
@@ -39,8 +39,6 @@ export const RESOURCES = [
   'webhook_endpoint',
 ] as const;
 
-const DEFAULT_SOURCE = resolve(__dirname, '../../../../shared/stripe/fixtures3.json');
-
 async function extract(sourcePath: string, targetPath: string): Promise<void> {
   const source = JSON.parse(readFileSync(sourcePath, 'utf8')) as {
     resources?: Record<string, unknown>;
@@ -68,10 +66,13 @@ async function extract(sourcePath: string, targetPath: string): Promise<void> {
 }
 
 if (require.main === module) {
-  extract(resolve(process.argv[2] ?? DEFAULT_SOURCE), join(__dirname, 'fixtures.json')).catch(
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
+  const source = process.argv[2];
+  if (!source) {
+    process.stderr.write('usage: extract-fixtures.ts path/to/fixtures3.json\n');
+    process.exit(2);
+  }
+  extract(resolve(source), join(__dirname, 'fixtures.json')).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
 }
