@@ -2,24 +2,23 @@ import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../common/validation/is-uuid';
-import { PostalAddress } from '../donors/donor.entity';
 import { fromUnixTime, isLiveRefund, PaymentState } from '../stripe/stripe-gateway';
 import { DisputeStatus, Donation, DonationFlag, DonationStatus } from './donation.entity';
-import { DonationsRepository } from './donations.repository';
+import { DonationsRepository, NewInstallment } from './donations.repository';
 
-/** The terms of the pledge an installment pays: what its donation copies. */
-export interface InstallmentTerms {
-  id: string;
-  campaignId: string;
-  donorId: string;
-  amount: number;
-  intendedAmount: number;
-  coverFees: boolean;
-  anonymous: boolean;
-  displayName: string | null;
-  donorName: string | null;
-  donorAddress: PostalAddress | null;
-}
+/** The terms of the pledge an installment pays (its id, and what its donation copies). */
+export type InstallmentTerms = { id: string } & Pick<
+  NewInstallment,
+  | 'campaignId'
+  | 'donorId'
+  | 'amount'
+  | 'intendedAmount'
+  | 'coverFees'
+  | 'anonymous'
+  | 'displayName'
+  | 'donorName'
+  | 'donorAddress'
+>;
 
 /** A declined attempt on a gift: counted once against whoever started it. */
 export interface FailedAttempt {

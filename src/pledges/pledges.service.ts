@@ -9,7 +9,7 @@ import { DomainError } from '../common/errors/domain-error';
 
 import { GiftRules, isAnonymous } from '../donations/gift-rules';
 import { DonorsService } from '../donors/donors.service';
-import { StripeGateway } from '../stripe/stripe-gateway';
+import { idOf, StripeGateway } from '../stripe/stripe-gateway';
 import { CreatePledgeDto, PledgeCreatedView } from './create-pledge.dto';
 import { FINAL_PLEDGE_STATUSES, Pledge, PledgeStatus } from './pledge.entity';
 import { PledgeView, pledgeView } from './pledge.views';
@@ -248,8 +248,7 @@ export class PledgesService {
     const subscriptionId = pledge.stripeSubscriptionId;
     if (subscriptionId) {
       const subscription = await this.call(() => this.stripe.retrieveSubscription(subscriptionId));
-      const customer = subscription.customer;
-      return typeof customer === 'string' ? customer : customer.id;
+      return idOf(subscription.customer)!;
     }
     const customer = await this.call(() =>
       this.stripe.createPledgeCustomer(pledge.id, pledge.donorId),
