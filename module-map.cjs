@@ -89,11 +89,13 @@ const MODULE_MAP = [
       'campaign_donor_gifts',
       'donor_first_gifts',
       'ledger_hourly',
+      'ledger_unfolded',
     ],
     offers:
-      '`LedgerService`: appending entries (a payment’s from its Stripe state, offline ones), ' +
-      'with campaign totals and report rollups moved in the same transaction; progress reads; ' +
-      'reconcile.',
+      '`LedgerService`: appending entries (a payment’s from its Stripe state, offline ones) ' +
+      'in the caller’s transaction, noted as pending; the worker’s folder, which moves pending ' +
+      'entries into the campaign totals and report rollups in batches; progress reads (folded ' +
+      'plus pending, so current at commit); reconcile.',
     imports: ['common', 'stripe'],
   },
   {

@@ -172,6 +172,12 @@ export async function pipeline(args: BenchArgs, cleanup: Cleanup): Promise<void>
       WHERE processed_at IS NOT NULL ORDER BY 1`,
   );
   const processMs = latency.map((r) => Number(r.ms));
+  // The stored totals, once the worker's folder has caught up (reads add what it has not).
+  const foldWait = Date.now();
+  while ((await db.query(`SELECT 1 FROM ledger_unfolded LIMIT 1`)).rowCount) {
+    if (Date.now() - foldWait > 60_000) throw new Error('ledger entries still unfolded after 60 s');
+    await sleep(50);
+  }
   const { rows: totals } = await db.query(
     `SELECT p.raised::bigint AS raised, p.donation_count,
             (SELECT count(*) FROM ledger_entries WHERE kind = 'charge')::int AS charges,

@@ -4,6 +4,7 @@ import { LoggingOptions } from './common/logging/logging.module';
 import { WorkerService } from './common/queue/worker.service';
 import { CoreModule } from './core.module';
 import { StripeEventsWorkerModule } from './flows/stripe-events/stripe-events-worker.module';
+import { LedgerWorkerModule } from './ledger/ledger-worker.module';
 import { MailWorkerModule } from './mail/mail-worker.module';
 import { ReceiptsWorkerModule } from './receipts/receipts-worker.module';
 import { MaintenanceWorkerModule } from './maintenance/maintenance-worker.module';
@@ -19,6 +20,7 @@ export class WorkerModule {
         CoreModule.forRoot({ service: 'worker', ...logging }),
         DiscoveryModule,
         StripeEventsWorkerModule,
+        LedgerWorkerModule,
         MailWorkerModule,
         ReceiptsWorkerModule,
         MaintenanceWorkerModule,

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 
 /**
@@ -57,4 +57,26 @@ export class CampaignDonor {
 
   @PrimaryColumn('uuid', { name: 'donor_id' })
   donorId: string;
+}
+
+/**
+ * Ledger entries appended but not yet folded into the totals above and the hourly rollup. A
+ * payment's transaction only inserts rows (here and in the ledger), so payments of one
+ * campaign never wait on each other's totals; one folder at a time moves these rows into the
+ * totals in batches (see LedgerRepository.fold), deleting them in the same transaction. Every
+ * read adds what is still here, so totals are exact and current the moment a payment commits.
+ */
+@Entity('ledger_unfolded')
+@Index('ledger_unfolded_campaign', ['campaignId'])
+export class LedgerUnfolded {
+  @PrimaryColumn('bigint', { name: 'entry_id' })
+  entryId: string;
+
+  /** The entry's campaign (null: none), so a campaign's pending sums are an index range. */
+  @Column('uuid', { name: 'campaign_id', nullable: true })
+  campaignId: string | null;
+
+  /** 1 on the entry that brought a donor to the campaign for the first time: donor_count. */
+  @Column('smallint', { name: 'new_donors', default: 0 })
+  newDonors: number;
 }

@@ -4,13 +4,17 @@ import {
   CampaignCurrencyTotals,
   CampaignDonor,
   CampaignProgress,
+  LedgerUnfolded,
 } from './campaign-progress.entity';
 import { LedgerEntry } from './ledger-entry.entity';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerService } from './ledger.service';
 import { CampaignDonorGift, DonorFirstGift, LedgerHourly } from './report-rollups.entity';
 
-/** The append-only ledger, the campaign totals and the report rollups kept beside it. */
+/**
+ * The append-only ledger, the campaign totals and the report rollups folded from it (the
+ * worker's LedgerWorkerModule runs the folder).
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([
@@ -21,6 +25,7 @@ import { CampaignDonorGift, DonorFirstGift, LedgerHourly } from './report-rollup
       CampaignDonorGift,
       DonorFirstGift,
       LedgerHourly,
+      LedgerUnfolded,
     ]),
   ],
   providers: [LedgerRepository, LedgerService],

@@ -5,11 +5,12 @@ import { toSafeInteger } from '../common/database/bigint.transformer';
 import { LedgerKind } from './ledger-entry.entity';
 import {
   addDonorGifts,
-  HOURLY_UPSERT,
+  HOURLY_FOLD,
   NO_CAMPAIGN,
   REBUILD_REPORT_ROLLUPS,
   ROLLUP_DRIFT,
 } from './report-rollups';
+import { PROGRESS_FEES, PROGRESS_NOW, PROGRESS_RAISED } from './progress-sql';
 
 export interface NewLedgerEntry {
   dedupeKey: string;
@@ -49,16 +50,12 @@ export interface TotalsDrift {
   fromLedger: number;
 }
 
-/**
- * The progress sums, as SQL over ledger rows `e` joined to their campaign `c`: used both to
- * add new entries to the totals and to recompute them from scratch, so the two cannot differ.
- */
-const PROGRESS_RAISED = `CASE WHEN e.kind IN ('charge', 'refund', 'refund_reversal', 'dispute') THEN
-    CASE WHEN e.currency = c.goal_currency THEN e.amount
-         WHEN e.settled_currency = c.goal_currency THEN e.settled_amount ELSE 0 END
-  ELSE 0 END`;
-const PROGRESS_FEES = `CASE WHEN e.kind IN ('fee', 'dispute_fee') AND e.settled_currency = c.goal_currency
-  THEN -e.settled_amount ELSE 0 END`;
+/** The one folder's advisory lock. */
+const FOLD_LOCK = 'ledger-fold';
+
+/** Entries folded per transaction. */
+export const FOLD_BATCH = 5000;
+
 const CURRENCY_SUMS = `
   sum(CASE WHEN e.kind = 'charge' THEN e.amount ELSE 0 END) AS gross,
   sum(CASE WHEN e.kind IN ('fee', 'dispute_fee') THEN -e.amount ELSE 0 END) AS fees,
@@ -75,12 +72,15 @@ export class LedgerRepository {
     await em.query(`INSERT INTO campaign_progress (campaign_id) VALUES ($1)`, [campaignId]);
   }
 
-  /** One primary-key read per campaign: the same cost at a thousand donations or ten million. */
+  /**
+   * One primary-key read per campaign, plus its entries not yet folded (an index range, empty
+   * but for the last moment's payments): the same cost at a thousand donations or ten million.
+   */
   async progress(campaignIds: string[]): Promise<Map<string, Progress>> {
     const rows: Record<string, string>[] = campaignIds.length
       ? await this.dataSource.query(
           `SELECT campaign_id, raised, fees, donation_count, donor_count
-             FROM campaign_progress WHERE campaign_id = ANY($1)`,
+             FROM (${PROGRESS_NOW}) now WHERE campaign_id = ANY($1)`,
           [campaignIds],
         )
       : [];
@@ -89,8 +89,7 @@ export class LedgerRepository {
 
   async progressBySlug(slug: string): Promise<Progress | null> {
     const rows: Record<string, string>[] = await this.dataSource.query(
-      `SELECT p.raised, p.fees, p.donation_count, p.donor_count
-         FROM campaign_progress p JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = $1`,
+      `SELECT raised, fees, donation_count, donor_count FROM (${PROGRESS_NOW}) now WHERE slug = $1`,
       [slug],
     );
     return rows.length ? toProgress(rows[0]) : null;
@@ -130,45 +129,20 @@ export class LedgerRepository {
     );
     if (!inserted.length) return [];
     const ids = inserted.map((r) => r.id);
-    // Rows of this donor or payment first; the rows every payment of a campaign shares (its
-    // totals, this hour's rollup) last and in one statement, so that concurrent payments of a
-    // campaign wait on them for as short a time as possible before commit.
+    // Rows of this donor only (their gift chain, whether they are new to the campaign), then
+    // the entries noted for the folder: nothing every payment of a campaign shares.
     await addDonorGifts(em, ids, link.donorId);
-    let newDonors = 0;
-    if (link.campaignId && link.donorId && inserted.some((r) => r.kind === 'charge')) {
-      const added: unknown[] = await em.query(
-        `INSERT INTO campaign_donors (campaign_id, donor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING donor_id`,
-        [link.campaignId, link.donorId],
-      );
-      newDonors = added.length;
-    }
+    const countsDonor = Boolean(
+      link.campaignId && link.donorId && inserted.some((r) => r.kind === 'charge'),
+    );
     await em.query(
-      `WITH hourly AS (${HOURLY_UPSERT} RETURNING 1),
-       progress AS (
-         INSERT INTO campaign_progress AS p (campaign_id, raised, fees, donation_count, donor_count)
-         SELECT c.id, coalesce(sum(${PROGRESS_RAISED}), 0), coalesce(sum(${PROGRESS_FEES}), 0),
-                count(*) FILTER (WHERE e.kind = 'charge'), $3
-           FROM ledger_entries e JOIN campaigns c ON c.id = e.campaign_id
-          WHERE e.id = ANY($1::bigint[]) AND c.id = $2::uuid
-          GROUP BY c.id
-         ON CONFLICT (campaign_id) DO UPDATE SET
-           raised = p.raised + EXCLUDED.raised, fees = p.fees + EXCLUDED.fees,
-           donation_count = p.donation_count + EXCLUDED.donation_count,
-           donor_count = p.donor_count + EXCLUDED.donor_count
-         RETURNING 1),
-       currency AS (
-         INSERT INTO campaign_currency_totals AS t (campaign_id, currency, gross, fees, refunds, disputes, donation_count)
-         SELECT e.campaign_id, e.currency, ${CURRENCY_SUMS}
-           FROM ledger_entries e WHERE e.id = ANY($1::bigint[]) AND e.campaign_id IS NOT NULL
-          GROUP BY e.campaign_id, e.currency
-         ON CONFLICT (campaign_id, currency) DO UPDATE SET
-           gross = t.gross + EXCLUDED.gross, fees = t.fees + EXCLUDED.fees,
-           refunds = t.refunds + EXCLUDED.refunds, disputes = t.disputes + EXCLUDED.disputes,
-           donation_count = t.donation_count + EXCLUDED.donation_count
-         RETURNING 1)
-       SELECT (SELECT count(*) FROM hourly) AS hourly, (SELECT count(*) FROM progress) AS progress,
-              (SELECT count(*) FROM currency) AS currency`,
-      [ids, link.campaignId, newDonors],
+      `WITH donor AS (
+         INSERT INTO campaign_donors (campaign_id, donor_id) SELECT $2, $3 WHERE $4::boolean
+         ON CONFLICT DO NOTHING RETURNING 1)
+       INSERT INTO ledger_unfolded (entry_id, campaign_id, new_donors)
+       SELECT id, $2, CASE WHEN n = 1 THEN (SELECT count(*) FROM donor) ELSE 0 END
+         FROM unnest($1::bigint[]) WITH ORDINALITY AS t(id, n)`,
+      [ids, link.campaignId, link.donorId, countsDonor],
     );
     return inserted.map((r) => r.dedupe_key);
   }
@@ -183,14 +157,85 @@ export class LedgerRepository {
     return new Set(rows.map((r) => r.dedupe_key));
   }
 
+  /**
+   * Folds up to `limit` pending entries into the campaign totals and the hourly rollup, and
+   * deletes them from ledger_unfolded, in one transaction: an entry is folded exactly once,
+   * and a read (folded + pending) never sees it twice or not at all. One folder at a time
+   * (another answers 0 at once): the totals' rows are written by nobody else. Returns how
+   * many entries it folded.
+   */
+  async fold(limit: number): Promise<number> {
+    // Idle, the usual case between payments: one cheap read, no transaction.
+    const [pending]: { any: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM ledger_unfolded) AS any`,
+    );
+    if (!pending.any) return 0;
+    return this.dataSource.transaction(async (em) => {
+      const [{ locked }]: { locked: boolean }[] = await em.query(
+        `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`,
+        [FOLD_LOCK],
+      );
+      return locked ? this.foldBatch(em, limit) : 0;
+    });
+  }
+
+  /** Whether entries wait to be folded, and since when the oldest (for gauges and health). */
+  async unfolded(): Promise<{ count: number; oldestAt: Date | null }> {
+    const [row]: { count: string; oldest_at: Date | null }[] = await this.dataSource.query(
+      `SELECT count(*) AS count, min(e.created_at) AS oldest_at
+         FROM ledger_unfolded u JOIN ledger_entries e ON e.id = u.entry_id`,
+    );
+    return { count: Number(row.count), oldestAt: row.oldest_at };
+  }
+
+  private async foldBatch(em: EntityManager, limit: number): Promise<number> {
+    const [row]: { folded: string }[] = await em.query(
+      `WITH batch AS (
+         DELETE FROM ledger_unfolded WHERE entry_id IN (
+           SELECT entry_id FROM ledger_unfolded ORDER BY entry_id LIMIT $1)
+         RETURNING entry_id, new_donors),
+       hourly AS (${HOURLY_FOLD} RETURNING 1),
+       progress AS (
+         INSERT INTO campaign_progress AS p (campaign_id, raised, fees, donation_count, donor_count)
+         SELECT c.id, coalesce(sum(${PROGRESS_RAISED}), 0), coalesce(sum(${PROGRESS_FEES}), 0),
+                count(*) FILTER (WHERE e.kind = 'charge'), sum(b.new_donors)
+           FROM batch b JOIN ledger_entries e ON e.id = b.entry_id JOIN campaigns c ON c.id = e.campaign_id
+          GROUP BY c.id
+         ON CONFLICT (campaign_id) DO UPDATE SET
+           raised = p.raised + EXCLUDED.raised, fees = p.fees + EXCLUDED.fees,
+           donation_count = p.donation_count + EXCLUDED.donation_count,
+           donor_count = p.donor_count + EXCLUDED.donor_count
+         RETURNING 1),
+       currency AS (
+         INSERT INTO campaign_currency_totals AS t (campaign_id, currency, gross, fees, refunds, disputes, donation_count)
+         SELECT e.campaign_id, e.currency, ${CURRENCY_SUMS}
+           FROM batch b JOIN ledger_entries e ON e.id = b.entry_id WHERE e.campaign_id IS NOT NULL
+          GROUP BY e.campaign_id, e.currency
+         ON CONFLICT (campaign_id, currency) DO UPDATE SET
+           gross = t.gross + EXCLUDED.gross, fees = t.fees + EXCLUDED.fees,
+           refunds = t.refunds + EXCLUDED.refunds, disputes = t.disputes + EXCLUDED.disputes,
+           donation_count = t.donation_count + EXCLUDED.donation_count
+         RETURNING 1)
+       SELECT (SELECT count(*) FROM batch) AS folded, (SELECT count(*) FROM hourly) AS hourly,
+              (SELECT count(*) FROM progress) AS progress, (SELECT count(*) FROM currency) AS currency`,
+      [limit],
+    );
+    return Number(row.folded);
+  }
+
   /** Totals recomputed from the ledger compared with the stored ones; with `fix`, repaired. */
   async reconcile(fix: boolean): Promise<TotalsDrift[]> {
     return this.dataSource.transaction(async (em) => {
-      // Nobody adds to the totals while we compare and repair them.
+      // Nobody adds to the totals while we compare and repair them: the folder's lock first (as
+      // the folder takes it), then the tables in the order a payment writes them, so that a
+      // payment under way finishes before we start and none waits on us holding what we need.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [FOLD_LOCK]);
       await em.query(
-        `LOCK TABLE campaign_progress, campaign_currency_totals, ledger_hourly, campaign_donor_gifts,
-           donor_first_gifts IN EXCLUSIVE MODE`,
+        `LOCK TABLE campaign_donor_gifts, donor_first_gifts, campaign_donors, ledger_unfolded,
+           campaign_progress, campaign_currency_totals, ledger_hourly IN EXCLUSIVE MODE`,
       );
+      // Everything committed is folded first: drift is then a difference of stored sums only.
+      while ((await this.foldBatch(em, FOLD_BATCH)) > 0);
       const drift: TotalsDrift[] = [];
       const progress: Record<string, string>[] = await em.query(
         `WITH truth AS (

@@ -13,8 +13,9 @@ import { ledgerEntriesFor } from './payment-entries';
 export type { GiftOwner, NewLedgerEntry, Progress, TotalsDrift };
 
 /**
- * The ledger's door: entries are appended here (never edited), and the campaign totals and
- * report rollups move with them in the caller's transaction.
+ * The ledger's door: entries are appended here (never edited) in the caller's transaction, and
+ * noted as pending; the folder moves pending entries into the campaign totals and report
+ * rollups in batches, and every read adds what is still pending.
  */
 @Injectable()
 export class LedgerService {
@@ -47,6 +48,16 @@ export class LedgerService {
     return this.ledger.append(em, owner, entries);
   }
 
+  /** Folds up to `limit` pending entries into the totals; 0 when none, or another folder runs. */
+  fold(limit: number): Promise<number> {
+    return this.ledger.fold(limit);
+  }
+
+  /** How many entries wait to be folded, and when the oldest was appended. */
+  unfolded(): Promise<{ count: number; oldestAt: Date | null }> {
+    return this.ledger.unfolded();
+  }
+
   /** Compares (and with `fix`, rebuilds) the totals against the ledger they sum. */
   reconcile(fix: boolean): Promise<TotalsDrift[]> {
     return this.ledger.reconcile(fix);
@@ -57,7 +68,7 @@ export class LedgerService {
     return this.ledger.openProgress(em, campaignId);
   }
 
-  /** Progress of each campaign: one primary-key read each, whatever the number of gifts. */
+  /** Progress of each campaign, current: one primary-key read each, whatever the number of gifts. */
   progress(campaignIds: string[]): Promise<Map<string, Progress>> {
     return this.ledger.progress(campaignIds);
   }

@@ -35,10 +35,13 @@ const CHAIN_SELECT = `SELECT e.id, coalesce(e.campaign_id, '${NO_CAMPAIGN}'::uui
    WHERE e.kind = 'charge' AND d.donor_id IS NOT NULL`;
 
 /**
- * The report rollups rebuilt from the ledger: by `reconcile --fix`, and by the benchmarks
- * after a bulk load. Each statement stands alone, in this order.
+ * The report rollups rebuilt from the ledger: by `reconcile --fix` (which holds the totals and
+ * ledger_unfolded locked, so no entry commits in between), and by the benchmarks after a bulk
+ * load. Each statement stands alone, in this order.
  */
 export const REBUILD_REPORT_ROLLUPS = [
+  // The rollup is rebuilt from every entry: none is left to fold.
+  `DELETE FROM ledger_unfolded`,
   `DELETE FROM ledger_hourly`,
   `INSERT INTO ledger_hourly (${ROLLUP_COLUMNS}) ${ROLLUP_SELECT} GROUP BY 1, 2, 3`,
   `DELETE FROM campaign_donor_gifts`,
@@ -68,11 +71,11 @@ export const ROLLUP_DRIFT = `
       OR coalesce(t.donation_count, 0) <> coalesce(r.donation_count, 0)`;
 
 /**
- * The hourly rollup's upsert of entries `$1` (ids), as a statement of its own or a CTE of the
- * ledger's totals statement.
+ * The hourly rollup's upsert of the entries a folding batch holds (`batch`, a CTE of
+ * `entry_id`s), as a CTE of the folder's statement.
  */
-export const HOURLY_UPSERT = `INSERT INTO ledger_hourly AS h (${ROLLUP_COLUMNS})
-     ${ROLLUP_SELECT} WHERE e.id = ANY($1::bigint[]) GROUP BY 1, 2, 3
+export const HOURLY_FOLD = `INSERT INTO ledger_hourly AS h (${ROLLUP_COLUMNS})
+     ${ROLLUP_SELECT} JOIN batch b ON b.entry_id = e.id GROUP BY 1, 2, 3
      ON CONFLICT (campaign_key, currency, hour) DO UPDATE SET
        gross = h.gross + EXCLUDED.gross, stripe_fees = h.stripe_fees + EXCLUDED.stripe_fees,
        refunds = h.refunds + EXCLUDED.refunds, disputes = h.disputes + EXCLUDED.disputes,
@@ -84,8 +87,22 @@ export const HOURLY_UPSERT = `INSERT INTO ledger_hourly AS h (${ROLLUP_COLUMNS})
        recurring_count = h.recurring_count + EXCLUDED.recurring_count`;
 
 /**
+ * Per-kind sums (ROLLUP_SUMS) per campaign key and currency of the entries not yet folded whose
+ * time falls in [$lo, $hi): what a report adds to the hourly rollup's whole hours.
+ */
+export function unfoldedRollupSums(lo: string, hi: string, campaign: string): string {
+  return `SELECT coalesce(e.campaign_id, '${NO_CAMPAIGN}'::uuid), e.currency, ${ROLLUP_SUMS}
+    FROM ledger_unfolded u JOIN ledger_entries e ON e.id = u.entry_id
+    LEFT JOIN donations d ON d.id = e.donation_id
+   WHERE e.occurred_at >= ${lo} AND e.occurred_at < ${hi}
+     AND (${campaign}::uuid IS NULL OR e.campaign_id = ${campaign}::uuid)
+   GROUP BY 1, 2`;
+}
+
+/**
  * Adds the charges among entries just appended (`entryIds`) to their donor's chain and first
- * gift, in the caller's transaction (the hourly sums go with the campaign totals).
+ * gift, in the caller's transaction (the hourly sums are folded later, with the campaign
+ * totals). These rows are the donor's own: only payments of one donor wait on each other here.
  */
 export async function addDonorGifts(
   em: EntityManager,

@@ -7,7 +7,8 @@ import { DataSource } from 'typeorm';
 import { toSafeInteger } from '../common/database/bigint.transformer';
 import { DonationStatus } from '../donations/donation.entity';
 import { SQL_NEUTRALIZE } from './csv-safety';
-import { NO_CAMPAIGN, ROLLUP_SUMS } from '../ledger/report-rollups';
+import { PROGRESS_NOW } from '../ledger/progress-sql';
+import { NO_CAMPAIGN, ROLLUP_SUMS, unfoldedRollupSums } from '../ledger/report-rollups';
 import { ReportInterval, ReportPeriod } from './report-period';
 import { ReportMethod, ReportOrder } from './report-query.dto';
 
@@ -18,7 +19,7 @@ export interface CampaignCurrencyRow {
   title: string | null;
   goalAmount: number | null;
   goalCurrency: string | null;
-  /** All-time progress (campaign_progress), in the goal currency. */
+  /** All-time progress (folded totals plus pending entries), in the goal currency. */
   raised: number | null;
   currency: string;
   gross: number;
@@ -127,9 +128,10 @@ interface PeriodBounds {
 }
 
 /**
- * Sums per campaign and currency over [lo, hi): the whole UTC hours from the hourly rollup, and
- * the ledger itself where a period edge falls inside an hour (zones such as UTC+5:30).
- * Parameters: $1 lo, $2 hi, $3 alo, $4 ahi, $5 campaign or null.
+ * Sums per campaign and currency over [lo, hi): the whole UTC hours from the hourly rollup plus
+ * the entries of those hours not yet folded into it, and the ledger itself where a period edge
+ * falls inside an hour (zones such as UTC+5:30). Parameters: $1 lo, $2 hi, $3 alo, $4 ahi,
+ * $5 campaign or null.
  */
 const PERIOD_SUMS = `
   SELECT campaign_key, currency, sum(gross) AS gross, sum(stripe_fees) AS stripe_fees,
@@ -142,6 +144,8 @@ const PERIOD_SUMS = `
                  h.recurring_gross, h.recurring_count
             FROM ledger_hourly h
            WHERE h.hour >= $3 AND h.hour < $4 AND ($5::uuid IS NULL OR h.campaign_key = $5::uuid)
+          UNION ALL
+          ${unfoldedRollupSums('$3', '$4', '$5')}
           UNION ALL
           SELECT coalesce(e.campaign_id, '${NO_CAMPAIGN}'::uuid), e.currency, ${ROLLUP_SUMS}
             FROM ledger_entries e LEFT JOIN donations d ON d.id = e.donation_id
@@ -184,7 +188,7 @@ const CAMPAIGN_ROWS = `
     FROM campaigns c
     JOIN LATERAL (SELECT c.goal_currency AS currency
                   UNION SELECT currency FROM pledge_sums WHERE campaign_id = c.id) k ON true
-    LEFT JOIN campaign_progress cp ON cp.campaign_id = c.id
+    LEFT JOIN (${PROGRESS_NOW}) cp ON cp.campaign_id = c.id
     LEFT JOIN pledge_sums ps ON ps.campaign_id = c.id AND ps.currency = k.currency
    WHERE $1::uuid IS NULL OR c.id = $1::uuid`;
 

@@ -57,6 +57,15 @@ export async function settled(app: TestApp, timeoutMs = 20_000): Promise<void> {
     );
     return rows[0].n === 0;
   }, timeoutMs);
+  await folded(app, timeoutMs);
+}
+
+/** Every ledger entry folded into the stored totals by the worker's folder. */
+export async function folded(app: TestApp, timeoutMs = 20_000): Promise<void> {
+  await eventually(async () => {
+    const { rows } = await app.db.query(`SELECT count(*)::int AS n FROM ledger_unfolded`);
+    return rows[0].n === 0;
+  }, timeoutMs);
 }
 
 export async function progress(app: TestApp, slug: string) {
