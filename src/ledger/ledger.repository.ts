@@ -101,7 +101,13 @@ export class LedgerRepository {
    */
   async append(em: EntityManager, link: GiftOwner, entries: NewLedgerEntry[]): Promise<string[]> {
     if (!entries.length) return [];
-    const inserted: { id: string; dedupe_key: string; kind: string }[] = await em.query(
+    const inserted: {
+      id: string;
+      dedupe_key: string;
+      kind: string;
+      currency: string;
+      occurred_at: Date;
+    }[] = await em.query(
       `INSERT INTO ledger_entries (dedupe_key, donation_id, campaign_id, kind, amount, currency,
               settled_amount, settled_currency, stripe_payment_intent_id, stripe_charge_id,
               stripe_balance_transaction_id, stripe_refund_id, stripe_dispute_id, occurred_at)
@@ -109,7 +115,7 @@ export class LedgerRepository {
               $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
               $14::timestamptz[])
        ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id, dedupe_key, kind`,
+       RETURNING id, dedupe_key, kind, currency, occurred_at`,
       [
         entries.map((e) => e.dedupeKey),
         entries.map(() => link.donationId),
@@ -131,7 +137,16 @@ export class LedgerRepository {
     const ids = inserted.map((r) => r.id);
     // Rows of this donor only (their gift chain, whether they are new to the campaign), then
     // the entries noted for the folder: nothing every payment of a campaign shares.
-    await addDonorGifts(em, ids, link.donorId);
+    const charges = inserted
+      .filter((r) => r.kind === 'charge')
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .map((r) => ({
+        id: r.id,
+        campaignId: link.campaignId,
+        currency: r.currency,
+        occurredAt: r.occurred_at,
+      }));
+    await addDonorGifts(em, charges, link.donorId);
     const countsDonor = Boolean(
       link.campaignId && link.donorId && inserted.some((r) => r.kind === 'charge'),
     );

@@ -99,49 +99,49 @@ export function unfoldedRollupSums(lo: string, hi: string, campaign: string): st
    GROUP BY 1, 2`;
 }
 
+/** A charge just appended, as the ledger's insert returned it. */
+export interface AppendedCharge {
+  id: string;
+  campaignId: string | null;
+  currency: string;
+  occurredAt: Date;
+}
+
 /**
- * Adds the charges among entries just appended (`entryIds`) to their donor's chain and first
- * gift, in the caller's transaction (the hourly sums are folded later, with the campaign
- * totals). These rows are the donor's own: only payments of one donor wait on each other here.
+ * Adds charges just appended to their donor's chain and first gift, in the caller's
+ * transaction (the hourly sums are folded later, with the campaign totals). These rows are
+ * the donor's own: only payments of one donor wait on each other here. One statement per
+ * charge: the chain's new link, its successor re-linked (a charge that arrives late, before
+ * others of the donor), and the donor's first gift. Its parts share one snapshot, so neither
+ * the new link's predecessor nor its successor is the new link itself.
  */
 export async function addDonorGifts(
   em: EntityManager,
-  entryIds: string[],
+  charges: AppendedCharge[],
   donorId: string | null,
 ): Promise<void> {
-  if (!donorId) return;
-  const charges: { id: string; campaign_key: string; currency: string; occurred_at: Date }[] =
-    await em.query(
-      `SELECT id, coalesce(campaign_id, '${NO_CAMPAIGN}'::uuid) AS campaign_key, currency, occurred_at
-         FROM ledger_entries WHERE id = ANY($1::bigint[]) AND kind = 'charge' ORDER BY id`,
-      [entryIds],
-    );
-  if (!charges.length) return;
+  if (!donorId || !charges.length) return;
   // Two payments of one donor settling at once must not both read the same neighbours.
   await lockFor(em, `donor-gifts:${donorId}`);
   for (const charge of charges) {
-    const key = [charge.campaign_key, charge.currency, donorId, charge.occurred_at, charge.id];
     await em.query(
-      `INSERT INTO campaign_donor_gifts (entry_id, campaign_key, currency, donor_id, occurred_at, prev_at)
-       SELECT $5, $1, $2, $3, $4,
-              (SELECT max(p.occurred_at) FROM campaign_donor_gifts p
-                WHERE p.campaign_key = $1 AND p.currency = $2 AND p.donor_id = $3
-                  AND (p.occurred_at, p.entry_id) < ($4::timestamptz, $5::bigint))`,
-      key,
-    );
-    // A charge that arrives late, before others of the donor: the next one now follows it.
-    await em.query(
-      `UPDATE campaign_donor_gifts SET prev_at = $4
-        WHERE entry_id = (SELECT n.entry_id FROM campaign_donor_gifts n
-                           WHERE n.campaign_key = $1 AND n.currency = $2 AND n.donor_id = $3
-                             AND (n.occurred_at, n.entry_id) > ($4::timestamptz, $5::bigint)
-                           ORDER BY n.occurred_at, n.entry_id LIMIT 1)`,
-      key,
-    );
-    await em.query(
-      `INSERT INTO donor_first_gifts AS f (donor_id, first_at) VALUES ($1, $2)
+      `WITH link AS (
+         INSERT INTO campaign_donor_gifts (entry_id, campaign_key, currency, donor_id, occurred_at, prev_at)
+         SELECT $5, $1, $2, $3, $4,
+                (SELECT max(p.occurred_at) FROM campaign_donor_gifts p
+                  WHERE p.campaign_key = $1 AND p.currency = $2 AND p.donor_id = $3
+                    AND (p.occurred_at, p.entry_id) < ($4::timestamptz, $5::bigint))
+         RETURNING 1),
+       successor AS (
+         UPDATE campaign_donor_gifts SET prev_at = $4
+          WHERE entry_id = (SELECT n.entry_id FROM campaign_donor_gifts n
+                             WHERE n.campaign_key = $1 AND n.currency = $2 AND n.donor_id = $3
+                               AND (n.occurred_at, n.entry_id) > ($4::timestamptz, $5::bigint)
+                             ORDER BY n.occurred_at, n.entry_id LIMIT 1)
+         RETURNING 1)
+       INSERT INTO donor_first_gifts AS f (donor_id, first_at) VALUES ($3, $4)
        ON CONFLICT (donor_id) DO UPDATE SET first_at = least(f.first_at, EXCLUDED.first_at)`,
-      [donorId, charge.occurred_at],
+      [charge.campaignId ?? NO_CAMPAIGN, charge.currency, donorId, charge.occurredAt, charge.id],
     );
   }
 }
