@@ -32,14 +32,14 @@ describe('outbox leases: no connection held while a job waits on Stripe or SMTP'
     proxy = new HoldingProxy(app.standIn.url);
     await proxy.start();
     redis = new IORedis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
-    // The worker reaches Stripe through the proxy, with a pool of two connections and up to 32
-    // Stripe events at once. Its lease (half of the lock duration) outlasts every test here, so
-    // no renewal moves a claim a test set.
+    // The worker reaches Stripe through the proxy, with a pool of two connections, up to 32
+    // Stripe events at once and two jobs of each other queue. Its lease (half of the lock
+    // duration) outlasts every test here, so no renewal moves a claim a test set.
     const workerEnv = {
       STRIPE_API_URL: proxy.url,
       DATABASE_POOL_SIZE: String(POOL_SIZE),
       STRIPE_EVENTS_CONCURRENCY: '32',
-      WORKER_CONCURRENCY: '8',
+      WORKER_CONCURRENCY: '2',
       WORKER_LOCK_DURATION_MS: '600000',
     };
     const saved = Object.fromEntries(Object.keys(workerEnv).map((k) => [k, process.env[k]]));
@@ -130,7 +130,8 @@ describe('outbox leases: no connection held while a job waits on Stripe or SMTP'
     proxy.holdAll('/v1/payment_intents/');
     for (const gift of gifts) await app.standIn.succeedPaymentIntent(gift.paymentIntentId);
 
-    // Every payment's job is at Stripe at the same time: four times the pool's connections.
+    // Every payment's job is at Stripe at the same time: four times the pool's connections (and
+    // WORKER_CONCURRENCY: the stripe-events queue runs STRIPE_EVENTS_CONCURRENCY jobs).
     const heldPayments = () =>
       new Set(
         proxy.heldPaths().map((p) => /\/v1\/payment_intents\/(pi_[A-Za-z0-9]+)/.exec(p)?.[1]),

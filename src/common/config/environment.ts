@@ -195,7 +195,7 @@ export class Environment {
    * Stripe, holding no database connection, so this is not bound by DATABASE_POOL_SIZE.
    */
   @Transform(toInt)
-  @IsInt()
+  @IsInt({ message: 'must be a whole number of jobs' })
   @Min(1)
   @Max(1024)
   STRIPE_EVENTS_CONCURRENCY = 64;
@@ -205,7 +205,7 @@ export class Environment {
    * (a connection per query or short transaction), whatever the job concurrency.
    */
   @Transform(toInt)
-  @IsInt()
+  @IsInt({ message: 'must be a whole number of connections' })
   @Min(2)
   @Max(1000)
   DATABASE_POOL_SIZE = 20;
