@@ -40,9 +40,9 @@ export class MailService {
   }
 
   /**
-   * The job. One sender per email at a time: under the email's advisory lock it reads the
-   * status and sends only a pending email, so overlapping jobs send it once; a job that finds
-   * the lock taken does nothing (the holder sends it, or fails and retries). A failed email
+   * The job. One sender per email at a time: holding the email's claim (see `OutboxTable`) it
+   * reads the status and sends only a pending email, so overlapping jobs send it once; a job
+   * that finds the email claimed does nothing (the holder sends it, or fails and retries). A failed email
    * whose job runs again was retried by hand (the queue dashboard): it is sent again, unless
    * the donor was erased.
    */

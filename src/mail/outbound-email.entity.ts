@@ -57,4 +57,12 @@ export class OutboundEmail {
 
   @Column('timestamptz', { name: 'sent_at', nullable: true })
   sentAt: Date | null;
+
+  /** Until when a job holds the row (its lease, see `OutboxTable`); null when none does. */
+  @Column('timestamptz', { name: 'claimed_until', nullable: true })
+  claimedUntil: Date | null;
+
+  /** The holding job's token: only that job may renew the lease or record the outcome. */
+  @Column('uuid', { name: 'claim_token', nullable: true })
+  claimToken: string | null;
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { OutboxTable } from '../common/outbox/outbox-table';
+import { Environment } from '../common/config/environment';
+import { OutboxTable, outboxLeaseMs } from '../common/outbox/outbox-table';
 import { OutboundEmail } from './outbound-email.entity';
 import { ERASED_ERROR } from '../common/errors/erased';
 
@@ -19,23 +20,29 @@ export interface NewEmail {
 @Injectable()
 export class OutboundEmailsRepository {
   /**
-   * Sending an email once: its lock, status and tries. A failed email retried by hand is sent
+   * Sending an email once: its claim, status and tries. A failed email retried by hand is sent
    * again, never one stopped by an erasure (its address is gone). A body holding a secret
    * (a sign-in link) is cleared once sent.
    */
   readonly outbox: OutboxTable;
 
-  constructor(@InjectRepository(OutboundEmail) private readonly repo: Repository<OutboundEmail>) {
-    this.outbox = new OutboxTable(repo.manager.connection, {
-      table: 'outbound_emails',
-      lockPrefix: 'email',
-      statusColumn: 'status',
-      doneAtColumn: 'sent_at',
-      pendingSince: true,
-      reopenFailed: { noun: 'email', idKey: 'emailId', only: `to_address <> 'erased'` },
-      alsoWhenDone: `text_body = CASE WHEN purge_after_send THEN NULL ELSE text_body END,
+  constructor(
+    @InjectRepository(OutboundEmail) private readonly repo: Repository<OutboundEmail>,
+    env: Environment,
+  ) {
+    this.outbox = new OutboxTable(
+      repo.manager.connection,
+      {
+        table: 'outbound_emails',
+        statusColumn: 'status',
+        doneAtColumn: 'sent_at',
+        pendingSince: true,
+        reopenFailed: { noun: 'email', idKey: 'emailId', only: `to_address <> 'erased'` },
+        alsoWhenDone: `text_body = CASE WHEN purge_after_send THEN NULL ELSE text_body END,
                      html_body = CASE WHEN purge_after_send THEN NULL ELSE html_body END`,
-    });
+      },
+      outboxLeaseMs(env),
+    );
   }
 
   /** Adds the email in the caller's transaction; returns its id, or null when already there. */

@@ -140,7 +140,7 @@ export class MaintenanceTasksService {
    * still exists) get a retry job, under one id per row: a finished retry job of an earlier run
    * is removed first, and a row whose first or retry job is still queued or running is left to
    * it. Any other job still around for the row (a resend, a replay) cannot send twice either:
-   * senders hold the row's advisory lock and send only what is still pending.
+   * a sender claims the row first (see `OutboxTable`) and sends only what is still pending.
    * Then runs older than RUN_RETENTION_DAYS are deleted, and Idempotency-Keys whose 24 hours
    * are over.
    */

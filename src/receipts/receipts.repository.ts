@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Not, Repository } from 'typeorm';
-import { OutboxTable } from '../common/outbox/outbox-table';
+import { Environment } from '../common/config/environment';
+import { OutboxTable, outboxLeaseMs } from '../common/outbox/outbox-table';
 import { Receipt, SendStatus } from './receipt.entity';
 import { ERASED_ERROR } from '../common/errors/erased';
 
@@ -23,31 +24,40 @@ export interface ReceiptFacts {
 @Injectable()
 export class ReceiptsRepository {
   /**
-   * Sending a receipt once: its lock, send status and tries. A failed receipt retried by hand
+   * Sending a receipt once: its claim, send status and tries. A failed receipt retried by hand
    * is sent again; a resend clears its last error.
    */
   readonly receiptOutbox: OutboxTable;
   /** The same for a year-end statement (which keeps no pending_since: statements are not swept). */
   readonly statementOutbox: OutboxTable;
 
-  constructor(@InjectRepository(Receipt) private readonly repo: Repository<Receipt>) {
-    this.receiptOutbox = new OutboxTable(repo.manager.connection, {
-      table: 'receipts',
-      lockPrefix: 'receipt',
-      statusColumn: 'send_status',
-      doneAtColumn: 'sent_at',
-      pendingSince: true,
-      reopenFailed: { noun: 'receipt', idKey: 'receiptId' },
-      clearOnReset: ['last_error'],
-    });
-    this.statementOutbox = new OutboxTable(repo.manager.connection, {
-      table: 'statements',
-      lockPrefix: 'statement',
-      statusColumn: 'send_status',
-      doneAtColumn: 'sent_at',
-      pendingSince: false,
-      reopenFailed: { noun: 'statement', idKey: 'statementId' },
-    });
+  constructor(
+    @InjectRepository(Receipt) private readonly repo: Repository<Receipt>,
+    env: Environment,
+  ) {
+    this.receiptOutbox = new OutboxTable(
+      repo.manager.connection,
+      {
+        table: 'receipts',
+        statusColumn: 'send_status',
+        doneAtColumn: 'sent_at',
+        pendingSince: true,
+        reopenFailed: { noun: 'receipt', idKey: 'receiptId' },
+        clearOnReset: ['last_error'],
+      },
+      outboxLeaseMs(env),
+    );
+    this.statementOutbox = new OutboxTable(
+      repo.manager.connection,
+      {
+        table: 'statements',
+        statusColumn: 'send_status',
+        doneAtColumn: 'sent_at',
+        pendingSince: false,
+        reopenFailed: { noun: 'statement', idKey: 'statementId' },
+      },
+      outboxLeaseMs(env),
+    );
   }
 
   /**

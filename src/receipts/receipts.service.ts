@@ -135,10 +135,10 @@ export class ReceiptsService {
   }
 
   /**
-   * The job. One sender per receipt at a time: under the receipt's advisory lock it reads the
-   * send status and sends only a pending receipt, so jobs that overlap (the first one, a
-   * resend, a retry of self-repair) send it once. A job that finds the lock taken does nothing:
-   * the job holding it sends the receipt, or fails and retries. Failed is final for the
+   * The job. One sender per receipt at a time: holding the receipt's claim (see `OutboxTable`)
+   * it reads the send status and sends only a pending receipt, so jobs that overlap (the first
+   * one, a resend, a retry of self-repair) send it once. A job that finds the receipt claimed
+   * does nothing: the job holding it sends the receipt, or fails and retries. Failed is final for the
    * automatic tries: a job that finds the receipt failed was retried by hand (the queue
    * dashboard), which means "send it again", as a resend does. A receipt still owed is
    * numbered first (with the rest of its year's owed receipts); one whose row a refund holds

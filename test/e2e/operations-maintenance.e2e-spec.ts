@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
@@ -431,15 +432,23 @@ describe('operations: self-repair and readiness', () => {
       `UPDATE stripe_events SET received_at = now() - interval '1 day', pending_since = now() - interval '1 day' WHERE id = $1`,
       [event.id],
     );
-    // Another worker is on them (it holds their locks): the resend's and the replay's own
-    // jobs leave them to it, so they stay pending for a while, as under load.
-    const holder = new Client({ connectionString: app.databaseUrl });
-    await holder.connect();
+    // Another worker is on them (it holds their claims, renewing them as it works): the
+    // resend's and the replay's own jobs leave them to it, so they stay pending for a while, as
+    // under load.
+    const otherWorker = randomUUID();
+    const claimUntil = async (until: string) => {
+      for (const [table, id] of [
+        ['receipts', receipt.id],
+        ['stripe_events', event.id],
+      ]) {
+        await app.db.query(
+          `UPDATE ${table} SET claimed_until = ${until}, claim_token = $2 WHERE id = $1`,
+          [id, otherWorker],
+        );
+      }
+    };
+    await claimUntil(`now() + interval '1 hour'`);
     try {
-      await holder.query(
-        `SELECT pg_advisory_lock(hashtextextended($1, 0)), pg_advisory_lock(hashtextextended($2, 0))`,
-        [`receipt:${receipt.id}`, `stripe-event:${event.id}`],
-      );
       await app.http
         .post(`/v1/admin/receipts/${receipt.id}/resend`)
         .set('Authorization', `Bearer ${adminKey}`)
@@ -475,9 +484,10 @@ describe('operations: self-repair and readiness', () => {
         receipts: { stuck: 0, retried: 0 },
       });
     } finally {
-      await holder.end();
+      // That worker dies: its claims run out.
+      await claimUntil(`now() - interval '1 second'`);
     }
-    // Had that worker died for good, the rows would be stuck once they have waited long enough.
+    // Dead for good, it leaves the rows stuck once they have waited long enough.
     await app.db.query(
       `UPDATE receipts SET pending_since = now() - interval '1 hour' WHERE id = $1`,
       [receipt.id],

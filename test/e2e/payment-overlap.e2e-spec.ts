@@ -1,78 +1,8 @@
-import { createServer, IncomingMessage, request as httpRequest, Server } from 'node:http';
 import { INestApplicationContext } from '@nestjs/common';
 import { createWorker } from '../../src/bootstrap';
-import { eventually, freePort, startTestApp, TestApp } from '../support/harness';
+import { eventually, startTestApp, TestApp } from '../support/harness';
 import { createCampaign, donate, ledger, progress } from '../support/flows';
-
-/**
- * Between the worker and the Stripe stand-in, at the HTTP boundary: forwards every request at
- * once, and can hold the answer to one (the answer as Stripe gave it then, handed over later),
- * as a slow network would.
- */
-class HoldingProxy {
-  private server?: Server;
-  private holdPath?: string;
-  private held?: () => void;
-  heldOnce = false;
-  url = '';
-
-  constructor(private readonly target: string) {}
-
-  async start(): Promise<void> {
-    const port = await freePort();
-    const target = new URL(this.target);
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const upstream = httpRequest(
-          {
-            host: target.hostname,
-            port: target.port,
-            method: req.method,
-            path: req.url,
-            headers: req.headers,
-          },
-          (answer: IncomingMessage) => {
-            const body: Buffer[] = [];
-            answer.on('data', (c: Buffer) => body.push(c));
-            answer.on('end', () => {
-              const send = () => {
-                res.writeHead(answer.statusCode ?? 502, answer.headers);
-                res.end(Buffer.concat(body));
-              };
-              const hold =
-                !this.heldOnce && this.holdPath && req.method === 'GET'
-                  ? req.url?.startsWith(this.holdPath)
-                  : false;
-              if (!hold) return send();
-              this.heldOnce = true;
-              this.held = send;
-            });
-          },
-        );
-        upstream.end(Buffer.concat(chunks));
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${port}`;
-  }
-
-  /** Holds the answer to the next GET whose path starts with `path`. */
-  holdNext(path: string): void {
-    this.holdPath = path;
-  }
-
-  release(): void {
-    this.held?.();
-    this.held = undefined;
-  }
-
-  async close(): Promise<void> {
-    this.release();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
+import { HoldingProxy } from '../support/holding-proxy';
 
 describe('two jobs for one payment overlap: the newer state wins, nothing waits on Stripe', () => {
   let app: TestApp;

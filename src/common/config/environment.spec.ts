@@ -20,6 +20,9 @@ describe('validateEnvironment', () => {
     expect(env.STRIPE_API_URL).toBe('https://api.stripe.com');
     expect(env.CORS_ORIGINS).toEqual([]);
     expect(env.MIGRATIONS_RUN).toBe(true);
+    expect(env.WORKER_CONCURRENCY).toBe(8);
+    expect(env.STRIPE_EVENTS_CONCURRENCY).toBe(64);
+    expect(env.DATABASE_POOL_SIZE).toBe(20);
   });
 
   it.each([
@@ -36,6 +39,16 @@ describe('validateEnvironment', () => {
       'Invalid configuration: STRIPE_WEBHOOK_SECRETS must be a comma-separated list of Stripe webhook secrets (whsec_…)',
     ],
     ['MIGRATIONS_RUN', 'maybe', 'Invalid configuration: MIGRATIONS_RUN must be true or false'],
+    [
+      'STRIPE_EVENTS_CONCURRENCY',
+      'lots',
+      'Invalid configuration: STRIPE_EVENTS_CONCURRENCY must be a whole number of jobs',
+    ],
+    [
+      'DATABASE_POOL_SIZE',
+      '1',
+      'Invalid configuration: DATABASE_POOL_SIZE must not be less than 2',
+    ],
     [
       'CURSOR_SECRET',
       'too-short',

@@ -180,11 +180,35 @@ export class Environment {
   @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . : or -' })
   QUEUE_PREFIX = 'pledges';
 
+  /**
+   * Jobs one worker process runs at once on each queue (mail, receipts, maintenance), except
+   * stripe-events, which has STRIPE_EVENTS_CONCURRENCY.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(256)
   WORKER_CONCURRENCY = 8;
+
+  /**
+   * Stripe events one worker process handles at once. Each spends most of its run waiting for
+   * Stripe, holding no database connection, so this is not bound by DATABASE_POOL_SIZE.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of jobs' })
+  @Min(1)
+  @Max(1024)
+  STRIPE_EVENTS_CONCURRENCY = 64;
+
+  /**
+   * Postgres connections one process (API, worker or CLI) may open. Jobs take turns on them
+   * (a connection per query or short transaction), whatever the job concurrency.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of connections' })
+  @Min(2)
+  @Max(1000)
+  DATABASE_POOL_SIZE = 20;
 
   /**
    * How long a worker holds a job before others may take it over: a worker that died

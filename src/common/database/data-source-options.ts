@@ -6,7 +6,19 @@ import { DataSourceOptions } from 'typeorm';
  * entities are every `*.entity` file under src/ (compiled: dist/src/): what TypeORM's CLI
  * compares with the schema. The app instead loads those its modules register.
  */
-export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourceOptions {
+export interface PoolOptions {
+  /** Connections the process may open. */
+  size?: number;
+  /** How long a query waits for a free connection (or a new one) before it fails. */
+  connectionTimeoutMs?: number;
+  /** Names the process's connections in `pg_stat_activity`. */
+  applicationName?: string;
+}
+
+export function dataSourceOptions(
+  databaseUrl: string,
+  { size = 20, connectionTimeoutMs = 5000, applicationName = 'pledges' }: PoolOptions = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -18,6 +30,10 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourc
     uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 5000, application_name: 'pledges' },
+    extra: {
+      max: size,
+      connectionTimeoutMillis: connectionTimeoutMs,
+      application_name: applicationName,
+    },
   };
 }

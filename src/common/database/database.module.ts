@@ -1,18 +1,31 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Environment } from '../config/environment';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, PoolOptions } from './data-source-options';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { IdempotencyService } from './idempotency.service';
 
 /**
- * Connections a process may open. A worker job that sends an email or applies a Stripe event
- * holds one for its whole run (the row's advisory lock, see `withSessionLock`): three queues
- * (stripe-events, mail, receipts) of WORKER_CONCURRENCY jobs each, plus room for the short
- * queries of event handlers, sweeps and maintenance. Others: 20.
+ * The process's connection pool: DATABASE_POOL_SIZE connections, whatever its job concurrency.
+ * An outbox job (a Stripe event, a receipt, a statement, an email) keeps no connection for its
+ * run: it claims its row with a lease (see `OutboxTable`) and borrows a connection per query or
+ * short transaction, none while Stripe or SMTP answers. So a worker's jobs in flight
+ * (STRIPE_EVENTS_CONCURRENCY, and WORKER_CONCURRENCY for each other queue) may outnumber its
+ * connections: they take turns on them. (A maintenance run keeps one for its task's lock, one
+ * run per task at a time.)
+ *
+ * Taking turns means waiting for a connection now and then. A request waits at most 5 s (a
+ * client would rather have an error than hang). A worker's query waits up to 30 s: a burst of
+ * jobs on a slow database queues for connections rather than failing tries; a refused
+ * connection (Postgres down) still fails at once. The worker's connections are named
+ * `pledges-worker` in `pg_stat_activity`, the API's and the CLI's `pledges`.
  */
-export function poolSize(env: Environment, worker: boolean): number {
-  return worker ? Math.max(20, 3 * env.WORKER_CONCURRENCY + 10) : 20;
+export function poolOptions(env: Environment, worker: boolean): PoolOptions {
+  return {
+    size: env.DATABASE_POOL_SIZE,
+    connectionTimeoutMs: worker ? 30_000 : 5000,
+    applicationName: worker ? 'pledges-worker' : 'pledges',
+  };
 }
 
 /**
@@ -31,7 +44,7 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           inject: [Environment],
           useFactory: (env: Environment) => ({
-            ...dataSourceOptions(env.DATABASE_URL, poolSize(env, options.worker)),
+            ...dataSourceOptions(env.DATABASE_URL, poolOptions(env, options.worker)),
             entities: [],
             autoLoadEntities: true,
             retryAttempts: 2,

@@ -10,12 +10,14 @@ export async function lockFor(em: EntityManager, key: string): Promise<void> {
 
 /**
  * Runs `work` holding a session-level Postgres advisory lock on `key`, on a connection of its
- * own, when no one else holds it; answers null at once when someone does. For long work (a
- * maintenance run, sending an email) that must not hold a transaction open: the lock lasts
- * while `work` runs, and ends with the connection if the process dies.
+ * own, when no one else holds it; answers null at once when someone does. For rare, long work
+ * (a maintenance run) that must not hold a transaction open: the lock lasts while `work` runs,
+ * and ends with the connection if the process dies.
  *
- * `work` receives that connection's manager: queries made through it need no second
- * connection from the pool, which matters when every running job holds a lock.
+ * The lock keeps one pooled connection for the whole of `work`, so it does not suit work that
+ * many jobs do at once, or work that waits on Stripe or SMTP: outbox jobs claim their row with
+ * a lease instead (`OutboxTable`), and hold no connection while they work. `work` receives the
+ * lock connection's manager: queries made through it need no second connection from the pool.
  */
 export async function withSessionLock<T>(
   dataSource: DataSource,

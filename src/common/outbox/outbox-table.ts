@@ -1,20 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
-import { withSessionLock } from '../database/locks';
+import { Environment } from '../config/environment';
 import { errorSummary, scrubbedError } from '../errors/describe-error';
 import { isFinalAttempt } from '../queue/job-runner';
 
 /**
  * One outbox table, as its owning repository describes it. Every outbox row has an `id`, a
  * status (`pending` while it waits, `failed` once its tries are used up, and done values of its
- * own), `attempts` and `last_error`. Names below are SQL, written by the owner, never input.
+ * own), `attempts`, `last_error`, and the claim of the job working on it (`claimed_until`,
+ * `claim_token`). Names below are SQL, written by the owner, never input.
  */
 export interface OutboxTableConfig {
   /** `receipts`. */
   table: string;
-  /** The row's advisory lock is `<lockPrefix>:<id>`: `receipt`. */
-  lockPrefix: string;
   /** `status`, or `send_status`. */
   statusColumn: string;
   /** Stamped when the row is done: `sent_at`, `processed_at`. */
@@ -49,12 +49,19 @@ export type OutboxOutcome<Done extends string, Answer extends string> =
 export interface OutboxJob<Row, Done extends string, Answer extends string> {
   /** The caller's logger, so its lines keep their context. */
   logger: Logger;
-  /** Reads the row through the lock's connection; null when there is none. */
+  /**
+   * Reads the row; null when there is none. `em` is the data source's own manager: each query
+   * borrows a pooled connection for itself (no connection is held for the job).
+   */
   read(em: EntityManager): Promise<Row | null>;
   status(row: Row): string;
   /** What the job answers for a row it leaves alone (done already, suppressed, given up). */
   settled(status: string): Answer;
-  /** The work, on the lock's connection. Throwing records a failed try, then rethrows. */
+  /**
+   * The work, while the job holds the row's claim. Throwing records a failed try, then rethrows.
+   * `em` is the data source's manager, as for `read`: writes that must go together need a
+   * transaction of their own, kept short (never open while Stripe or SMTP answers).
+   */
   work(row: Row, em: EntityManager): Promise<OutboxOutcome<Done, Answer>>;
   /** A failure no retry will change (an SMTP 5xx): final at once, and BullMQ stops retrying. */
   permanent?(error: unknown): boolean;
@@ -64,45 +71,95 @@ export interface OutboxJob<Row, Done extends string, Answer extends string> {
 }
 
 /**
+ * How long a job's claim on an outbox row lasts unless renewed: half of WORKER_LOCK_DURATION_MS
+ * (15 s by default), renewed every third of that (5 s) while the work runs.
+ *
+ * BullMQ renews its own lock on a running job every half of WORKER_LOCK_DURATION_MS, so when a
+ * worker dies its jobs' locks expire between a half and a whole lock duration later, and only
+ * then does BullMQ find them stalled and run them again. A claim renewed every sixth of that
+ * duration expires between a third and a half of it after the death: always first. The job
+ * BullMQ runs again therefore finds the row free and takes it over, rather than answering
+ * `in-progress` for a holder that is gone. Two missed renewals in a row (a slow database, an
+ * event loop held for 10 s) still keep the claim.
+ */
+export function outboxLeaseMs(env: Pick<Environment, 'WORKER_LOCK_DURATION_MS'>): number {
+  return Math.floor(env.WORKER_LOCK_DURATION_MS / 2);
+}
+
+/** Whether the job still holds its claim when it records the outcome. */
+type Finish = 'recorded' | 'claim-lost';
+
+/**
  * The life cycle every outbox repeats (Stripe events, receipts, statements, emails), with its
- * SQL. A job takes the row's session advisory lock (one worker at a time; a job finding it taken
- * answers `in-progress` and does nothing: the holder finishes the row, or fails and retries),
- * reads the row, leaves a done one alone, reopens a failed one retried by hand, does the work,
- * and marks the row done or records the failed try (`failed` on the last one, for staff). The
- * sweeper re-enqueues rows pending for longer than one interval; a replay or resend resets a
- * row to pending. The work itself, and the table's other SQL, stay with the owning module.
+ * SQL. A job claims the row for a while (a lease: `claimed_until`, and a `claim_token` of its
+ * own), in one short UPDATE that succeeds only on a pending or failed row that no one else
+ * holds; a job finding it held answers `in-progress` and does nothing (the holder finishes the
+ * row, or fails and retries). Then, holding no database connection (each query borrows one from
+ * the pool for itself, so jobs in flight are not bound by the pool's size), it reads the row,
+ * reopens a failed one retried by hand, does the work while a timer renews the claim, and marks
+ * the row done or records the failed try (`failed` on the last one, for staff), clearing the
+ * claim in the same UPDATE. Every write after the claim names the job's token: a job whose
+ * claim expired and was taken over (it stalled longer than the lease) records nothing, and the
+ * new holder's outcome stands. A job that dies leaves its claim until the lease runs out; then
+ * BullMQ's rerun of the stalled job, a retry or the sweeper takes the row over.
+ *
+ * A done row (or one already given up) is left alone: its status answers. The sweeper
+ * re-enqueues rows pending for longer than one interval; a replay or resend resets a row to
+ * pending. The work itself, and the table's other SQL, stay with the owning module.
  */
 export class OutboxTable {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: OutboxTableConfig,
+    /** How long a claim lasts unless renewed: `outboxLeaseMs(env)`. */
+    private readonly leaseMs: number,
   ) {}
 
-  /** Runs the job on row `id`: `missing` when there is none, `in-progress` when it is locked. */
+  /**
+   * Runs the job on row `id`: `missing` when there is none, `in-progress` when another job holds
+   * it (or took it over from this one while it worked).
+   */
   async run<Row, Done extends string, Answer extends string>(
     id: string,
     job: Job,
     steps: OutboxJob<Row, Done, Answer>,
   ): Promise<Done | Answer | 'missing' | 'in-progress'> {
-    const locked = await withSessionLock(this.dataSource, `${this.config.lockPrefix}:${id}`, (em) =>
-      this.runLocked(em, id, job, steps),
-    );
-    return locked ? locked.result : 'in-progress';
+    const em = this.dataSource.manager;
+    const token = randomUUID();
+    if (!(await this.claim(id, token))) {
+      // Not claimed: there is no such row, it is done, or another job holds it.
+      const row = await steps.read(em);
+      if (!row) return 'missing';
+      const status = steps.status(row);
+      return status === 'pending' || status === 'failed' ? 'in-progress' : steps.settled(status);
+    }
+    // Finished: the outcome's UPDATE cleared the claim (or found it taken over). Otherwise the
+    // claim is given up at the end, without an outcome.
+    const claim = { finished: false };
+    const renewal = this.renewWhileWorking(id, token, steps.logger, job);
+    try {
+      return await this.runClaimed(em, id, token, claim, job, steps);
+    } finally {
+      renewal.stop();
+      if (!claim.finished) await this.release(id, token, steps.logger, job);
+    }
   }
 
-  private async runLocked<Row, Done extends string, Answer extends string>(
+  private async runClaimed<Row, Done extends string, Answer extends string>(
     em: EntityManager,
     id: string,
+    token: string,
+    claim: { finished: boolean },
     job: Job,
     steps: OutboxJob<Row, Done, Answer>,
-  ): Promise<Done | Answer | 'missing'> {
+  ): Promise<Done | Answer | 'missing' | 'in-progress'> {
     const row = await steps.read(em);
     if (!row) return 'missing';
     let status = steps.status(row);
     const reopen = this.config.reopenFailed;
     if (status === 'failed') {
       if (!reopen) status = 'pending';
-      else if (await this.reopen(em, id, reopen.only)) {
+      else if (await this.reopen(id, token, reopen.only)) {
         steps.logger.log(
           { [reopen.idKey]: id, jobId: job.id },
           `failed ${reopen.noun} retried by hand: sending it`,
@@ -117,23 +174,128 @@ export class OutboxTable {
     } catch (error) {
       const permanent = steps.permanent?.(error) ?? false;
       const final = permanent || isFinalAttempt(job);
-      await this.markFailed(em, id, errorSummary(error), final);
+      const finish = await this.markFailed(id, token, errorSummary(error), final);
+      claim.finished = true;
+      if (finish === 'claim-lost') return this.claimLost(id, job, steps, errorSummary(error));
       steps.onFailed?.(row, final);
       throw permanent ? scrubbedError(error, { unrecoverable: true }) : error;
     }
     if ('gaveUp' in outcome) {
-      await this.markFailed(em, id, outcome.reason, true);
+      const finish = await this.markFailed(id, token, outcome.reason, true);
+      claim.finished = true;
+      if (finish === 'claim-lost') return this.claimLost(id, job, steps);
       steps.onFailed?.(row, true);
       return outcome.gaveUp;
     }
-    await this.markDone(em, id, outcome.done, outcome.note ?? null);
+    const finish = await this.markDone(id, token, outcome.done, outcome.note ?? null);
+    claim.finished = true;
+    if (finish === 'claim-lost') return this.claimLost(id, job, steps);
     steps.onDone?.(row, outcome.done);
     return outcome.done;
   }
 
   /**
+   * The job worked longer than its lease without renewing it, and another job took the row over:
+   * that job's outcome is the row's, and this one's (done or failed) is not recorded.
+   */
+  private claimLost<Row, Done extends string, Answer extends string>(
+    id: string,
+    job: Job,
+    steps: OutboxJob<Row, Done, Answer>,
+    error?: string,
+  ): 'in-progress' {
+    steps.logger.warn(
+      { table: this.config.table, id, jobId: job.id, ...(error ? { err: error } : {}) },
+      'outbox claim taken over while the job worked: its outcome is left to the new holder',
+    );
+    return 'in-progress';
+  }
+
+  /** One short UPDATE: true when this job now holds the row. */
+  private async claim(id: string, token: string): Promise<boolean> {
+    const { table, statusColumn } = this.config;
+    const [, affected]: [unknown, number] = await this.dataSource.query(
+      `UPDATE ${table} SET claimed_until = now() + $3 * interval '1 millisecond', claim_token = $2
+        WHERE id = $1 AND ${statusColumn} IN ('pending', 'failed')
+          AND (claimed_until IS NULL OR claimed_until < now())`,
+      [id, token, this.leaseMs],
+    );
+    return affected > 0;
+  }
+
+  /**
+   * Pushes the claim's end a lease ahead every third of a lease, until stopped. A renewal that
+   * finds the claim gone (taken over) stops renewing; one that fails (the database away) is
+   * logged and tried again at the next tick.
+   */
+  private renewWhileWorking(id: string, token: string, logger: Logger, job: Job): { stop(): void } {
+    const { table } = this.config;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const renew = async () => {
+      try {
+        const [, affected]: [unknown, number] = await this.dataSource.query(
+          `UPDATE ${table} SET claimed_until = now() + $3 * interval '1 millisecond'
+            WHERE id = $1 AND claim_token = $2`,
+          [id, token, this.leaseMs],
+        );
+        if (!affected) {
+          if (!stopped) {
+            logger.warn(
+              { table, id, jobId: job.id },
+              'outbox claim taken over while the job worked: it stops renewing it',
+            );
+          }
+          return;
+        }
+      } catch (error) {
+        if (!stopped) {
+          logger.warn(
+            { table, id, jobId: job.id, err: errorSummary(error) },
+            'could not renew the outbox claim: trying again',
+          );
+        }
+      }
+      if (!stopped) timer = setTimeout(() => void renew(), every).unref();
+    };
+    const every = Math.max(1, Math.floor(this.leaseMs / 3));
+    timer = setTimeout(() => void renew(), every).unref();
+    return {
+      stop: () => {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
+  }
+
+  /**
+   * Gives the claim up without an outcome (a row left alone, a read that threw). Best effort: a
+   * claim that could not be cleared ends with its lease.
+   */
+  private async release(id: string, token: string, logger: Logger, job: Job): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `UPDATE ${this.config.table} SET claimed_until = NULL, claim_token = NULL
+          WHERE id = $1 AND claim_token = $2`,
+        [id, token],
+      );
+    } catch (error) {
+      logger.warn(
+        { table: this.config.table, id, jobId: job.id, err: errorSummary(error) },
+        'could not release the outbox claim: it ends with its lease',
+      );
+    }
+  }
+
+  /**
    * Back to pending for a replay or a resend: its wait (pending_since) starts again now. False
    * when there is no such row.
+   *
+   * A claim is left as it is. A job working on the row right now goes on and records its
+   * outcome, and the reset's own job answers `in-progress`, as for any held row: clearing
+   * the claim would let the reset's job work beside the live holder (two sends at once) and
+   * drop the holder's outcome. A claim whose holder died ends with its lease, and the row,
+   * pending, is taken by the next job for it (BullMQ's rerun of the stalled one, the sweeper).
    */
   async reset(id: string): Promise<boolean> {
     const { table, statusColumn, clearOnReset = [] } = this.withPendingSince('reset');
@@ -168,48 +330,53 @@ export class OutboxTable {
   }
 
   /** A failed row back to pending: true when it was failed (and may be reopened). */
-  private async reopen(em: EntityManager, id: string, only?: string): Promise<boolean> {
+  private async reopen(id: string, token: string, only?: string): Promise<boolean> {
     const { table, statusColumn, pendingSince } = this.config;
-    const [, affected]: [unknown, number] = await em.query(
+    const [, affected]: [unknown, number] = await this.dataSource.query(
       `UPDATE ${table} SET ${statusColumn} = 'pending',${pendingSince ? ' pending_since = now(),' : ''} last_error = NULL
-        WHERE id = $1 AND ${statusColumn} = 'failed'${only ? ` AND (${only})` : ''}`,
-      [id],
+        WHERE id = $1 AND claim_token = $2 AND ${statusColumn} = 'failed'${only ? ` AND (${only})` : ''}`,
+      [id, token],
     );
     return affected > 0;
   }
 
+  /** Done, and the claim cleared: only while this job still holds it. */
   private async markDone(
-    em: EntityManager,
     id: string,
+    token: string,
     status: string,
     note: string | null,
-  ): Promise<void> {
+  ): Promise<Finish> {
     const { table, statusColumn, doneAtColumn, alsoWhenDone } = this.config;
-    await em.query(
-      `UPDATE ${table} SET ${statusColumn} = $2, ${doneAtColumn} = now(), attempts = attempts + 1,
-              last_error = $3${alsoWhenDone ? `, ${alsoWhenDone}` : ''}
-        WHERE id = $1`,
-      [id, status, note],
+    const [, affected]: [unknown, number] = await this.dataSource.query(
+      `UPDATE ${table} SET ${statusColumn} = $3, ${doneAtColumn} = now(), attempts = attempts + 1,
+              last_error = $4, claimed_until = NULL, claim_token = NULL${alsoWhenDone ? `, ${alsoWhenDone}` : ''}
+        WHERE id = $1 AND claim_token = $2`,
+      [id, token, status, note],
     );
+    return affected > 0 ? 'recorded' : 'claim-lost';
   }
 
   /**
    * A failed try: one more attempt, and why (reduced by errorSummary, never an SMTP recipient
    * or a query parameter); `final` when retries are used up, which is when staff must look.
+   * The claim is cleared, so that the retry finds the row free; only while this job holds it.
    */
   private async markFailed(
-    em: EntityManager,
     id: string,
+    token: string,
     reason: string,
     final: boolean,
-  ): Promise<void> {
+  ): Promise<Finish> {
     const { table, statusColumn } = this.config;
-    await em.query(
-      `UPDATE ${table} SET attempts = attempts + 1, last_error = $2,
-              ${statusColumn} = CASE WHEN $3::boolean THEN 'failed' ELSE ${statusColumn} END
-        WHERE id = $1`,
-      [id, reason.slice(0, 2000), final],
+    const [, affected]: [unknown, number] = await this.dataSource.query(
+      `UPDATE ${table} SET attempts = attempts + 1, last_error = $3,
+              ${statusColumn} = CASE WHEN $4::boolean THEN 'failed' ELSE ${statusColumn} END,
+              claimed_until = NULL, claim_token = NULL
+        WHERE id = $1 AND claim_token = $2`,
+      [id, token, reason.slice(0, 2000), final],
     );
+    return affected > 0 ? 'recorded' : 'claim-lost';
   }
 
   private withPendingSince(what: string): OutboxTableConfig {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { errorSummary, scrubbedError, serializeError } from '../errors/describe-error';
-import { JobDefinitions } from './job-catalogue';
+import { JobDefinitions, QueueName } from './job-catalogue';
 import { FailedJob } from './job-failures.repository';
 
 /** Whether this try of the job is its last: a handler records the final failure then. */
@@ -17,7 +17,10 @@ export interface JobRunnerOptions {
   handlers: Map<string, JobHandlerFn>;
   connection: Redis;
   prefix: string;
+  /** Jobs each queue's worker runs at once… */
   concurrency: number;
+  /** …unless its queue has a number of its own here. */
+  queueConcurrency?: Partial<Record<QueueName, number>>;
   /** A job held longer than this by a worker that stopped answering is run again. */
   lockDurationMs?: number;
   /** Called once a job has used up its attempts. */
@@ -57,7 +60,7 @@ export class JobRunner {
       const worker = new Worker(queue, (job) => this.run(job), {
         connection: this.options.connection,
         prefix: this.options.prefix,
-        concurrency: this.options.concurrency,
+        concurrency: this.concurrencyOf(queue),
         ...(this.options.lockDurationMs
           ? {
               lockDuration: this.options.lockDurationMs,
@@ -70,7 +73,13 @@ export class JobRunner {
       worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${errorSummary(error)}`));
       this.workers.push(worker);
     }
-    this.logger.log(`consuming ${[...queues].join(', ') || 'no queues'}`);
+    const consumed = [...queues].map((queue) => `${queue} (${this.concurrencyOf(queue)} at once)`);
+    this.logger.log(`consuming ${consumed.join(', ') || 'no queues'}`);
+  }
+
+  /** How many of the queue's jobs run at once. */
+  concurrencyOf(queue: QueueName): number {
+    return this.options.queueConcurrency?.[queue] ?? this.options.concurrency;
   }
 
   /** Stops taking jobs and waits for the running ones to finish. */

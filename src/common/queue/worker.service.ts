@@ -31,6 +31,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       connection: this.connection,
       prefix: this.env.QUEUE_PREFIX,
       concurrency: this.env.WORKER_CONCURRENCY,
+      // Stripe events wait on Stripe for most of their run, holding no database connection.
+      queueConcurrency: { 'stripe-events': this.env.STRIPE_EVENTS_CONCURRENCY },
       lockDurationMs: this.env.WORKER_LOCK_DURATION_MS,
       onFinalFailure: (failure) => this.failures.record(failure),
       logger: this.logger,

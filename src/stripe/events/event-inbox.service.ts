@@ -118,9 +118,10 @@ export class EventInboxService {
   }
 
   /**
-   * Handles a stored event once. Under the event's advisory lock it reads the status and works
+   * Handles a stored event once. Holding the event's claim (a lease on its row, see
+   * `OutboxTable`; no database connection is held meanwhile) it reads the status and works
    * only on an event not yet done, so overlapping jobs (the webhook's, a replay, a retry of
-   * self-repair) apply it once. A job that finds the lock taken does nothing: the holder
+   * self-repair) apply it once. A job that finds the event claimed does nothing: the holder
    * finishes the event, or fails and retries. A failed try is recorded; the last one marks
    * the event failed, for staff to look at and replay.
    */

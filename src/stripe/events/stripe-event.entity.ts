@@ -50,4 +50,12 @@ export class StripeEvent {
 
   @Column('timestamptz', { name: 'processed_at', nullable: true })
   processedAt: Date | null;
+
+  /** Until when a job holds the row (its lease, see `OutboxTable`); null when none does. */
+  @Column('timestamptz', { name: 'claimed_until', nullable: true })
+  claimedUntil: Date | null;
+
+  /** The holding job's token: only that job may renew the lease or record the outcome. */
+  @Column('uuid', { name: 'claim_token', nullable: true })
+  claimToken: string | null;
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { EntityManager, Repository } from 'typeorm';
-import { OutboxTable } from '../../common/outbox/outbox-table';
+import { Environment } from '../../common/config/environment';
+import { OutboxTable, outboxLeaseMs } from '../../common/outbox/outbox-table';
 import { StripeEvent, StripeEventStatus } from './stripe-event.entity';
 import { scrubStripeEvent } from './scrub-event';
 import { ERASED_ERROR } from '../../common/errors/erased';
@@ -10,21 +11,27 @@ import { ERASED_ERROR } from '../../common/errors/erased';
 @Injectable()
 export class StripeEventsRepository {
   /**
-   * Processing an event once: its lock, status and tries. A failed event whose job runs again
+   * Processing an event once: its claim, status and tries. A failed event whose job runs again
    * is processed as it stands (the handler goes by Stripe's current state); a replay clears
    * its processed_at and keeps its last error until it is processed again.
    */
   readonly outbox: OutboxTable;
 
-  constructor(@InjectRepository(StripeEvent) private readonly repo: Repository<StripeEvent>) {
-    this.outbox = new OutboxTable(repo.manager.connection, {
-      table: 'stripe_events',
-      lockPrefix: 'stripe-event',
-      statusColumn: 'status',
-      doneAtColumn: 'processed_at',
-      pendingSince: true,
-      clearOnReset: ['processed_at'],
-    });
+  constructor(
+    @InjectRepository(StripeEvent) private readonly repo: Repository<StripeEvent>,
+    env: Environment,
+  ) {
+    this.outbox = new OutboxTable(
+      repo.manager.connection,
+      {
+        table: 'stripe_events',
+        statusColumn: 'status',
+        doneAtColumn: 'processed_at',
+        pendingSince: true,
+        clearOnReset: ['processed_at'],
+      },
+      outboxLeaseMs(env),
+    );
   }
 
   /**

@@ -95,6 +95,14 @@ export interface MailCatcher {
    * called again with null.
    */
   rejectRecipients(pattern: RegExp | null): void;
+  /**
+   * Makes the server wait before it answers RCPT TO for every recipient address matching this
+   * pattern, as a slow mail server would, until called again with null, which answers the
+   * waiting ones (and holds no more).
+   */
+  holdRecipients(pattern: RegExp | null): void;
+  /** How many RCPT TO answers are held now. */
+  held(): number;
 }
 
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
@@ -106,6 +114,13 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
   let nextId = 1;
   let refusal: number | null = null;
   let rejected: RegExp | null = null;
+  let holding: RegExp | null = null;
+  let waiting: (() => void)[] = [];
+  const answerWaiting = () => {
+    const answers = waiting;
+    waiting = [];
+    for (const answer of answers) answer();
+  };
 
   const smtp = new SMTPServer({
     secure: false,
@@ -126,6 +141,10 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
             { responseCode: 550 },
           ),
         );
+      }
+      if (holding?.test(address.address)) {
+        waiting.push(() => callback());
+        return;
       }
       callback();
     },
@@ -311,6 +330,11 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
     rejectRecipients: (pattern) => {
       rejected = pattern;
     },
+    holdRecipients: (pattern) => {
+      holding = pattern;
+      if (!pattern) answerWaiting();
+    },
+    held: () => waiting.length,
     waitFor(predicate, timeoutMs = 10_000) {
       const found = store.find(predicate);
       if (found) return Promise.resolve(found);
@@ -333,6 +357,8 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<M
       store.length = 0;
     },
     async close() {
+      holding = null;
+      answerWaiting();
       http.closeAllConnections();
       await Promise.all([
         new Promise<void>((resolve) => smtp.close(() => resolve())),
