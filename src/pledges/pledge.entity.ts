@@ -103,6 +103,14 @@ export class Pledge {
   @Column('text', { name: 'stripe_subscription_id', unique: true, nullable: true })
   stripeSubscriptionId: string | null;
 
+  /**
+   * The ticket (from `stripe_state_tickets`) of the Subscription state last applied to this
+   * pledge: taken before that state was fetched (or before the call that returned it), so a
+   * state fetched earlier never overwrites one fetched later.
+   */
+  @Column('bigint', { name: 'stripe_state_ticket', nullable: true, select: false })
+  stripeStateTicket: string | null;
+
   @Column('text', { name: 'stripe_subscription_item_id', nullable: true })
   stripeSubscriptionItemId: string | null;
 

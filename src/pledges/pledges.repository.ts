@@ -99,10 +99,20 @@ export class PledgesRepository {
    * late `active` cannot bring it back; a completed one stays completed when Stripe reports
    * the cancellation we asked for.
    */
+  /** The ticket of the Subscription state last applied to the pledge; null when none was. */
+  async appliedTicket(em: EntityManager, id: string): Promise<string | null> {
+    const rows: { ticket: string | null }[] = await em.query(
+      `SELECT stripe_state_ticket::text AS ticket FROM pledges WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.ticket ?? null;
+  }
+
   async applySubscription(
     em: EntityManager,
     id: string,
     facts: SubscriptionFacts,
+    ticket: string,
   ): Promise<Pledge | null> {
     // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
     const [rows]: [{ id: string }[], number] = await em.query(
@@ -115,7 +125,7 @@ export class PledgesRepository {
          paused_until = $6,
          cancel_reason = coalesce($7, cancel_reason),
          canceled_at = coalesce($8, canceled_at),
-         updated_at = now()
+         stripe_state_ticket = $9, updated_at = now()
        WHERE id = $1 AND status NOT IN ('canceled', 'completed')
        RETURNING id`,
       [
@@ -127,6 +137,7 @@ export class PledgesRepository {
         facts.pausedUntil,
         facts.cancelReason,
         facts.canceledAt,
+        ticket,
       ],
     );
     return rows.length ? this.findById(id, em) : null;

@@ -105,6 +105,7 @@ export class PledgesService {
       currency: pledge.currency,
       coverFees: pledge.coverFees,
     });
+    const ticket = await this.sync.ticket();
     const subscription = await this.call(() =>
       this.stripe.changeSubscriptionPrice(pledge.stripeSubscriptionId!, {
         id: pledge.stripeSubscriptionItemId!,
@@ -115,7 +116,7 @@ export class PledgesService {
       }),
     );
     await this.pledges.setIntendedAmount(pledge.id, amount);
-    return this.applied(subscription, pledge.id);
+    return this.applied(ticket, subscription, pledge.id);
   }
 
   async pause(actor: PledgeActor, id: string, until?: Date): Promise<PledgeView> {
@@ -127,31 +128,34 @@ export class PledgesService {
       );
     if (until && until.getTime() <= Date.now())
       throw new DomainError('validation_failed', 'until must be in the future');
+    const ticket = await this.sync.ticket();
     const subscription = await this.call(() =>
       this.stripe.pauseSubscription(pledge.stripeSubscriptionId!, until),
     );
-    return this.applied(subscription, pledge.id);
+    return this.applied(ticket, subscription, pledge.id);
   }
 
   async resume(actor: PledgeActor, id: string): Promise<PledgeView> {
     const pledge = await this.changeable(actor, id, 'resume it');
     if (pledge.status !== 'paused')
       throw new DomainError('conflict', `The pledge is ${pledge.status}, not paused`);
+    const ticket = await this.sync.ticket();
     const subscription = await this.call(() =>
       this.stripe.resumeSubscription(pledge.stripeSubscriptionId!),
     );
-    return this.applied(subscription, pledge.id);
+    return this.applied(ticket, subscription, pledge.id);
   }
 
   async cancel(actor: PledgeActor, id: string): Promise<PledgeView> {
     const pledge = await this.changeable(actor, id, 'cancel it');
+    const ticket = await this.sync.ticket();
     const subscription = await this.call(() =>
       this.stripe.cancelSubscription(
         pledge.stripeSubscriptionId!,
         'staff' in actor ? 'canceled by staff' : 'canceled by the donor',
       ),
     );
-    return this.applied(subscription, pledge.id);
+    return this.applied(ticket, subscription, pledge.id);
   }
 
   /** A SetupIntent for a new card; once it succeeds the card becomes the pledge's default. */
@@ -181,6 +185,7 @@ export class PledgesService {
     if (!existing && retried) {
       existing = await this.call(() => this.stripe.findSubscriptionOfPledge(pledge.id));
     }
+    const ticket = await this.sync.ticket();
     const subscription = existing
       ? await this.call(() => this.stripe.retrieveSubscription(existing, expand))
       : await this.createSubscription(pledge, campaign, expand);
@@ -191,7 +196,7 @@ export class PledgesService {
         subscription.items.data[0]?.id ?? null,
       );
     }
-    const change = await this.sync.applyReturned(subscription);
+    const change = await this.sync.applyReturned(subscription, ticket);
     const invoice = subscription.latest_invoice as Stripe.Invoice | null;
     return {
       pledgeId: pledge.id,
@@ -286,8 +291,13 @@ export class PledgesService {
     return pledge;
   }
 
-  private async applied(subscription: Stripe.Subscription, pledgeId: string): Promise<PledgeView> {
-    await this.sync.applyReturned(subscription);
+  /** The subscription a Stripe call returned, applied with the ticket taken before the call. */
+  private async applied(
+    ticket: string,
+    subscription: Stripe.Subscription,
+    pledgeId: string,
+  ): Promise<PledgeView> {
+    await this.sync.applyReturned(subscription, ticket);
     return this.get({ staff: true }, pledgeId);
   }
 
