@@ -97,18 +97,22 @@ export class ReceiptsRepository {
    * transaction: the counter row is locked, the receipts take the next numbers in a row and the
    * counter moves by as many, all or nothing, so a crash leaves neither a gap nor a duplicate.
    * A receipt whose row another transaction holds (a refund replacing or voiding it) is skipped
-   * and numbered by the next batch. Returns the receipts numbered.
+   * and numbered by the next batch. Returns the receipts numbered. Without `wait`, null at once
+   * when another transaction holds the counter: that one is numbering, and whatever it leaves
+   * owed is numbered by the next batch or by the receipt's own job before it sends.
    */
-  async numberOwed(year: number, limit: number): Promise<string[]> {
+  async numberOwed(year: number, limit: number, wait: boolean): Promise<string[] | null> {
     return this.repo.manager.transaction(async (em) => {
       await em.query(
         `INSERT INTO receipt_counters (year, last) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING`,
         [year],
       );
-      const [{ last }]: { last: number }[] = await em.query(
-        `SELECT last FROM receipt_counters WHERE year = $1 FOR UPDATE`,
+      const counter: { last: number }[] = await em.query(
+        `SELECT last FROM receipt_counters WHERE year = $1 FOR UPDATE${wait ? '' : ' SKIP LOCKED'}`,
         [year],
       );
+      if (!counter.length) return null;
+      const [{ last }] = counter;
       const owed: { id: string }[] = await em.query(
         `SELECT id FROM receipts WHERE year = $1 AND number IS NULL
           ORDER BY issued_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,

@@ -90,7 +90,9 @@ export class ReceiptsService {
    * them. (A suppressed receipt's job only numbers it: it finds nothing to send.)
    */
   async enqueue(receiptIds: string[], jobSuffix = ''): Promise<void> {
-    if (receiptIds.length) await this.numberOwed();
+    // Payments committing at once do not queue on the year's counter: when another is
+    // numbering, this one leaves its receipts to it, or to their jobs.
+    if (receiptIds.length) await this.numberOwed(false);
     for (const receiptId of receiptIds) await this.enqueueOne(receiptId, jobSuffix);
   }
 
@@ -98,18 +100,20 @@ export class ReceiptsService {
    * Numbers every owed receipt, year by year, in batches, the longest owed first: contiguous
    * and gap-free, since each batch takes its numbers and moves the counter in one transaction.
    */
-  async numberOwed(): Promise<string[]> {
+  async numberOwed(wait = true): Promise<string[]> {
     const numbered: string[] = [];
     for (const year of await this.receipts.owedYears()) {
-      numbered.push(...(await this.numberYear(year)));
+      numbered.push(...(await this.numberYear(year, wait)));
     }
     return numbered;
   }
 
-  private async numberYear(year: number): Promise<string[]> {
+  /** Without `wait`, stops when another transaction is numbering the year. */
+  private async numberYear(year: number, wait = true): Promise<string[]> {
     const numbered: string[] = [];
     for (;;) {
-      const batch = await this.receipts.numberOwed(year, NUMBERING_BATCH);
+      const batch = await this.receipts.numberOwed(year, NUMBERING_BATCH, wait);
+      if (batch === null) return numbered;
       numbered.push(...batch);
       if (batch.length < NUMBERING_BATCH) return numbered;
     }
