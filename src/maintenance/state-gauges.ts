@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { QUEUE_NAMES } from '../common/queue/job-catalogue';
 import { QueueService } from '../common/queue/queue.service';
+import { LedgerService } from '../ledger/ledger.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { BacklogRepository, OutboxBacklog } from './backlog.repository';
 import { LatestRuns, MaintenanceRunsRepository } from './maintenance-runs.repository';
@@ -10,11 +11,13 @@ const QUEUE_STATES = ['waiting', 'active', 'failed', 'delayed'] as const;
 /**
  * Gauges of shared state, read when Prometheus scrapes (each process shows the same values:
  * aggregate with max()): queue depths from Redis, outbox backlogs and self-repair results
- * from Postgres. A scrape costs one Redis round trip per queue and two small queries.
+ * and the ledger folder's backlog from Postgres. A scrape costs one Redis round trip per queue
+ * and three small queries.
  */
 @Injectable()
 export class StateGauges implements OnModuleInit {
   private backlogRead?: Promise<OutboxBacklog[]>;
+  private unfoldedRead?: ReturnType<LedgerService['unfolded']>;
   private latestRead?: Promise<LatestRuns>;
 
   constructor(
@@ -22,6 +25,7 @@ export class StateGauges implements OnModuleInit {
     private readonly queues: QueueService,
     private readonly backlog: BacklogRepository,
     private readonly runs: MaintenanceRunsRepository,
+    private readonly ledger: LedgerService,
   ) {}
 
   onModuleInit(): void {
@@ -64,6 +68,23 @@ export class StateGauges implements OnModuleInit {
     );
     this.metrics.gauge(
       {
+        name: 'pledge_ledger_unfolded_entries',
+        help: 'Ledger entries not yet folded into the campaign totals (reads add them; the folder should keep this near 0)',
+      },
+      async (gauge) => gauge.set((await this.readUnfolded()).count),
+    );
+    this.metrics.gauge(
+      {
+        name: 'pledge_ledger_unfolded_oldest_age_seconds',
+        help: 'Age of the oldest ledger entry not yet folded (0 when none): a stuck folder grows it',
+      },
+      async (gauge) => {
+        const { oldestAt } = await this.readUnfolded();
+        gauge.set(oldestAt ? Math.max(0, (Date.now() - oldestAt.getTime()) / 1000) : 0);
+      },
+    );
+    this.metrics.gauge(
+      {
         name: 'pledge_reconcile_drift',
         help: 'Campaign totals that differed from the ledger at the last reconcile (0: none)',
       },
@@ -90,6 +111,12 @@ export class StateGauges implements OnModuleInit {
   private readBacklog(): Promise<OutboxBacklog[]> {
     this.backlogRead ??= this.backlog.backlog().finally(() => (this.backlogRead = undefined));
     return this.backlogRead;
+  }
+
+  /** Likewise the two folder gauges. */
+  private readUnfolded(): ReturnType<LedgerService['unfolded']> {
+    this.unfoldedRead ??= this.ledger.unfolded().finally(() => (this.unfoldedRead = undefined));
+    return this.unfoldedRead;
   }
 
   /** Likewise the two self-repair gauges. */

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { LedgerService } from '../../src/ledger/ledger.service';
 import { startTestApp, TestApp } from '../support/harness';
 import { createCampaign, progress } from '../support/flows';
+import { metricValue } from '../support/metrics';
 
 /**
  * A payment's transaction appends its ledger entries and notes them as pending; the folder
@@ -124,8 +125,19 @@ describe('campaign totals: no row every payment shares, exact and current at com
     // 7,300 of a 1,000,000 goal: 0.7 %, from progress (the report's all-time column).
     expect(reportBefore).toEqual({ gross: 7300, donationCount: 3, percentOfGoal: 0.7 });
 
+    // Operators see the folder's backlog.
+    const metrics = async () => (await app.http.get('/metrics').expect(200)).text;
+    expect(metricValue(await metrics(), 'pledge_ledger_unfolded_entries')).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(
+      metricValue(await metrics(), 'pledge_ledger_unfolded_oldest_age_seconds'),
+    ).toBeGreaterThanOrEqual(0);
+
     await foldAll();
     expect((await ledger.unfolded()).count).toBe(0);
+    expect(metricValue(await metrics(), 'pledge_ledger_unfolded_entries')).toBe(0);
+    expect(metricValue(await metrics(), 'pledge_ledger_unfolded_oldest_age_seconds')).toBe(0);
     expect(await storedProgress(slug)).toEqual({
       raised: 7300,
       donation_count: 3,
