@@ -52,7 +52,13 @@ export async function createApi(
   app.enableCors({
     origin: env.CORS_ORIGINS.includes('*') ? true : env.CORS_ORIGINS,
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'Idempotency-Key',
+      'X-Client-Secret',
+      'X-Request-Id',
+    ],
   });
   // Whose X-Forwarded-For is believed: req.ip is what every per-client limit counts.
   app.set('trust proxy', env.TRUST_PROXY);

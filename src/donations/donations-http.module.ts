@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { AdminDonationsController } from './admin-donations.controller';
 import { DonationsController } from './donations.controller';
 import { DonationsModule } from './donations.module';
+import { QuoteController } from './quote.controller';
 
-/** Donations over HTTP: sites start gifts, staff refund them. */
+/** Donations over HTTP: sites quote and start gifts, staff refund them. */
 @Module({
   imports: [DonationsModule],
-  controllers: [DonationsController, AdminDonationsController],
+  controllers: [DonationsController, QuoteController, AdminDonationsController],
 })
 export class DonationsHttpModule {}

@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
+import { QuoteQuery, QuoteView } from './quote.dto';
 import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
 import { DonorsService } from '../donors/donors.service';
@@ -27,6 +28,18 @@ export class DonationsService {
     private readonly idempotency: IdempotencyService,
     private readonly stripe: StripeGateway,
   ) {}
+
+  /** What a gift will charge, by the same rules as `create`: nothing is recorded. */
+  async quote(slug: string, query: QuoteQuery): Promise<QuoteView> {
+    const campaign = await this.campaigns.findOrFail(slug);
+    const charge = this.rules.chargeFor(campaign, query);
+    return {
+      amount: query.amount,
+      fee: charge - query.amount,
+      charge,
+      currency: query.currency,
+    };
+  }
 
   /**
    * Records a pending donation and creates its PaymentIntent. With an Idempotency-Key, a

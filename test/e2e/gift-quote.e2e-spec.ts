@@ -1,0 +1,93 @@
+import { startTestApp, TestApp } from '../support/harness';
+import { createCampaign, donate } from '../support/flows';
+
+/**
+ * What a site's form needs before a gift exists: the exact charge with or without the fees
+ * covered (`GET /v1/campaigns/:slug/quote`), and a browser preflight that lets it send the
+ * headers our gift routes read.
+ */
+describe('quotes and preflight for donation forms', () => {
+  let app: TestApp;
+  let adminKey: string;
+  let slug: string;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    adminKey = await app.createKey('admin');
+    ({ slug } = await createCampaign(app, adminKey, { currencies: ['usd', 'jpy'] }));
+  });
+  afterAll(() => app?.close());
+
+  const quote = (query: Record<string, string | number | boolean>, campaign = slug) =>
+    app.http.get(`/v1/campaigns/${campaign}/quote`).query(query);
+
+  it('quotes the charge a donation with the same fields is then made for', async () => {
+    expect((await quote({ amount: 2500, currency: 'usd' }).expect(200)).body).toEqual({
+      amount: 2500,
+      fee: 0,
+      charge: 2500,
+      currency: 'usd',
+    });
+    for (const [amount, currency] of [
+      [1000, 'usd'],
+      [2500, 'USD'],
+      [500, 'jpy'],
+    ] as const) {
+      const quoted = (await quote({ amount, currency, coverFees: true }).expect(200)).body;
+      expect(quoted.fee).toBeGreaterThan(0);
+      expect(quoted.charge).toBe(quoted.amount + quoted.fee);
+      const gift = await donate(app, slug, { amount, currency, coverFees: true });
+      const intent = await app.stripe.paymentIntents.retrieve(gift.paymentIntentId);
+      expect({ charge: intent.amount, currency: intent.currency }).toEqual({
+        charge: quoted.charge,
+        currency: quoted.currency,
+      });
+    }
+    // Nothing is recorded by a quote.
+    const { rows } = await app.db.query(
+      `SELECT count(*)::int AS n FROM donations d JOIN campaigns c ON c.id = d.campaign_id
+        WHERE c.slug = $1`,
+      [slug],
+    );
+    expect(rows[0].n).toBe(3);
+  });
+
+  it('refuses bad input with a code and a message naming the field', async () => {
+    const cases: [Record<string, string | number>, number, RegExp][] = [
+      [{ amount: 'ten', currency: 'usd' }, 400, /amount must be an integer/],
+      [{ currency: 'usd' }, 400, /amount/],
+      [{ amount: 1000, currency: 'dollars' }, 400, /currency must be a three-letter ISO code/],
+      [{ amount: 1000, currency: 'eur' }, 400, /currency eur is not accepted/],
+      [{ amount: 1000, currency: 'usd', coverFees: 'yes' }, 400, /coverFees must be true or false/],
+      [{ amount: 1, currency: 'usd' }, 400, /amount/],
+    ];
+    for (const [query, status, message] of cases) {
+      const res = await quote(query).expect(status);
+      expect(res.body.code).toEqual(expect.any(String));
+      expect(res.body.message).toEqual(expect.stringMatching(message));
+    }
+    const unknown = await quote({ amount: 1000, currency: 'usd' }, 'no-such-campaign').expect(404);
+    expect(unknown.body.code).toEqual(expect.any(String));
+  });
+
+  it('answers a browser preflight from an allowed origin for the headers gift routes read', async () => {
+    const preflight = await app.http
+      .options(`/v1/campaigns/${slug}/donations`)
+      .set('Origin', 'https://campaign.example.org')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type,idempotency-key,x-client-secret');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://campaign.example.org');
+    const allowed = String(preflight.headers['access-control-allow-headers'])
+      .toLowerCase()
+      .split(',');
+    expect(allowed).toEqual(
+      expect.arrayContaining(['content-type', 'idempotency-key', 'x-client-secret']),
+    );
+    const elsewhere = await app.http
+      .options(`/v1/campaigns/${slug}/donations`)
+      .set('Origin', 'https://evil.example.com')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
