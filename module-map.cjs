@@ -214,7 +214,8 @@ const MODULE_MAP = [
     owns: [],
     offers:
       'Stripe event handling, one handler per family (payments, billing, payouts) behind the ' +
-      'inbox’s processor; recording and voiding offline gifts (donation, ledger, receipt).',
+      'inbox’s processor; recording and voiding offline gifts (donation, ledger, receipt); a ' +
+      'gift’s status for the thank-you page that started it (donation and receipt).',
     imports: [
       'common',
       'metrics',

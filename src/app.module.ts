@@ -10,6 +10,7 @@ import { CoreModule } from './core.module';
 import { DonationsHttpModule } from './donations/donations-http.module';
 import { DonorAuthHttpModule } from './donor-auth/donor-auth-http.module';
 import { DonorPrivacyHttpModule } from './donor-privacy/donor-privacy-http.module';
+import { GiftStatusHttpModule } from './flows/gift-status/gift-status-http.module';
 import { OfflineGiftsHttpModule } from './flows/offline-gifts/offline-gifts-http.module';
 import { HealthHttpModule } from './health/health-http.module';
 import { MaintenanceHttpModule } from './maintenance/maintenance-http.module';
@@ -36,6 +37,7 @@ export class AppModule {
         CampaignsHttpModule,
         DonationsHttpModule,
         OfflineGiftsHttpModule,
+        GiftStatusHttpModule,
         DonorAuthHttpModule,
         PledgesHttpModule,
         ReceiptsHttpModule,

@@ -139,6 +139,14 @@ export class Donation {
   stripeChargeId: string | null;
 
   /**
+   * SHA-256 (hex) of the PaymentIntent's client secret, as the site received it when the gift
+   * started: a thank-you page proves with the secret that it may read the gift's status. The
+   * secret itself is never stored. Null for gifts started before it was kept, and offline ones.
+   */
+  @Column('text', { name: 'client_secret_hash', nullable: true, select: false })
+  clientSecretHash: string | null;
+
+  /**
    * The ticket (from `stripe_state_tickets`) of the Stripe state last applied to this
    * donation: taken before that state was fetched, so a state fetched earlier never overwrites
    * one fetched later.

@@ -55,12 +55,26 @@ export class DonationsRepository {
     return em.findOne(Donation, { where: { id } });
   }
 
-  async attachPaymentIntent(id: string, paymentIntentId: string): Promise<void> {
+  /** The donation's PaymentIntent, and the hash of the client secret the site was given. */
+  async attachPaymentIntent(
+    id: string,
+    paymentIntentId: string,
+    clientSecretHash: string,
+  ): Promise<void> {
     await this.dataSource.manager.update(
       Donation,
       { id },
-      { stripePaymentIntentId: paymentIntentId },
+      { stripePaymentIntentId: paymentIntentId, clientSecretHash },
     );
+  }
+
+  /** The donation with its client secret's hash (null when none is kept), or null. */
+  async findWithSecretHash(id: string): Promise<Donation | null> {
+    return this.dataSource.manager
+      .createQueryBuilder(Donation, 'd')
+      .addSelect('d.clientSecretHash')
+      .where('d.id = :id', { id })
+      .getOne();
   }
 
   /** A donation Stripe would not even create a payment for never will be paid. */

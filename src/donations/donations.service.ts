@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
@@ -14,6 +14,7 @@ import { Donation } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
 import { GiftRules, isAnonymous } from './gift-rules';
 import { errorSummary } from '../common/errors/describe-error';
+import { isUuid } from '../common/validation/is-uuid';
 
 const IDEMPOTENCY_SCOPE = 'donation:create';
 
@@ -28,6 +29,20 @@ export class DonationsService {
     private readonly idempotency: IdempotencyService,
     private readonly stripe: StripeGateway,
   ) {}
+
+  /**
+   * The donation, for whoever holds its PaymentIntent's client secret (the site that started
+   * it); null alike for an unknown id, a wrong secret and a gift whose secret is not kept, so
+   * that the answer says nothing about which.
+   */
+  async withClientSecret(id: string, clientSecret: string): Promise<Donation | null> {
+    if (!isUuid(id)) return null;
+    const donation = await this.donations.findWithSecretHash(id);
+    const stored = donation?.clientSecretHash;
+    const given = Buffer.from(hashClientSecret(clientSecret), 'hex');
+    if (!stored || !timingSafeEqual(Buffer.from(stored, 'hex'), given)) return null;
+    return donation;
+  }
 
   /** What a gift will charge, by the same rules as `create`: nothing is recorded. */
   async quote(slug: string, query: QuoteQuery): Promise<QuoteView> {
@@ -112,8 +127,9 @@ export class DonationsService {
     } catch (error) {
       throw await this.paymentProviderError(donation, error);
     }
-    if (donation.stripePaymentIntentId !== intent.id) {
-      await this.donations.attachPaymentIntent(donation.id, intent.id);
+    const secretHash = hashClientSecret(intent.client_secret!);
+    if (donation.stripePaymentIntentId !== intent.id || retried) {
+      await this.donations.attachPaymentIntent(donation.id, intent.id, secretHash);
     }
     return {
       donationId: donation.id,
@@ -173,4 +189,9 @@ export class DonationsService {
   clearDonorDetails(em: EntityManager, donorId: string): Promise<number> {
     return this.donations.clearDonorDetails(em, donorId);
   }
+}
+
+/** SHA-256 of a PaymentIntent's client secret, hex: what is kept to check a thank-you page. */
+function hashClientSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
 }

@@ -154,6 +154,11 @@ export class ReceiptsRepository {
     };
   }
 
+  /** The number of the donation's current receipt: null while it is owed, or when there is none. */
+  async currentNumber(donationId: string): Promise<string | null> {
+    return (await this.currentFor(this.repo.manager, donationId))?.number ?? null;
+  }
+
   currentFor(em: EntityManager, donationId: string): Promise<Receipt | null> {
     return em.findOne(Receipt, {
       where: { donationId, status: 'issued' },

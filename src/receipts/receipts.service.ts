@@ -100,6 +100,11 @@ export class ReceiptsService {
    * Numbers every owed receipt, year by year, in batches, the longest owed first: contiguous
    * and gap-free, since each batch takes its numbers and moves the counter in one transaction.
    */
+  /** The number of the donation's current receipt: null while it is owed, or when there is none. */
+  currentNumber(donationId: string): Promise<string | null> {
+    return this.receipts.currentNumber(donationId);
+  }
+
   async numberOwed(wait = true): Promise<string[]> {
     const numbered: string[] = [];
     for (const year of await this.receipts.owedYears()) {
