@@ -96,8 +96,9 @@ export class LedgerRepository {
   }
 
   /**
-   * Appends entries (those already present by dedupe key are skipped) and adds exactly the
-   * new ones to the campaign's totals, in the caller's transaction. Returns the keys added.
+   * Appends entries (those already present by dedupe key are skipped) in the caller's
+   * transaction, and notes exactly the new ones as pending (ledger_unfolded) for the folder to
+   * add to the campaign's totals; reads add them meanwhile. Returns the keys added.
    */
   async append(em: EntityManager, link: GiftOwner, entries: NewLedgerEntry[]): Promise<string[]> {
     if (!entries.length) return [];

@@ -95,10 +95,13 @@ describe('campaign totals: no row every payment shares, exact and current at com
     await inside;
 
     // Another gift of the same campaign is recorded meanwhile: it does not wait for the first.
+    let timer: NodeJS.Timeout | undefined;
     const waited = await Promise.race([
       cheque(slug, 700, email()).then(() => 'recorded'),
-      new Promise((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5000)),
-    ]);
+      new Promise(
+        (resolve) => (timer = setTimeout(() => resolve('still waiting after 5 s'), 5000)),
+      ),
+    ]).finally(() => clearTimeout(timer));
     expect(waited).toBe('recorded');
     expect((await progress(app, slug)).raised).toBe(1700);
 
