@@ -39,7 +39,11 @@ export class PledgeSyncService {
     return this.payments.stateTicket();
   }
 
-  /** Fetches the subscription and applies it. Null when it is not one of ours. */
+  /**
+   * Fetches the subscription and applies it. Null when it is not one of ours. When, after a few
+   * fetches, a newer state was always applied first, the pledge as it now stands (before and
+   * after alike): the caller's notices still find their pledge.
+   */
   async syncFromStripe(subscriptionId: string): Promise<PledgeChange | null> {
     for (let attempt = 0; attempt < STALE_FETCH_RETRIES; attempt++) {
       const ticket = await this.ticket();
@@ -48,7 +52,8 @@ export class PledgeSyncService {
       if (change !== 'stale') return change;
     }
     this.logger.log({ subscriptionId }, 'a newer state of the subscription was applied meanwhile');
-    return null;
+    const current = await this.pledges.findBySubscription(subscriptionId);
+    return current ? { before: current, after: current } : null;
   }
 
   /**
