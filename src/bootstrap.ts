@@ -1,4 +1,5 @@
 import { INestApplication, INestApplicationContext, Logger, ValidationPipe } from '@nestjs/common';
+import { validationException } from './common/validation/field-errors';
 import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -69,6 +70,7 @@ export async function createApi(
       forbidNonWhitelisted: true,
       transform: true,
       stopAtFirstError: false,
+      exceptionFactory: validationException,
     }),
   );
   const document = SwaggerModule.createDocument(

@@ -70,6 +70,40 @@ describe('quotes and preflight for donation forms', () => {
     expect(unknown.body.code).toEqual(expect.any(String));
   });
 
+  it('lists each invalid field with a stable code, nested fields by their path', async () => {
+    const res = await app.http
+      .post(`/v1/campaigns/${slug}/donations`)
+      .send({
+        amount: 'ten',
+        currency: 'usd',
+        email: 'not-an-email',
+        address: { line1: '1 Main St', city: 'Paris', postalCode: '75001', country: 'France' },
+        colour: 'red',
+      })
+      .expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, code: 'validation_failed' });
+    const byField = new Map<string, { code: string; message: string }[]>();
+    for (const e of res.body.errors as { field: string; code: string; message: string }[]) {
+      byField.set(e.field, [...(byField.get(e.field) ?? []), e]);
+    }
+    expect(byField.get('amount')).toEqual([
+      { field: 'amount', code: 'is_int', message: expect.stringMatching(/^amount must be/) },
+    ]);
+    expect(byField.get('email')?.[0]).toMatchObject({ code: 'is_email' });
+    expect(byField.get('address.country')?.[0]).toMatchObject({
+      code: 'invalid_format',
+      message: 'address.country must be a two-letter country code',
+    });
+    expect(byField.get('colour')?.[0]).toMatchObject({ code: 'unknown_field' });
+    // The message still says it all, for people.
+    for (const e of res.body.errors) expect(res.body.message).toContain(e.message);
+
+    const query = await quote({ amount: 'ten', currency: 'usd' }).expect(400);
+    expect(query.body.errors).toEqual([
+      { field: 'amount', code: 'is_int', message: expect.stringMatching(/^amount must be/) },
+    ]);
+  });
+
   it('answers a browser preflight from an allowed origin for the headers gift routes read', async () => {
     const preflight = await app.http
       .options(`/v1/campaigns/${slug}/donations`)

@@ -40,7 +40,8 @@ interface BodyParserError {
 }
 
 /**
- * The one error body of the API, `{ statusCode, error, code, message, requestId }`, for every
+ * The one error body of the API, `{ statusCode, error, code, message, requestId }` (and, for a
+ * request that fails validation, `errors: [{ field, code, message }]`), for every
  * error: ours, Nest's (validation, 404 routes), body-parser's (413, bad JSON) and unknown
  * ones, which become a plain 500 whose details go to the log only.
  */
@@ -125,6 +126,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       };
     }
     const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? fallback);
-    return { message, extra: {}, headers: {} };
+    // The ValidationPipe's field errors (see validationException), for programs.
+    return { message, extra: Array.isArray(r.errors) ? { errors: r.errors } : {}, headers: {} };
   }
 }
