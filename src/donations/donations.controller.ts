@@ -1,9 +1,11 @@
 import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
-import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, Param, Patch, Post } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { StartsGift } from '../common/rate-limit/gift-creation.decorator';
 import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
 import { DonationsService } from './donations.service';
+import { ChangeDonationDto, DonationChangedView } from './quote.dto';
+import { DomainError } from '../common/errors/domain-error';
 
 @ApiTags('donations')
 @Controller('v1/campaigns/:slug/donations')
@@ -19,5 +21,29 @@ export class DonationsController {
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<DonationCreatedView> {
     return this.donations.create(slug, dto, idempotencyKey);
+  }
+
+  /**
+   * Changes a pending gift's amount or fee choice (the donor toggled "cover the fees"): its
+   * PaymentIntent is updated, not replaced. The site proves it started the gift with the
+   * PaymentIntent's client secret.
+   */
+  @Patch(':id')
+  @ApiHeader({
+    name: 'X-Client-Secret',
+    required: true,
+    description: "The PaymentIntent's client secret",
+  })
+  @ApiOkResponse({ type: DonationChangedView })
+  change(
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Body() dto: ChangeDonationDto,
+    @Headers('x-client-secret') clientSecret?: string,
+  ): Promise<DonationChangedView> {
+    if (!clientSecret) {
+      throw new DomainError('validation_failed', 'X-Client-Secret header is required');
+    }
+    return this.donations.changePending(slug, id, clientSecret, dto);
   }
 }

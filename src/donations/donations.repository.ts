@@ -68,6 +68,19 @@ export class DonationsRepository {
     );
   }
 
+  /** A pending donation's new amount: false when it is no longer pending. */
+  async changePendingAmount(
+    id: string,
+    change: { amount: number; intendedAmount: number; coverFees: boolean },
+  ): Promise<boolean> {
+    const result = await this.dataSource.manager.update(
+      Donation,
+      { id, status: 'pending' },
+      change,
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
   /** The donation with its client secret's hash (null when none is kept), or null. */
   async findWithSecretHash(id: string): Promise<Donation | null> {
     return this.dataSource.manager

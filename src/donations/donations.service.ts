@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { QuoteQuery, QuoteView } from './quote.dto';
+import { ChangeDonationDto, DonationChangedView, QuoteQuery, QuoteView } from './quote.dto';
 import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
 import { DonorsService } from '../donors/donors.service';
@@ -42,6 +42,72 @@ export class DonationsService {
     const given = Buffer.from(hashClientSecret(clientSecret), 'hex');
     if (!stored || !timingSafeEqual(Buffer.from(stored, 'hex'), given)) return null;
     return donation;
+  }
+
+  /**
+   * A pending gift's new amount or fee choice, for the site that started it (its client secret
+   * as proof): the same PaymentIntent, its amount changed at Stripe first, then the donation.
+   * 404 alike for an unknown id, a wrong secret and another campaign's gift; 409 once the
+   * donor has paid (or the payment is under way).
+   */
+  async changePending(
+    slug: string,
+    id: string,
+    clientSecret: string,
+    change: ChangeDonationDto,
+  ): Promise<DonationChangedView> {
+    if (change.amount === undefined && change.coverFees === undefined) {
+      throw new DomainError('validation_failed', 'send amount, coverFees or both');
+    }
+    const campaign = await this.campaigns.findOrFail(slug);
+    const donation = await this.withClientSecret(id, clientSecret);
+    if (!donation || donation.campaignId !== campaign.id || !donation.stripePaymentIntentId) {
+      throw new DomainError('not_found', 'No donation with this id and secret');
+    }
+    if (donation.status !== 'pending') {
+      throw new DomainError(
+        'conflict',
+        `The donation is ${donation.status}: it can no longer change`,
+      );
+    }
+    const gift = {
+      amount: change.amount ?? donation.intendedAmount,
+      currency: donation.currency.trim(),
+      coverFees: change.coverFees ?? donation.coverFees,
+    };
+    const charge = this.rules.chargeFor(campaign, gift);
+    if (charge !== donation.amount) {
+      try {
+        await this.stripe.changePaymentIntentAmount(donation.stripePaymentIntentId, charge);
+      } catch (error) {
+        const e = error as { type?: string; message?: string };
+        // Stripe refuses a new amount once the payment is confirmed: the gift is settled.
+        if (e.type === 'StripeInvalidRequestError') {
+          throw new DomainError('conflict', `The payment can no longer change: ${e.message}`);
+        }
+        this.logger.warn({ donationId: id, err: errorSummary(error) }, 'amount not changed');
+        throw new DomainError(
+          'payment_provider_error',
+          'The payment provider did not answer: retry',
+        );
+      }
+    }
+    const changed = await this.donations.changePendingAmount(id, {
+      amount: charge,
+      intendedAmount: gift.amount,
+      coverFees: gift.coverFees,
+    });
+    // Paid between our check and Stripe's answer: the payment's own events say what was paid.
+    if (!changed) throw new DomainError('conflict', 'The donation is no longer pending');
+    return {
+      donationId: id,
+      paymentIntentId: donation.stripePaymentIntentId,
+      amount: charge,
+      intendedAmount: gift.amount,
+      coverFees: gift.coverFees,
+      currency: gift.currency,
+      status: 'pending',
+    };
   }
 
   /** What a gift will charge, by the same rules as `create`: nothing is recorded. */

@@ -43,3 +43,32 @@ export class QuoteView {
 
   @ApiProperty({ example: 'usd' }) currency: string;
 }
+
+/** `PATCH /v1/campaigns/:slug/donations/:id`: a pending gift's amount or fee choice, changed. */
+export class ChangeDonationDto {
+  @ApiPropertyOptional({
+    description: 'The new gift, an integer in the currency’s minor unit',
+    example: 3000,
+  })
+  @IsOptional()
+  @IsInt({ message: 'amount must be an integer in the currency’s minor unit' })
+  amount?: number;
+
+  @ApiPropertyOptional({ description: 'Whether the donor covers the processing fees' })
+  @IsOptional()
+  @IsBoolean({ message: 'coverFees must be true or false' })
+  coverFees?: boolean;
+}
+
+/** The gift as it now stands: what the card will be charged. */
+export class DonationChangedView {
+  @ApiProperty() donationId: string;
+  @ApiProperty() paymentIntentId: string;
+  @ApiProperty({ description: 'What the card will be charged, fees included', example: 3100 })
+  amount: number;
+  @ApiProperty({ description: 'The gift itself, before fees', example: 3000 })
+  intendedAmount: number;
+  @ApiProperty() coverFees: boolean;
+  @ApiProperty({ example: 'usd' }) currency: string;
+  @ApiProperty({ example: 'pending' }) status: string;
+}

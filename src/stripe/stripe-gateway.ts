@@ -115,6 +115,18 @@ export class StripeGateway {
     return this.sdk.paymentIntents.retrieve(paymentIntentId);
   }
 
+  /**
+   * A pending PaymentIntent's new amount, before the donor pays. No idempotency key: setting an
+   * amount is the same however often it is sent, and a key would replay an older answer when a
+   * donor goes back to an amount asked before.
+   */
+  changePaymentIntentAmount(
+    paymentIntentId: string,
+    amount: number,
+  ): Promise<Stripe.PaymentIntent> {
+    return this.sdk.paymentIntents.update(paymentIntentId, { amount });
+  }
+
   /** The PaymentIntent Stripe holds for a donation id (a late retry after we lost its id). */
   async findPaymentIntentOfDonation(donationId: string): Promise<Stripe.PaymentIntent | null> {
     const found = await this.sdk.paymentIntents.search({

@@ -104,6 +104,71 @@ describe('quotes and preflight for donation forms', () => {
     ]);
   });
 
+  it('changes a pending gift’s amount and fee choice on its own PaymentIntent', async () => {
+    const gift = await donate(app, slug, { amount: 2000 });
+    const change = (
+      body: Record<string, unknown>,
+      secret = gift.clientSecret,
+      id = gift.donationId,
+    ) =>
+      app.http
+        .patch(`/v1/campaigns/${slug}/donations/${id}`)
+        .set('X-Client-Secret', secret)
+        .send(body);
+    const quoted = (await quote({ amount: 2000, currency: 'usd', coverFees: true }).expect(200))
+      .body;
+    const covered = (await change({ coverFees: true }).expect(200)).body;
+    expect(covered).toEqual({
+      donationId: gift.donationId,
+      paymentIntentId: gift.paymentIntentId,
+      amount: quoted.charge,
+      intendedAmount: 2000,
+      coverFees: true,
+      currency: 'usd',
+      status: 'pending',
+    });
+    const intent = async () =>
+      (await app.stripe.paymentIntents.retrieve(gift.paymentIntentId)).amount;
+    expect(await intent()).toBe(quoted.charge);
+    const more = (await change({ amount: 3000, coverFees: false }).expect(200)).body;
+    expect(more).toMatchObject({ amount: 3000, intendedAmount: 3000, coverFees: false });
+    expect(await intent()).toBe(3000);
+    const { rows } = await app.db.query(
+      `SELECT amount::int, intended_amount::int, cover_fees, stripe_payment_intent_id FROM donations WHERE id = $1`,
+      [gift.donationId],
+    );
+    expect(rows[0]).toEqual({
+      amount: 3000,
+      intended_amount: 3000,
+      cover_fees: false,
+      stripe_payment_intent_id: gift.paymentIntentId,
+    });
+
+    // Bad input, and someone who knows only the id, or another gift's secret.
+    const bad = await change({ amount: 'lots' }).expect(400);
+    expect(bad.body.errors[0]).toMatchObject({ field: 'amount', code: 'is_int' });
+    expect((await change({}).expect(400)).body.message).toMatch(/amount, coverFees/);
+    const other = await donate(app, slug);
+    const wrong = await change({ amount: 100 }, other.clientSecret).expect(404);
+    const unknown = await change({ amount: 100 }, gift.clientSecret, other.donationId).expect(404);
+    expect(wrong.body.message).toBe(unknown.body.message);
+    expect(
+      (
+        await app.http
+          .patch(`/v1/campaigns/${slug}/donations/${gift.donationId}`)
+          .send({ amount: 100 })
+          .expect(400)
+      ).body.message,
+    ).toMatch(/X-Client-Secret/);
+    expect(await intent()).toBe(3000);
+
+    // Once paid, Stripe refuses a new amount: a conflict, and nothing changes.
+    await app.standIn.succeedPaymentIntent(gift.paymentIntentId);
+    const late = await change({ amount: 5000 }).expect(409);
+    expect(late.body.code).toBe('conflict');
+    expect(await intent()).toBe(3000);
+  });
+
   it('answers a browser preflight from an allowed origin for the headers gift routes read', async () => {
     const preflight = await app.http
       .options(`/v1/campaigns/${slug}/donations`)
