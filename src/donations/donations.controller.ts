@@ -1,11 +1,11 @@
 import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
-import { Body, Controller, Headers, Param, Patch, Post } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Patch, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiClientSecret, ClientSecret } from '../common/validation/client-secret.decorator';
 import { StartsGift } from '../common/rate-limit/gift-creation.decorator';
 import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
 import { DonationsService } from './donations.service';
 import { ChangeDonationDto, DonationChangedView } from './quote.dto';
-import { DomainError } from '../common/errors/domain-error';
 
 @ApiTags('donations')
 @Controller('v1/campaigns/:slug/donations')
@@ -29,21 +29,14 @@ export class DonationsController {
    * PaymentIntent's client secret.
    */
   @Patch(':id')
-  @ApiHeader({
-    name: 'X-Client-Secret',
-    required: true,
-    description: "The PaymentIntent's client secret",
-  })
+  @ApiClientSecret()
   @ApiOkResponse({ type: DonationChangedView })
   change(
     @Param('slug') slug: string,
     @Param('id') id: string,
     @Body() dto: ChangeDonationDto,
-    @Headers('x-client-secret') clientSecret?: string,
+    @ClientSecret() clientSecret: string,
   ): Promise<DonationChangedView> {
-    if (!clientSecret) {
-      throw new DomainError('validation_failed', 'X-Client-Secret header is required');
-    }
     return this.donations.changePending(slug, id, clientSecret, dto);
   }
 }

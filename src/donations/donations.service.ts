@@ -32,15 +32,16 @@ export class DonationsService {
 
   /**
    * The donation, for whoever holds its PaymentIntent's client secret (the site that started
-   * it); null alike for an unknown id, a wrong secret and a gift whose secret is not kept, so
+   * it); the same 404 for an unknown id, a wrong secret and a gift whose secret is not kept, so
    * that the answer says nothing about which.
    */
-  async withClientSecret(id: string, clientSecret: string): Promise<Donation | null> {
-    if (!isUuid(id)) return null;
-    const donation = await this.donations.findWithSecretHash(id);
+  async withClientSecret(id: string, clientSecret: string): Promise<Donation> {
+    const donation = isUuid(id) ? await this.donations.findWithSecretHash(id) : null;
     const stored = donation?.clientSecretHash;
     const given = Buffer.from(hashClientSecret(clientSecret), 'hex');
-    if (!stored || !timingSafeEqual(Buffer.from(stored, 'hex'), given)) return null;
+    if (!donation || !stored || !timingSafeEqual(Buffer.from(stored, 'hex'), given)) {
+      throw notYours();
+    }
     return donation;
   }
 
@@ -61,9 +62,7 @@ export class DonationsService {
     }
     const campaign = await this.campaigns.findOrFail(slug);
     const donation = await this.withClientSecret(id, clientSecret);
-    if (!donation || donation.campaignId !== campaign.id || !donation.stripePaymentIntentId) {
-      throw new DomainError('not_found', 'No donation with this id and secret');
-    }
+    if (donation.campaignId !== campaign.id || !donation.stripePaymentIntentId) throw notYours();
     if (donation.status !== 'pending') {
       throw new DomainError(
         'conflict',
@@ -260,4 +259,9 @@ export class DonationsService {
 /** SHA-256 of a PaymentIntent's client secret, hex: what is kept to check a thank-you page. */
 function hashClientSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
+}
+
+/** The one answer to a gift asked for with the wrong id, secret or campaign. */
+function notYours(): DomainError {
+  return new DomainError('not_found', 'No donation with this id and secret');
 }

@@ -6,6 +6,15 @@ import { fromUnixTime, isLiveRefund, PaymentState } from '../stripe/stripe-gatew
 import { DisputeStatus, Donation, DonationFlag, DonationStatus } from './donation.entity';
 import { DonationsRepository, NewInstallment } from './donations.repository';
 
+/**
+ * Whether a Stripe state fetched under `ticket` is older than the one applied under `applied`
+ * (null: none applied yet): then it must be fetched again, not applied. Payments and
+ * subscriptions alike (tickets come from one sequence, see `stateTicket`).
+ */
+export function isSuperseded(applied: string | null, ticket: string): boolean {
+  return applied !== null && BigInt(applied) > BigInt(ticket);
+}
+
 /** The terms of the pledge an installment pays (its id, and what its donation copies). */
 export type InstallmentTerms = { id: string } & Pick<
   NewInstallment,
@@ -104,8 +113,7 @@ export class PaymentRecordsService {
    * payment's donation (under the payment's lock, in the caller's transaction).
    */
   async isStale(em: EntityManager, paymentIntentId: string, ticket: string): Promise<boolean> {
-    const applied = await this.donations.appliedTicket(em, paymentIntentId);
-    return applied !== null && BigInt(applied) > BigInt(ticket);
+    return isSuperseded(await this.donations.appliedTicket(em, paymentIntentId), ticket);
   }
 
   /** Brings the donation in line with the payment's state; a succeeded one stays succeeded. */

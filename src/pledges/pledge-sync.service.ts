@@ -6,7 +6,7 @@ import { PledgesRepository } from './pledges.repository';
 import { subscriptionFacts } from './subscription-facts';
 import { isUuid } from '../common/validation/is-uuid';
 import { lockFor } from '../common/database/locks';
-import { PaymentRecordsService } from '../donations/payment-records.service';
+import { isSuperseded, PaymentRecordsService } from '../donations/payment-records.service';
 
 export interface PledgeChange {
   before: Pledge;
@@ -84,8 +84,7 @@ export class PledgeSyncService {
         }
       }
       if (!before) return null;
-      const applied = await this.pledges.appliedTicket(em, before.id);
-      if (applied !== null && BigInt(applied) > BigInt(ticket)) return 'stale';
+      if (isSuperseded(await this.pledges.appliedTicket(em, before.id), ticket)) return 'stale';
       const after = await this.pledges.applySubscription(
         em,
         before.id,

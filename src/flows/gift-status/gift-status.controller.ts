@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Param } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '../../common/errors/domain-error';
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiClientSecret, ClientSecret } from '../../common/validation/client-secret.decorator';
 import { DonationsService } from '../../donations/donations.service';
 import { ReceiptsService } from '../../receipts/receipts.service';
 import { GiftStatus, GiftStatusView } from './gift-status.dto';
@@ -19,21 +19,13 @@ export class GiftStatusController {
    * secret: the answer tells nothing to someone who knows only an id.
    */
   @Get(':id/status')
-  @ApiHeader({
-    name: 'X-Client-Secret',
-    required: true,
-    description: "The PaymentIntent's client secret",
-  })
+  @ApiClientSecret()
   @ApiOkResponse({ type: GiftStatusView })
   async status(
     @Param('id') id: string,
-    @Headers('x-client-secret') clientSecret?: string,
+    @ClientSecret() clientSecret: string,
   ): Promise<GiftStatusView> {
-    if (!clientSecret) {
-      throw new DomainError('validation_failed', 'X-Client-Secret header is required');
-    }
     const donation = await this.donations.withClientSecret(id, clientSecret);
-    if (!donation) throw new DomainError('not_found', 'No donation with this id and secret');
     const status = statusOf(donation);
     return {
       status,
