@@ -103,7 +103,7 @@ const MODULE_MAP = [
     layer: 'domain',
     owns: ['campaigns'],
     offers:
-      'campaign rules (currencies, limits, status) and the public view with progress and ' +
+      'campaign rules (currencies, limits, suggested amounts, status) and the public view with progress and ' +
       'supporters (private by default, days not times, sealed cursors).',
     imports: ['common', 'auth', 'ledger'],
   },
@@ -215,7 +215,8 @@ const MODULE_MAP = [
     offers:
       'Stripe event handling, one handler per family (payments, billing, payouts) behind the ' +
       'inbox’s processor; recording and voiding offline gifts (donation, ledger, receipt); a ' +
-      'gift’s status for the thank-you page that started it (donation and receipt).',
+      'gift’s status, and a pledge’s (its first payment’s), for the thank-you page that ' +
+      'started it (donation, pledge and receipt).',
     imports: [
       'common',
       'metrics',

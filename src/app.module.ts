@@ -11,6 +11,7 @@ import { DonationsHttpModule } from './donations/donations-http.module';
 import { DonorAuthHttpModule } from './donor-auth/donor-auth-http.module';
 import { DonorPrivacyHttpModule } from './donor-privacy/donor-privacy-http.module';
 import { GiftStatusHttpModule } from './flows/gift-status/gift-status-http.module';
+import { PledgeStatusHttpModule } from './flows/pledge-status/pledge-status-http.module';
 import { OfflineGiftsHttpModule } from './flows/offline-gifts/offline-gifts-http.module';
 import { HealthHttpModule } from './health/health-http.module';
 import { MaintenanceHttpModule } from './maintenance/maintenance-http.module';
@@ -38,6 +39,7 @@ export class AppModule {
         DonationsHttpModule,
         OfflineGiftsHttpModule,
         GiftStatusHttpModule,
+        PledgeStatusHttpModule,
         DonorAuthHttpModule,
         PledgesHttpModule,
         ReceiptsHttpModule,

@@ -99,6 +99,17 @@ export class CreateCampaignDto {
   @IsObject({ message: 'limits must be an object such as { "eur": { "min": 500 } }' })
   limits?: Record<string, { min?: number; max?: number }>;
 
+  @ApiPropertyOptional({
+    description:
+      'The amounts a donation form offers as buttons, per accepted currency: 1 to 6 positive integers in its minor unit, each within the campaign’s gift limits. null clears them (forms use defaults).',
+    example: { eur: [2500, 5000, 10000] },
+    type: 'object',
+    nullable: true,
+    additionalProperties: { type: 'array', items: { type: 'integer' }, minItems: 1, maxItems: 6 },
+  })
+  @IsOptional()
+  suggestedAmounts?: Record<string, number[]> | null;
+
   @ApiPropertyOptional({ description: 'Hide gift amounts in public supporter lists' })
   @IsOptional()
   @IsBoolean()

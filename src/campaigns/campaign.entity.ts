@@ -8,6 +8,7 @@ import {
 } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 import type { GiftLimits } from './campaign-limits';
+import type { SuggestedAmounts } from './suggested-amounts';
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'closed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -50,6 +51,13 @@ export class Campaign {
    */
   @Column('jsonb', { nullable: true })
   limits: GiftLimits | null;
+
+  /**
+   * The amounts donation forms offer as buttons, per accepted currency, in its minor unit
+   * (`{ "eur": [2500, 5000, 10000] }`). Null: the forms' defaults.
+   */
+  @Column('jsonb', { name: 'suggested_amounts', nullable: true })
+  suggestedAmounts: SuggestedAmounts | null;
 
   @Column('boolean', { name: 'hide_amounts', default: false })
   hideAmounts: boolean;

@@ -31,6 +31,8 @@ export interface CampaignView {
   maxAmount: number | null;
   /** Per accepted currency that has limits, the goal currency's included. */
   limits: Record<string, { min: number | null; max: number | null }>;
+  /** The amounts donation forms offer, per currency that has them ({} : the forms' defaults). */
+  suggestedAmounts: Record<string, number[]>;
   hideAmounts: boolean;
   startsAt: string | null;
   endsAt: string | null;
@@ -62,6 +64,7 @@ export function campaignView(c: Campaign, progress: Progress = EMPTY): CampaignV
     minAmount: c.minAmount,
     maxAmount: c.maxAmount,
     limits: limitsView(c),
+    suggestedAmounts: suggestedView(c),
     hideAmounts: c.hideAmounts,
     startsAt: c.startsAt?.toISOString() ?? null,
     endsAt: c.endsAt?.toISOString() ?? null,
@@ -112,4 +115,13 @@ function limitsView(c: Campaign): CampaignView['limits'] {
   for (const [currency, limit] of Object.entries(c.limits ?? {}))
     view[currency] = { min: limit.min ?? null, max: limit.max ?? null };
   return view;
+}
+
+/** Only currencies the campaign still accepts. */
+function suggestedView(c: Campaign): CampaignView['suggestedAmounts'] {
+  return Object.fromEntries(
+    Object.entries(c.suggestedAmounts ?? {}).filter(([currency]) =>
+      c.currencies.includes(currency),
+    ),
+  );
 }

@@ -9,7 +9,16 @@ export type NewCampaign = Pick<
   'slug' | 'title' | 'description' | 'goalAmount' | 'goalCurrency' | 'currencies' | 'status'
 > &
   Partial<
-    Pick<Campaign, 'minAmount' | 'maxAmount' | 'limits' | 'hideAmounts' | 'startsAt' | 'endsAt'>
+    Pick<
+      Campaign,
+      | 'minAmount'
+      | 'maxAmount'
+      | 'limits'
+      | 'suggestedAmounts'
+      | 'hideAmounts'
+      | 'startsAt'
+      | 'endsAt'
+    >
   >;
 
 export interface Supporter {
@@ -78,6 +87,7 @@ export class CampaignsRepository {
     const merged = this.repo.merge(campaign, changes);
     // A JSON column is replaced, never merged key by key with what was stored.
     if ('limits' in changes) merged.limits = changes.limits ?? null;
+    if ('suggestedAmounts' in changes) merged.suggestedAmounts = changes.suggestedAmounts ?? null;
     return this.repo.save(merged);
   }
 

@@ -1,6 +1,7 @@
 import { dayFormatter } from '../common/day';
 import { Injectable } from '@nestjs/common';
 import { chargeAmountProblem } from '../common/money/currency';
+import { checkSuggestedAmounts } from './suggested-amounts';
 import { DomainError } from '../common/errors/domain-error';
 import { Campaign } from './campaign.entity';
 import { assertLimitsComplete, normaliseLimits } from './campaign-limits';
@@ -51,9 +52,15 @@ export class CampaignsService {
     if (dto.limits !== undefined) Object.assign(fields, normaliseLimits(dto.limits, fields));
     this.assertConsistent(fields);
     fields.limits = assertLimitsComplete(fields);
+    const suggestedAmounts =
+      dto.suggestedAmounts === undefined
+        ? null
+        : checkSuggestedAmounts(dto.suggestedAmounts, fields);
     try {
       return campaignView(
-        await this.campaigns.create(fields, (em, id) => this.ledger.openProgress(em, id)),
+        await this.campaigns.create({ ...fields, suggestedAmounts }, (em, id) =>
+          this.ledger.openProgress(em, id),
+        ),
       );
     } catch (error) {
       if (error instanceof SlugTakenError) {
@@ -94,6 +101,19 @@ export class CampaignsService {
       dto.minAmount !== undefined ||
       dto.maxAmount !== undefined;
     if (limitsTouched) changes.limits = assertLimitsComplete(next);
+    // New suggestions are checked; so are the stored ones when the limits or currencies move
+    // under them (those of a currency no longer accepted are dropped, not refused).
+    if (dto.suggestedAmounts !== undefined || limitsTouched) {
+      const suggested =
+        dto.suggestedAmounts !== undefined
+          ? dto.suggestedAmounts
+          : Object.fromEntries(
+              Object.entries(campaign.suggestedAmounts ?? {}).filter(([currency]) =>
+                next.currencies.includes(currency),
+              ),
+            );
+      changes.suggestedAmounts = checkSuggestedAmounts(suggested, { ...next, ...changes });
+    }
     if (dto.goal && dto.goal.currency !== campaign.goalCurrency) {
       const progress = (await this.ledger.progress([campaign.id])).get(campaign.id);
       if (progress && progress.donationCount > 0) {

@@ -90,6 +90,14 @@ export class DonationsRepository {
       .getOne();
   }
 
+  /** The pledge's earliest installment donation, or null. */
+  firstInstallment(pledgeId: string): Promise<Donation | null> {
+    return this.dataSource.manager.findOne(Donation, {
+      where: { pledgeId, kind: 'installment' },
+      order: { createdAt: 'ASC' },
+    });
+  }
+
   /** A donation Stripe would not even create a payment for never will be paid. */
   async markCanceled(id: string, reason: string): Promise<void> {
     await this.dataSource.manager.update(

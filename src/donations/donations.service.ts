@@ -1,4 +1,5 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { clientSecretMatches, hashClientSecret } from '../common/crypto/client-secret';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
@@ -37,9 +38,7 @@ export class DonationsService {
    */
   async withClientSecret(id: string, clientSecret: string): Promise<Donation> {
     const donation = isUuid(id) ? await this.donations.findWithSecretHash(id) : null;
-    const stored = donation?.clientSecretHash;
-    const given = Buffer.from(hashClientSecret(clientSecret), 'hex');
-    if (!donation || !stored || !timingSafeEqual(Buffer.from(stored, 'hex'), given)) {
+    if (!donation || !clientSecretMatches(donation.clientSecretHash, clientSecret)) {
       throw notYours();
     }
     return donation;
@@ -254,11 +253,11 @@ export class DonationsService {
   clearDonorDetails(em: EntityManager, donorId: string): Promise<number> {
     return this.donations.clearDonorDetails(em, donorId);
   }
-}
 
-/** SHA-256 of a PaymentIntent's client secret, hex: what is kept to check a thank-you page. */
-function hashClientSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  /** A pledge's first installment (its first invoice's payment), or null before there is one. */
+  firstInstallment(pledgeId: string): Promise<Donation | null> {
+    return this.donations.firstInstallment(pledgeId);
+  }
 }
 
 /** The one answer to a gift asked for with the wrong id, secret or campaign. */

@@ -111,6 +111,13 @@ export class Pledge {
   @Column('bigint', { name: 'stripe_state_ticket', nullable: true, select: false })
   stripeStateTicket: string | null;
 
+  /**
+   * SHA-256 (hex) of the client secret of the first invoice's PaymentIntent, the one the site
+   * that started the pledge was given: its proof for the pledge's status (never the secret).
+   */
+  @Column('text', { name: 'client_secret_hash', nullable: true, select: false })
+  clientSecretHash: string | null;
+
   @Column('text', { name: 'stripe_subscription_item_id', nullable: true })
   stripeSubscriptionItemId: string | null;
 

@@ -47,6 +47,25 @@ export class PledgesRepository {
     return em.findOne(Pledge, { where: { id } });
   }
 
+  /** The pledge with its client secret's hash (null when none is kept), or null. */
+  findWithSecretHash(id: string): Promise<Pledge | null> {
+    return this.repo
+      .createQueryBuilder('p')
+      .addSelect('p.clientSecretHash')
+      .where('p.id = :id', { id })
+      .getOne();
+  }
+
+  /** Keeps the hash of the first payment's client secret (the first one kept stays). */
+  async keepClientSecretHash(id: string, clientSecretHash: string): Promise<void> {
+    await this.repo
+      .createQueryBuilder()
+      .update(Pledge)
+      .set({ clientSecretHash })
+      .where('id = :id AND client_secret_hash IS NULL', { id })
+      .execute();
+  }
+
   findBySubscription(
     subscriptionId: string,
     em: EntityManager = this.repo.manager,

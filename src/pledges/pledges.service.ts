@@ -17,6 +17,7 @@ import { PledgesRepository } from './pledges.repository';
 import { PledgeSyncService } from './pledge-sync.service';
 import { isUuid } from '../common/validation/is-uuid';
 import { errorSummary } from '../common/errors/describe-error';
+import { clientSecretMatches, hashClientSecret } from '../common/crypto/client-secret';
 
 const IDEMPOTENCY_SCOPE = 'pledge:create';
 
@@ -78,6 +79,18 @@ export class PledgesService {
     if (!pledge)
       throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
     return this.subscribe(pledge, campaign, earlierId !== null);
+  }
+
+  /**
+   * The pledge, for whoever holds its first payment's client secret (the site that started
+   * it); the same 404 for an unknown id, a wrong secret and a pledge whose secret is not kept.
+   */
+  async withClientSecret(id: string, clientSecret: string): Promise<Pledge> {
+    const pledge = isUuid(id) ? await this.pledges.findWithSecretHash(id) : null;
+    if (!pledge || !clientSecretMatches(pledge.clientSecretHash, clientSecret)) {
+      throw new DomainError('not_found', 'No pledge with this id and secret');
+    }
+    return pledge;
   }
 
   async listForDonor(donorId: string): Promise<PledgeView[]> {
@@ -198,10 +211,13 @@ export class PledgesService {
     }
     const change = await this.sync.applyReturned(subscription, ticket);
     const invoice = subscription.latest_invoice as Stripe.Invoice | null;
+    const clientSecret = invoice?.confirmation_secret?.client_secret ?? '';
+    if (clientSecret)
+      await this.pledges.keepClientSecretHash(pledge.id, hashClientSecret(clientSecret));
     return {
       pledgeId: pledge.id,
       subscriptionId: subscription.id,
-      clientSecret: invoice?.confirmation_secret?.client_secret ?? '',
+      clientSecret,
       status: change?.after?.status ?? pledge.status,
       amount: pledge.amount,
       currency: pledge.currency,

@@ -85,7 +85,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return {
         status: exception.status,
         message: exception.message,
-        extra: { code: exception.code },
+        extra: {
+          code: exception.code,
+          ...(exception.options.errors ? { errors: exception.options.errors } : {}),
+        },
         headers,
       };
     }

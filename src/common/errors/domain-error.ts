@@ -21,11 +21,19 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** One field's problem (the same shape as the ValidationPipe's `errors` entries). */
+export interface DomainFieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly options: { retryAfterSeconds?: number } = {},
+    /** `errors`: the fields at fault, passed to the body as validation errors are. */
+    readonly options: { retryAfterSeconds?: number; errors?: DomainFieldError[] } = {},
   ) {
     super(message);
     this.name = 'DomainError';
@@ -34,4 +42,9 @@ export class DomainError extends Error {
   get status(): number {
     return ERROR_STATUS[this.code];
   }
+}
+
+/** A 400 about one field: the message, and `errors: [{ field, code, message }]` for programs. */
+export function fieldError(field: string, code: string, message: string): DomainError {
+  return new DomainError('validation_failed', message, { errors: [{ field, code, message }] });
 }

@@ -1,0 +1,85 @@
+import { startTestApp, TestApp } from '../support/harness';
+import { createCampaign } from '../support/flows';
+
+/** A campaign's `suggestedAmounts`: the buttons the donation form offers, per currency. */
+describe('campaign suggested amounts', () => {
+  let app: TestApp;
+  let adminKey: string;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    adminKey = await app.createKey('admin');
+  });
+  afterAll(() => app?.close());
+
+  const patch = (slug: string, body: Record<string, unknown>) =>
+    app.http
+      .patch(`/v1/admin/campaigns/${slug}`)
+      .set('Authorization', `Bearer ${adminKey}`)
+      .send(body);
+  const publicView = async (slug: string) =>
+    (await app.http.get(`/v1/campaigns/${slug}`).expect(200)).body;
+
+  it('are set at creation and by PATCH, shown publicly, and cleared with null', async () => {
+    const { slug } = await createCampaign(app, adminKey, {
+      currencies: ['eur'],
+      suggestedAmounts: { usd: [5000, 2500], eur: [2000] },
+    });
+    expect((await publicView(slug)).suggestedAmounts).toEqual({ usd: [2500, 5000], eur: [2000] });
+
+    await patch(slug, { suggestedAmounts: { eur: [1000, 3000, 9000] } }).expect(200);
+    expect((await publicView(slug)).suggestedAmounts).toEqual({ eur: [1000, 3000, 9000] });
+
+    await patch(slug, { suggestedAmounts: null }).expect(200);
+    expect((await publicView(slug)).suggestedAmounts).toEqual({});
+  });
+
+  it('refuses foreign currencies, bad lists and amounts outside the gift limits, field by field', async () => {
+    const { slug } = await createCampaign(app, adminKey, { minAmount: 500, maxAmount: 100_000 });
+    const res = await patch(slug, {
+      suggestedAmounts: { usd: [100, 2500, 200_000, 2.5], gbp: [1000] },
+    }).expect(400);
+    expect(res.body.code).toBe('validation_failed');
+    expect(res.body.errors).toEqual([
+      {
+        field: 'suggestedAmounts.usd.0',
+        code: 'below_minimum',
+        message: expect.stringMatching(/at least.*500/),
+      },
+      {
+        field: 'suggestedAmounts.usd.2',
+        code: 'above_maximum',
+        message: expect.stringMatching(/at most.*100000/),
+      },
+      { field: 'suggestedAmounts.usd.3', code: 'is_positive_int', message: expect.any(String) },
+      {
+        field: 'suggestedAmounts.gbp',
+        code: 'currency_not_accepted',
+        message: expect.stringMatching(/gbp is not accepted/),
+      },
+    ]);
+    for (const bad of [
+      { usd: [] },
+      { usd: [1, 2, 3, 4, 5, 6, 7].map((n) => n * 1000) },
+      { usd: 2500 },
+    ])
+      expect(
+        (await patch(slug, { suggestedAmounts: bad }).expect(400)).body.errors[0],
+      ).toMatchObject({ field: 'suggestedAmounts.usd', code: 'invalid_list' });
+    expect(
+      (await patch(slug, { suggestedAmounts: [2500] }).expect(400)).body.errors[0],
+    ).toMatchObject({
+      field: 'suggestedAmounts',
+      code: 'is_object',
+    });
+    expect((await publicView(slug)).suggestedAmounts).toEqual({});
+
+    // Limits that move under stored suggestions are refused, naming the suggestion.
+    await patch(slug, { suggestedAmounts: { usd: [1000, 5000] } }).expect(200);
+    const moved = await patch(slug, { minAmount: 2000 }).expect(400);
+    expect(moved.body.errors[0]).toMatchObject({
+      field: 'suggestedAmounts.usd.0',
+      code: 'below_minimum',
+    });
+  });
+});
