@@ -7,8 +7,9 @@ import { join, resolve } from 'node:path';
 import { Environment } from '../common/config/environment';
 
 /**
- * The staff dashboard (/admin), the donor portal (/donor) and the progress widget (/widget),
- * built by Vite from web/ into web/dist and served by the API process.
+ * The staff dashboard (/admin), the donor portal (/donor), the progress widget (/widget) and
+ * the donation form (/donate/<slug>, and /widget/donate.js that puts it on any site), built by
+ * Vite from web/ into web/dist and served by the API process.
  */
 
 /** Where Vite puts the pages: from src/ (tests, @swc-node/register) and from dist/src/ (built). */
@@ -21,6 +22,9 @@ const CANDIDATE_DIRS = [
 const NOT_THE_DASHBOARD = /^\/admin\/queues(\/|$)/;
 
 const STRIPE_JS = 'https://js.stripe.com';
+
+/** The donation form's page: /donate/<slug> (any slug; the page says when none matches). */
+const DONATE_PAGE = /^\/donate\/[^/]+\/?$/;
 
 /**
  * True when Stripe calls go to a stand-in rather than Stripe: card forms are simulated. Never in
@@ -39,8 +43,8 @@ export function webPagesDir(): string | null {
 /**
  * Security headers: helmet's defaults everywhere, with a CSP the built pages satisfy (external
  * module scripts only; Stripe.js and its frames for the Payment Element; the stand-in's
- * control API when card forms are simulated). The widget alone may be framed and loaded
- * from any site; the dashboard and the portal stay unframeable.
+ * control API when card forms are simulated). The widget and the donation form may be framed
+ * (and the widget's scripts loaded) by any site; the dashboard and the portal stay unframeable.
  */
 export function securityHeaders(env: Environment) {
   const production = env.NODE_ENV === 'production';
@@ -60,8 +64,17 @@ export function securityHeaders(env: Environment) {
     frameguard: false,
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
+  // The form takes the card (Stripe.js, its frames) inside any site's page.
+  const donate = helmet({
+    contentSecurityPolicy: { directives: { ...directives, frameAncestors: ['*'] } },
+    frameguard: false,
+  });
   return (req: Request, res: Response, next: NextFunction) =>
-    (req.path.startsWith('/widget/') ? widget : pages)(req, res, next);
+    (req.path.startsWith('/widget/') ? widget : DONATE_PAGE.test(req.path) ? donate : pages)(
+      req,
+      res,
+      next,
+    );
 }
 
 /**
@@ -72,7 +85,9 @@ export function serveWebPages(app: NestExpressApplication): void {
   const logger = new Logger('WebPages');
   const dir = webPagesDir();
   if (!dir) {
-    logger.warn('web pages are not built (npm run build:web): /admin, /donor, /widget answer 404');
+    logger.warn(
+      'web pages are not built (npm run build:web): /admin, /donor, /widget, /donate answer 404',
+    );
     return;
   }
   const noCache = (res: Response) => res.setHeader('Cache-Control', 'no-cache');
@@ -96,6 +111,12 @@ export function serveWebPages(app: NestExpressApplication): void {
       if (req.method !== 'GET' && req.method !== 'HEAD') return next();
       res.sendFile(join(dir, icon), { maxAge: '1d' }, (error) => error && next(error));
     });
+  // The donation form: one page for every campaign (it reads the slug from its address).
+  app.use(DONATE_PAGE, (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    noCache(res);
+    res.sendFile(join(dir, 'donate', 'index.html'), (error) => error && next(error));
+  });
   const page = (name: 'admin' | 'donor') => join(dir, name, 'index.html');
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();

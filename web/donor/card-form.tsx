@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, messageOf } from '../shared/api';
 import { PublicConfig, publicConfig } from '../shared/config';
+import { completeAtStandIn, isDeclinedCard } from '../shared/stand-in';
 import { Alert, InputField, Outcome, OutcomeAlert, SubmitActions, useAction } from '../shared/ui';
 
 interface Setup {
@@ -88,26 +89,13 @@ function SimulatedCard(props: {
       onSubmit={(e) => {
         e.preventDefault();
         void action.run(async () => {
-          if (!base) throw new Error('The Stripe stand-in’s address is missing from /v1/config.');
-          const declined = number.replace(/\s/g, '') === '4000000000000002';
-          const path = `/_stand-in/setup_intents/${props.setup.setupIntentId}/${declined ? 'fail' : 'succeed'}`;
-          // text/plain keeps this a simple cross-origin request (no preflight).
-          const res = await fetch(base + path, {
-            method: 'POST',
-            headers: { 'Content-Type': 'text/plain' },
-            body: '{}',
-          }).catch(() => {
-            throw new Error('Could not reach the Stripe stand-in.');
-          });
-          const body = (await res.json().catch(() => ({}))) as {
-            status?: string;
-            error?: { message?: string };
-          };
-          if (!res.ok)
-            throw new Error(
-              body.error?.message ?? `The stand-in refused the card (HTTP ${res.status}).`,
-            );
-          if (body.status !== 'succeeded')
+          const outcome = await completeAtStandIn(
+            base,
+            'setup_intents',
+            props.setup.setupIntentId,
+            isDeclinedCard(number),
+          );
+          if (outcome !== 'succeeded')
             throw new Error('Your card was declined (simulated). Try another card.');
           props.onDone('Card updated (simulated). It will be used for your next payment.');
         });

@@ -1,10 +1,21 @@
 /** Calls to this service's JSON API, with its error body turned into a message people can read. */
 
+/** One field's problem, as the API's error body lists them (`errors: [{ field, code, message }]`). */
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly requestId?: string,
+    /** The body's stable `code` (validation_failed, not_found…), when it has one. */
+    readonly code?: string,
+    /** The body's `errors`, field by field (validation errors). */
+    readonly fields: FieldProblem[] = [],
   ) {
     super(message);
   }
@@ -16,6 +27,8 @@ export interface RequestOptions {
   token?: string | null;
   idempotencyKey?: string;
   query?: Record<string, string | number | undefined>;
+  /** Other request headers (X-Client-Secret). */
+  headers?: Record<string, string>;
 }
 
 const STATUS_HINTS: Record<number, string> = {
@@ -36,7 +49,7 @@ export function url(path: string, query?: RequestOptions['query']): string {
 }
 
 async function send(path: string, opts: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
   if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
@@ -57,15 +70,27 @@ async function send(path: string, opts: RequestOptions): Promise<Response> {
 async function errorOf(res: Response): Promise<ApiError> {
   let message = '';
   let requestId = res.headers.get('X-Request-Id') ?? undefined;
+  let code: string | undefined;
+  let fields: FieldProblem[] = [];
   try {
-    const body = (await res.json()) as { message?: unknown; requestId?: string };
+    const body = (await res.json()) as {
+      message?: unknown;
+      requestId?: string;
+      code?: string;
+      errors?: unknown;
+    };
     message = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? '');
     requestId = body.requestId ?? requestId;
+    code = typeof body.code === 'string' ? body.code : undefined;
+    if (Array.isArray(body.errors))
+      fields = (body.errors as FieldProblem[]).filter(
+        (e) => e && typeof e.field === 'string' && typeof e.message === 'string',
+      );
   } catch {
     // Not JSON: the status says enough.
   }
   const hint = STATUS_HINTS[res.status] ?? `The request failed (HTTP ${res.status}).`;
-  return new ApiError(res.status, message || hint, requestId);
+  return new ApiError(res.status, message || hint, requestId, code, fields);
 }
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -114,6 +139,12 @@ export interface CampaignView {
   goal: { amount: number; currency: string };
   currencies: string[];
   hideAmounts: boolean;
+  minAmount?: number | null;
+  maxAmount?: number | null;
+  /** Per currency with limits, the goal currency's included. */
+  limits?: Record<string, { min: number | null; max: number | null }>;
+  /** The amounts a donation form offers, per currency that has them. */
+  suggestedAmounts?: Record<string, number[]>;
   progress: {
     raised: number;
     currency: string;

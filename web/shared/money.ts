@@ -16,18 +16,20 @@ export function exponent(currency: string): number {
 
 const formats = new Map<string, Intl.NumberFormat>();
 
-export function formatMoney(amount: number, currency: string): string {
+/** An amount in minor units, in the locale's way (the browser's when none is given). */
+export function formatMoney(amount: number, currency: string, locale?: string): string {
   const c = currency.toUpperCase();
   const digits = exponent(currency);
-  let format = formats.get(c);
+  const key = `${locale ?? ''}|${c}`;
+  let format = formats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(undefined, {
+    format = new Intl.NumberFormat(locale, {
       style: 'currency',
       currency: c,
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
     });
-    formats.set(c, format);
+    formats.set(key, format);
   }
   return format.format(amount / 10 ** digits);
 }

@@ -1,0 +1,59 @@
+import { ApiError, CampaignView } from '../shared/api';
+import { PublicConfig } from '../shared/config';
+import { Lang, MessageKey, t } from '../shared/i18n';
+import { formatMoney } from '../shared/money';
+
+export type Frequency = 'once' | 'month' | 'year';
+
+/** What the page knows once loaded: the language, the campaign and the deployment's config. */
+export interface Ctx {
+  lang: Lang;
+  slug: string;
+  campaign: CampaignView;
+  config: PublicConfig;
+  tr: (key: MessageKey, vars?: Record<string, string>) => string;
+  money: (amount: number, currency: string) => string;
+}
+
+export function makeCtx(
+  lang: Lang,
+  slug: string,
+  campaign: CampaignView,
+  config: PublicConfig,
+): Ctx {
+  return {
+    lang,
+    slug,
+    campaign,
+    config,
+    tr: (key, vars) => t(lang, key, vars),
+    money: (amount, currency) => formatMoney(amount, currency, lang),
+  };
+}
+
+/** A gift or pledge started at the API: what the card step and the thank-you need. */
+export interface Started {
+  kind: 'donation' | 'pledge';
+  id: string;
+  clientSecret: string;
+  frequency: Frequency;
+  currency: string;
+  /** The gift as asked, and what the card is charged (fees included when covered). */
+  amount: number;
+  charge: number;
+  coverFees: boolean;
+  /** The request's fields other than amount and coverFees: a change to them starts anew. */
+  signature: string;
+}
+
+/** A message for an API error, in the form's language (the API speaks English). */
+export function problemText(ctx: Ctx, error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return ctx.tr('errUnreachable');
+    if (error.status === 429) return ctx.tr('errTooMany');
+    if (error.status === 404) return ctx.tr('notFound');
+    if (error.code === 'not_active') return ctx.tr('notAccepting');
+    return error.message || ctx.tr('errGeneric');
+  }
+  return ctx.tr('errGeneric');
+}
