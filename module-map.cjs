@@ -205,7 +205,9 @@ const MODULE_MAP = [
     name: 'web-pages',
     layer: 'domain',
     owns: [],
-    offers: 'the built pages from `web/dist` and `GET /v1/config`.',
+    offers:
+      'the built pages from `web/dist` (dashboard, donor portal, progress widget, the ' +
+      'donation form at `/donate/<slug>` and its loader `/widget/donate.js`) and `GET /v1/config`.',
     imports: ['common'],
   },
   {
