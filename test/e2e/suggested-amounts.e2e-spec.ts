@@ -82,4 +82,33 @@ describe('campaign suggested amounts', () => {
       code: 'below_minimum',
     });
   });
+
+  it('a gift the campaign refuses names its field, so a form can show the error beside it', async () => {
+    const { slug } = await createCampaign(app, adminKey, { minAmount: 500 });
+    const small = await app.http
+      .post(`/v1/campaigns/${slug}/donations`)
+      .send({ amount: 100, currency: 'usd', email: 'small@example.org' })
+      .expect(400);
+    expect(small.body).toMatchObject({
+      code: 'validation_failed',
+      errors: [
+        {
+          field: 'amount',
+          code: 'amount_too_small',
+          message: expect.stringMatching(/^amount must be at least 500/),
+        },
+      ],
+    });
+    const foreign = await app.http
+      .get(`/v1/campaigns/${slug}/quote`)
+      .query({ amount: 1000, currency: 'eur' })
+      .expect(400);
+    expect(foreign.body.errors).toEqual([
+      {
+        field: 'currency',
+        code: 'currency_not_accepted',
+        message: expect.stringMatching(/eur is not accepted/),
+      },
+    ]);
+  });
 });

@@ -86,11 +86,20 @@ export function initialDraft(ctx: Ctx): Draft {
   };
 }
 
+/** Persian (۰-۹) and Arabic-Indic (٠-٩) digits and separators, as ASCII: what parseAmount reads. */
+function asciiDigits(text: string): string {
+  return text
+    .replace(/[۰-۹]/g, (c) => String(c.charCodeAt(0) - 0x06f0))
+    .replace(/[٠-٩]/g, (c) => String(c.charCodeAt(0) - 0x0660))
+    .replace(/[٫]/g, '.')
+    .replace(/[٬]/g, ',');
+}
+
 /** The gift's amount in minor units, or the reason it cannot be read. */
 function amountOf(ctx: Ctx, d: Draft): { ok: true; minor: number } | { ok: false; error: string } {
   const example = fromMinor(suggestionsFor(ctx, d.currency)[0], d.currency, ctx.lang);
   if (d.choice !== 'other') return { ok: true, minor: d.choice };
-  const parsed = parseAmount(d.custom, d.currency, 'amount', ctx.lang);
+  const parsed = parseAmount(asciiDigits(d.custom), d.currency, 'amount', ctx.lang);
   if (!parsed.ok || parsed.minor <= 0)
     return { ok: false, error: ctx.tr('errAmount', { example }) };
   const { min, max } = limitsOf(ctx, d.currency);
@@ -201,6 +210,7 @@ export function DonateForm(props: {
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [quote, setQuote] = useState<Quote | null>(null);
+  const [quoteFailed, setQuoteFailed] = useState(false);
   const key = useRef<{ signature: string; key: string } | null>(null);
   const suggestions = suggestionsFor(ctx, d.currency);
   const amount = amountOf(ctx, d);
@@ -209,6 +219,7 @@ export function DonateForm(props: {
   // The exact extra for covering the fees, from the route the donation itself uses (debounced).
   useEffect(() => {
     setQuote(null);
+    setQuoteFailed(false);
     if (minor === null) return;
     let stale = false;
     const timer = setTimeout(() => {
@@ -216,7 +227,8 @@ export function DonateForm(props: {
         query: { amount: minor, currency: d.currency, coverFees: 'true' },
       })
         .then((q) => !stale && setQuote(q))
-        .catch(() => undefined);
+        // An amount the campaign refuses: the button's error says why, on submit.
+        .catch(() => !stale && setQuoteFailed(true));
     }, 300);
     return () => {
       stale = true;
@@ -243,27 +255,33 @@ export function DonateForm(props: {
     const gift = (amount as { minor: number }).minor;
     const body = details(d);
     const signature = JSON.stringify(body);
-    const s = props.started;
+    let s = props.started;
     try {
       if (s && s.kind === 'donation' && s.signature === signature) {
         // The same gift, another amount or fee choice: its PaymentIntent changes, no new gift.
-        if (s.amount !== gift || s.coverFees !== d.coverFees) {
-          const changed = await api<{ amount: number; intendedAmount: number; coverFees: boolean }>(
-            `/v1/campaigns/${encodeURIComponent(ctx.slug)}/donations/${encodeURIComponent(s.id)}`,
-            {
-              method: 'PATCH',
-              body: { amount: gift, coverFees: d.coverFees },
-              headers: { 'X-Client-Secret': s.clientSecret },
-            },
-          );
-          props.onStarted({
+        if (s.amount === gift && s.coverFees === d.coverFees) return props.onStarted(s);
+        const changed = await api<{ amount: number; intendedAmount: number; coverFees: boolean }>(
+          `/v1/campaigns/${encodeURIComponent(ctx.slug)}/donations/${encodeURIComponent(s.id)}`,
+          {
+            method: 'PATCH',
+            body: { amount: gift, coverFees: d.coverFees },
+            headers: { 'X-Client-Secret': s.clientSecret },
+          },
+        ).catch((error: unknown) => {
+          // No longer pending (a declined payment failed it): a new gift instead.
+          if (error instanceof ApiError && (error.status === 409 || error.status === 404))
+            return null;
+          throw error;
+        });
+        if (changed)
+          return props.onStarted({
             ...s,
             amount: changed.intendedAmount,
             charge: changed.amount,
             coverFees: changed.coverFees,
           });
-        } else props.onStarted(s);
-        return;
+        s = null;
+        key.current = null;
       }
       if (
         s &&
@@ -478,7 +496,9 @@ export function DonateForm(props: {
           <span>
             {extra !== null
               ? ctx.tr('coverFees', { extra: money(extra) })
-              : ctx.tr('coverFeesWaiting')}
+              : quoteFailed || minor === null
+                ? ctx.tr('coverFeesPlain')
+                : ctx.tr('coverFeesWaiting')}
           </span>
         </label>
         <small class="hint" id="cover-fees-hint" aria-live="polite">
