@@ -72,6 +72,13 @@ describe('donation form (/widget/donate.js) on another site, in Chromium', () =>
   });
 
   const FRAME = 'iframe[src*="/donate/"]';
+  /** The failed responses the tests provoke on purpose (problems accumulate across tests). */
+  const KNOWN_FAILURES = [
+    { status: 404, path: '/v1/campaigns/no-such-campaign' },
+    { status: 400, path: /^\/v1\/campaigns\/[^/]+\/donations$/ },
+    { status: 400, path: /^\/v1\/campaigns\/[^/]+\/quote$/ },
+    { status: 402, path: /^\/_stand-in\/payment_intents\/[^/]+\/fail$/ },
+  ];
 
   async function openForm(path = '/'): Promise<FrameLocator> {
     const { page } = browser;
@@ -127,6 +134,8 @@ describe('donation form (/widget/donate.js) on another site, in Chromium', () =>
     const { page } = browser;
     const before = (await progress(app, slug)).raised;
     const form = await openForm();
+    // The fee figure arrives from the quote route (debounced): on screen before the shot.
+    await waitForText(form.locator('.cover-fees label'), /^Add \$1\.80 to cover/);
     await frameFitsContent(page, form);
     await screenshots(page, 'donate-form');
     await fitsPhone(page, form);
@@ -235,6 +244,7 @@ describe('donation form (/widget/donate.js) on another site, in Chromium', () =>
     expect(boxes[1]).toBeGreaterThan(boxes[2]);
     // Intl writes the amounts in Persian digits.
     expect(await form.locator('.amount-options .option').first().textContent()).toMatch(/[۰-۹]/);
+    await waitForText(form.locator('.cover-fees label'), /[۰-۹]/);
     await frameFitsContent(page, form);
     await screenshots(page, 'donate-form-fa');
     await fitsPhone(page, form);
@@ -293,14 +303,23 @@ describe('donation form (/widget/donate.js) on another site, in Chromium', () =>
     await page.goto(`${siteUrl}/missing`);
     const form = page.frameLocator(FRAME);
     await form.getByRole('heading', { name: 'Campaign not found' }).waitFor();
-    expect(
-      unexpectedProblems(browser.problems, [
-        { status: 404, path: '/v1/campaigns/no-such-campaign' },
-        { status: 400, path: `/v1/campaigns/${slug}/donations` },
-        { status: 400, path: `/v1/campaigns/${slug}/quote` },
-        { status: 402, path: /^\/_stand-in\/payment_intents\/[^/]+\/fail$/ },
-      ]),
-    ).toEqual([]);
+    expect(unexpectedProblems(browser.problems, KNOWN_FAILURES)).toEqual([]);
+  });
+
+  it('is also a standalone page to link to, in French from ?lang=fr', async () => {
+    const { page } = browser;
+    await page.goto(`${app.url}/donate/${slug}?lang=fr`);
+    await page.getByRole('button', { name: 'Continuer vers le paiement' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    expect(await page.locator('html').getAttribute('dir')).toBe('ltr');
+    // Intl's French: "25,00 $US".
+    expect(await page.locator('.amount-options .option').first().textContent()).toMatch(
+      /^25,00\s\$/,
+    );
+    await waitForText(page.locator('.cover-fees label'), /^Ajouter 1,80/);
+    await screenshots(page, 'donate-form-fr-standalone');
+    expect(unexpectedProblems(browser.problems, KNOWN_FAILURES)).toEqual([]);
+    expect(browser.external).toEqual([]);
   });
 
   it('serves the form frameable by any site, uncached, with the loader at /widget/donate.js', async () => {
