@@ -318,9 +318,14 @@ export function DonateForm(props: {
         signature,
       });
     } catch (error) {
-      if (error instanceof ApiError && error.fields.length)
-        showErrors(fieldErrors(ctx, d, error.fields), ctx.tr('errForm'));
-      else if (error instanceof ApiError && error.status === 400 && /^amount/.test(error.message))
+      if (error instanceof ApiError && error.fields.length) {
+        // A field the form has no place for (tribute.kind, say) is said in the form's alert.
+        const found = fieldErrors(ctx, d, error.fields);
+        const elsewhere = Object.keys(found)
+          .filter((f) => !FIELD_IDS[f])
+          .map((f) => found[f]);
+        showErrors(found, [ctx.tr('errForm'), ...elsewhere].join(' '));
+      } else if (error instanceof ApiError && error.status === 400 && /^amount/.test(error.message))
         showErrors({ amount: error.message }, ctx.tr('errForm'));
       else setFormError(problemText(ctx, error));
     } finally {
