@@ -160,6 +160,22 @@ export class PledgesRepository {
     ]);
   }
 
+  async attachCheckoutSession(id: string, sessionId: string): Promise<void> {
+    await this.repo.update({ id }, { checkoutSessionId: sessionId });
+  }
+
+  /** Cancels the still-incomplete pledge of a Checkout Session that made no subscription. */
+  async cancelUnstartedCheckout(sessionId: string, reason: string): Promise<boolean> {
+    const [, count]: [unknown, number] = await this.repo.manager.query(
+      `UPDATE pledges SET status = 'canceled', cancel_reason = $2, canceled_at = now(),
+              updated_at = now()
+        WHERE checkout_session_id = $1 AND status = 'incomplete'
+          AND stripe_subscription_id IS NULL`,
+      [sessionId, reason],
+    );
+    return count > 0;
+  }
+
   async markCompleted(em: EntityManager, id: string): Promise<void> {
     await em.query(
       `UPDATE pledges SET status = 'completed', canceled_at = coalesce(canceled_at, now()), updated_at = now()
