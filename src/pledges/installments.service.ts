@@ -33,7 +33,7 @@ export class InstallmentsService {
     if (!pledgeId || !isUuid(pledgeId)) return null;
     const pledge = await this.pledges.findById(pledgeId, em);
     if (!pledge || pledge.stripeSubscriptionId) return null;
-    await this.pledges.setSubscriptionIn(em, pledge.id, subscriptionId);
+    await this.pledges.setSubscriptionIn(em, pledge.id, subscriptionId, idOf(invoice.customer));
     return { ...pledge, stripeSubscriptionId: subscriptionId };
   }
 

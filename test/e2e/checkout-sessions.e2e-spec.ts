@@ -259,14 +259,17 @@ describe('Checkout sessions', () => {
 
     const pledge = (
       await app.db.query(
-        `SELECT status, paid_installments, stripe_subscription_id FROM pledges WHERE id = $1`,
+        `SELECT status, paid_installments, stripe_subscription_id, stripe_customer_id
+           FROM pledges WHERE id = $1`,
         [pledgeId],
       )
     ).rows[0];
+    // The Customer Checkout made (with the donor's email) is the pledge's: erasure deletes it.
     expect(pledge).toEqual({
       status: 'active',
       paid_installments: 1,
       stripe_subscription_id: completed.subscription,
+      stripe_customer_id: completed.customer,
     });
     const { rows: installments } = await app.db.query(
       `SELECT id, status, amount::int FROM donations WHERE pledge_id = $1 AND kind = 'installment'`,
@@ -289,6 +292,43 @@ describe('Checkout sessions', () => {
     await app.standIn.renewSubscription(String(completed.subscription), { outcome: 'succeed' });
     await settled(app);
     expect((await progress(app, slug)).raised).toBe(3000);
+  });
+
+  it('erasing the donor of a Checkout pledge deletes the Customer (with their email) Checkout made', async () => {
+    const { slug } = await createCampaign(app, adminKey);
+    const donor = email();
+    const res = await start(slug, { email: donor, interval: 'month' }).expect(201);
+    const completed = (await app.standIn.completeCheckoutSession(
+      res.body.sessionId,
+    )) as Stripe.Checkout.Session;
+    await settled(app);
+    const customerId = String(completed.customer);
+    expect((await app.stripe.customers.retrieve(customerId)) as Stripe.Customer).toMatchObject({
+      email: donor,
+    });
+    // Erasure waits for the donor's pledges to end.
+    const { rows } = await app.db.query(`SELECT id FROM pledges WHERE checkout_session_id = $1`, [
+      res.body.sessionId,
+    ]);
+    await app.http
+      .post(`/v1/admin/pledges/${rows[0].id}/cancel`)
+      .set('Authorization', `Bearer ${adminKey}`)
+      .expect(201);
+    await settled(app);
+    const found = await app.http
+      .get(`/v1/admin/donors?email=${encodeURIComponent(donor)}`)
+      .set('Authorization', `Bearer ${adminKey}`)
+      .expect(200);
+    const erased = await app.http
+      .post(`/v1/admin/donors/${found.body.id}/erase`)
+      .set('Authorization', `Bearer ${adminKey}`)
+      .send({ confirm: true });
+    expect(erased.status).toBeLessThan(300);
+    const gone = await app.stripe.customers.retrieve(customerId).then(
+      (c) => 'deleted' in c && c.deleted === true,
+      (e: { code?: string }) => e.code === 'resource_missing',
+    );
+    expect(gone).toBe(true);
   });
 
   it('an expired subscription-mode session cancels its pledge', async () => {
