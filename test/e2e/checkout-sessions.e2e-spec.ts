@@ -431,3 +431,47 @@ describe('Checkout sessions', () => {
     });
   });
 });
+
+describe('Checkout sessions with CHECKOUT_RETURN_HOSTS', () => {
+  let app: TestApp;
+  let slug: string;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { CHECKOUT_RETURN_HOSTS: 'site.example,www.site.example' } });
+    ({ slug } = await createCampaign(app, await app.createKey('admin')));
+  });
+  afterAll(async () => {
+    await app?.close();
+    // The harness leaves an app's variables in process.env: later apps have no list.
+    delete process.env.CHECKOUT_RETURN_HOSTS;
+  });
+
+  const start = (urls: { successUrl: string; cancelUrl: string }) =>
+    app.http.post(`/v1/campaigns/${slug}/checkout-sessions`).send({
+      amount: 2500,
+      currency: 'usd',
+      email: 'listed.hosts@example.org',
+      ...urls,
+    });
+
+  it('sends donors back only to the listed sites (and localhost, outside production)', async () => {
+    await start({
+      successUrl: 'https://WWW.site.example/thanks',
+      cancelUrl: 'http://localhost:8080/donate',
+    }).expect(201);
+    const res = await start({
+      successUrl: 'https://site.example/thanks',
+      cancelUrl: 'https://site.example.attacker.test/donate',
+    }).expect(400);
+    expect(res.body).toMatchObject({ code: 'validation_failed' });
+    expect(res.body.errors).toEqual([
+      {
+        field: 'cancelUrl',
+        code: 'return_host_not_allowed',
+        message:
+          "cancelUrl must lead to one of this service's campaign sites (site.example, www.site.example)",
+      },
+    ]);
+    expect((await app.db.query(`SELECT count(*)::int AS n FROM donations`)).rows[0].n).toBe(1);
+  });
+});

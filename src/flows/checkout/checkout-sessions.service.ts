@@ -16,6 +16,7 @@ import { StripeGateway } from '../../stripe/stripe-gateway';
 import {
   CheckoutSessionCreatedView,
   CreateCheckoutSessionDto,
+  LOOPBACK_HOSTS,
 } from './create-checkout-session.dto';
 
 const IDEMPOTENCY_SCOPE = 'checkout_session:create';
@@ -164,15 +165,28 @@ export class CheckoutSessionsService {
     return session;
   }
 
-  /** Plain http goes only to a developer's own machine, and never in production. */
+  /**
+   * Plain http goes only to a developer's own machine, and never in production; with
+   * CHECKOUT_RETURN_HOSTS set, only to those hosts (and, outside production, loopback ones).
+   */
   private checkReturnUrls(dto: CreateCheckoutSessionDto): void {
-    if (this.env.NODE_ENV !== 'production') return;
+    const production = this.env.NODE_ENV === 'production';
+    const allowed = this.env.CHECKOUT_RETURN_HOSTS.map((h) => h.toLowerCase());
     for (const field of ['successUrl', 'cancelUrl'] as const) {
-      if (new URL(dto[field]).protocol !== 'https:') {
+      const url = new URL(dto[field]);
+      if (production && url.protocol !== 'https:') {
         throw new DomainError('validation_failed', `${field} must be an https URL`, {
           field,
           fieldCode: 'return_url',
         });
+      }
+      const loopback = !production && LOOPBACK_HOSTS.has(url.hostname);
+      if (allowed.length && !loopback && !allowed.includes(url.hostname)) {
+        throw new DomainError(
+          'validation_failed',
+          `${field} must lead to one of this service's campaign sites (${allowed.join(', ')})`,
+          { field, fieldCode: 'return_host_not_allowed' },
+        );
       }
     }
   }
