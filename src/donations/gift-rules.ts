@@ -50,21 +50,28 @@ export class GiftRules {
       throw new DomainError(
         'validation_failed',
         `currency ${dto.currency} is not accepted by this campaign (accepted: ${campaign.currencies.join(', ')})`,
+        { field: 'currency', fieldCode: 'currency_not_accepted' },
       );
     }
     const problem = chargeAmountProblem(dto.amount, dto.currency);
-    if (problem) throw new DomainError('validation_failed', problem);
+    if (problem)
+      throw new DomainError('validation_failed', problem, {
+        field: 'amount',
+        fieldCode: 'invalid_amount',
+      });
     const limit = limitFor(campaign, dto.currency);
     if (limit?.min !== undefined && dto.amount < limit.min) {
       throw new DomainError(
         'validation_failed',
         `amount must be at least ${limit.min} (${formatMoney(limit.min, dto.currency)}) for this campaign`,
+        { field: 'amount', fieldCode: 'below_minimum' },
       );
     }
     if (limit?.max !== undefined && dto.amount > limit.max) {
       throw new DomainError(
         'validation_failed',
         `amount must be at most ${limit.max} (${formatMoney(limit.max, dto.currency)}) for this campaign`,
+        { field: 'amount', fieldCode: 'above_maximum' },
       );
     }
     if (!dto.coverFees) return dto.amount;

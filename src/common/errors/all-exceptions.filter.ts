@@ -81,11 +81,25 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const headers: Record<string, string> = {};
       const retryAfter = exception.options.retryAfterSeconds;
       if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+      const field = exception.options.field;
       // The code tells apart errors sharing a status (rate_limited, temporarily_blocked…).
       return {
         status: exception.status,
         message: exception.message,
-        extra: { code: exception.code },
+        extra: {
+          code: exception.code,
+          ...(field
+            ? {
+                errors: [
+                  {
+                    field,
+                    code: exception.options.fieldCode ?? exception.code,
+                    message: exception.message,
+                  },
+                ],
+              }
+            : {}),
+        },
         headers,
       };
     }

@@ -25,7 +25,15 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly options: { retryAfterSeconds?: number } = {},
+    readonly options: {
+      retryAfterSeconds?: number;
+      /**
+       * The request field at fault, for a rule a DTO cannot check (a campaign's limits): the
+       * body then carries `errors: [{ field, code: fieldCode, message }]` like a DTO's.
+       */
+      field?: string;
+      fieldCode?: string;
+    } = {},
   ) {
     super(message);
     this.name = 'DomainError';
