@@ -215,10 +215,11 @@ const MODULE_MAP = [
     layer: 'flows',
     owns: [],
     offers:
-      'Stripe event handling, one handler per family (payments, billing, payouts) behind the ' +
-      'inbox’s processor; recording and voiding offline gifts (donation, ledger, receipt); a ' +
-      'gift’s status, and a pledge’s (its first payment’s), for the thank-you page that ' +
-      'started it (donation, pledge and receipt).',
+      'Stripe event handling, one handler per family (payments, billing, Checkout, payouts) ' +
+      'behind the inbox’s processor; gifts and pledges paid on Stripe Checkout (a pending ' +
+      'donation or an incomplete pledge, then its session); recording and voiding offline ' +
+      'gifts (donation, ledger, receipt); a gift’s status, and a pledge’s (its first ' +
+      'payment’s), for the thank-you page that started it (donation, pledge and receipt).',
     imports: [
       'common',
       'metrics',

@@ -10,6 +10,7 @@ import { CoreModule } from './core.module';
 import { DonationsHttpModule } from './donations/donations-http.module';
 import { DonorAuthHttpModule } from './donor-auth/donor-auth-http.module';
 import { DonorPrivacyHttpModule } from './donor-privacy/donor-privacy-http.module';
+import { CheckoutHttpModule } from './flows/checkout/checkout-http.module';
 import { GiftStatusHttpModule } from './flows/gift-status/gift-status-http.module';
 import { PledgeStatusHttpModule } from './flows/pledge-status/pledge-status-http.module';
 import { OfflineGiftsHttpModule } from './flows/offline-gifts/offline-gifts-http.module';
@@ -40,6 +41,7 @@ export class AppModule {
         OfflineGiftsHttpModule,
         GiftStatusHttpModule,
         PledgeStatusHttpModule,
+        CheckoutHttpModule,
         DonorAuthHttpModule,
         PledgesHttpModule,
         ReceiptsHttpModule,

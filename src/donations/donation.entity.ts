@@ -132,6 +132,13 @@ export class Donation {
   @Column('text', { name: 'stripe_invoice_id', unique: true, nullable: true })
   stripeInvoiceId: string | null;
 
+  /**
+   * The Stripe Checkout Session the gift is paid through, for a gift started by
+   * `POST …/checkout-sessions` (its PaymentIntent exists only once the donor pays).
+   */
+  @Column('text', { name: 'checkout_session_id', unique: true, nullable: true })
+  checkoutSessionId: string | null;
+
   @Column('text', { name: 'stripe_payment_intent_id', unique: true, nullable: true })
   stripePaymentIntentId: string | null;
 

@@ -107,6 +107,23 @@ export class DonationsRepository {
     );
   }
 
+  async attachCheckoutSession(id: string, sessionId: string): Promise<void> {
+    await this.dataSource.manager.update(Donation, { id }, { checkoutSessionId: sessionId });
+  }
+
+  /** Cancels the still-pending, unpaid gift of a Checkout Session: whether there was one. */
+  async cancelUnpaidCheckout(sessionId: string, reason: string): Promise<boolean> {
+    const result = await this.dataSource.manager
+      .createQueryBuilder()
+      .update(Donation)
+      .set({ status: 'canceled', failureReason: reason })
+      .where('checkout_session_id = :sessionId', { sessionId })
+      .andWhere(`status = 'pending'`)
+      .andWhere('stripe_payment_intent_id IS NULL')
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   findByPaymentIntent(em: EntityManager, paymentIntentId: string): Promise<Donation | null> {
     return em.findOne(Donation, { where: { stripePaymentIntentId: paymentIntentId } });
   }

@@ -19,6 +19,22 @@ import { isUuid } from '../common/validation/is-uuid';
 
 const IDEMPOTENCY_SCOPE = 'donation:create';
 
+/** A one-off gift started on a Stripe Checkout page: what the site sends with it. */
+export interface CheckoutGift {
+  amount: number;
+  currency: string;
+  email: string;
+  anonymous?: boolean;
+  displayName?: string;
+}
+
+/** The Idempotency-Key a request came with: its scope, the key (if any), what it asked. */
+export interface IdempotencyClaim {
+  scope: string;
+  key?: string;
+  request: unknown;
+}
+
 @Injectable()
 export class DonationsService {
   private readonly logger = new Logger(DonationsService.name);
@@ -132,15 +148,54 @@ export class DonationsService {
   ): Promise<DonationCreatedView> {
     const campaign = await this.campaigns.findOrFail(slug);
     const charge = this.rules.chargeFor(campaign, dto);
+    const { donation, retried } = await this.recordPending(campaign, dto, charge, {
+      scope: IDEMPOTENCY_SCOPE,
+      key: clientKey,
+      request: { slug, ...dto },
+    });
+    return this.withPaymentIntent(donation, campaign, retried);
+  }
 
+  /**
+   * Records a pending one-off gift to be paid on a Stripe Checkout page (the caller makes the
+   * session, then attaches it). Same Idempotency-Key rules as `create`, under the caller's
+   * scope: a retry gets the same donation, `retried`.
+   */
+  recordCheckoutGift(
+    campaign: Campaign,
+    gift: CheckoutGift,
+    claim: IdempotencyClaim,
+  ): Promise<{ donation: Donation; retried: boolean }> {
+    return this.recordPending(campaign, gift, gift.amount, claim);
+  }
+
+  /** The Checkout Session a gift is paid through, once Stripe made it. */
+  attachCheckoutSession(donationId: string, sessionId: string): Promise<void> {
+    return this.donations.attachCheckoutSession(donationId, sessionId);
+  }
+
+  /**
+   * A Checkout Session that ended unpaid (expired): its gift, still pending and without a
+   * payment, is canceled. Returns whether one was. A gift whose donor paid is left to its
+   * payment's own events.
+   */
+  abandonCheckout(sessionId: string, reason: string): Promise<boolean> {
+    return this.donations.cancelUnpaidCheckout(sessionId, reason);
+  }
+
+  private async recordPending(
+    campaign: Campaign,
+    dto: Omit<CreateDonationDto, 'captchaToken'>,
+    charge: number,
+    claim: IdempotencyClaim,
+  ): Promise<{ donation: Donation; retried: boolean }> {
     const donationId = randomUUID();
-
     const earlierId = await this.donations.transaction(async (em) => {
       const earlier = await this.idempotency.claim(
         em,
-        IDEMPOTENCY_SCOPE,
-        clientKey,
-        { slug, ...dto },
+        claim.scope,
+        claim.key,
+        claim.request,
         donationId,
         'resource',
       );
@@ -169,7 +224,7 @@ export class DonationsService {
     const donation = await this.donations.findById(earlierId ?? donationId);
     if (!donation)
       throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
-    return this.withPaymentIntent(donation, campaign, earlierId !== null);
+    return { donation, retried: earlierId !== null };
   }
 
   /**

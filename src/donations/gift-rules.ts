@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Campaign } from '../campaigns/campaign.entity';
 import { limitFor } from '../campaigns/campaign-limits';
 import { Environment } from '../common/config/environment';
-import { DomainError, fieldError } from '../common/errors/domain-error';
+import { DomainError } from '../common/errors/domain-error';
 import { chargeAmountProblem, formatMoney, roundUpToChargeable } from '../common/money/currency';
 import { FeeModel, grossUp, parseFixedFees } from '../common/money/fee-cover';
 
@@ -47,27 +47,31 @@ export class GiftRules {
     const closed = notAcceptingReason(campaign);
     if (closed) throw new DomainError('not_active', closed);
     if (!campaign.currencies.includes(dto.currency)) {
-      throw fieldError(
-        'currency',
-        'currency_not_accepted',
+      throw new DomainError(
+        'validation_failed',
         `currency ${dto.currency} is not accepted by this campaign (accepted: ${campaign.currencies.join(', ')})`,
+        { field: 'currency', fieldCode: 'currency_not_accepted' },
       );
     }
     const problem = chargeAmountProblem(dto.amount, dto.currency);
-    if (problem) throw fieldError('amount', 'invalid_amount', problem);
+    if (problem)
+      throw new DomainError('validation_failed', problem, {
+        field: 'amount',
+        fieldCode: 'invalid_amount',
+      });
     const limit = limitFor(campaign, dto.currency);
     if (limit?.min !== undefined && dto.amount < limit.min) {
-      throw fieldError(
-        'amount',
-        'amount_too_small',
+      throw new DomainError(
+        'validation_failed',
         `amount must be at least ${limit.min} (${formatMoney(limit.min, dto.currency)}) for this campaign`,
+        { field: 'amount', fieldCode: 'below_minimum' },
       );
     }
     if (limit?.max !== undefined && dto.amount > limit.max) {
-      throw fieldError(
-        'amount',
-        'amount_too_large',
+      throw new DomainError(
+        'validation_failed',
         `amount must be at most ${limit.max} (${formatMoney(limit.max, dto.currency)}) for this campaign`,
+        { field: 'amount', fieldCode: 'above_maximum' },
       );
     }
     if (!dto.coverFees) return dto.amount;
@@ -77,7 +81,7 @@ export class GiftRules {
     );
     const grossProblem = chargeAmountProblem(charge, dto.currency);
     if (grossProblem)
-      throw fieldError('amount', 'invalid_amount', `with fees covered, ${grossProblem}`);
+      throw new DomainError('validation_failed', `with fees covered, ${grossProblem}`);
     return charge;
   }
 }

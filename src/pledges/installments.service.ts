@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
+import { isUuid } from '../common/validation/is-uuid';
 import { idOf } from '../stripe/stripe-gateway';
 import { Pledge } from './pledge.entity';
 import { PledgesRepository } from './pledges.repository';
@@ -16,10 +17,24 @@ export interface CompletedPledge {
 export class InstallmentsService {
   constructor(private readonly pledges: PledgesRepository) {}
 
-  /** The pledge whose subscription billed this invoice, when it is one of ours. */
+  /**
+   * The pledge whose subscription billed this invoice, when it is one of ours. A subscription
+   * that Checkout made is not linked to its pledge until one of its events is applied: its
+   * invoice (whose events may come first) names the pledge in the subscription's metadata,
+   * and links it here, once, to a pledge that has no subscription yet.
+   */
   async pledgeOfInvoice(em: EntityManager, invoice: Stripe.Invoice): Promise<Pledge | null> {
-    const subscriptionId = idOf(invoice.parent?.subscription_details?.subscription);
-    return subscriptionId ? this.pledges.findBySubscription(subscriptionId, em) : null;
+    const details = invoice.parent?.subscription_details;
+    const subscriptionId = idOf(details?.subscription);
+    if (!subscriptionId) return null;
+    const linked = await this.pledges.findBySubscription(subscriptionId, em);
+    if (linked) return linked;
+    const pledgeId = details?.metadata?.pledge_id;
+    if (!pledgeId || !isUuid(pledgeId)) return null;
+    const pledge = await this.pledges.findById(pledgeId, em);
+    if (!pledge || pledge.stripeSubscriptionId) return null;
+    await this.pledges.setSubscriptionIn(em, pledge.id, subscriptionId, idOf(invoice.customer));
+    return { ...pledge, stripeSubscriptionId: subscriptionId };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
-import { StripeGateway } from '../stripe/stripe-gateway';
+import { idOf, StripeGateway } from '../stripe/stripe-gateway';
 import { Pledge } from './pledge.entity';
 import { PledgesRepository } from './pledges.repository';
 import { subscriptionFacts } from './subscription-facts';
@@ -80,7 +80,12 @@ export class PledgeSyncService {
       if (!before && metadataId && isUuid(metadataId)) {
         before = await this.pledges.findById(metadataId, em);
         if (before && !before.stripeSubscriptionId) {
-          await this.pledges.setSubscriptionIn(em, before.id, subscriptionId);
+          await this.pledges.setSubscriptionIn(
+            em,
+            before.id,
+            subscriptionId,
+            idOf(subscription.customer),
+          );
         }
       }
       if (!before) return null;

@@ -100,6 +100,13 @@ export class Pledge {
   @Column('text', { name: 'stripe_customer_id', unique: true, nullable: true })
   stripeCustomerId: string | null;
 
+  /**
+   * The Stripe Checkout Session the pledge starts through, for one started by
+   * `POST …/checkout-sessions` (Checkout makes its Subscription and Customer once the donor pays).
+   */
+  @Column('text', { name: 'checkout_session_id', unique: true, nullable: true })
+  checkoutSessionId: string | null;
+
   @Column('text', { name: 'stripe_subscription_id', unique: true, nullable: true })
   stripeSubscriptionId: string | null;
 

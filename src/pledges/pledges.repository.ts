@@ -171,12 +171,40 @@ export class PledgesRepository {
     return (await this.findById(id, em))!;
   }
 
-  /** Links a pledge found by its metadata to the subscription Stripe made for it. */
-  async setSubscriptionIn(em: EntityManager, id: string, subscriptionId: string): Promise<void> {
-    await em.query(`UPDATE pledges SET stripe_subscription_id = $2 WHERE id = $1`, [
-      id,
-      subscriptionId,
-    ]);
+  /**
+   * Links a pledge found by its metadata to the subscription Stripe made for it. A pledge
+   * started on Checkout also keeps the Customer Checkout made for it (with the email the donor
+   * gave), so that erasing the donor deletes it at Stripe.
+   */
+  async setSubscriptionIn(
+    em: EntityManager,
+    id: string,
+    subscriptionId: string,
+    customerId: string | null,
+  ): Promise<void> {
+    await em.query(
+      `UPDATE pledges SET stripe_subscription_id = $2,
+              stripe_customer_id = CASE WHEN checkout_session_id IS NULL THEN stripe_customer_id
+                                        ELSE coalesce(stripe_customer_id, $3) END
+        WHERE id = $1`,
+      [id, subscriptionId, customerId],
+    );
+  }
+
+  async attachCheckoutSession(id: string, sessionId: string): Promise<void> {
+    await this.repo.update({ id }, { checkoutSessionId: sessionId });
+  }
+
+  /** Cancels the still-incomplete pledge of a Checkout Session that made no subscription. */
+  async cancelUnstartedCheckout(sessionId: string, reason: string): Promise<boolean> {
+    const [, count]: [unknown, number] = await this.repo.manager.query(
+      `UPDATE pledges SET status = 'canceled', cancel_reason = $2, canceled_at = now(),
+              updated_at = now()
+        WHERE checkout_session_id = $1 AND status = 'incomplete'
+          AND stripe_subscription_id IS NULL`,
+      [sessionId, reason],
+    );
+    return count > 0;
   }
 
   async markCompleted(em: EntityManager, id: string): Promise<void> {

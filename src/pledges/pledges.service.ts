@@ -8,10 +8,11 @@ import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
 
 import { GiftRules, isAnonymous } from '../donations/gift-rules';
+import { CheckoutGift, IdempotencyClaim } from '../donations/donations.service';
 import { DonorsService } from '../donors/donors.service';
 import { idOf, StripeGateway } from '../stripe/stripe-gateway';
 import { CreatePledgeDto, PledgeCreatedView } from './create-pledge.dto';
-import { FINAL_PLEDGE_STATUSES, Pledge, PledgeStatus } from './pledge.entity';
+import { FINAL_PLEDGE_STATUSES, Pledge, PledgeInterval, PledgeStatus } from './pledge.entity';
 import { PledgeView, pledgeView } from './pledge.views';
 import { PledgesRepository } from './pledges.repository';
 import { PledgeSyncService } from './pledge-sync.service';
@@ -45,14 +46,53 @@ export class PledgesService {
   async create(slug: string, dto: CreatePledgeDto, clientKey?: string): Promise<PledgeCreatedView> {
     const campaign = await this.campaigns.findOrFail(slug);
     const charge = this.rules.chargeFor(campaign, dto);
+    const { pledge, retried } = await this.recordIncomplete(campaign, dto, charge, {
+      scope: IDEMPOTENCY_SCOPE,
+      key: clientKey,
+      request: { slug, ...dto },
+    });
+    return this.subscribe(pledge, campaign, retried);
+  }
 
+  /**
+   * Records an incomplete pledge to be started on a Stripe Checkout page, which makes its
+   * Subscription and Customer once the donor pays (the caller makes the session, then
+   * attaches it). Same Idempotency-Key rules as `create`, under the caller's scope.
+   */
+  recordCheckoutPledge(
+    campaign: Campaign,
+    gift: CheckoutGift & { interval: PledgeInterval },
+    claim: IdempotencyClaim,
+  ): Promise<{ pledge: Pledge; retried: boolean }> {
+    return this.recordIncomplete(campaign, gift, gift.amount, claim);
+  }
+
+  /** The Checkout Session a pledge starts through, once Stripe made it. */
+  attachCheckoutSession(pledgeId: string, sessionId: string): Promise<void> {
+    return this.pledges.attachCheckoutSession(pledgeId, sessionId);
+  }
+
+  /**
+   * A Checkout Session that ended unpaid (expired): its pledge, still incomplete and without a
+   * subscription, is canceled. Returns whether one was.
+   */
+  abandonCheckout(sessionId: string, reason: string): Promise<boolean> {
+    return this.pledges.cancelUnstartedCheckout(sessionId, reason);
+  }
+
+  private async recordIncomplete(
+    campaign: Campaign,
+    dto: Omit<CreatePledgeDto, 'captchaToken'>,
+    charge: number,
+    claim: IdempotencyClaim,
+  ): Promise<{ pledge: Pledge; retried: boolean }> {
     const pledgeId = randomUUID();
     const earlierId = await this.pledges.transaction(async (em) => {
       const earlier = await this.idempotency.claim(
         em,
-        IDEMPOTENCY_SCOPE,
-        clientKey,
-        { slug, ...dto },
+        claim.scope,
+        claim.key,
+        claim.request,
         pledgeId,
         'resource',
       );
@@ -78,7 +118,7 @@ export class PledgesService {
     const pledge = await this.pledges.findById(earlierId ?? pledgeId);
     if (!pledge)
       throw new DomainError('conflict', 'Idempotency-Key refers to a request still in progress');
-    return this.subscribe(pledge, campaign, earlierId !== null);
+    return { pledge, retried: earlierId !== null };
   }
 
   /**
@@ -279,7 +319,7 @@ export class PledgesService {
   }
 
   /** One Stripe Product per campaign, created on its first pledge. */
-  private async productFor(campaign: Campaign): Promise<string> {
+  async productFor(campaign: Campaign): Promise<string> {
     if (campaign.stripeProductId) return campaign.stripeProductId;
     const product = await this.call(() =>
       this.stripe.createCampaignProduct(campaign.id, campaign.title),

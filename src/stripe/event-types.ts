@@ -33,11 +33,23 @@ export const INVOICE_EVENTS = new Set([
   'invoice.payment_action_required',
 ]);
 
+/**
+ * Checkout Sessions: the money is counted by the payment and billing events of what the
+ * session made; these move the gift's state (an expired session's gift is canceled).
+ */
+export const CHECKOUT_EVENTS = new Set([
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+]);
+
 /** Every event type processed (rather than ignored): metrics show each from the start. */
 export const HANDLED_EVENT_TYPES: readonly string[] = [
   ...PAYMENT_EVENTS,
   ...SUBSCRIPTION_EVENTS,
   ...INVOICE_EVENTS,
+  ...CHECKOUT_EVENTS,
   'setup_intent.succeeded',
   ...PAYOUT_EVENTS,
 ];

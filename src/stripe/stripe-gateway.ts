@@ -185,6 +185,25 @@ export class StripeGateway {
       : (invoice as Stripe.Invoice);
   }
 
+  // ---- Checkout ----
+
+  /**
+   * A Checkout Session for one gift (a donation or a pledge), made once per gift id: a retry
+   * within Stripe's 24 hours gets the same session back.
+   */
+  createCheckoutSession(
+    giftId: string,
+    params: Stripe.Checkout.SessionCreateParams,
+  ): Promise<Stripe.Checkout.Session> {
+    return this.sdk.checkout.sessions.create(params, {
+      idempotencyKey: idempotencyKey('checkout_session', giftId),
+    });
+  }
+
+  retrieveCheckoutSession(sessionId: string): Promise<Stripe.Checkout.Session> {
+    return this.sdk.checkout.sessions.retrieve(sessionId);
+  }
+
   // ---- Refunds ----
 
   /** What a payment took and the refunds Stripe holds for it; null charge when it took nothing. */

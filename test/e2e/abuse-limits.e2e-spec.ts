@@ -235,6 +235,30 @@ describe('temporary block after failed payments', () => {
     expect(blocked.body.code).toBe('temporarily_blocked');
   });
 
+  it('counts Checkout gifts whose payments fail against the client that started them', async () => {
+    const client = '203.0.113.60';
+    const own = await createCampaign(app, await app.createKey('admin'));
+    const checkout = () =>
+      app.http
+        .post(`/v1/campaigns/${own.slug}/checkout-sessions`)
+        .set('X-Forwarded-For', client)
+        .send({
+          ...gift,
+          email: email(),
+          successUrl: 'https://site.example/thanks',
+          cancelUrl: 'https://site.example/donate',
+        });
+    const started = [await checkout(), await checkout()];
+    for (const res of started) {
+      expect(res.body).toEqual({ sessionId: expect.any(String), url: expect.any(String) });
+      await app.standIn.completeCheckoutSession(res.body.sessionId, { payment_status: 'unpaid' });
+      await app.standIn.failCheckoutAsyncPayment(res.body.sessionId);
+    }
+    await settled(app);
+    const blocked = await checkout().expect(429);
+    expect(blocked.body.code).toBe('temporarily_blocked');
+  });
+
   it('blocks an email address whose gifts keep failing, from any client', async () => {
     const address = 'declined.donor@example.org';
     for (const client of ['198.51.100.50', '198.51.100.51']) {
@@ -323,6 +347,16 @@ describe('CAPTCHA on starting a gift', () => {
       .send({ ...gift, interval: 'month', email: email() })
       .expect(400);
     expect(pledge.body.message).toContain('captchaToken');
+    const checkout = await app.http
+      .post(`/v1/campaigns/${slug}/checkout-sessions`)
+      .send({
+        ...gift,
+        email: email(),
+        successUrl: 'https://site.example/thanks',
+        cancelUrl: 'https://site.example/donate',
+      })
+      .expect(400);
+    expect(checkout.body.message).toContain('captchaToken');
     expect(seen).toHaveLength(0);
     expect(await count()).toBe(0);
   });

@@ -94,7 +94,7 @@ describe('campaign suggested amounts', () => {
       errors: [
         {
           field: 'amount',
-          code: 'amount_too_small',
+          code: 'below_minimum',
           message: expect.stringMatching(/^amount must be at least 500/),
         },
       ],

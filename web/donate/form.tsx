@@ -160,9 +160,9 @@ function fieldErrors(ctx: Ctx, d: Draft, problems: FieldProblem[]): Errors {
     const field = p.field === 'tribute' ? 'tribute.name' : p.field;
     let text = p.message;
     if (p.code === 'is_email') text = ctx.tr('errEmail');
-    else if (p.code === 'amount_too_small' && min !== null)
+    else if (p.code === 'below_minimum' && min !== null)
       text = ctx.tr('errAmountMin', { min: ctx.money(min, d.currency) });
-    else if (p.code === 'amount_too_large' && max !== null)
+    else if (p.code === 'above_maximum' && max !== null)
       text = ctx.tr('errAmountMax', { max: ctx.money(max, d.currency) });
     errors[field] ??= text;
   }

@@ -170,6 +170,19 @@ export class Environment {
   })
   CORS_ORIGINS: string[] = [];
 
+  /**
+   * Host names a Checkout session may send donors back to (successUrl, cancelUrl), e.g. the
+   * campaign sites; empty: any host (over https). Anyone can start a session: without a list,
+   * a stranger can make a genuine Stripe payment page for the campaign that ends on a page of
+   * theirs.
+   */
+  @Transform(toList)
+  @Matches(/^[a-z0-9.-]+$/i, {
+    each: true,
+    message: 'must be a comma-separated list of host names such as example.org',
+  })
+  CHECKOUT_RETURN_HOSTS: string[] = [];
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -81,13 +81,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const headers: Record<string, string> = {};
       const retryAfter = exception.options.retryAfterSeconds;
       if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+      const field = exception.options.field;
       // The code tells apart errors sharing a status (rate_limited, temporarily_blocked…).
       return {
         status: exception.status,
         message: exception.message,
         extra: {
           code: exception.code,
-          ...(exception.options.errors ? { errors: exception.options.errors } : {}),
+          ...(exception.options.errors
+            ? { errors: exception.options.errors }
+            : field
+              ? {
+                  errors: [
+                    {
+                      field,
+                      code: exception.options.fieldCode ?? exception.code,
+                      message: exception.message,
+                    },
+                  ],
+                }
+              : {}),
         },
         headers,
       };

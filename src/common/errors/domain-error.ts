@@ -32,8 +32,17 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** `errors`: the fields at fault, passed to the body as validation errors are. */
-    readonly options: { retryAfterSeconds?: number; errors?: DomainFieldError[] } = {},
+    readonly options: {
+      retryAfterSeconds?: number;
+      /**
+       * The request field at fault, for a rule a DTO cannot check (a campaign's limits): the
+       * body then carries `errors: [{ field, code: fieldCode, message }]` like a DTO's.
+       */
+      field?: string;
+      fieldCode?: string;
+      /** Several fields at fault at once (each suggested amount of a campaign, say). */
+      errors?: DomainFieldError[];
+    } = {},
   ) {
     super(message);
     this.name = 'DomainError';
@@ -42,9 +51,4 @@ export class DomainError extends Error {
   get status(): number {
     return ERROR_STATUS[this.code];
   }
-}
-
-/** A 400 about one field: the message, and `errors: [{ field, code, message }]` for programs. */
-export function fieldError(field: string, code: string, message: string): DomainError {
-  return new DomainError('validation_failed', message, { errors: [{ field, code, message }] });
 }

@@ -52,7 +52,20 @@ export class CreationLimitsInterceptor implements NestInterceptor {
   }
 }
 
-function giftOf(view: unknown): { kind: 'donation' | 'pledge'; id: string } | null {
+/**
+ * The gift a route started, on a view whose public fields do not name it (a Checkout session's
+ * `{ sessionId, url }`): a symbol key, which the JSON answer leaves out.
+ */
+export const STARTED_GIFT = Symbol('startedGift');
+
+export interface StartedGift {
+  kind: 'donation' | 'pledge';
+  id: string;
+}
+
+function giftOf(view: unknown): StartedGift | null {
+  const started = (view as { [STARTED_GIFT]?: StartedGift } | null)?.[STARTED_GIFT];
+  if (started) return started;
   const v = (view ?? {}) as { donationId?: unknown; pledgeId?: unknown };
   if (typeof v.pledgeId === 'string') return { kind: 'pledge', id: v.pledgeId };
   if (typeof v.donationId === 'string') return { kind: 'donation', id: v.donationId };

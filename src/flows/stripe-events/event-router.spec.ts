@@ -30,6 +30,20 @@ describe('routeEvent', () => {
     ).toEqual({ kind: 'payment', paymentIntentId: 'pi_4' });
   });
 
+  it('syncs the Checkout Session a checkout.session event is about', () => {
+    for (const type of [
+      'checkout.session.completed',
+      'checkout.session.async_payment_succeeded',
+      'checkout.session.async_payment_failed',
+      'checkout.session.expired',
+    ]) {
+      expect(routeEvent(event(type, { object: 'checkout.session', id: 'cs_test_1' }))).toEqual({
+        kind: 'checkout_session',
+        sessionId: 'cs_test_1',
+      });
+    }
+  });
+
   it('ignores other types and payments without a PaymentIntent', () => {
     expect(routeEvent(event('customer.created', { object: 'customer', id: 'cus_1' }))).toEqual({
       kind: 'ignore',

@@ -8,6 +8,7 @@ import { PledgesModule } from '../../pledges/pledges.module';
 import { ReceiptsModule } from '../../receipts/receipts.module';
 import { StripeEventsModule } from '../../stripe/stripe-events.module';
 import { BillingEventsHandler } from './billing-events.handler';
+import { CheckoutEventsHandler } from './checkout-events.handler';
 import { PaymentEventsHandler } from './payment-events.handler';
 import { PayoutEventsHandler } from './payout-events.handler';
 import { StripeEventsProcessor } from './stripe-events.processor';
@@ -28,6 +29,7 @@ import { StripeEventsProcessor } from './stripe-events.processor';
     StripeEventsProcessor,
     PaymentEventsHandler,
     BillingEventsHandler,
+    CheckoutEventsHandler,
     PayoutEventsHandler,
   ],
 })

@@ -7,13 +7,14 @@ import { JobPayloads } from '../../common/queue/job-catalogue';
 import { startSweeper } from '../../common/queue/sweeper';
 import { EventInboxService, EventOutcome } from '../../stripe/events/event-inbox.service';
 import { BillingEventsHandler } from './billing-events.handler';
+import { CheckoutEventsHandler } from './checkout-events.handler';
 import { routeEvent } from './event-router';
 import { PaymentEventsHandler } from './payment-events.handler';
 import { PayoutEventsHandler } from './payout-events.handler';
 
 /**
  * The worker's end of the webhook: each stored Stripe event, once, to the handler of its
- * family (payments, billing, payouts). The inbox keeps the once: lock, status and retries.
+ * family (payments, billing, Checkout, payouts). The inbox keeps the once: lock, status and retries.
  */
 @Injectable()
 export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,6 +27,7 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
     private readonly payments: PaymentEventsHandler,
     private readonly billing: BillingEventsHandler,
     private readonly payouts: PayoutEventsHandler,
+    private readonly checkout: CheckoutEventsHandler,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,6 +61,9 @@ export class StripeEventsProcessor implements OnApplicationBootstrap, OnApplicat
         break;
       case 'invoice':
         await this.billing.invoiceEvent(event.type, route.invoiceId);
+        break;
+      case 'checkout_session':
+        await this.checkout.handle(route.sessionId);
         break;
       case 'setup_intent':
         await this.billing.setupSucceeded(route.setupIntentId);

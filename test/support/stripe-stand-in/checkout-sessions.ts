@@ -1,8 +1,12 @@
 /**
- * Checkout Sessions in `payment` mode. As in current Stripe API versions, the PaymentIntent
- * is created when the customer pays, not with the session. Completion is driven by the
- * control endpoints (or the simulated payment page): `paid` for cards, `unpaid` for
- * asynchronous methods, then `async_succeed` / `async_fail`.
+ * Checkout Sessions in `payment` and `subscription` mode. As in current Stripe API versions,
+ * the PaymentIntent (payment mode) or the Customer and Subscription (subscription mode) are
+ * created when the customer pays, not with the session. Completion is driven by the control
+ * endpoints (or the simulated payment page): `paid` for cards, `unpaid` for asynchronous
+ * methods, then `async_succeed` / `async_fail` (payment mode only: subscription mode is paid
+ * by card here). A subscription-mode completion makes the customer, a card, and the
+ * subscription whose first invoice is charged (subscriptions.ts), and sends
+ * `checkout.session.completed` first, then `customer.subscription.created`, `invoice.paid`, ….
  */
 import type Stripe from 'stripe';
 import { assertChargeAmount, normalizeCurrency } from './currency';
@@ -18,6 +22,10 @@ import {
   succeedPaymentIntent,
 } from './payment-intents';
 import { route, Route } from './router';
+import { createCustomer } from './customers';
+import { attachToCustomer } from './payment-methods';
+import { recurringShape } from './products-prices';
+import { createSubscription } from './subscriptions';
 import { RequestMeta, StandInState } from './state';
 import { paginate } from './store';
 
@@ -34,6 +42,7 @@ const lineItemShape = {
       metadata: p.metadata(),
       name: p.requiredString(),
     }),
+    recurring: p.object(recurringShape),
     tax_behavior: p.oneOf('exclusive', 'inclusive', 'unspecified'),
     unit_amount: p.integer(0),
   }),
@@ -51,7 +60,7 @@ const createShape = {
   line_items: p.listOf(lineItemShape),
   locale: p.string(),
   metadata: p.metadata(),
-  mode: p.requiredOneOf('payment'),
+  mode: p.requiredOneOf('payment', 'subscription'),
   payment_intent_data: p.object({
     description: p.string(1000),
     metadata: p.metadata(),
@@ -61,6 +70,10 @@ const createShape = {
   }),
   payment_method_types: p.stringList(),
   submit_type: p.oneOf('auto', 'book', 'donate', 'pay', 'subscribe'),
+  subscription_data: p.object({
+    description: p.string(500),
+    metadata: p.metadata(),
+  }),
   success_url: p.string(),
   ui_mode: p.oneOf('hosted'),
 };
@@ -69,6 +82,7 @@ type LineItemParams = Params<typeof lineItemShape>;
 
 interface SessionInternals extends Record<string, unknown> {
   paymentIntentData: Params<typeof createShape>['payment_intent_data'];
+  subscriptionData: Params<typeof createShape>['subscription_data'];
 }
 
 function inlinePrice(
@@ -130,11 +144,19 @@ function inlinePrice(
       nickname: null,
       object: 'price',
       product: productId,
-      recurring: null,
+      recurring: data.recurring
+        ? {
+            interval: data.recurring.interval,
+            interval_count: data.recurring.interval_count ?? 1,
+            meter: null,
+            usage_type: 'licensed',
+            trial_period_days: null,
+          }
+        : null,
       tax_behavior: data.tax_behavior ?? 'unspecified',
       tiers_mode: null,
       transform_quantity: null,
-      type: 'one_time',
+      type: data.recurring ? 'recurring' : 'one_time',
       unit_amount: data.unit_amount,
       // A decimal string on the wire (the SDK's type is its Decimal class).
       unit_amount_decimal: String(
@@ -186,6 +208,41 @@ export function createCheckoutSession(
   }
   const total = items.reduce((sum, item) => sum + item.amount_total, 0);
   assertChargeAmount(total, currency, 'line_items');
+  const subscription = params.mode === 'subscription';
+  const recurring = items.some((item) => item.price?.type === 'recurring');
+  if (subscription && !recurring) {
+    throw invalidRequest(
+      'You must provide at least one recurring price in `subscription` mode when using prices.',
+      { param: 'line_items' },
+    );
+  }
+  if (!subscription && recurring) {
+    throw invalidRequest(
+      'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
+      { param: 'line_items' },
+    );
+  }
+  if (subscription && params.payment_intent_data) {
+    throw invalidRequest('You can not pass `payment_intent_data` in `subscription` mode.', {
+      param: 'payment_intent_data',
+    });
+  }
+  if (!subscription && params.subscription_data) {
+    throw invalidRequest('You can not pass `subscription_data` in `payment` mode.', {
+      param: 'subscription_data',
+    });
+  }
+  if (
+    subscription &&
+    params.submit_type &&
+    params.submit_type !== 'auto' &&
+    params.submit_type !== 'subscribe'
+  ) {
+    throw invalidRequest(
+      '`submit_type` can only be `auto` or `subscribe` in `subscription` mode.',
+      { param: 'submit_type' },
+    );
+  }
   const customer = params.customer
     ? state.store.get<Stripe.Customer>('customer', params.customer, 'customer')
     : null;
@@ -226,7 +283,9 @@ export function createCheckoutSession(
           terms_of_service_acceptance: null,
         },
         customer: customer?.id ?? null,
-        customer_creation: customer ? null : (params.customer_creation ?? 'if_required'),
+        // Subscription mode always makes a customer: customer_creation is for payment mode.
+        customer_creation:
+          customer || subscription ? null : (params.customer_creation ?? 'if_required'),
         customer_details: null,
         customer_email: params.customer_email ?? null,
         expires_at: params.expires_at ?? created + 86400,
@@ -251,7 +310,7 @@ export function createCheckoutSession(
         object: 'checkout.session',
         payment_intent: null,
         payment_link: null,
-        payment_method_collection: 'if_required',
+        payment_method_collection: subscription ? 'always' : 'if_required',
         payment_method_configuration_details: null,
         payment_method_options: {},
         payment_method_types: params.payment_method_types ?? ['card'],
@@ -286,6 +345,7 @@ export function createCheckoutSession(
   );
   state.lineItems.set(id, items);
   state.internal<SessionInternals>(id).paymentIntentData = params.payment_intent_data;
+  state.internal<SessionInternals>(id).subscriptionData = params.subscription_data;
   return session;
 }
 
@@ -311,6 +371,8 @@ export function completeCheckoutSession(
   meta: RequestMeta,
 ): Session {
   assertOpen(session);
+  if (session.mode === 'subscription')
+    return completeSubscriptionSession(state, session, options, meta);
   const customer =
     typeof session.customer === 'string'
       ? state.store.get<Stripe.Customer>('customer', session.customer)
@@ -352,6 +414,74 @@ export function completeCheckoutSession(
     url: null,
   });
   state.emit('checkout.session.completed', session, meta);
+  return session;
+}
+
+/**
+ * Subscription mode: the customer (the session's, else a new one with the email given), the
+ * card entered (a test visa), and the subscription of the session's line items, whose first
+ * invoice is charged to that card (subscriptions.ts sends its events). Stripe sends
+ * `checkout.session.completed` before them: the subscription's events are held until then.
+ */
+function completeSubscriptionSession(
+  state: StandInState,
+  session: Session,
+  options: CompleteOptions,
+  meta: RequestMeta,
+): Session {
+  if ((options.payment_status ?? 'paid') !== 'paid') {
+    throw invalidRequest(
+      'The stand-in completes subscription-mode Checkout Sessions with a card only (payment_status paid).',
+    );
+  }
+  const data = state.internal<SessionInternals>(session.id).subscriptionData ?? {};
+  const items = state.lineItems.get(session.id) ?? [];
+  const held: Stripe.Event[] = [];
+  const deliver = state.onEvent;
+  state.onEvent = (event) => held.push(event);
+  let customer: Stripe.Customer;
+  let subscription: Stripe.Subscription;
+  try {
+    customer =
+      typeof session.customer === 'string'
+        ? state.store.get<Stripe.Customer>('customer', session.customer)
+        : createCustomer(state, { email: session.customer_email ?? options.email ?? null }, meta);
+    const card = attachToCustomer(state, 'pm_card_visa', customer.id, meta);
+    subscription = createSubscription(
+      state,
+      {
+        customer: customer.id,
+        items: items.map((item) => ({ price: item.price!.id, quantity: item.quantity ?? 1 })),
+        default_payment_method: card.id,
+        description: data.description ?? null,
+        metadata: data.metadata ?? null,
+        payment_behavior: 'allow_incomplete',
+      },
+      meta,
+    );
+  } finally {
+    state.onEvent = deliver;
+  }
+  applyChanges(session, {
+    customer: customer.id,
+    customer_details: {
+      address: null,
+      email: customer.email,
+      name: null,
+      phone: null,
+      tax_exempt: 'none',
+      tax_ids: [],
+      business_name: null,
+      individual_name: null,
+    },
+    invoice: subscription.latest_invoice,
+    payment_status: subscription.status === 'active' ? 'paid' : 'unpaid',
+    status: 'complete',
+    subscription: subscription.id,
+    url: null,
+  });
+  state.emit('checkout.session.completed', session, meta);
+  for (const event of held) deliver(event);
   return session;
 }
 

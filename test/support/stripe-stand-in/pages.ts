@@ -71,7 +71,7 @@ function checkout(state: StandInState, id: string): PageResponse {
   return page(
     'Checkout',
     `<table>${rows}<tr><td><strong>Total</strong></td><td><strong>${escapeHtml(total)} ${currency}</strong></td></tr></table>
-<p>${button(`/c/pay/${session.id}/pay`, 'Pay')}${button(`/c/pay/${session.id}/pay_delayed`, 'Pay with a delayed method')}${button(`/c/pay/${session.id}/cancel`, 'Cancel')}</p>`,
+<p>${button(`/c/pay/${session.id}/pay`, session.mode === 'subscription' ? 'Subscribe' : 'Pay')}${session.mode === 'payment' ? button(`/c/pay/${session.id}/pay_delayed`, 'Pay with a delayed method') : ''}${button(`/c/pay/${session.id}/cancel`, 'Cancel')}</p>`,
   );
 }
 

@@ -786,7 +786,7 @@ function parseCancelAt(
   throw validationError(`Invalid integer: ${value}`, 'parameter_invalid_integer', 'cancel_at');
 }
 
-function createSubscription(
+export function createSubscription(
   state: StandInState,
   params: Omit<Params<typeof createShape>, 'expand'>,
   meta: RequestMeta,
