@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { DomainError } from '../common/errors/domain-error';
+import { invalidField } from '../common/errors/domain-error';
 import { Trim } from '../common/validation/transforms';
 
 /** Where a page starts: below an entry's id (exact), or before a time. */
@@ -47,8 +47,9 @@ export function auditCursor(before: string | undefined): AuditCursor | undefined
   if (/^\d{1,18}$/.test(before)) return { id: before };
   const time = /^\d{4}-\d{2}-\d{2}/.test(before) ? new Date(before) : null;
   if (!time || Number.isNaN(time.getTime())) {
-    throw new DomainError(
-      'validation_failed',
+    throw invalidField(
+      'before',
+      'invalid_format',
       'before must be an audit entry id or an ISO 8601 time',
     );
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError, invalidField } from '../common/errors/domain-error';
 import { chargeAmountProblem } from '../common/money/currency';
 import { isUuid } from '../common/validation/is-uuid';
 import { CreateOfflineDonationDto } from './admin-donations.dto';
@@ -36,18 +36,20 @@ export class OfflineDonationsService {
   async check(dto: CreateOfflineDonationDto): Promise<{ campaign: Campaign; received: Date }> {
     const campaign = await this.campaigns.findOrFail(dto.campaign);
     if (!campaign.currencies.includes(dto.currency)) {
-      throw new DomainError(
-        'validation_failed',
+      throw invalidField(
+        'currency',
+        'not_accepted',
         `currency ${dto.currency} is not accepted by this campaign (accepted: ${campaign.currencies.join(', ')})`,
       );
     }
     const problem = chargeAmountProblem(dto.amount, dto.currency);
     if (problem && !problem.includes('at least'))
-      throw new DomainError('validation_failed', problem);
+      throw invalidField('amount', 'invalid_amount', problem);
     const received = new Date(`${dto.receivedOn}T12:00:00Z`);
     if (Number.isNaN(received.getTime()) || received.getTime() > Date.now() + 86_400_000) {
-      throw new DomainError(
-        'validation_failed',
+      throw invalidField(
+        'receivedOn',
+        'out_of_range',
         'receivedOn must be a real date, not in the future',
       );
     }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Patch, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { DomainError } from '../common/errors/domain-error';
+import { invalidField } from '../common/errors/domain-error';
 import { AuthenticatedDonor } from '../donor-auth/donor-sessions.service';
 import { CurrentDonor, DonorOnly } from '../donor-auth/donor.guard';
 import { DonorPreferencesDto } from './receipts.dto';
@@ -42,14 +42,14 @@ export class DonorReceiptsController {
       'year',
       new ParseIntPipe({
         exceptionFactory: () =>
-          new DomainError('validation_failed', 'year must be a year such as 2026'),
+          invalidField('year', 'invalid_format', 'year must be a year such as 2026'),
       }),
     )
     year: number,
     @Res() res: Response,
   ) {
     if (year < 2000 || year > 2100)
-      throw new DomainError('validation_failed', 'year must be a year such as 2026');
+      throw invalidField('year', 'out_of_range', 'year must be a year such as 2026');
     sendPdf(res, await this.receipts.statementForDonor(donor.donorId, year));
   }
 

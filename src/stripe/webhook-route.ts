@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { STATUS_CODES, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
 import { requestId } from '../common/logging/logging.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { EventInboxService } from './events/event-inbox.service';
@@ -24,10 +25,17 @@ function reply(res: ServerResponse, status: number, body: object): void {
 }
 
 /** The API's one error body (see AllExceptionsFilter), for a route that runs outside Nest. */
-function replyError(res: ServerResponse, id: string, status: number, message: string): void {
+function replyError(
+  res: ServerResponse,
+  id: string,
+  status: number,
+  code: ErrorCode,
+  message: string,
+): void {
   reply(res, status, {
     statusCode: status,
     error: STATUS_CODES[status] ?? 'Error',
+    code,
     message,
     requestId: id,
   });
@@ -101,18 +109,19 @@ function handle(inbox: EventInboxService, req: IncomingMessage, res: ServerRespo
     .then((receipt) => reply(res, 200, receipt))
     .catch((error: unknown) => {
       if (error instanceof DomainError) {
-        return replyError(res, id, error.status, error.message);
+        return replyError(res, id, error.status, error.code, error.message);
       }
       if (error instanceof TooLarge) {
         return replyError(
           res,
           id,
           413,
+          'payload_too_large',
           `Request body is larger than the limit of ${WEBHOOK_BODY_LIMIT} bytes`,
         );
       }
       logger.error({ err: serializeError(error), requestId: id }, 'webhook failed');
-      replyError(res, id, 500, 'Internal server error');
+      replyError(res, id, 500, 'internal_error', 'Internal server error');
     });
 }
 

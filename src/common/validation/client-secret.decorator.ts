@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { Request } from 'express';
-import { DomainError } from '../errors/domain-error';
+import { invalidField } from '../errors/domain-error';
 
 /**
  * The request's `X-Client-Secret` header (a PaymentIntent's client secret, the proof that the
@@ -10,7 +10,7 @@ import { DomainError } from '../errors/domain-error';
 export const ClientSecret = createParamDecorator((_data: unknown, context: ExecutionContext) => {
   const secret = context.switchToHttp().getRequest<Request>().headers['x-client-secret'];
   if (typeof secret !== 'string' || !secret) {
-    throw new DomainError('validation_failed', 'X-Client-Secret header is required');
+    throw invalidField('X-Client-Secret', 'required', 'X-Client-Secret header is required');
   }
   return secret;
 });
