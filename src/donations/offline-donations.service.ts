@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -6,19 +7,19 @@ import { DomainError, invalidField } from '../common/errors/domain-error';
 import { chargeAmountProblem } from '../common/money/currency';
 import { isUuid } from '../common/validation/is-uuid';
 import { CreateOfflineDonationDto } from './admin-donations.dto';
-import { Donation } from './donation.entity';
+import { Donation, DONATION_STATUSES, OFFLINE_METHODS } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
 
-export interface OfflineDonationView {
-  id: string;
-  kind: Donation['kind'];
-  method: Donation['method'];
-  amount: number;
-  currency: string;
-  status: Donation['status'];
-  refundedAmount: number;
-  reference: string | null;
-  receivedOn: string | null;
+export class OfflineDonationView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['offline'] }) kind: Donation['kind'];
+  @ApiProperty({ enum: OFFLINE_METHODS, example: 'cheque' }) method: Donation['method'];
+  @ApiProperty({ description: 'Minor units', example: 10000 }) amount: number;
+  @ApiProperty({ example: 'eur' }) currency: string;
+  @ApiProperty({ enum: DONATION_STATUSES, example: 'succeeded' }) status: Donation['status'];
+  @ApiProperty({ description: 'The whole amount once voided' }) refundedAmount: number;
+  @ApiProperty({ type: String, nullable: true, example: 'Cheque 004211' }) reference: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-28' }) receivedOn: string | null;
 }
 
 /**

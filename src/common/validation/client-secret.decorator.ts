@@ -1,5 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { Request } from 'express';
 import { invalidField } from '../errors/domain-error';
 
@@ -22,5 +23,9 @@ export const ApiClientSecret = () =>
       name: 'X-Client-Secret',
       required: true,
       description: "The PaymentIntent's client secret",
+    }),
+    ApiErrors({
+      400: 'X-Client-Secret header missing',
+      404: 'Unknown id or wrong secret (alike: the answer tells nothing to who knows only an id)',
     }),
   );
