@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
+import ts from 'typescript';
 import { AppModule } from '../src/app.module';
 import { buildOpenApiDocument } from '../src/openapi-document';
 
@@ -28,7 +29,9 @@ async function main(check: boolean): Promise<void> {
   const document = buildOpenApiDocument(app);
   await app.close();
   const json = `${JSON.stringify(document, null, 2)}\n`;
-  const types = HEADER + astToString(await openapiTS(JSON.parse(json)));
+  // defaultNonNullable off: a request field with a default (anonymous, coverFees) stays optional.
+  const types =
+    HEADER + astToString(await openapiTS(JSON.parse(json), { defaultNonNullable: false }));
   const files = { 'openapi.json': json, 'api.d.ts': types };
   const stale = Object.entries(files).filter(([name, text]) => {
     try {
@@ -44,11 +47,44 @@ async function main(check: boolean): Promise<void> {
       );
       process.exit(1);
     }
-    console.log('clients check: clients/ts matches the OpenAPI document');
+    const problems = exampleProblems();
+    if (problems.length) {
+      console.error(
+        `clients/ts/README.md's example no longer type-checks:\n${problems.join('\n')}`,
+      );
+      process.exit(1);
+    }
+    console.log('clients check: clients/ts matches the OpenAPI document; its example type-checks');
     return;
   }
   for (const [name, text] of stale) writeFileSync(join(OUT, name), text);
   console.log(`clients/ts: ${stale.length ? stale.map(([n]) => n).join(', ') : 'nothing'} updated`);
+}
+
+/** The TypeScript example of clients/ts/README.md, compiled against api.d.ts as a site would. */
+function exampleProblems(): string[] {
+  const readme = readFileSync(join(OUT, 'README.md'), 'utf8');
+  const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!example) return ['no ```ts example'];
+  const file = join(OUT, '__example__.ts');
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ES2022,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    types: [],
+  };
+  const host = ts.createCompilerHost(options);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (name) => (name === file ? `${example}\nexport {};\n` : readFile(name));
+  const exists = host.fileExists.bind(host);
+  host.fileExists = (name) => name === file || exists(name);
+  const program = ts.createProgram([file], options, host);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
 main(process.argv.includes('--check')).catch((error: unknown) => {

@@ -1028,7 +1028,7 @@ export interface components {
              */
             error: string;
             /**
-             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed). `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Understood but cannot be done as asked. `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
+             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed). `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
              * @example validation_failed
              * @enum {string}
              */
@@ -1239,7 +1239,7 @@ export interface components {
              * @default draft
              * @enum {string}
              */
-            status: "draft" | "active" | "closed";
+            status?: "draft" | "active" | "closed";
             /** @description Accepted currencies; the goal’s by default */
             currencies?: string[];
             /** @description Smallest gift, in the goal currency’s minor unit */
@@ -1276,7 +1276,7 @@ export interface components {
              * @default draft
              * @enum {string}
              */
-            status: "draft" | "active" | "closed";
+            status?: "draft" | "active" | "closed";
             /** @description Accepted currencies; the goal’s by default */
             currencies?: string[];
             /** @description Smallest gift, in the goal currency’s minor unit */
@@ -1340,12 +1340,12 @@ export interface components {
              * @description Gifts are private: `false` shows displayName (else the receipt name) publicly; `true` wins over displayName
              * @default true
              */
-            anonymous: boolean;
+            anonymous?: boolean;
             /**
              * @description Gross the amount up so the campaign receives `amount` after fees
              * @default false
              */
-            coverFees: boolean;
+            coverFees?: boolean;
             message?: string;
             tribute?: components["schemas"]["TributeDto"];
             /** @description For tax receipts */
@@ -1583,12 +1583,12 @@ export interface components {
              * @description Gifts are private: `false` shows displayName (else the receipt name) publicly; `true` wins over displayName
              * @default true
              */
-            anonymous: boolean;
+            anonymous?: boolean;
             /**
              * @description Gross the amount up so the campaign receives `amount` after fees
              * @default false
              */
-            coverFees: boolean;
+            coverFees?: boolean;
             /** @description For tax receipts */
             address?: components["schemas"]["AddressDto"];
             /** @description The CAPTCHA widget’s token, required when GET /v1/config says `captchaRequired` (ignored otherwise) */

@@ -39,7 +39,10 @@ export const ERROR_CODES = {
     status: 415,
     meaning: 'The body’s charset or encoding is not supported',
   },
-  unprocessable: { status: 422, meaning: 'Understood but cannot be done as asked' },
+  unprocessable: {
+    status: 422,
+    meaning: 'Stripe refused a change to a pledge (its amount, pause or card)',
+  },
   rate_limited: {
     status: 429,
     meaning: 'Too many requests (per client, email or campaign): retry after `Retry-After` seconds',
