@@ -2040,13 +2040,20 @@ export interface components {
              *       "slug": "release-the-seven"
              *     }
              */
-            target: Record<string, never>;
+            target: {
+                [key: string]: unknown;
+            };
             /** @description Request body, personal data and secrets redacted */
-            request: Record<string, never> | null;
+            request: {
+                [key: string]: unknown;
+            } | null;
             /** @description The response’s id and status, or the error */
-            response: Record<string, never> | null;
+            response: {
+                [key: string]: unknown;
+            } | null;
             /** @description Null when the outcome was never recorded (the process stopped mid-action) */
             statusCode: number | null;
+            /** Format: date-time */
             occurredAt: string;
         };
         AuditEntryList: {

@@ -67,11 +67,26 @@ export class AuditEntryView {
   staffKeyName: string;
   @ApiProperty({ nullable: true, type: String }) role: string | null;
   @ApiProperty({ example: 'PATCH /v1/admin/campaigns/:slug' }) action: string;
-  @ApiProperty({ description: 'Route parameters', example: { slug: 'release-the-seven' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Route parameters',
+    example: { slug: 'release-the-seven' },
+  })
   target: Record<string, unknown>;
-  @ApiProperty({ nullable: true, description: 'Request body, personal data and secrets redacted' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'Request body, personal data and secrets redacted',
+  })
   request: Record<string, unknown> | null;
-  @ApiProperty({ nullable: true, description: 'The response’s id and status, or the error' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The response’s id and status, or the error',
+  })
   response: Record<string, unknown> | null;
   @ApiProperty({
     nullable: true,
@@ -79,5 +94,5 @@ export class AuditEntryView {
     description: 'Null when the outcome was never recorded (the process stopped mid-action)',
   })
   statusCode: number | null;
-  @ApiProperty() occurredAt: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
 }

@@ -1,6 +1,6 @@
 import { ERROR_CODES, FIELD_ERROR_CODES } from '../../src/common/errors/error-codes';
 import { startTestApp, TestApp } from '../support/harness';
-import { createCampaign, donate } from '../support/flows';
+import { createCampaign, donate, paidDonation, signIn } from '../support/flows';
 
 /**
  * The published OpenAPI document (`/docs-json`) is what site developers generate clients from:
@@ -140,7 +140,7 @@ describe('the OpenAPI document', () => {
   let adminKey: string;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ worker: true });
     adminKey = await app.createKey('admin');
     doc = (await app.http.get('/docs-json').expect(200)).body;
   });
@@ -305,6 +305,55 @@ describe('the OpenAPI document', () => {
       ],
     ];
     expect(answers.flatMap(([name, body, schema]) => mismatches(doc, body, schema, name))).toEqual(
+      [],
+    );
+  });
+
+  it('describes what staff and donor routes really answer, a paid gift included', async () => {
+    const { slug } = await createCampaign(app, adminKey);
+    const email = `schema-${Date.now()}@example.org`;
+    const paid = await paidDonation(app, slug, { email, name: 'Sam Doe', anonymous: false });
+    await app.http
+      .post(`/v1/campaigns/${slug}/pledges`)
+      .send({ amount: 1500, currency: 'usd', interval: 'month', email })
+      .expect(201);
+    const staff = (path: string) =>
+      app.http.get(path).set('Authorization', `Bearer ${adminKey}`).expect(200);
+    const donorId = (await staff(`/v1/admin/donors?email=${encodeURIComponent(email)}`)).body.id;
+    const staffRoutes: [string, string][] = [
+      ['listApiKeys', '/v1/admin/api-keys'],
+      ['getStaffIdentity', '/v1/admin/me'],
+      ['listPledges', '/v1/admin/pledges'],
+      ['listReceipts', '/v1/admin/receipts'],
+      ['listStripeEvents', '/v1/admin/stripe-events'],
+      ['listJobFailures', '/v1/admin/job-failures'],
+      ['listMaintenanceRuns', '/v1/admin/maintenance'],
+      ['listAuditEntries', '/v1/admin/audit'],
+      ['getCampaignReport', '/v1/reports/campaigns'],
+      ['getCampaignTimeseries', `/v1/reports/timeseries?campaign=${slug}`],
+      ['listLedgerEntries', '/v1/reports/donations'],
+      ['findDonor', `/v1/admin/donors?email=${encodeURIComponent(email)}`],
+      ['exportDonor', `/v1/admin/donors/${donorId}/export`],
+    ];
+    const answers: [string, unknown][] = [];
+    for (const [operationId, path] of staffRoutes)
+      answers.push([operationId, (await staff(path)).body]);
+    const token = await signIn(app, email);
+    const donor = (path: string) =>
+      app.http.get(path).set('Authorization', `Bearer ${token}`).expect(200);
+    for (const [operationId, path] of [
+      ['listDonorDonations', '/v1/donor/donations'],
+      ['listDonorReceipts', '/v1/donor/receipts'],
+      ['listDonorPledges', '/v1/donor/pledges'],
+      ['exportDonorData', '/v1/donor/export'],
+    ])
+      answers.push([operationId, (await donor(path)).body]);
+    // The lists hold the paid gift: the schemas are checked against real rows, not empty lists.
+    const ledger = answers.find(([id]) => id === 'listLedgerEntries')![1] as {
+      data: { donationId: string }[];
+    };
+    expect(ledger.data.map((e) => e.donationId)).toContain(paid.donationId);
+    expect(answers.flatMap(([id, body]) => mismatches(doc, body, successSchema(id), id))).toEqual(
       [],
     );
   });
