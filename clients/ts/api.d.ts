@@ -2194,7 +2194,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2253,7 +2253,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2318,7 +2318,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2373,7 +2373,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the finance role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the finance role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2495,7 +2495,7 @@ export interface operations {
             /**
              * @description The Health Check is not successful
              *
-             *     A dependency is down (named in the message and `details`), or shutting down (code: `unavailable`, `captcha_unavailable`)
+             *     A dependency is down (named in the message and `details`), or shutting down (code: `unavailable`)
              */
             503: {
                 headers: {
@@ -2629,7 +2629,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2709,7 +2709,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2765,6 +2765,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Started: confirm the payment with Stripe.js */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2782,7 +2783,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The CAPTCHA service refused the token (code: `forbidden`, `captcha_failed`) */
+            /** @description The CAPTCHA service refused the token (code: `captcha_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2845,7 +2846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The CAPTCHA cannot be checked (code: `unavailable`, `captcha_unavailable`) */
+            /** @description The CAPTCHA cannot be checked (code: `captcha_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3050,7 +3051,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the finance role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the finance role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3149,7 +3150,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3238,7 +3239,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3594,6 +3595,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Started: confirm the payment with Stripe.js */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3611,7 +3613,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The CAPTCHA service refused the token (code: `forbidden`, `captcha_failed`) */
+            /** @description The CAPTCHA service refused the token (code: `captcha_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3674,7 +3676,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The CAPTCHA cannot be checked (code: `unavailable`, `captcha_unavailable`) */
+            /** @description The CAPTCHA cannot be checked (code: `captcha_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4265,7 +4267,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4322,7 +4324,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4392,7 +4394,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4498,7 +4500,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4600,7 +4602,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4693,7 +4695,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4786,7 +4788,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5095,7 +5097,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5153,7 +5155,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5220,7 +5222,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the finance role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the finance role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5301,7 +5303,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the finance role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the finance role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5374,7 +5376,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the finance role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the finance role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5455,7 +5457,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the finance role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the finance role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5531,7 +5533,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the finance role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the finance role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5601,7 +5603,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5659,7 +5661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5728,7 +5730,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5837,7 +5839,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the finance role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the finance role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5894,7 +5896,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5912,7 +5914,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The queue cannot be reached (code: `unavailable`, `captcha_unavailable`) */
+            /** @description The queue cannot be reached (code: `unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5966,7 +5968,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6024,7 +6026,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6091,7 +6093,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6157,7 +6159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the admin role (code: `forbidden`, `captcha_failed`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;

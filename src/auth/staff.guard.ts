@@ -55,6 +55,6 @@ export const StaffOnly = (role: StaffRole) =>
     ApiBearerAuth(),
     ApiErrors({
       401: 'No, unknown or revoked API key',
-      403: `The key lacks the ${role} role`,
+      403: `The key lacks the ${role} role (code: \`forbidden\`)`,
     }),
   );

@@ -30,7 +30,9 @@ export class HealthController {
    * (`outbox`) has waited past READY_MAX_BACKLOG_AGE_SECONDS; 503 naming what is not.
    */
   @Get('ready')
-  @ApiErrors({ 503: 'A dependency is down (named in the message and `details`), or shutting down' })
+  @ApiErrors({
+    503: 'A dependency is down (named in the message and `details`), or shutting down (code: `unavailable`)',
+  })
   @HealthCheck()
   @ApiOperation({
     operationId: 'getReadiness',

@@ -30,7 +30,7 @@ export class AdminMaintenanceController {
   @HttpCode(202)
   @ApiOperation({ operationId: 'runMaintenanceTask', summary: 'Run a self-repair task now' })
   @ApiAcceptedResponse({ type: QueuedRunView })
-  @ApiErrors({ 503: 'The queue cannot be reached' })
+  @ApiErrors({ 503: 'The queue cannot be reached (code: `unavailable`)' })
   run(@Param() params: MaintenanceTaskParam): Promise<QueuedRunView> {
     return this.maintenance.requestRun(params.task);
   }

@@ -23,7 +23,7 @@ export class MetricsController {
     description: '`Authorization: Bearer <METRICS_TOKEN>` when one is set.',
   })
   @ApiFile('text/plain', 'Prometheus text format (version 0.0.4)')
-  @ApiErrors({ 401: 'METRICS_TOKEN is set and was not presented' })
+  @ApiErrors({ 401: 'METRICS_TOKEN is set and was not presented (code: `unauthenticated`)' })
   async scrape(
     @Res({ passthrough: true }) res: Response,
     @Headers('authorization') authorization?: string,

@@ -14,8 +14,9 @@ function codesFor(status: number): string {
 
 /**
  * Error responses of a route, each with the API's error body: `@ApiErrors(400, 404, 409)`, or
- * `@ApiErrors({ 409: 'Campaign not active' })` to say when. A later description of the same
- * status (a method's, under its controller's) replaces the earlier one.
+ * `@ApiErrors({ 409: 'Campaign not active' })` to say when. The description ends with the codes
+ * of that status, unless it names its own (`… (code: \`captcha_failed\`)`). A later description
+ * of the same status (a method's, under its controller's) replaces the earlier one.
  */
 export function ApiErrors(
   ...answers: (number | Record<number, string>)[]
@@ -30,7 +31,9 @@ export function ApiErrors(
     ...Object.entries(described).map(([status, description]) =>
       ApiResponse({
         status: Number(status),
-        description: `${description || STATUS_CODES[Number(status)]} (code: ${codesFor(Number(status)) || '`http_error`'})`,
+        description: /\(code: `[a-z_]+`.*\)$/.test(description)
+          ? description
+          : `${description || STATUS_CODES[Number(status)]} (code: ${codesFor(Number(status)) || '`http_error`'})`,
         type: ErrorBodyView,
       }),
     ),

@@ -18,15 +18,18 @@ export function StartsGift(created: Type<unknown>): MethodDecorator {
       required: false,
       description: 'Makes a retried submit safe (8-255 characters)',
     }),
-    ApiCreatedResponse({ type: created }),
+    ApiCreatedResponse({
+      type: created,
+      description: 'Started: confirm the payment with Stripe.js',
+    }),
     ApiErrors({
       400: 'Invalid field (amount below the campaign’s minimum, a currency it does not take…), or captchaToken missing when required',
-      403: 'The CAPTCHA service refused the token',
+      403: 'The CAPTCHA service refused the token (code: `captcha_failed`)',
       404: 'No such campaign',
       409: 'Campaign not active, or Idempotency-Key reused with another body',
       429: 'Too many gifts per client, email or campaign, or too many failed payments: see Retry-After',
       502: 'Stripe failed or could not be reached',
-      503: 'The CAPTCHA cannot be checked',
+      503: 'The CAPTCHA cannot be checked (code: `captcha_unavailable`)',
     }),
   );
 }
