@@ -30,7 +30,8 @@ const MODULE_MAP = [
       'the validated `Environment`; the database (entities load from the modules that own ' +
       'them) and migrations, advisory locks, Idempotency-Key claims; the job catalogue, job ' +
       'runner, queue service, job failures (`JobFailuresService`) and the outbox life cycle; ' +
-      '`DomainError` and the exception filter, `describeError`; logging with redaction; ' +
+      '`DomainError`, the error codes (`ERROR_CODES`, `FIELD_ERROR_CODES`) and the exception ' +
+      'filter, `describeError`; the OpenAPI error schema and `@ApiErrors`; logging with redaction; ' +
       'money; rate and abuse limits; opaque cursors.',
     imports: [],
   },

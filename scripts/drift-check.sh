@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Schema drift check: migrate a fresh database, then generating a migration must find nothing.
+# Drift checks: the typed clients in clients/ts must match the OpenAPI document (no database
+# needed); then migrate a fresh database, and generating a migration must find nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+npm run -s clients:check
 admin="${TEST_ADMIN_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 name="pledges_drift_$$"
 url="${admin%/*}/$name"

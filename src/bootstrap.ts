@@ -3,7 +3,8 @@ import { validationException } from './common/validation/field-errors';
 import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
+import { buildOpenApiDocument } from './openapi-document';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Environment } from './common/config/environment';
@@ -15,7 +16,7 @@ import { WorkerModule } from './worker.module';
 import { shutdownState } from './common/lifecycle/shutdown-state';
 import { securityHeaders, serveWebPages } from './web-pages/web-pages';
 import { EventInboxService } from './stripe/events/event-inbox.service';
-import { documentWebhook, routeWebhookFirst } from './stripe/webhook-route';
+import { routeWebhookFirst } from './stripe/webhook-route';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import { mountQueueDashboard } from './operations/queue-dashboard';
@@ -73,19 +74,7 @@ export async function createApi(
       exceptionFactory: validationException,
     }),
   );
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Donations and pledges API')
-      .setDescription(
-        'Public endpoints for campaign sites, Stripe webhooks, donor self-service and staff.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Staff API key' })
-      .build(),
-    { operationIdFactory: publishedOperationId },
-  );
-  documentWebhook(document);
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   // The dashboard, donor portal and widget (after Bull Board's /admin/queues, which it skips).
   serveWebPages(app);
@@ -140,27 +129,4 @@ export function closeGracefullyOnSignals(
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
-}
-
-/**
- * Controllers renamed since the OpenAPI document was first published, with the name their
- * operationIds were published under: a client generated from /docs-json keeps its method names.
- */
-const PUBLISHED_CONTROLLER_NAMES: Record<string, string> = {
-  AdminApiKeysController: 'ApiKeysController',
-  AdminAuditController: 'AuditController',
-  AdminOfflineGiftsController: 'AdminDonationsController',
-  AdminDonorsController: 'DonorPrivacyController',
-  AdminJobFailuresController: 'JobFailuresController',
-  AdminMaintenanceController: 'MaintenanceController',
-  AdminIdentityController: 'StaffIdentityController',
-  AdminStripeEventsController: 'StripeEventsController',
-  DonorDataController: 'DonorSelfServiceController',
-  AdminReportsController: 'ReportsController',
-  AdminPayoutsController: 'PayoutsController',
-};
-
-/** `<Controller>_<method>`, as Nest's Swagger names operations, with the published names kept. */
-function publishedOperationId(controllerKey: string, methodKey: string): string {
-  return `${PUBLISHED_CONTROLLER_NAMES[controllerKey] ?? controllerKey}_${methodKey}`;
 }

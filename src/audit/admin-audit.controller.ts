@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ListOf } from '../common/openapi/api-errors.decorator';
 import { StaffOnly } from '../auth/staff.guard';
 import { AuditLog } from './audit-log.entity';
 import { AuditService } from './audit.service';
@@ -28,7 +29,8 @@ export class AdminAuditController {
 
   /** Staff actions, newest first; the next page is `before=<id of the last entry>`. */
   @Get()
-  @ApiOkResponse({ type: [AuditEntryView] })
+  @ApiOperation({ operationId: 'listAuditEntries', summary: 'Staff actions, newest first' })
+  @ApiOkResponse({ type: ListOf(AuditEntryView) })
   async list(@Query() query: ListAuditQuery): Promise<{ data: AuditEntryView[] }> {
     const rows = await this.audit.list({
       limit: query.limit,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { DomainError } from '../common/errors/domain-error';
+import { invalidField } from '../common/errors/domain-error';
 import { Trim } from '../common/validation/transforms';
 
 /** Where a page starts: below an entry's id (exact), or before a time. */
@@ -47,8 +47,9 @@ export function auditCursor(before: string | undefined): AuditCursor | undefined
   if (/^\d{1,18}$/.test(before)) return { id: before };
   const time = /^\d{4}-\d{2}-\d{2}/.test(before) ? new Date(before) : null;
   if (!time || Number.isNaN(time.getTime())) {
-    throw new DomainError(
-      'validation_failed',
+    throw invalidField(
+      'before',
+      'invalid_format',
       'before must be an audit entry id or an ISO 8601 time',
     );
   }
@@ -66,11 +67,26 @@ export class AuditEntryView {
   staffKeyName: string;
   @ApiProperty({ nullable: true, type: String }) role: string | null;
   @ApiProperty({ example: 'PATCH /v1/admin/campaigns/:slug' }) action: string;
-  @ApiProperty({ description: 'Route parameters', example: { slug: 'release-the-seven' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Route parameters',
+    example: { slug: 'release-the-seven' },
+  })
   target: Record<string, unknown>;
-  @ApiProperty({ nullable: true, description: 'Request body, personal data and secrets redacted' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'Request body, personal data and secrets redacted',
+  })
   request: Record<string, unknown> | null;
-  @ApiProperty({ nullable: true, description: 'The response’s id and status, or the error' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The response’s id and status, or the error',
+  })
   response: Record<string, unknown> | null;
   @ApiProperty({
     nullable: true,
@@ -78,5 +94,5 @@ export class AuditEntryView {
     description: 'Null when the outcome was never recorded (the process stopped mid-action)',
   })
   statusCode: number | null;
-  @ApiProperty() occurredAt: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
 }

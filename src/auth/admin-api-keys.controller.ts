@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, ListOf } from '../common/openapi/api-errors.decorator';
 import { ApiKey } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from './create-api-key.dto';
@@ -24,6 +31,7 @@ export class AdminApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @ApiOperation({ operationId: 'createApiKey', summary: 'Create a staff API key (shown once)' })
   @ApiCreatedResponse({ type: CreatedApiKeyView })
   async create(@Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
     const { apiKey, key } = await this.apiKeys.create(dto.name, dto.role);
@@ -31,14 +39,17 @@ export class AdminApiKeysController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [ApiKeyView] })
+  @ApiOperation({ operationId: 'listApiKeys', summary: 'Staff API keys (never the keys)' })
+  @ApiOkResponse({ type: ListOf(ApiKeyView) })
   async list(): Promise<{ data: ApiKeyView[] }> {
     return { data: (await this.apiKeys.list()).map(view) };
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke a staff API key' })
+  @ApiNoContentResponse({ description: 'Revoked (no body)' })
+  @ApiErrors({ 404: 'No such key, or already revoked' })
   async revoke(@Param('id') id: string): Promise<void> {
     await this.apiKeys.revoke(id);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { StaffRole } from './api-key.entity';
 import { StaffOnly, StaffRequest } from './staff.guard';
 
@@ -14,6 +14,7 @@ export class StaffIdentityView {
 export class AdminIdentityController {
   @Get()
   @StaffOnly('finance')
+  @ApiOperation({ operationId: 'getStaffIdentity', summary: 'The calling key’s role and name' })
   @ApiOkResponse({ type: StaffIdentityView })
   me(@Req() req: StaffRequest): StaffIdentityView {
     return { role: req.staff!.role, name: req.staff!.name };

@@ -7,7 +7,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { Request } from 'express';
 import { DomainError } from '../common/errors/domain-error';
 import { StaffRole } from './api-key.entity';
@@ -52,6 +53,8 @@ export const StaffOnly = (role: StaffRole) =>
     SetMetadata(REQUIRED_ROLE, role),
     UseGuards(StaffGuard),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No, unknown or revoked API key' }),
-    ApiForbiddenResponse({ description: `The key lacks the ${role} role` }),
+    ApiErrors({
+      401: 'No, unknown or revoked API key',
+      403: `The key lacks the ${role} role (code: \`forbidden\`)`,
+    }),
   );

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { invalidField } from '../common/errors/domain-error';
 import { MAXIMUM_CHARGE, chargeAmountProblem } from '../common/money/currency';
 
 /** The smallest and largest gift in one currency, in its minor unit. */
@@ -18,7 +18,9 @@ interface LimitedCampaign {
   limits: GiftLimits | null;
 }
 
-const bad = (message: string) => new DomainError('validation_failed', message);
+/** A 400 naming the field the message starts with (`limits.eur.min`, `limits`). */
+const bad = (message: string) =>
+  invalidField(/^[A-Za-z][\w.]*/.exec(message)![0], 'invalid_limits', message);
 
 /** True when the campaign limits gifts in any currency. */
 export function hasLimits(c: LimitedCampaign): boolean {
@@ -41,7 +43,9 @@ export function limitFor(c: LimitedCampaign, currency: string): GiftLimit | null
       : c.limits?.[currency];
   if (own) return own;
   if (!hasLimits(c)) return null;
-  throw bad(
+  throw invalidField(
+    'currency',
+    'not_accepted',
     `currency ${currency} has no gift limits on this campaign: staff must set limits.${currency} before it takes gifts in ${currency}`,
   );
 }

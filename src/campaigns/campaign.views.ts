@@ -1,49 +1,124 @@
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Campaign } from './campaign.entity';
 import { Progress } from '../ledger/ledger.service';
 import { Supporter, SupporterCursor } from './campaigns.repository';
 import { openCursor, sealCursor } from '../common/cursor/opaque-cursor';
 import { isUuid } from '../common/validation/is-uuid';
 
-export interface SupporterView {
-  /**
-   * The name the donor asked to show with this gift, or "Anonymous": the name of an anonymous
-   * gift is never returned.
-   */
+export class SupporterView {
+  @ApiProperty({
+    description:
+      'The name the donor asked to show with this gift, or "Anonymous": the name of an anonymous gift is never returned',
+    example: 'Maryam',
+  })
   displayName: string;
-  /** True when the gift is shown as "Anonymous". */
+
+  @ApiProperty({ description: 'True when the gift is shown as "Anonymous"', example: false })
   anonymous: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Free them all!' })
   message: string | null;
-  /** Absent when the campaign hides amounts. */
+
+  @ApiPropertyOptional({ description: 'Absent when the campaign hides amounts', example: 2500 })
   amount?: number;
+
+  @ApiPropertyOptional({ example: 'eur' })
   currency?: string;
-  /** The day of the gift (YYYY-MM-DD, in the organisation's time zone): never the time. */
+
+  @ApiProperty({
+    description: 'The day of the gift (YYYY-MM-DD, organisation’s time zone): never the time',
+    example: '2026-11-30',
+  })
   at: string;
 }
 
-export interface CampaignView {
-  slug: string;
-  title: string;
-  description: string;
+export class MoneyView {
+  @ApiProperty({ description: 'Minor units', example: 5000000 }) amount: number;
+  @ApiProperty({ example: 'eur' }) currency: string;
+}
+
+export class GiftLimitView {
+  @ApiProperty({ type: Number, nullable: true, example: 500 }) min: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 100000 }) max: number | null;
+}
+
+export class ProgressView {
+  @ApiProperty({
+    description: 'Given, net of refunds and disputes, in the goal currency (minor units)',
+    example: 1234500,
+  })
+  raised: number;
+
+  @ApiProperty({ example: 'eur' }) currency: string;
+
+  @ApiProperty({
+    description: 'Of the goal, to one decimal, floored: 100 only once the goal is reached',
+    example: 24.6,
+  })
+  percent: number;
+
+  @ApiProperty({ example: 412 }) donationCount: number;
+  @ApiProperty({ example: 388 }) donorCount: number;
+}
+
+export class SupportersPageView {
+  @ApiProperty({ type: [SupporterView] }) data: SupporterView[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `supportersCursor` for the next page; null on the last',
+  })
+  nextCursor: string | null;
+}
+
+@ApiExtraModels(GiftLimitView)
+export class CampaignView {
+  @ApiProperty({ example: 'free-the-seven' }) slug: string;
+  @ApiProperty({ example: 'Free the seven hostages' }) title: string;
+  @ApiProperty({ example: 'Seven residents of Camp Ashraf were abducted…' }) description: string;
+
+  @ApiProperty({ enum: ['draft', 'active', 'closed'], example: 'active' })
   status: Campaign['status'];
-  goal: { amount: number; currency: string };
-  currencies: string[];
+
+  @ApiProperty({ type: MoneyView }) goal: { amount: number; currency: string };
+
+  @ApiProperty({ type: [String], example: ['eur', 'usd'] }) currencies: string[];
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Goal currency, minor units' })
   minAmount: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Goal currency, minor units' })
   maxAmount: number | null;
-  /** Per accepted currency that has limits, the goal currency's included. */
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/GiftLimitView' },
+    description: 'Per accepted currency that has limits, the goal currency’s included',
+    example: { eur: { min: 500, max: 100000 } },
+  })
   limits: Record<string, { min: number | null; max: number | null }>;
-  /** The amounts donation forms offer, per currency that has them ({} : the forms' defaults). */
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'integer' } },
+    description:
+      'The amounts a donation form offers as buttons, per accepted currency that has them (minor units); {} when none are set (forms use their defaults)',
+    example: { eur: [2500, 5000, 10000] },
+  })
   suggestedAmounts: Record<string, number[]>;
-  hideAmounts: boolean;
-  startsAt: string | null;
-  endsAt: string | null;
-  progress: {
-    raised: number;
-    currency: string;
-    /** Of the goal, to one decimal, floored: 100 only once the goal is reached. */
-    percent: number;
-    donationCount: number;
-    donorCount: number;
-  };
+
+  @ApiProperty({ description: 'Supporters are listed without amounts' }) hideAmounts: boolean;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) startsAt: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) endsAt: string | null;
+
+  @ApiProperty({ type: ProgressView }) progress: ProgressView;
+
+  @ApiPropertyOptional({
+    type: SupportersPageView,
+    description: 'On `GET /v1/campaigns/{slug}` only',
+  })
   recentSupporters?: { data: SupporterView[]; nextCursor: string | null };
 }
 

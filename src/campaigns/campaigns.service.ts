@@ -2,7 +2,7 @@ import { dayFormatter } from '../common/day';
 import { Injectable } from '@nestjs/common';
 import { chargeAmountProblem } from '../common/money/currency';
 import { checkSuggestedAmounts } from './suggested-amounts';
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError, invalidField } from '../common/errors/domain-error';
 import { Campaign } from './campaign.entity';
 import { assertLimitsComplete, normaliseLimits } from './campaign-limits';
 import { CreateCampaignDto, UpdateCampaignDto } from './campaign.dto';
@@ -136,7 +136,11 @@ export class CampaignsService {
   async getPublic(slug: string, supportersLimit: number, cursor?: string): Promise<CampaignView> {
     const before = cursor ? decodeCursor(this.cursorKey, cursor) : undefined;
     if (before === null)
-      throw new DomainError('validation_failed', 'supportersCursor is not a valid cursor');
+      throw invalidField(
+        'supportersCursor',
+        'invalid_format',
+        'supportersCursor is not a valid cursor',
+      );
     // One round trip: the campaign, its progress and its supporters are all read by slug at once.
     const [campaign, progress, supporters] = await Promise.all([
       this.campaigns.findBySlug(slug),
@@ -179,13 +183,21 @@ export class CampaignsService {
     if (c.minAmount !== null) {
       const problem = chargeAmountProblem(c.minAmount, c.goalCurrency);
       if (problem)
-        throw new DomainError('validation_failed', `minAmount: ${problem.replace(/^amount /, '')}`);
+        throw invalidField(
+          'minAmount',
+          'invalid_amount',
+          `minAmount: ${problem.replace(/^amount /, '')}`,
+        );
     }
     if (c.minAmount !== null && c.maxAmount !== null && c.minAmount > c.maxAmount) {
-      throw new DomainError('validation_failed', 'minAmount must not be greater than maxAmount');
+      throw invalidField(
+        'minAmount',
+        'out_of_range',
+        'minAmount must not be greater than maxAmount',
+      );
     }
     if (c.startsAt && c.endsAt && c.startsAt >= c.endsAt) {
-      throw new DomainError('validation_failed', 'endsAt must be after startsAt');
+      throw invalidField('endsAt', 'out_of_range', 'endsAt must be after startsAt');
     }
   }
 

@@ -1,4 +1,5 @@
-import { DomainError, DomainFieldError } from '../common/errors/domain-error';
+import { DomainError, FieldProblem } from '../common/errors/domain-error';
+import { FieldErrorCode } from '../common/errors/error-codes';
 import { chargeAmountProblem } from '../common/money/currency';
 import { GiftLimits, limitFor } from './campaign-limits';
 
@@ -20,23 +21,24 @@ interface SuggestingCampaign {
  * Checks `suggestedAmounts` against the campaign (after its currencies and limits are settled):
  * an object of the campaign's currencies, each 1 to 6 positive integers that Stripe can charge
  * and the campaign's gift limits allow. Every problem is reported, by field
- * (`suggestedAmounts.eur.1`), in one 400. Null or {} clears them (forms fall back to defaults).
+ * (`suggestedAmounts.eur.1`), in one 400. Returned sorted, without repeats; null or {} clears
+ * them (forms fall back to their defaults).
  */
 export function checkSuggestedAmounts(
   raw: unknown,
   c: SuggestingCampaign,
 ): SuggestedAmounts | null {
   if (raw === null) return null;
-  const errors: DomainFieldError[] = [];
-  const add = (field: string, code: string, message: string) =>
-    errors.push({ field, code, message });
+  const problems: FieldProblem[] = [];
+  const add = (name: string, code: FieldErrorCode, message: string) =>
+    problems.push({ name, code, message });
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     add(
       'suggestedAmounts',
       'is_object',
       'suggestedAmounts must be an object such as { "eur": [2500, 5000, 10000] }',
     );
-    throw failed(errors);
+    throw failed(problems);
   }
   const result: SuggestedAmounts = {};
   for (const [currency, list] of Object.entries(raw as Record<string, unknown>)) {
@@ -44,30 +46,31 @@ export function checkSuggestedAmounts(
     if (!c.currencies.includes(currency)) {
       add(
         field,
-        'currency_not_accepted',
+        'not_accepted',
         `${field}: ${currency} is not accepted by this campaign (accepted: ${c.currencies.join(', ')})`,
       );
       continue;
     }
-    if (!Array.isArray(list) || list.length < 1 || list.length > MAX_SUGGESTED) {
-      add(
-        field,
-        'invalid_list',
-        `${field} must be a list of 1 to ${MAX_SUGGESTED} amounts in the currency’s minor unit`,
-      );
+    const shape = `${field} must be a list of 1 to ${MAX_SUGGESTED} amounts in the currency’s minor unit`;
+    if (!Array.isArray(list)) {
+      add(field, 'is_array', shape);
+      continue;
+    }
+    if (list.length < 1 || list.length > MAX_SUGGESTED) {
+      add(field, list.length < 1 ? 'array_min_size' : 'array_max_size', shape);
       continue;
     }
     let limit: { min?: number; max?: number } | null = null;
     try {
       limit = limitFor(c, currency);
     } catch (error) {
-      add(field, 'no_limits', (error as Error).message);
+      add(field, 'invalid_limits', (error as Error).message);
       continue;
     }
-    list.forEach((value, i) => {
+    list.forEach((value: unknown, i) => {
       const at = `${field}.${i}`;
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-        add(at, 'is_positive_int', `${at} must be a positive integer in the currency’s minor unit`);
+        add(at, 'is_int', `${at} must be a positive integer in the currency’s minor unit`);
         return;
       }
       const problem = chargeAmountProblem(value, currency);
@@ -85,14 +88,12 @@ export function checkSuggestedAmounts(
           `${at} must be at most the campaign’s maximum gift (${limit.max})`,
         );
     });
-    if (new Set(list).size !== list.length)
-      add(field, 'duplicate_amount', `${field} lists the same amount twice`);
-    result[currency] = [...(list as number[])].sort((a, b) => a - b);
+    result[currency] = [...new Set(list as number[])].sort((a, b) => a - b);
   }
-  if (errors.length) throw failed(errors);
+  if (problems.length) throw failed(problems);
   return Object.keys(result).length ? result : null;
 }
 
-function failed(errors: DomainFieldError[]): DomainError {
-  return new DomainError('validation_failed', errors.map((e) => e.message).join('; '), { errors });
+function failed(fields: FieldProblem[]): DomainError {
+  return new DomainError('validation_failed', fields.map((e) => e.message).join('; '), { fields });
 }

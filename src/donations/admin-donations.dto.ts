@@ -85,3 +85,22 @@ export class VoidOfflineDonationDto {
   @Length(1, 500)
   reason: string;
 }
+
+/** A refund made (or found already made, for a retried request) at Stripe. */
+export class StaffRefundView {
+  @ApiProperty({ format: 'uuid', description: 'The refund request' }) id: string;
+  @ApiProperty({ format: 'uuid' }) donationId: string;
+  @ApiProperty({ example: 're_1Q2w3E4r5T6y7U8i' }) stripeRefundId: string;
+  @ApiProperty({ description: 'Minor units', example: 2500 }) amount: number;
+  @ApiProperty({ example: 'eur' }) currency: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Stripe’s refund status: succeeded, pending…',
+    example: 'succeeded',
+  })
+  status: string | null;
+
+  @ApiProperty({ example: 'Donor asked: duplicate gift' }) reason: string;
+}

@@ -1,6 +1,7 @@
 import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
 import { Body, Controller, Param, Patch, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { ApiClientSecret, ClientSecret } from '../common/validation/client-secret.decorator';
 import { StartsGift } from '../common/rate-limit/gift-creation.decorator';
 import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
@@ -14,6 +15,10 @@ export class DonationsController {
 
   /** Starts a one-off donation: a pending donation and a Stripe PaymentIntent to confirm. */
   @Post()
+  @ApiOperation({
+    operationId: 'createDonation',
+    summary: 'Start a one-off donation: a PaymentIntent to confirm with Stripe.js',
+  })
   @StartsGift(DonationCreatedView)
   create(
     @Param('slug') slug: string,
@@ -29,8 +34,17 @@ export class DonationsController {
    * PaymentIntent's client secret.
    */
   @Patch(':id')
+  @ApiOperation({
+    operationId: 'updatePendingDonation',
+    summary: 'Change a pending gift’s amount or coverFees (its PaymentIntent is updated)',
+  })
   @ApiClientSecret()
   @ApiOkResponse({ type: DonationChangedView })
+  @ApiErrors({
+    400: 'A field (or neither amount nor coverFees), an amount outside the campaign’s limits, or X-Client-Secret missing',
+    409: 'The payment is already confirmed, or the campaign does not take gifts now',
+    502: 'Stripe failed or could not be reached',
+  })
   change(
     @Param('slug') slug: string,
     @Param('id') id: string,

@@ -7,7 +7,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { ChangeDonationDto, DonationChangedView, QuoteQuery, QuoteView } from './quote.dto';
 import { IdempotencyService } from '../common/database/idempotency.service';
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError, invalidField } from '../common/errors/domain-error';
 import { DonorsService } from '../donors/donors.service';
 import { StripeGateway } from '../stripe/stripe-gateway';
 import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
@@ -73,7 +73,7 @@ export class DonationsService {
     change: ChangeDonationDto,
   ): Promise<DonationChangedView> {
     if (change.amount === undefined && change.coverFees === undefined) {
-      throw new DomainError('validation_failed', 'send amount, coverFees or both');
+      throw invalidField('amount', 'required', 'send amount, coverFees or both');
     }
     const campaign = await this.campaigns.findOrFail(slug);
     const donation = await this.withClientSecret(id, clientSecret);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Campaign } from '../campaigns/campaign.entity';
 import { limitFor } from '../campaigns/campaign-limits';
 import { Environment } from '../common/config/environment';
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError, invalidField } from '../common/errors/domain-error';
 import { chargeAmountProblem, formatMoney, roundUpToChargeable } from '../common/money/currency';
 import { FeeModel, grossUp, parseFixedFees } from '../common/money/fee-cover';
 
@@ -47,31 +47,27 @@ export class GiftRules {
     const closed = notAcceptingReason(campaign);
     if (closed) throw new DomainError('not_active', closed);
     if (!campaign.currencies.includes(dto.currency)) {
-      throw new DomainError(
-        'validation_failed',
+      throw invalidField(
+        'currency',
+        'not_accepted',
         `currency ${dto.currency} is not accepted by this campaign (accepted: ${campaign.currencies.join(', ')})`,
-        { field: 'currency', fieldCode: 'currency_not_accepted' },
       );
     }
     const problem = chargeAmountProblem(dto.amount, dto.currency);
-    if (problem)
-      throw new DomainError('validation_failed', problem, {
-        field: 'amount',
-        fieldCode: 'invalid_amount',
-      });
+    if (problem) throw invalidField('amount', 'invalid_amount', problem);
     const limit = limitFor(campaign, dto.currency);
     if (limit?.min !== undefined && dto.amount < limit.min) {
-      throw new DomainError(
-        'validation_failed',
+      throw invalidField(
+        'amount',
+        'below_minimum',
         `amount must be at least ${limit.min} (${formatMoney(limit.min, dto.currency)}) for this campaign`,
-        { field: 'amount', fieldCode: 'below_minimum' },
       );
     }
     if (limit?.max !== undefined && dto.amount > limit.max) {
-      throw new DomainError(
-        'validation_failed',
+      throw invalidField(
+        'amount',
+        'above_maximum',
         `amount must be at most ${limit.max} (${formatMoney(limit.max, dto.currency)}) for this campaign`,
-        { field: 'amount', fieldCode: 'above_maximum' },
       );
     }
     if (!dto.coverFees) return dto.amount;
@@ -81,7 +77,7 @@ export class GiftRules {
     );
     const grossProblem = chargeAmountProblem(charge, dto.currency);
     if (grossProblem)
-      throw new DomainError('validation_failed', `with fees covered, ${grossProblem}`);
+      throw invalidField('amount', 'invalid_amount', `with fees covered, ${grossProblem}`);
     return charge;
   }
 }

@@ -1,24 +1,25 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError, invalidField } from '../common/errors/domain-error';
 import { chargeAmountProblem } from '../common/money/currency';
 import { isUuid } from '../common/validation/is-uuid';
 import { CreateOfflineDonationDto } from './admin-donations.dto';
-import { Donation } from './donation.entity';
+import { Donation, DONATION_STATUSES, OFFLINE_METHODS } from './donation.entity';
 import { DonationsRepository } from './donations.repository';
 
-export interface OfflineDonationView {
-  id: string;
-  kind: Donation['kind'];
-  method: Donation['method'];
-  amount: number;
-  currency: string;
-  status: Donation['status'];
-  refundedAmount: number;
-  reference: string | null;
-  receivedOn: string | null;
+export class OfflineDonationView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['offline'] }) kind: Donation['kind'];
+  @ApiProperty({ enum: OFFLINE_METHODS, example: 'cheque' }) method: Donation['method'];
+  @ApiProperty({ description: 'Minor units', example: 10000 }) amount: number;
+  @ApiProperty({ example: 'eur' }) currency: string;
+  @ApiProperty({ enum: DONATION_STATUSES, example: 'succeeded' }) status: Donation['status'];
+  @ApiProperty({ description: 'The whole amount once voided' }) refundedAmount: number;
+  @ApiProperty({ type: String, nullable: true, example: 'Cheque 004211' }) reference: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-28' }) receivedOn: string | null;
 }
 
 /**
@@ -36,18 +37,20 @@ export class OfflineDonationsService {
   async check(dto: CreateOfflineDonationDto): Promise<{ campaign: Campaign; received: Date }> {
     const campaign = await this.campaigns.findOrFail(dto.campaign);
     if (!campaign.currencies.includes(dto.currency)) {
-      throw new DomainError(
-        'validation_failed',
+      throw invalidField(
+        'currency',
+        'not_accepted',
         `currency ${dto.currency} is not accepted by this campaign (accepted: ${campaign.currencies.join(', ')})`,
       );
     }
     const problem = chargeAmountProblem(dto.amount, dto.currency);
     if (problem && !problem.includes('at least'))
-      throw new DomainError('validation_failed', problem);
+      throw invalidField('amount', 'invalid_amount', problem);
     const received = new Date(`${dto.receivedOn}T12:00:00Z`);
     if (Number.isNaN(received.getTime()) || received.getTime() > Date.now() + 86_400_000) {
-      throw new DomainError(
-        'validation_failed',
+      throw invalidField(
+        'receivedOn',
+        'out_of_range',
         'receivedOn must be a real date, not in the future',
       );
     }

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { DonationsService } from './donations.service';
 import { QuoteQuery, QuoteView } from './quote.dto';
 
@@ -13,7 +14,16 @@ export class QuoteController {
    * campaign's rules as a donation is: a form shows the exact extra before the donor pays.
    */
   @Get()
+  @ApiOperation({
+    operationId: 'quoteGift',
+    summary: 'What a gift will charge, fees covered or not, before it exists',
+  })
   @ApiOkResponse({ type: QuoteView })
+  @ApiErrors({
+    400: 'A malformed field, a currency the campaign does not take, an amount outside its limits',
+    404: 'No such campaign',
+    409: 'The campaign does not take gifts now',
+  })
   quote(@Param('slug') slug: string, @Query() query: QuoteQuery): Promise<QuoteView> {
     return this.donations.quote(slug, query);
   }

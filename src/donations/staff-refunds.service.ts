@@ -5,7 +5,7 @@ import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
 import { formatMoney } from '../common/money/currency';
 import { isLiveRefund, RefundState, StripeGateway } from '../stripe/stripe-gateway';
-import { RefundDonationDto } from './admin-donations.dto';
+import { RefundDonationDto, StaffRefundView } from './admin-donations.dto';
 import { DonationsRepository } from './donations.repository';
 import { StaffRefund } from './staff-refund.entity';
 import { StaffRefundsRepository } from './staff-refunds.repository';
@@ -29,7 +29,12 @@ export class StaffRefundsService {
     private readonly stripe: StripeGateway,
   ) {}
 
-  async refund(donationId: string, dto: RefundDonationDto, staffName: string, clientKey?: string) {
+  async refund(
+    donationId: string,
+    dto: RefundDonationDto,
+    staffName: string,
+    clientKey?: string,
+  ): Promise<StaffRefundView> {
     const donation = isUuid(donationId) ? await this.donations.findById(donationId) : null;
     if (!donation) throw new DomainError('not_found', `No donation ${donationId}`);
     if (donation.kind === 'offline' || !donation.stripePaymentIntentId) {

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { PageQuery } from '../common/validation/page.query';
 import { CurrentDonor, DonorOnly } from './donor.guard';
 import { DonorDonationsPage } from './donor-donation.dto';
@@ -14,7 +15,12 @@ export class DonorDonationsController {
 
   /** The signed-in donor's gifts, newest first; page with `before` = the last `createdAt`. */
   @Get()
+  @ApiOperation({
+    operationId: 'listDonorDonations',
+    summary: 'The signed-in donor’s gifts, newest first',
+  })
   @ApiOkResponse({ type: DonorDonationsPage })
+  @ApiErrors({ 400: 'A malformed limit or before' })
   async list(
     @CurrentDonor() donor: AuthenticatedDonor,
     @Query() page: PageQuery,

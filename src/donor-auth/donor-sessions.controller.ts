@@ -3,10 +3,10 @@ import {
   ApiAcceptedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { Request, Response } from 'express';
 import { CurrentDonor, DonorOnly } from './donor.guard';
 import {
@@ -29,8 +29,12 @@ export class DonorSessionsController {
    */
   @Post()
   @HttpCode(202)
+  @ApiOperation({
+    operationId: 'requestDonorSignIn',
+    summary: 'Email a sign-in link (the same answer for any address)',
+  })
   @ApiAcceptedResponse({ type: SignInRequestedView })
-  @ApiTooManyRequestsResponse({ description: 'Too many requests from this client' })
+  @ApiErrors({ 400: 'email is not an email address', 429: 'Too many requests from this client' })
   async request(
     @Body() dto: RequestSignInDto,
     @Req() req: Request,
@@ -44,8 +48,12 @@ export class DonorSessionsController {
   /** Exchanges the link's token (once) for an access token. */
   @Post('verify')
   @HttpCode(200)
+  @ApiOperation({
+    operationId: 'verifyDonorSignIn',
+    summary: 'Exchange a sign-in link’s token for an access token',
+  })
   @ApiOkResponse({ type: DonorSessionView })
-  @ApiUnauthorizedResponse({ description: 'The sign-in link is invalid, used or expired' })
+  @ApiErrors({ 400: 'token is missing', 401: 'The sign-in link is invalid, used or expired' })
   async verify(@Body() dto: VerifySignInDto): Promise<DonorSessionView> {
     const { accessToken, expiresAt } = await this.sessions.verify(dto.token);
     return { accessToken, expiresAt: expiresAt.toISOString() };
@@ -55,7 +63,11 @@ export class DonorSessionsController {
   @Delete('current')
   @DonorOnly()
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Signed out' })
+  @ApiOperation({
+    operationId: 'signOutDonor',
+    summary: 'Sign out: this access token stops working',
+  })
+  @ApiNoContentResponse({ description: 'Signed out (no body)' })
   async signOut(@CurrentDonor() donor: AuthenticatedDonor): Promise<void> {
     await this.sessions.signOut(donor.sessionId);
   }
@@ -64,7 +76,11 @@ export class DonorSessionsController {
   @Delete()
   @DonorOnly()
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Every session of the donor signed out' })
+  @ApiOperation({
+    operationId: 'signOutDonorEverywhere',
+    summary: 'Sign out everywhere: every access token and unused link of the donor',
+  })
+  @ApiNoContentResponse({ description: 'Every session of the donor signed out (no body)' })
   async signOutEverywhere(@CurrentDonor() donor: AuthenticatedDonor): Promise<void> {
     await this.sessions.signOutEverywhere(donor.donorId);
   }

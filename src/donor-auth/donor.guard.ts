@@ -6,7 +6,8 @@ import {
   createParamDecorator,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { Request } from 'express';
 import { DomainError } from '../common/errors/domain-error';
 import { AuthenticatedDonor, DonorSessionsService } from './donor-sessions.service';
@@ -45,7 +46,7 @@ export const DonorOnly = () =>
   applyDecorators(
     UseGuards(DonorGuard),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No, unknown, expired or signed-out access token' }),
+    ApiErrors({ 401: 'No, unknown, expired or signed-out access token' }),
   );
 
 /** The signed-in donor, `{ donorId, sessionId }`, on a `@DonorOnly()` route. */

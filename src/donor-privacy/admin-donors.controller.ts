@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { AuditReads } from '../audit/audit.interceptor';
 import { StaffOnly } from '../auth/staff.guard';
 import { DonorExport, DonorIdView, ErasedDonorView, FindDonorQuery } from './donor-privacy.dto';
@@ -14,8 +15,9 @@ export class AdminDonorsController {
   /** The donor with this email address, to act on a request from them. */
   @Get()
   @AuditReads()
+  @ApiOperation({ operationId: 'findDonor', summary: 'The donor with this email address' })
   @ApiOkResponse({ type: DonorIdView })
-  @ApiNotFoundResponse({ description: 'No donor has this email address' })
+  @ApiErrors({ 404: 'No donor has this email address' })
   find(@Query() query: FindDonorQuery): Promise<DonorIdView> {
     return this.privacy.findByEmail(query.email);
   }
@@ -23,8 +25,15 @@ export class AdminDonorsController {
   /** Everything held on the donor, as JSON (a subject access request). Audited. */
   @Get(':id/export')
   @AuditReads()
-  @ApiOkResponse({ description: 'Profile, donations, pledges, receipts, emails, sessions' })
-  @ApiNotFoundResponse({ description: 'No such donor' })
+  @ApiOperation({
+    operationId: 'exportDonor',
+    summary: 'Everything held on a donor (a subject access request)',
+  })
+  @ApiOkResponse({
+    type: DonorExport,
+    description: 'Profile, donations, pledges, receipts, emails, sessions',
+  })
+  @ApiErrors({ 404: 'No such donor' })
   export(@Param('id') id: string): Promise<DonorExport> {
     return this.privacy.export(id);
   }
@@ -32,9 +41,16 @@ export class AdminDonorsController {
   /** Replaces the donor's personal data with a tombstone; the money stays. Idempotent. */
   @Post(':id/erase')
   @HttpCode(200)
+  @ApiOperation({
+    operationId: 'eraseDonor',
+    summary: 'Replace a donor’s personal data with a tombstone (the money stays)',
+  })
   @ApiOkResponse({ type: ErasedDonorView })
-  @ApiNotFoundResponse({ description: 'No such donor' })
-  @ApiConflictResponse({ description: 'The donor has pledges that can still charge' })
+  @ApiErrors({
+    404: 'No such donor',
+    409: 'The donor has pledges that can still charge',
+    502: 'Stripe failed or could not be reached',
+  })
   erase(@Param('id') id: string): Promise<ErasedDonorView> {
     return this.privacy.erase(id);
   }

@@ -1,10 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { CurrentDonor, DonorOnly } from '../donor-auth/donor.guard';
 import { AuthenticatedDonor } from '../donor-auth/donor-sessions.service';
 import { ConfirmErasureDto, DonorExport, ErasedDonorView } from './donor-privacy.dto';
@@ -19,7 +15,14 @@ export class DonorDataController {
 
   /** Everything held about the signed-in donor, as JSON: staff's export, staff named by role. */
   @Get('export')
-  @ApiOkResponse({ description: 'Profile, gifts, pledges, receipts, emails, Stripe events, audit' })
+  @ApiOperation({
+    operationId: 'exportDonorData',
+    summary: 'Everything held about the signed-in donor',
+  })
+  @ApiOkResponse({
+    type: DonorExport,
+    description: 'Profile, gifts, pledges, receipts, emails, Stripe events, audit',
+  })
   export(@CurrentDonor() donor: AuthenticatedDonor): Promise<DonorExport> {
     return this.privacy.export(donor.donorId, 'donor');
   }
@@ -27,9 +30,16 @@ export class DonorDataController {
   /** Erases the signed-in donor (their sessions end with it); the money stays. */
   @Post('erasure')
   @HttpCode(200)
+  @ApiOperation({
+    operationId: 'eraseDonorData',
+    summary: 'Erase the signed-in donor’s personal data (the money stays)',
+  })
   @ApiOkResponse({ type: ErasedDonorView })
-  @ApiBadRequestResponse({ description: '`confirm` is not exactly true' })
-  @ApiConflictResponse({ description: 'Pledges that can still charge: cancel them first' })
+  @ApiErrors({
+    400: '`confirm` is not exactly true',
+    409: 'Pledges that can still charge: cancel them first',
+    502: 'Stripe failed or could not be reached',
+  })
   erase(
     @CurrentDonor() donor: AuthenticatedDonor,
     @Body() _confirmed: ConfirmErasureDto,

@@ -63,16 +63,37 @@ type Rows<K extends keyof DonorPrivacyRepository> = Awaited<
   >
 >;
 
+const rows = (description: string) =>
+  ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description,
+  });
+
 /** Everything held on a donor (emails without their bodies). */
-export interface DonorExport {
-  stripeEvents: Rows<'storedEvents'>;
-  audit: Rows<'auditRows'>;
-  exportedAt: string;
+export class DonorExport {
+  @ApiProperty({ format: 'date-time' }) exportedAt: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The donor’s profile: email, name, address, preferences, dates',
+  })
   profile: NonNullable<Rows<'profile'>>;
-  donations: Rows<'donations'>;
-  pledges: Rows<'pledges'>;
-  receipts: Rows<'receipts'>;
-  statements: Rows<'statements'>;
-  emails: Rows<'emails'>;
+
+  @rows('Every gift, with its receipt name and address as sent') donations: Rows<'donations'>;
+  @rows('Every pledge') pledges: Rows<'pledges'>;
+  @rows('Receipts issued') receipts: Rows<'receipts'>;
+  @rows('Year-end statements') statements: Rows<'statements'>;
+  @rows('Emails sent (without their bodies)') emails: Rows<'emails'>;
+  @ApiProperty({
+    type: 'object',
+    properties: { count: { type: 'integer' }, active: { type: 'integer' } },
+    description: 'Sign-in sessions: how many, and how many still active',
+  })
   sessions: Rows<'sessionCounts'>;
+  @rows('Stripe events about the donor’s payments (type, status, dates)')
+  stripeEvents: Rows<'storedEvents'>;
+  @rows('Staff actions on the donor (staff named by role in the donor’s own export)')
+  audit: Rows<'auditRows'>;
 }

@@ -1,6 +1,8 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { shutdownState } from '../common/lifecycle/shutdown-state';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { HealthView, ReadinessView } from './health.views';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { RedisHealthIndicator } from './redis.health';
 import { BacklogHealthIndicator } from './backlog.health';
@@ -17,8 +19,9 @@ export class HealthController {
 
   /** Alive: the process answers. */
   @Get()
-  @ApiOkResponse({ description: 'The process is alive' })
-  alive() {
+  @ApiOperation({ operationId: 'getHealth', summary: 'Alive: the process answers' })
+  @ApiOkResponse({ type: HealthView, description: 'The process is alive' })
+  alive(): HealthView {
     return { status: 'ok' };
   }
 
@@ -27,8 +30,15 @@ export class HealthController {
    * (`outbox`) has waited past READY_MAX_BACKLOG_AGE_SECONDS; 503 naming what is not.
    */
   @Get('ready')
+  @ApiErrors({
+    503: 'A dependency is down (named in the message and `details`), or shutting down (code: `unavailable`)',
+  })
   @HealthCheck()
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down; the message names it' })
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: 'Ready: Postgres and Redis answer and no backlog is too old',
+  })
+  @ApiOkResponse({ type: ReadinessView, description: 'Every dependency is up' })
   ready() {
     if (shutdownState.draining) {
       throw new ServiceUnavailableException('Not ready: shutting down');

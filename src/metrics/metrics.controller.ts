@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiFile } from '../common/openapi/api-errors.decorator';
 import { Response } from 'express';
 import { Environment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
@@ -16,8 +17,13 @@ export class MetricsController {
 
   /** Prometheus metrics of this API process; `Authorization: Bearer <METRICS_TOKEN>` when one is set. */
   @Get()
-  @ApiOkResponse({ description: 'Prometheus text format' })
-  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and was not presented' })
+  @ApiOperation({
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics of this API process',
+    description: '`Authorization: Bearer <METRICS_TOKEN>` when one is set.',
+  })
+  @ApiFile('text/plain', 'Prometheus text format (version 0.0.4)')
+  @ApiErrors({ 401: 'METRICS_TOKEN is set and was not presented (code: `unauthenticated`)' })
   async scrape(
     @Res({ passthrough: true }) res: Response,
     @Headers('authorization') authorization?: string,

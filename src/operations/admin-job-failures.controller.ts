@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ListOf } from '../common/openapi/api-errors.decorator';
 import { StaffOnly } from '../auth/staff.guard';
 import { AuditReads } from '../audit/audit.interceptor';
 import { JobFailuresService } from '../common/queue/job-failures.service';
-import { ListJobFailuresQuery } from './list-job-failures.dto';
+import { JobFailureView, ListJobFailuresQuery } from './list-job-failures.dto';
 
 @ApiTags('admin')
 @StaffOnly('admin')
@@ -14,8 +15,9 @@ export class AdminJobFailuresController {
   /** Jobs that used up their retries, newest first. */
   @Get()
   @AuditReads()
-  @ApiOkResponse({ description: 'Failed jobs with their last error' })
-  async list(@Query() query: ListJobFailuresQuery) {
+  @ApiOperation({ operationId: 'listJobFailures', summary: 'Jobs that used up their retries' })
+  @ApiOkResponse({ type: ListOf(JobFailureView), description: 'Failed jobs with their last error' })
+  async list(@Query() query: ListJobFailuresQuery): Promise<{ data: JobFailureView[] }> {
     const rows = await this.failures.list(query.limit, query.before);
     return {
       data: rows.map((f) => ({

@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { DomainError } from '../common/errors/domain-error';
 import { StripeGateway } from '../stripe/stripe-gateway';
 import { MatchedEntry, PayoutsRepository } from './payouts.repository';
+import { PayoutReconciliationView } from './payout.views';
 
 export interface PayoutLine {
   balanceTransactionId: string;
@@ -40,7 +41,7 @@ export class PayoutsService {
    * The payout's balance transactions, each matched to our ledger entries by its id; those
    * without a match (e.g. a payment we never recorded) are listed apart for finance to chase.
    */
-  async reconcile(payoutId: string) {
+  async reconcile(payoutId: string): Promise<PayoutReconciliationView> {
     const payout = /^po_[A-Za-z0-9]+$/.test(payoutId)
       ? await this.payouts.findById(payoutId)
       : null;

@@ -1,20 +1,36 @@
-import { Pledge } from './pledge.entity';
+import { ApiProperty } from '@nestjs/swagger';
+import { Pledge, PLEDGE_STATUSES } from './pledge.entity';
 
-export interface PledgeView {
-  id: string;
-  campaign: { slug: string; title: string } | null;
-  status: Pledge['status'];
-  amount: number;
-  currency: string;
-  interval: Pledge['interval'];
+export class PledgeCampaignView {
+  @ApiProperty({ example: 'free-the-seven' }) slug: string;
+  @ApiProperty({ example: 'Free the seven hostages' }) title: string;
+}
+
+export class PledgeView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: PledgeCampaignView, nullable: true }) campaign: PledgeCampaignView | null;
+  @ApiProperty({ enum: PLEDGE_STATUSES, example: 'active' }) status: Pledge['status'];
+  @ApiProperty({ description: 'Each payment, minor units', example: 2000 }) amount: number;
+  @ApiProperty({ example: 'eur' }) currency: string;
+  @ApiProperty({ enum: ['month', 'year'] }) interval: Pledge['interval'];
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Null: until canceled' })
   installments: number | null;
-  paidInstallments: number;
-  anonymous: boolean;
-  currentPeriodEnd: string | null;
-  pausedUntil: string | null;
-  cancelReason: string | null;
-  canceledAt: string | null;
-  createdAt: string;
+
+  @ApiProperty({ example: 3 }) paidInstallments: number;
+  @ApiProperty() anonymous: boolean;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) currentPeriodEnd:
+    string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) pausedUntil: string | null;
+  @ApiProperty({ type: String, nullable: true }) cancelReason: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) canceledAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+/** A SetupIntent for the pledge's new card: confirm it with Stripe.js. */
+export class PledgeCardSetupView {
+  @ApiProperty({ example: 'seti_1Q2w3E4r5T6y7U8i' }) setupIntentId: string;
+  @ApiProperty({ example: 'seti_1Q2w3E4r5T6y7U8i_secret_abc' }) clientSecret: string;
 }
 
 export function pledgeView(

@@ -1,6 +1,6 @@
 import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { StartsGift } from '../common/rate-limit/gift-creation.decorator';
 import { CreatePledgeDto, PledgeCreatedView } from './create-pledge.dto';
 import { PledgesService } from './pledges.service';
@@ -12,6 +12,10 @@ export class PledgesController {
 
   /** Starts a recurring gift: a Subscription whose first payment the site confirms. */
   @Post()
+  @ApiOperation({
+    operationId: 'createPledge',
+    summary: 'Start a monthly or yearly pledge: a Subscription whose first payment to confirm',
+  })
   @StartsGift(PledgeCreatedView)
   create(
     @Param('slug') slug: string,

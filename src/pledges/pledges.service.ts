@@ -5,7 +5,7 @@ import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { IdempotencyService } from '../common/database/idempotency.service';
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError, invalidField } from '../common/errors/domain-error';
 
 import { GiftRules, isAnonymous } from '../donations/gift-rules';
 import { CheckoutGift, IdempotencyClaim } from '../donations/donations.service';
@@ -180,7 +180,7 @@ export class PledgesService {
         'The pledge has not started yet: its first payment is still due',
       );
     if (until && until.getTime() <= Date.now())
-      throw new DomainError('validation_failed', 'until must be in the future');
+      throw invalidField('until', 'out_of_range', 'until must be in the future');
     const ticket = await this.sync.ticket();
     const subscription = await this.call(() =>
       this.stripe.pauseSubscription(pledge.stripeSubscriptionId!, until),

@@ -18,3 +18,8 @@ export class DonorPreferencesDto {
   @IsIn(['each', 'year_end'])
   installmentReceipts: 'each' | 'year_end';
 }
+
+export class DonorPreferencesView {
+  @ApiProperty({ enum: ['each', 'year_end'], example: 'year_end' })
+  installmentReceipts: 'each' | 'year_end';
+}

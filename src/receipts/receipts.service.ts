@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { Environment } from '../common/config/environment';
@@ -17,7 +18,7 @@ import {
   StatementDocument,
   statementTotals,
 } from './receipt-document';
-import { Receipt, SendStatus } from './receipt.entity';
+import { Receipt, SEND_STATUSES, SendStatus } from './receipt.entity';
 import { ReceiptsRepository } from './receipts.repository';
 import { isUuid } from '../common/validation/is-uuid';
 import { OutboxOutcome } from '../common/outbox/outbox-table';
@@ -29,16 +30,29 @@ function isPermanent(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-export interface ReceiptView {
-  id: string;
-  /** Null for the moments a receipt is owed, before the receipts stage numbers it. */
+export class ReceiptView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Null for the moments a receipt is owed, before it is numbered',
+    example: '2026-000123',
+  })
   number: string | null;
-  type: Receipt['type'];
-  status: Receipt['status'];
-  amount: number;
-  currency: string;
-  issuedAt: string;
-  sendStatus: SendStatus;
+
+  @ApiProperty({ enum: ['original', 'correction'] }) type: Receipt['type'];
+  @ApiProperty({ enum: ['issued', 'replaced', 'voided'] }) status: Receipt['status'];
+  @ApiProperty({ description: 'Minor units', example: 2500 }) amount: number;
+  @ApiProperty({ example: 'eur' }) currency: string;
+  @ApiProperty({ format: 'date-time' }) issuedAt: string;
+  @ApiProperty({ enum: SEND_STATUSES }) sendStatus: SendStatus;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Staff only: why the last send failed',
+  })
   lastError?: string | null;
 }
 

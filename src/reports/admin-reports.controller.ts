@@ -1,11 +1,6 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiFile } from '../common/openapi/api-errors.decorator';
 import { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { StaffOnly } from '../auth/staff.guard';
@@ -22,7 +17,7 @@ import { serializeError } from '../common/errors/describe-error';
 
 @ApiTags('reports')
 @StaffOnly('finance')
-@ApiBadRequestResponse({ description: 'A malformed filter, or from after to (named)' })
+@ApiErrors({ 400: 'A malformed filter, or from after to (named)', 404: 'No such campaign' })
 @Controller('v1/reports')
 export class AdminReportsController {
   private readonly logger = new Logger(AdminReportsController.name);
@@ -31,16 +26,28 @@ export class AdminReportsController {
 
   /** Per campaign and currency: gross, fees, refunds, disputes, net, donors, pledges, progress. */
   @Get('campaigns')
-  @ApiOkResponse({ description: 'One row per campaign and currency for the period' })
-  @ApiNotFoundResponse({ description: 'No such campaign' })
+  @ApiOperation({
+    operationId: 'getCampaignReport',
+    summary: 'Per campaign and currency: gross, fees, refunds, net, donors, pledges',
+  })
+  @ApiOkResponse({
+    type: CampaignReportView,
+    description: 'One row per campaign and currency for the period',
+  })
   campaigns(@Query() query: CampaignReportQuery): Promise<CampaignReportView> {
     return this.reports.campaignReport(query);
   }
 
   /** One campaign's gross, net and donation count per day, week or month, per currency. */
   @Get('timeseries')
-  @ApiOkResponse({ description: 'Every bucket of the period, zeros included' })
-  @ApiNotFoundResponse({ description: 'No such campaign' })
+  @ApiOperation({
+    operationId: 'getCampaignTimeseries',
+    summary: 'One campaign’s gross, net and count per day, week or month',
+  })
+  @ApiOkResponse({
+    type: TimeseriesView,
+    description: 'Every bucket of the period, zeros included',
+  })
   timeseries(@Query() query: TimeseriesQuery): Promise<TimeseriesView> {
     return this.reports.timeseries(query);
   }
@@ -48,11 +55,15 @@ export class AdminReportsController {
   /** Ledger entries with their donation, donor and Stripe ids, a page at a time. */
   @Get('donations')
   @AuditReads()
+  @ApiOperation({
+    operationId: 'listLedgerEntries',
+    summary: 'Ledger entries with their donation, donor and Stripe ids, a page at a time',
+  })
   @ApiOkResponse({
+    type: EntriesPageView,
     description:
       'A page of entries, oldest first (or newest first: `order=desc`), and the next cursor',
   })
-  @ApiNotFoundResponse({ description: 'No such campaign' })
   donations(@Query() query: DonationsPageQuery): Promise<EntriesPageView> {
     return this.reports.donationsPage(query);
   }
@@ -60,9 +71,11 @@ export class AdminReportsController {
   /** The same entries as a CSV download, streamed whatever its size. */
   @Get('donations.csv')
   @AuditReads()
-  @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'UTF-8 CSV with a BOM and a header row' })
-  @ApiNotFoundResponse({ description: 'No such campaign' })
+  @ApiOperation({
+    operationId: 'exportLedgerEntriesCsv',
+    summary: 'The same ledger entries as a CSV download',
+  })
+  @ApiFile('text/csv', 'UTF-8 CSV with a BOM and a header row')
   async donationsCsv(@Query() query: DonationsReportQuery, @Res() res: Response): Promise<void> {
     const { filename, csv, rowsSent } = await this.reports.donationsCsv(query);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -1,5 +1,5 @@
 import { dayFormatter } from '../common/day';
-import { DomainError } from '../common/errors/domain-error';
+import { invalidField } from '../common/errors/domain-error';
 
 /** Inclusive calendar days, `YYYY-MM-DD`, read in the organisation's time zone. */
 export interface ReportPeriod {
@@ -53,14 +53,14 @@ export function resolvePeriod(
   for (const field of ['from', 'to'] as const) {
     const value = query[field];
     if (value !== undefined && dayNumber(value) === null) {
-      throw new DomainError('validation_failed', `${field} must be a calendar date YYYY-MM-DD`);
+      throw invalidField(field, 'invalid_format', `${field} must be a calendar date YYYY-MM-DD`);
     }
   }
   const current = monthOf(todayIn(timeZone, now));
   const to = query.to ?? current.last;
   const from = query.from ?? (query.to ? monthOf(query.to).first : current.first);
   if (dayNumber(from)! > dayNumber(to)!) {
-    throw new DomainError('validation_failed', 'from must not be after to');
+    throw invalidField('from', 'out_of_range', 'from must not be after to');
   }
   return { from, to };
 }
@@ -70,8 +70,9 @@ export function assertSeriesSize(period: ReportPeriod, interval: ReportInterval)
   const days = dayNumber(period.to)! - dayNumber(period.from)! + 1;
   const perBucket = { day: 1, week: 7, month: 28 }[interval];
   if (Math.ceil(days / perBucket) + 1 > MAX_BUCKETS) {
-    throw new DomainError(
-      'validation_failed',
+    throw invalidField(
+      'interval',
+      'out_of_range',
       `interval ${interval} over ${days} days makes more than ${MAX_BUCKETS} buckets: use a longer interval or a shorter period`,
     );
   }

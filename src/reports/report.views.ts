@@ -1,67 +1,173 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MoneyView } from '../campaigns/campaign.views';
 import { percentOfGoal } from '../campaigns/campaign.views';
 import { CampaignCurrencyRow, EntryRow, SeriesPoint } from './reports.repository';
 
+class GrossCountView {
+  @ApiProperty({ example: 125000 }) gross: number;
+  @ApiProperty({ example: 42 }) count: number;
+}
+
 /** Amounts are integers in the minor unit of `currency`; losses are positive numbers. */
-export interface CampaignReportRow {
-  /** Slug; null for payments that no campaign claims (unattributed). */
+export class CampaignReportRow {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Slug; null for payments no campaign claims (unattributed)',
+    example: 'free-the-seven',
+  })
   campaign: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Free the seven hostages' })
   title: string | null;
-  currency: string;
-  goal: { amount: number; currency: string } | null;
-  /** Sum of charges. */
-  gross: number;
-  /** Stripe's processing fees (net of fees returned with refunds). */
+
+  @ApiProperty({ example: 'eur' }) currency: string;
+
+  @ApiProperty({ type: MoneyView, nullable: true }) goal: {
+    amount: number;
+    currency: string;
+  } | null;
+
+  @ApiProperty({ description: 'Sum of charges', example: 250000 }) gross: number;
+
+  @ApiProperty({ description: 'Stripe’s processing fees (net of fees returned with refunds)' })
   stripeFees: number;
-  /** Refunded, net of refunds that failed. */
-  refunds: number;
-  /** Withdrawn by disputes, net of disputes won. */
-  disputes: number;
-  /** Dispute fees, net of fees returned. */
-  disputeFees: number;
-  /** gross − stripeFees − refunds − disputes − disputeFees. */
+
+  @ApiProperty({ description: 'Refunded, net of refunds that failed' }) refunds: number;
+  @ApiProperty({ description: 'Withdrawn by disputes, net of disputes won' }) disputes: number;
+  @ApiProperty({ description: 'Dispute fees, net of fees returned' }) disputeFees: number;
+
+  @ApiProperty({ description: 'gross − stripeFees − refunds − disputes − disputeFees' })
   net: number;
-  donationCount: number;
-  distinctDonors: number;
-  /** Donors of this row whose first ever gift (any campaign) falls in the period. */
+
+  @ApiProperty() donationCount: number;
+  @ApiProperty() distinctDonors: number;
+
+  @ApiProperty({
+    description: 'Donors of this row whose first ever gift (any campaign) falls in the period',
+  })
   newDonors: number;
-  /** One-off and offline gifts. */
+
+  @ApiProperty({ type: GrossCountView, description: 'One-off and offline gifts' })
   oneOff: { gross: number; count: number };
-  /** Pledge installments. */
+
+  @ApiProperty({ type: GrossCountView, description: 'Pledge installments' })
   recurring: { gross: number; count: number };
-  /** Active pledges now, and what they bring a month (a yearly one: amount / 12, floored). */
-  activePledges: number;
+
+  @ApiProperty({ description: 'Active pledges now' }) activePledges: number;
+
+  @ApiProperty({
+    description: 'What active pledges bring a month (a yearly one: amount / 12, floored)',
+  })
   monthlyRecurring: number;
-  /** All-time progress in the goal currency over the goal, one decimal, floored. */
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'All-time progress in the goal currency over the goal, one decimal, floored',
+    example: 24.6,
+  })
   percentOfGoal: number | null;
 }
 
-export interface CampaignReportView {
-  from: string;
-  to: string;
-  timeZone: string;
-  data: CampaignReportRow[];
+class PeriodView {
+  @ApiProperty({ description: 'First day, YYYY-MM-DD', example: '2026-11-01' }) from: string;
+  @ApiProperty({ description: 'Last day, YYYY-MM-DD', example: '2026-11-30' }) to: string;
+  @ApiProperty({ example: 'Europe/Paris' }) timeZone: string;
 }
 
-export interface TimeseriesView {
-  campaign: string;
-  interval: string;
-  from: string;
-  to: string;
-  timeZone: string;
-  buckets: {
-    /** First day of the bucket (a week starts on Monday), organisation's time zone. */
-    start: string;
-    totals: { currency: string; gross: number; net: number; donationCount: number }[];
-  }[];
+export class CampaignReportView extends PeriodView {
+  @ApiProperty({ type: [CampaignReportRow] }) data: CampaignReportRow[];
 }
 
-export type EntryView = Omit<EntryRow, 'cursor'>;
+class BucketTotalView {
+  @ApiProperty({ example: 'eur' }) currency: string;
+  @ApiProperty({ example: 125000 }) gross: number;
+  @ApiProperty({ example: 120000 }) net: number;
+  @ApiProperty({ example: 42 }) donationCount: number;
+}
 
-export interface EntriesPageView {
-  from: string;
-  to: string;
-  timeZone: string;
-  data: EntryView[];
+class BucketView {
+  @ApiProperty({
+    description: 'First day of the bucket (a week starts on Monday), organisation’s time zone',
+    example: '2026-11-02',
+  })
+  start: string;
+
+  @ApiProperty({ type: [BucketTotalView] })
+  totals: BucketTotalView[];
+}
+
+export class TimeseriesView extends PeriodView {
+  @ApiProperty({ example: 'free-the-seven' }) campaign: string;
+  @ApiProperty({ enum: ['day', 'week', 'month'], example: 'week' }) interval: string;
+  @ApiProperty({ type: [BucketView] }) buckets: BucketView[];
+}
+
+/** A ledger entry with its donation, donor and Stripe ids (finance's view). */
+export class EntryView implements Omit<EntryRow, 'cursor'> {
+  @ApiProperty({ example: '1042' }) entryId: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+
+  @ApiProperty({
+    description: 'charge, fee, refund, refund_reversal, dispute, dispute_fee, offline, void…',
+    example: 'charge',
+  })
+  kind: string;
+
+  @ApiProperty({ description: 'Signed, minor units of `currency`', example: 2500 }) amount: number;
+  @ApiProperty({ example: 'eur' }) currency: string;
+  @ApiProperty() settledAmount: number;
+  @ApiProperty() settledCurrency: string;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) donationId: string | null;
+  @ApiProperty({ type: String, nullable: true }) donationKind: string | null;
+  @ApiProperty({ type: String, nullable: true }) donationStatus: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: '`card` (Stripe), `cheque`, `bank_transfer` or `cash`',
+  })
+  donationMethod: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Slug' }) campaign: string | null;
+  @ApiProperty({ type: String, nullable: true }) campaignTitle: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) donorId: string | null;
+
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'The donor asked not to be named publicly (null: no gift, e.g. a fee)',
+  })
+  anonymous: boolean | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The gift’s receipt name; null once the donor is erased',
+  })
+  donorName: string | null;
+
+  @ApiProperty({ type: String, nullable: true }) donorEmail: string | null;
+  @ApiProperty({ type: String, nullable: true }) stripePaymentIntentId: string | null;
+  @ApiProperty({ type: String, nullable: true }) stripeChargeId: string | null;
+  @ApiProperty({ type: String, nullable: true }) stripeInvoiceId: string | null;
+  @ApiProperty({ type: String, nullable: true }) stripeBalanceTransactionId: string | null;
+  @ApiProperty({ type: String, nullable: true }) stripeRefundId: string | null;
+  @ApiProperty({ type: String, nullable: true }) stripeDisputeId: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Null until payouts are linked' })
+  stripePayoutId: string | null;
+}
+
+export class EntriesPageView extends PeriodView {
+  @ApiProperty({ type: [EntryView] }) data: EntryView[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last',
+  })
   nextCursor: string | null;
 }
 

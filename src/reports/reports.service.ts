@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { pipeline, Readable } from 'node:stream';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Environment } from '../common/config/environment';
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError, invalidField } from '../common/errors/domain-error';
 import { spreadsheetCsv } from './csv-safety';
 import { assertSeriesSize, ReportPeriod, resolvePeriod } from './report-period';
 import {
@@ -58,7 +58,8 @@ export class ReportsService {
 
   async donationsPage(query: DonationsPageQuery): Promise<EntriesPageView> {
     const after = query.cursor ? decodeEntryCursor(query.cursor) : undefined;
-    if (after === null) throw new DomainError('validation_failed', 'cursor is not a valid cursor');
+    if (after === null)
+      throw invalidField('cursor', 'invalid_format', 'cursor is not a valid cursor');
     const filters = await this.filters(query);
     const rows = await this.reports.entriesPage(filters, query.limit + 1, query.order, after);
     const page = rows.slice(0, query.limit);

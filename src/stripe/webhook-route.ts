@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { STATUS_CODES, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
 import { requestId } from '../common/logging/logging.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { EventInboxService } from './events/event-inbox.service';
@@ -24,10 +25,17 @@ function reply(res: ServerResponse, status: number, body: object): void {
 }
 
 /** The API's one error body (see AllExceptionsFilter), for a route that runs outside Nest. */
-function replyError(res: ServerResponse, id: string, status: number, message: string): void {
+function replyError(
+  res: ServerResponse,
+  id: string,
+  status: number,
+  code: ErrorCode,
+  message: string,
+): void {
   reply(res, status, {
     statusCode: status,
     error: STATUS_CODES[status] ?? 'Error',
+    code,
     message,
     requestId: id,
   });
@@ -101,35 +109,73 @@ function handle(inbox: EventInboxService, req: IncomingMessage, res: ServerRespo
     .then((receipt) => reply(res, 200, receipt))
     .catch((error: unknown) => {
       if (error instanceof DomainError) {
-        return replyError(res, id, error.status, error.message);
+        return replyError(res, id, error.status, error.code, error.message);
       }
       if (error instanceof TooLarge) {
         return replyError(
           res,
           id,
           413,
+          'payload_too_large',
           `Request body is larger than the limit of ${WEBHOOK_BODY_LIMIT} bytes`,
         );
       }
       logger.error({ err: serializeError(error), requestId: id }, 'webhook failed');
-      replyError(res, id, 500, 'Internal server error');
+      replyError(res, id, 500, 'internal_error', 'Internal server error');
     });
 }
 
 /** The route in the OpenAPI document, since Nest's scanner does not see it. */
 export function documentWebhook(document: OpenAPIObject): void {
-  const error = { description: '', content: { 'application/json': {} } };
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBodyView' } } },
+  });
   document.paths[WEBHOOK_PATH] = {
     post: {
       tags: ['stripe'],
+      operationId: 'receiveStripeWebhook',
       summary: "Stripe's webhook: 200 once the event is stored",
-      parameters: [{ name: 'Stripe-Signature', in: 'header', required: true }],
-      requestBody: { required: true, content: { 'application/json': {} } },
+      parameters: [
+        {
+          name: 'Stripe-Signature',
+          in: 'header',
+          required: true,
+          schema: { type: 'string' },
+          description: 'Checked against every secret in STRIPE_WEBHOOK_SECRETS',
+        },
+      ],
+      requestBody: {
+        required: true,
+        description: 'A Stripe event, as Stripe sends it (the raw body is verified)',
+        content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
+      },
       responses: {
-        '200': { description: 'Stored (or already stored): `{ received, duplicate }`' },
-        '400': { ...error, description: 'Missing, malformed or wrong signature: nothing stored' },
-        '413': { ...error, description: 'Body over 2 MB' },
-        '503': { ...error, description: 'The event could not be stored: Stripe retries' },
+        '200': {
+          description: 'Stored (or already stored)',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['received', 'duplicate'],
+                properties: {
+                  received: { type: 'boolean', enum: [true] },
+                  duplicate: {
+                    type: 'boolean',
+                    description: 'The event was stored before: nothing new was done',
+                  },
+                },
+                example: { received: true, duplicate: false },
+              },
+            },
+          },
+        },
+        '400': error(
+          'Missing, malformed or wrong signature, or not an event: nothing stored (code: `validation_failed`)',
+        ),
+        '413': error('Body over 2 MB (code: `payload_too_large`)'),
+        '500': error('Internal Server Error (code: `internal_error`)'),
+        '503': error('The event could not be stored: Stripe retries (code: `unavailable`)'),
       },
     },
   };

@@ -1,5 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Environment } from '../common/config/environment';
 import { captchaRequired } from '../common/rate-limit/captcha.service';
 import { stripeSimulated } from './web-pages';
@@ -31,6 +37,10 @@ export class PublicConfigController {
   constructor(private readonly env: Environment) {}
 
   @Get()
+  @ApiOperation({
+    operationId: 'getConfig',
+    summary: 'What the web pages need to know (nothing secret)',
+  })
   @ApiOkResponse({ type: PublicConfigView })
   get(): PublicConfigView {
     const simulated = stripeSimulated(this.env);

@@ -159,10 +159,8 @@ describe('HTTP foundation', () => {
       expect.arrayContaining(['/health/ready', '/v1/admin/api-keys']),
     );
     // Operation ids are part of the published document: clients are generated from it.
-    expect(json.body.paths['/v1/admin/api-keys'].post.operationId).toBe('ApiKeysController_create');
-    expect(json.body.paths['/v1/donor/export'].get.operationId).toBe(
-      'DonorSelfServiceController_export',
-    );
+    expect(json.body.paths['/v1/admin/api-keys'].post.operationId).toBe('createApiKey');
+    expect(json.body.paths['/v1/donor/export'].get.operationId).toBe('exportDonorData');
     const ui = await app.http.get('/docs').expect(200);
     expect(ui.text).toContain('swagger');
   });

@@ -51,21 +51,21 @@ describe('campaign suggested amounts', () => {
         code: 'above_maximum',
         message: expect.stringMatching(/at most.*100000/),
       },
-      { field: 'suggestedAmounts.usd.3', code: 'is_positive_int', message: expect.any(String) },
+      { field: 'suggestedAmounts.usd.3', code: 'is_int', message: expect.any(String) },
       {
         field: 'suggestedAmounts.gbp',
-        code: 'currency_not_accepted',
+        code: 'not_accepted',
         message: expect.stringMatching(/gbp is not accepted/),
       },
     ]);
-    for (const bad of [
-      { usd: [] },
-      { usd: [1, 2, 3, 4, 5, 6, 7].map((n) => n * 1000) },
-      { usd: 2500 },
-    ])
+    for (const [bad, code] of [
+      [{ usd: [] }, 'array_min_size'],
+      [{ usd: [1, 2, 3, 4, 5, 6, 7].map((n) => n * 1000) }, 'array_max_size'],
+      [{ usd: 2500 }, 'is_array'],
+    ] as const)
       expect(
         (await patch(slug, { suggestedAmounts: bad }).expect(400)).body.errors[0],
-      ).toMatchObject({ field: 'suggestedAmounts.usd', code: 'invalid_list' });
+      ).toMatchObject({ field: 'suggestedAmounts.usd', code });
     expect(
       (await patch(slug, { suggestedAmounts: [2500] }).expect(400)).body.errors[0],
     ).toMatchObject({
@@ -106,7 +106,7 @@ describe('campaign suggested amounts', () => {
     expect(foreign.body.errors).toEqual([
       {
         field: 'currency',
-        code: 'currency_not_accepted',
+        code: 'not_accepted',
         message: expect.stringMatching(/eur is not accepted/),
       },
     ]);

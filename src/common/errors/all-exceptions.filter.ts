@@ -10,6 +10,7 @@ import { STATUS_CODES } from 'node:http';
 import { Request, Response } from 'express';
 import { serializeError } from './describe-error';
 import { DomainError } from './domain-error';
+import { ErrorCode } from './error-codes';
 
 export interface ErrorBody {
   statusCode: number;
@@ -19,8 +20,11 @@ export interface ErrorBody {
   [extra: string]: unknown;
 }
 
-/** The code of an error that is not one of ours, by its status: every error body has one. */
-const CODE_BY_STATUS: Record<number, string> = {
+/**
+ * The code of an error that is not one of ours, by its status: every error body has one, and
+ * every one is listed in ERROR_CODES (any other status: `http_error`).
+ */
+export const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_failed',
   401: 'unauthenticated',
   403: 'forbidden',
@@ -28,6 +32,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  422: 'unprocessable',
   429: 'rate_limited',
   500: 'internal_error',
   503: 'unavailable',
@@ -61,7 +66,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body: ErrorBody = {
       statusCode: status,
       error: STATUS_CODES[status] ?? 'Error',
-      code: CODE_BY_STATUS[status] ?? `http_${status}`,
+      code: CODE_BY_STATUS[status] ?? 'http_error',
       message,
       requestId: String(req.id ?? res.getHeader('X-Request-Id') ?? ''),
       ...extra,
@@ -81,27 +86,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const headers: Record<string, string> = {};
       const retryAfter = exception.options.retryAfterSeconds;
       if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+      // The code tells apart errors sharing a status (rate_limited, temporarily_blocked…); a
+      // service's error about one field names it as the ValidationPipe's errors do.
       const field = exception.options.field;
-      // The code tells apart errors sharing a status (rate_limited, temporarily_blocked…).
+      const fields = exception.options.fields;
+      const errors = fields
+        ? { errors: fields.map((f) => ({ field: f.name, code: f.code, message: f.message })) }
+        : field
+          ? { errors: [{ field: field.name, code: field.code, message: exception.message }] }
+          : {};
       return {
         status: exception.status,
         message: exception.message,
-        extra: {
-          code: exception.code,
-          ...(exception.options.errors
-            ? { errors: exception.options.errors }
-            : field
-              ? {
-                  errors: [
-                    {
-                      field,
-                      code: exception.options.fieldCode ?? exception.code,
-                      message: exception.message,
-                    },
-                  ],
-                }
-              : {}),
-        },
+        extra: { code: exception.code, ...errors },
         headers,
       };
     }

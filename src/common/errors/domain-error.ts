@@ -1,47 +1,33 @@
-/**
- * Errors of our own rules carry a code; the exception filter maps each code to an HTTP
- * status, so services never think in HTTP.
- */
-export const ERROR_STATUS = {
-  validation_failed: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  idempotency_conflict: 409,
-  not_active: 409,
-  unprocessable: 422,
-  rate_limited: 429,
-  temporarily_blocked: 429,
-  captcha_failed: 403,
-  captcha_unavailable: 503,
-  payment_provider_error: 502,
-  unavailable: 503,
-} as const;
+import { ERROR_STATUS, ErrorCode, FieldErrorCode } from './error-codes';
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+/** The codes a rule of ours raises (http_error is only the filter's fallback). */
+export type DomainErrorCode = Exclude<ErrorCode, 'http_error'>;
 
-/** One field's problem (the same shape as the ValidationPipe's `errors` entries). */
-export interface DomainFieldError {
-  field: string;
-  code: string;
+/** A field a 400 is about: the error body's `errors: [{ field, code, message }]` names it. */
+export interface ErrorField {
+  /** The field's path in the body or query (`amount`, `limits.eur.min`), or a header's name. */
+  name: string;
+  code: FieldErrorCode;
+}
+
+/** One of several fields a 400 is about, with the message for that field alone. */
+export interface FieldProblem extends ErrorField {
   message: string;
 }
 
+/**
+ * Errors of our own rules carry a code (see error-codes.ts); the exception filter maps each code
+ * to an HTTP status, so services never think in HTTP.
+ */
 export class DomainError extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: DomainErrorCode,
     message: string,
     readonly options: {
       retryAfterSeconds?: number;
-      /**
-       * The request field at fault, for a rule a DTO cannot check (a campaign's limits): the
-       * body then carries `errors: [{ field, code: fieldCode, message }]` like a DTO's.
-       */
-      field?: string;
-      fieldCode?: string;
-      /** Several fields at fault at once (each suggested amount of a campaign, say). */
-      errors?: DomainFieldError[];
+      field?: ErrorField;
+      /** Several fields at fault at once, each with its own message (a campaign's suggested amounts). */
+      fields?: FieldProblem[];
     } = {},
   ) {
     super(message);
@@ -51,4 +37,9 @@ export class DomainError extends Error {
   get status(): number {
     return ERROR_STATUS[this.code];
   }
+}
+
+/** A 400 about one field: the message names it, and so does the body's `errors` entry. */
+export function invalidField(name: string, code: FieldErrorCode, message: string): DomainError {
+  return new DomainError('validation_failed', message, { field: { name, code } });
 }

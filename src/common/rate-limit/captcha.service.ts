@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../config/environment';
-import { DomainError } from '../errors/domain-error';
+import { DomainError, invalidField } from '../errors/domain-error';
 
 const VERIFY_TIMEOUT_MS = 5000;
 /** Answers that mean our configuration is wrong, not the donor's CAPTCHA. */
@@ -41,9 +41,17 @@ export class CaptchaService {
   async check(token: unknown, remoteIp: string | undefined): Promise<void> {
     if (!this.required) return;
     if (token === undefined || token === null || token === '')
-      throw new DomainError('validation_failed', 'captchaToken is required: complete the CAPTCHA');
+      throw invalidField(
+        'captchaToken',
+        'required',
+        'captchaToken is required: complete the CAPTCHA',
+      );
     if (typeof token !== 'string' || token.length > 4096)
-      throw new DomainError('validation_failed', 'captchaToken must be the CAPTCHA’s token string');
+      throw invalidField(
+        'captchaToken',
+        'invalid_format',
+        'captchaToken must be the CAPTCHA’s token string',
+      );
     const answer = await this.verify(token, remoteIp);
     if (answer.success === true) return;
     const codes = Array.isArray(answer['error-codes'])

@@ -1,14 +1,6 @@
 import { Type, UseGuards, UseInterceptors, applyDecorators } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiServiceUnavailableResponse,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { CreationLimitsInterceptor } from './creation-limits.interceptor';
 import { RateLimitGuard } from './rate-limit.guard';
 
@@ -26,19 +18,18 @@ export function StartsGift(created: Type<unknown>): MethodDecorator {
       required: false,
       description: 'Makes a retried submit safe (8-255 characters)',
     }),
-    ApiCreatedResponse({ type: created }),
-    ApiNotFoundResponse({ description: 'No such campaign' }),
-    ApiConflictResponse({
-      description: 'Campaign not active, or Idempotency-Key reused with another body',
+    ApiCreatedResponse({
+      type: created,
+      description: 'Started: confirm the payment with Stripe.js',
     }),
-    ApiTooManyRequestsResponse({
-      description:
-        'rate_limited (per client, email or campaign) or temporarily_blocked: see Retry-After',
-    }),
-    ApiBadRequestResponse({ description: 'Invalid field, or captchaToken missing when required' }),
-    ApiForbiddenResponse({ description: 'captcha_failed: the CAPTCHA service refused the token' }),
-    ApiServiceUnavailableResponse({
-      description: 'captcha_unavailable: the CAPTCHA cannot be checked',
+    ApiErrors({
+      400: 'Invalid field (amount below the campaign’s minimum, a currency it does not take…), or captchaToken missing when required',
+      403: 'The CAPTCHA service refused the token (code: `captcha_failed`)',
+      404: 'No such campaign',
+      409: 'Campaign not active, or Idempotency-Key reused with another body',
+      429: 'Too many gifts per client, email or campaign, or too many failed payments: see Retry-After',
+      502: 'Stripe failed or could not be reached',
+      503: 'The CAPTCHA cannot be checked (code: `captcha_unavailable`)',
     }),
   );
 }

@@ -1,7 +1,8 @@
 import { applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { Request } from 'express';
-import { DomainError } from '../errors/domain-error';
+import { invalidField } from '../errors/domain-error';
 
 /**
  * The request's `X-Client-Secret` header (a PaymentIntent's client secret, the proof that the
@@ -10,7 +11,7 @@ import { DomainError } from '../errors/domain-error';
 export const ClientSecret = createParamDecorator((_data: unknown, context: ExecutionContext) => {
   const secret = context.switchToHttp().getRequest<Request>().headers['x-client-secret'];
   if (typeof secret !== 'string' || !secret) {
-    throw new DomainError('validation_failed', 'X-Client-Secret header is required');
+    throw invalidField('X-Client-Secret', 'required', 'X-Client-Secret header is required');
   }
   return secret;
 });
@@ -22,5 +23,9 @@ export const ApiClientSecret = () =>
       name: 'X-Client-Secret',
       required: true,
       description: "The PaymentIntent's client secret",
+    }),
+    ApiErrors({
+      400: 'X-Client-Secret header missing',
+      404: 'Unknown id or wrong secret (alike: the answer tells nothing to who knows only an id)',
     }),
   );

@@ -17,7 +17,8 @@ const RENAMED: Record<string, string> = {
   nestedValidation: 'invalid_nested',
 };
 
-function codeOf(rule: string): string {
+/** The `code` of a failed class-validator rule. */
+export function codeOf(rule: string): string {
   return RENAMED[rule] ?? rule.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Request } from 'express';
-import { DomainError } from '../errors/domain-error';
+import { invalidField } from '../errors/domain-error';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,255}$/;
 
@@ -12,8 +12,9 @@ export const IdempotencyKey = createParamDecorator((_data: unknown, context: Exe
   const key = context.switchToHttp().getRequest<Request>().headers['idempotency-key'];
   if (key === undefined) return undefined;
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-    throw new DomainError(
-      'validation_failed',
+    throw invalidField(
+      'Idempotency-Key',
+      'invalid_format',
       'Idempotency-Key must be 8-255 letters, digits, _ . : or -',
     );
   }

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { DomainError } from '../errors/domain-error';
+import { invalidField } from '../errors/domain-error';
 
 /** The path of the first string holding a NUL character, or null. */
 export function findNul(value: unknown, path: string): string | null {
@@ -30,8 +30,9 @@ export class RejectNulPipe implements PipeTransform {
     if (metadata.type === 'custom') return value;
     const field = findNul(value, metadata.data ?? '');
     if (field !== null)
-      throw new DomainError(
-        'validation_failed',
+      throw invalidField(
+        field || metadata.type,
+        'contains_nul',
         `${field || metadata.type} must not contain a NUL character`,
       );
     return value;

@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { CampaignsService } from '../../campaigns/campaigns.service';
 import { Environment } from '../../common/config/environment';
 import { errorSummary } from '../../common/errors/describe-error';
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError, invalidField } from '../../common/errors/domain-error';
 import { STARTED_GIFT, StartedGift } from '../../common/rate-limit/creation-limits.interceptor';
 import {
   CheckoutGift,
@@ -175,17 +175,14 @@ export class CheckoutSessionsService {
     for (const field of ['successUrl', 'cancelUrl'] as const) {
       const url = new URL(dto[field]);
       if (production && url.protocol !== 'https:') {
-        throw new DomainError('validation_failed', `${field} must be an https URL`, {
-          field,
-          fieldCode: 'return_url',
-        });
+        throw invalidField(field, 'return_url', `${field} must be an https URL`);
       }
       const loopback = !production && LOOPBACK_HOSTS.has(url.hostname);
       if (allowed.length && !loopback && !allowed.includes(url.hostname)) {
-        throw new DomainError(
-          'validation_failed',
+        throw invalidField(
+          field,
+          'return_host_not_allowed',
           `${field} must lead to one of this service's campaign sites (${allowed.join(', ')})`,
-          { field, fieldCode: 'return_host_not_allowed' },
         );
       }
     }

@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiClientSecret, ClientSecret } from '../../common/validation/client-secret.decorator';
 import { DonationsService } from '../../donations/donations.service';
 import { ReceiptsService } from '../../receipts/receipts.service';
@@ -19,6 +19,10 @@ export class GiftStatusController {
    * secret: the answer tells nothing to someone who knows only an id.
    */
   @Get(':id/status')
+  @ApiOperation({
+    operationId: 'getGiftStatus',
+    summary: 'A gift’s status and receipt number, for the thank-you page',
+  })
   @ApiClientSecret()
   @ApiOkResponse({ type: GiftStatusView })
   async status(
