@@ -277,6 +277,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pledges/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pledge’s status and its first payment’s receipt, for a thank-you page */
+        get: operations["getPledgeStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{slug}/checkout-sessions": {
         parameters: {
             query?: never;
@@ -1221,6 +1238,19 @@ export interface components {
             limits: {
                 [key: string]: components["schemas"]["GiftLimitView"];
             };
+            /**
+             * @description The amounts a donation form offers as buttons, per accepted currency that has them (minor units); {} when none are set (forms use their defaults)
+             * @example {
+             *       "eur": [
+             *         2500,
+             *         5000,
+             *         10000
+             *       ]
+             *     }
+             */
+            suggestedAmounts: {
+                [key: string]: number[];
+            };
             /** @description Supporters are listed without amounts */
             hideAmounts: boolean;
             /** Format: date-time */
@@ -1278,6 +1308,19 @@ export interface components {
                     max?: number;
                 };
             };
+            /**
+             * @description The amounts a donation form offers as buttons, per accepted currency: 1 to 6 positive integers in its minor unit, each within the campaign’s gift limits. null clears them (forms use defaults).
+             * @example {
+             *       "eur": [
+             *         2500,
+             *         5000,
+             *         10000
+             *       ]
+             *     }
+             */
+            suggestedAmounts?: {
+                [key: string]: number[];
+            } | null;
             /** @description Hide gift amounts in public supporter lists */
             hideAmounts?: boolean;
             /** Format: date-time */
@@ -1315,6 +1358,19 @@ export interface components {
                     max?: number;
                 };
             };
+            /**
+             * @description The amounts a donation form offers as buttons, per accepted currency: 1 to 6 positive integers in its minor unit, each within the campaign’s gift limits. null clears them (forms use defaults).
+             * @example {
+             *       "eur": [
+             *         2500,
+             *         5000,
+             *         10000
+             *       ]
+             *     }
+             */
+            suggestedAmounts?: {
+                [key: string]: number[];
+            } | null;
             /** @description Hide gift amounts in public supporter lists */
             hideAmounts?: boolean;
             /** Format: date-time */
@@ -1532,6 +1588,29 @@ export interface components {
             counted: boolean;
             /**
              * @description The receipt number, once the receipt is issued and numbered
+             * @example 2026-000123
+             */
+            receiptNumber: string | null;
+        };
+        PledgeStatusView: {
+            /**
+             * @description `incomplete` until the first payment succeeds, then `active` (or later states)
+             * @enum {string}
+             */
+            status: "incomplete" | "active" | "past_due" | "paused" | "canceled" | "completed";
+            /**
+             * @description What each payment charges, in minor units
+             * @example 2500
+             */
+            amount: number;
+            /** @example usd */
+            currency: string;
+            /** @enum {string} */
+            interval: "month" | "year";
+            /** @description Whether the first payment is in the campaign's progress */
+            counted: boolean;
+            /**
+             * @description The first payment's receipt number, once its receipt is issued and numbered
              * @example 2026-000123
              */
             receiptNumber: string | null;
@@ -3370,6 +3449,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GiftStatusView"];
+                };
+            };
+            /** @description X-Client-Secret header missing (code: `validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Unknown id or wrong secret (alike: the answer tells nothing to who knows only an id) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    getPledgeStatus: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The PaymentIntent's client secret */
+                "X-Client-Secret": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PledgeStatusView"];
                 };
             };
             /** @description X-Client-Secret header missing (code: `validation_failed`) */
