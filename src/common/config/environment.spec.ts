@@ -71,6 +71,31 @@ describe('validateEnvironment', () => {
     expect(error?.message).toBe(message);
   });
 
+  it('refuses production with CORS_ORIGINS=* unless CHECKOUT_RETURN_HOSTS names the sites Checkout returns to', () => {
+    const production = { ...valid, NODE_ENV: 'production', METRICS_PUBLIC: 'true' };
+    expect(validateEnvironment(production).CHECKOUT_RETURN_HOSTS).toEqual([]);
+    expect(() => validateEnvironment({ ...production, CORS_ORIGINS: '*' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: CHECKOUT_RETURN_HOSTS is required (with NODE_ENV=production and CORS_ORIGINS=*: the campaign sites Checkout may send donors back to, e.g. free-the-seven.example.org)',
+      ),
+    );
+    const named = {
+      ...production,
+      CORS_ORIGINS: '*',
+      CHECKOUT_RETURN_HOSTS: 'a.example,b.example',
+    };
+    expect(validateEnvironment(named).CHECKOUT_RETURN_HOSTS).toEqual(['a.example', 'b.example']);
+    expect(() =>
+      validateEnvironment({ ...named, CHECKOUT_RETURN_HOSTS: 'https://a.example/' }),
+    ).toThrow(
+      new ConfigError(
+        'Invalid configuration: CHECKOUT_RETURN_HOSTS must be a comma-separated list of host names such as example.org',
+      ),
+    );
+    // Outside production, * with no list stays possible (any host, for trying things out).
+    expect(validateEnvironment({ ...valid, CORS_ORIGINS: '*' }).CHECKOUT_RETURN_HOSTS).toEqual([]);
+  });
+
   it('refuses to start in production with /metrics open, unless METRICS_PUBLIC=true says so', () => {
     const production = { ...valid, NODE_ENV: 'production' };
     expect(() => validateEnvironment(production)).toThrow(

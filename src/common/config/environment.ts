@@ -172,10 +172,24 @@ export class Environment {
 
   /**
    * Host names a Checkout session may send donors back to (successUrl, cancelUrl), e.g. the
-   * campaign sites; empty: any host (over https). Anyone can start a session: without a list,
-   * a stranger can make a genuine Stripe payment page for the campaign that ends on a page of
-   * theirs.
+   * campaign sites. Unset: the hosts of CORS_ORIGINS and PUBLIC_BASE_URL (outside production,
+   * any host). Anyone can start a session: were any host allowed, a stranger could make a
+   * genuine Stripe payment page for the campaign that ends on a page of theirs. Production with
+   * CORS_ORIGINS=* must therefore name the hosts here.
    */
+  @ValidateIf(
+    (env: Environment) =>
+      env.CHECKOUT_RETURN_HOSTS.length > 0 ||
+      (env.NODE_ENV === 'production' && env.CORS_ORIGINS.includes('*')),
+  )
+  @ValidateBy({
+    name: 'requiredInProduction',
+    validator: {
+      validate: (value: unknown) => Array.isArray(value) && value.length > 0,
+      defaultMessage: () =>
+        'with NODE_ENV=production and CORS_ORIGINS=*: the campaign sites Checkout may send donors back to, e.g. free-the-seven.example.org',
+    },
+  })
   @Transform(toList)
   @Matches(/^[a-z0-9.-]+$/i, {
     each: true,

@@ -166,19 +166,20 @@ export class CheckoutSessionsService {
   }
 
   /**
-   * Plain http goes only to a developer's own machine, and never in production; with
-   * CHECKOUT_RETURN_HOSTS set, only to those hosts (and, outside production, loopback ones).
+   * Plain http goes only to a developer's own machine, and never in production. The hosts donors
+   * may be sent back to: CHECKOUT_RETURN_HOSTS; unset, in production, the sites already trusted
+   * (CORS_ORIGINS and PUBLIC_BASE_URL); unset outside production, any (and loopback always).
    */
   private checkReturnUrls(dto: CreateCheckoutSessionDto): void {
     const production = this.env.NODE_ENV === 'production';
-    const allowed = this.env.CHECKOUT_RETURN_HOSTS.map((h) => h.toLowerCase());
+    const allowed = returnHosts(this.env);
     for (const field of ['successUrl', 'cancelUrl'] as const) {
       const url = new URL(dto[field]);
       if (production && url.protocol !== 'https:') {
         throw invalidField(field, 'return_url', `${field} must be an https URL`);
       }
       const loopback = !production && LOOPBACK_HOSTS.has(url.hostname);
-      if (allowed.length && !loopback && !allowed.includes(url.hostname)) {
+      if (allowed && !loopback && !allowed.includes(url.hostname.toLowerCase())) {
         throw invalidField(
           field,
           'return_host_not_allowed',
@@ -211,6 +212,21 @@ export class CheckoutSessionsService {
       );
     }
   }
+}
+
+/**
+ * The host names Checkout return URLs may lead to, null for any: CHECKOUT_RETURN_HOSTS; unset,
+ * in production, the sites already trusted (CORS_ORIGINS, PUBLIC_BASE_URL; Environment refuses
+ * production with CORS_ORIGINS=* and no list); unset outside production, any.
+ */
+export function returnHosts(
+  env: Pick<Environment, 'CHECKOUT_RETURN_HOSTS' | 'CORS_ORIGINS' | 'NODE_ENV' | 'PUBLIC_BASE_URL'>,
+): string[] | null {
+  if (env.CHECKOUT_RETURN_HOSTS.length)
+    return env.CHECKOUT_RETURN_HOSTS.map((h) => h.toLowerCase());
+  if (env.NODE_ENV !== 'production') return null;
+  const sites = [...env.CORS_ORIGINS.filter((o) => o !== '*'), env.PUBLIC_BASE_URL];
+  return [...new Set(sites.map((o) => new URL(o).hostname.toLowerCase()))];
 }
 
 function ended(): DomainError {
