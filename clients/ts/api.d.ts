@@ -3067,6 +3067,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
+            /** @description Too many gifts started or changed by this client (RATE_LIMIT_DONATIONS a minute): see Retry-After (code: `rate_limited`, `temporarily_blocked`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
             /** @description Internal Server Error (code: `internal_error`) */
             500: {
                 headers: {

@@ -1,5 +1,6 @@
 import { IdempotencyKey } from '../common/validation/idempotency-key.decorator';
-import { Body, Controller, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { ApiClientSecret, ClientSecret } from '../common/validation/client-secret.decorator';
@@ -34,6 +35,7 @@ export class DonationsController {
    * PaymentIntent's client secret.
    */
   @Patch(':id')
+  @UseGuards(RateLimitGuard)
   @ApiOperation({
     operationId: 'updatePendingDonation',
     summary: 'Change a pending gift’s amount or coverFees (its PaymentIntent is updated)',
@@ -43,6 +45,7 @@ export class DonationsController {
   @ApiErrors({
     400: 'A field (or neither amount nor coverFees), an amount outside the campaign’s limits, or X-Client-Secret missing',
     409: 'The payment is already confirmed, or the campaign does not take gifts now',
+    429: 'Too many gifts started or changed by this client (RATE_LIMIT_DONATIONS a minute): see Retry-After',
     502: 'Stripe failed or could not be reached',
   })
   change(

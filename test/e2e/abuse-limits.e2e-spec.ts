@@ -123,6 +123,61 @@ describe('abuse limits behind one proxy (TRUST_PROXY=1)', () => {
     const other = await createCampaign(app, adminKey);
     await donate(other.slug, '198.51.100.32').expect(201);
   });
+
+  it('counts one allowance per client across the routes that start or change a gift', async () => {
+    const { slug } = await createCampaign(app, adminKey);
+    const client = '198.51.100.40';
+    await donate(slug, client).expect(201);
+    await app.http
+      .post(`/v1/campaigns/${slug}/pledges`)
+      .set('X-Forwarded-For', client)
+      .send({ ...gift, interval: 'month', email: email() })
+      .expect(201);
+    // RATE_LIMIT_DONATIONS is 2: a third route does not give the client two more.
+    const checkout = await app.http
+      .post(`/v1/campaigns/${slug}/checkout-sessions`)
+      .set('X-Forwarded-For', client)
+      .send({
+        ...gift,
+        email: email(),
+        successUrl: 'https://site.example/thanks',
+        cancelUrl: 'https://site.example/',
+      })
+      .expect(429);
+    expect(checkout.body.message).toMatch(/^Too many requests from this client/);
+    const change = await app.http
+      .patch(`/v1/campaigns/${slug}/donations/00000000-0000-4000-8000-000000000000`)
+      .set('X-Forwarded-For', client)
+      .set('X-Client-Secret', 'pi_x_secret_y')
+      .send({ amount: 3000 })
+      .expect(429);
+    expect(change.body.code).toBe('rate_limited');
+  });
+
+  it('does not let requests that start nothing use up an email address or a campaign', async () => {
+    const { slug } = await createCampaign(app, adminKey);
+    const victim = 'victim.donor@example.org';
+    // Malformed gifts with the victim's address, from many clients (PER_EMAIL is 2,
+    // PER_CAMPAIGN is 5): all refused for their input, none counted.
+    for (let i = 0; i < 6; i++) {
+      const res = await donate(slug, `198.51.100.${50 + i}`, {
+        email: `Victim.Donor+${i}@example.org`,
+        amount: 'x',
+      }).expect(400);
+      expect(res.body.code).toBe('validation_failed');
+    }
+    // A gift for an unknown campaign, or one below what Stripe can charge: refused, not counted.
+    await donate('no-such-campaign', '198.51.100.60', { email: victim }).expect(404);
+    await donate(slug, '198.51.100.61', { email: victim, amount: 10 }).expect(400);
+    // The donor and everyone else can still give.
+    await donate(slug, '198.51.100.62', { email: victim }).expect(201);
+    await donate(slug, '198.51.100.63', { email: victim }).expect(201);
+    // Real attempts do count: the donor's third within the hour is refused.
+    const limited = await donate(slug, '198.51.100.64', { email: victim }).expect(429);
+    expect(limited.body.message).toMatch(/^Too many donation attempts with this email address/);
+    await donate(slug, '198.51.100.65').expect(201);
+    expect(await donations(slug)).toBe(3);
+  });
 });
 
 describe('abuse limits with the default TRUST_PROXY (a proxy on this machine only)', () => {

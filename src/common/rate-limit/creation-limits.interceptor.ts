@@ -1,13 +1,23 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpException,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
 import { Request } from 'express';
-import { mergeMap, Observable } from 'rxjs';
+import { catchError, mergeMap, Observable } from 'rxjs';
+import { ERROR_STATUS } from '../errors/error-codes';
+import { DomainError } from '../errors/domain-error';
 import { CaptchaService } from './captcha.service';
 import { CreationAttempt, CreationLimitsService } from './creation-limits.service';
 
 /**
- * On the routes that start a gift (`POST …/donations`, `POST …/pledges`): the per-email and
- * per-campaign limits, a temporary block after repeated failed payments, then the optional
- * CAPTCHA, all before the body is validated or anything is written. The CAPTCHA token leaves
+ * On the routes that start a gift (`POST …/donations`, `…/pledges`, `…/checkout-sessions`): the
+ * per-email and per-campaign limits, a temporary block after repeated failed payments, then the
+ * optional CAPTCHA, all before the body is validated or anything is written. The email and
+ * campaign windows count only attempts that started a gift (or may have: Stripe failed), never
+ * a request refused for its input, its campaign or a limit. The CAPTCHA token leaves
  * the body here, so it never reaches the service, an idempotency fingerprint or a log (a retry
  * with the same Idempotency-Key and token is not asked again). Once the gift exists, it is
  * linked (by digests) to who started it.
@@ -34,9 +44,15 @@ export class CreationLimitsInterceptor implements NestInterceptor {
     await this.checkCaptcha(req, token);
     return next.handle().pipe(
       mergeMap(async (view: unknown) => {
+        await this.limits.count(attempt);
         const gift = giftOf(view);
         if (gift) await this.limits.remember(gift, attempt);
         return view;
+      }),
+      catchError(async (error: unknown) => {
+        // Stripe failed or could not be reached: a gift may have been started, so it counts.
+        if (statusOf(error) >= 500) await this.limits.count(attempt);
+        throw error;
       }),
     );
   }
@@ -61,6 +77,12 @@ export const STARTED_GIFT = Symbol('startedGift');
 export interface StartedGift {
   kind: 'donation' | 'pledge';
   id: string;
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof DomainError) return ERROR_STATUS[error.code];
+  if (error instanceof HttpException) return error.getStatus();
+  return 500;
 }
 
 function giftOf(view: unknown): StartedGift | null {

@@ -50,29 +50,29 @@ export class CreationLimitsService {
     this.prefix = `${env.QUEUE_PREFIX}:abuse`;
   }
 
-  /** Counts one attempt; throws `temporarily_blocked` or `rate_limited` (with Retry-After). */
+  /**
+   * Refuses an attempt that a block or a full window stops: `temporarily_blocked` or
+   * `rate_limited`, with Retry-After. Counts nothing: `count` does, once the attempt has got
+   * past validation and found its campaign.
+   */
   async admit(attempt: CreationAttempt): Promise<void> {
     const { client, email } = this.subjects(attempt);
-    const campaignKey = `${this.prefix}:campaign:${this.digest(attempt.campaignSlug)}`;
-    let replies: number[];
+    const { campaignKey, emailKey } = this.counterKeys(attempt);
+    let replies: (number | string | null)[];
     try {
       replies = await this.run((multi) => {
         multi.ttl(`${this.prefix}:block:client:${client}`);
         multi.ttl(email ? `${this.prefix}:block:email:${email}` : `${this.prefix}:none`);
-        multi
-          .set(campaignKey, 0, 'EX', CAMPAIGN_WINDOW_SECONDS, 'NX')
-          .incr(campaignKey)
-          .ttl(campaignKey);
-        if (email) {
-          const emailKey = `${this.prefix}:email:${email}`;
-          multi.set(emailKey, 0, 'EX', EMAIL_WINDOW_SECONDS, 'NX').incr(emailKey).ttl(emailKey);
-        }
+        multi.get(campaignKey).ttl(campaignKey);
+        multi.get(emailKey ?? `${this.prefix}:none`).ttl(emailKey ?? `${this.prefix}:none`);
       });
     } catch (error) {
       this.logger.warn(`creation limits not applied (${(error as Error).message})`);
       return;
     }
-    const [clientBlock, emailBlock, , campaignCount, campaignTtl, , emailCount, emailTtl] = replies;
+    const [clientBlock, emailBlock, campaignCount, campaignTtl, emailCount, emailTtl] = replies.map(
+      (r) => Number(r ?? 0),
+    );
     const blocked = Math.max(clientBlock, emailBlock);
     if (blocked > 0) {
       const who = clientBlock > 0 ? 'this client' : 'this email address';
@@ -82,7 +82,7 @@ export class CreationLimitsService {
         { retryAfterSeconds: blocked },
       );
     }
-    if (email && emailCount > this.env.RATE_LIMIT_DONATIONS_PER_EMAIL) {
+    if (email && emailCount >= this.env.RATE_LIMIT_DONATIONS_PER_EMAIL) {
       const seconds = emailTtl > 0 ? emailTtl : EMAIL_WINDOW_SECONDS;
       throw new DomainError(
         'rate_limited',
@@ -90,7 +90,7 @@ export class CreationLimitsService {
         { retryAfterSeconds: seconds },
       );
     }
-    if (campaignCount > this.env.RATE_LIMIT_DONATIONS_PER_CAMPAIGN) {
+    if (campaignCount >= this.env.RATE_LIMIT_DONATIONS_PER_CAMPAIGN) {
       const seconds = campaignTtl > 0 ? campaignTtl : CAMPAIGN_WINDOW_SECONDS;
       throw new DomainError(
         'rate_limited',
@@ -98,6 +98,33 @@ export class CreationLimitsService {
         { retryAfterSeconds: seconds },
       );
     }
+  }
+
+  /**
+   * Counts an attempt against its email and campaign windows. Only attempts that got past
+   * validation and found their open campaign are counted (the interceptor calls this when a
+   * gift was started, or Stripe failed while starting one): a request that starts nothing
+   * must not use up a donor's or a campaign's allowance, or anyone who knows an email address
+   * could lock its owner out with a few malformed requests.
+   */
+  async count(attempt: CreationAttempt): Promise<void> {
+    const { campaignKey, emailKey } = this.counterKeys(attempt);
+    try {
+      await this.run((multi) => {
+        multi.set(campaignKey, 0, 'EX', CAMPAIGN_WINDOW_SECONDS, 'NX').incr(campaignKey);
+        if (emailKey) multi.set(emailKey, 0, 'EX', EMAIL_WINDOW_SECONDS, 'NX').incr(emailKey);
+      });
+    } catch (error) {
+      this.logger.warn(`creation attempt not counted (${(error as Error).message})`);
+    }
+  }
+
+  private counterKeys(attempt: CreationAttempt) {
+    const { email } = this.subjects(attempt);
+    return {
+      campaignKey: `${this.prefix}:campaign:${this.digest(attempt.campaignSlug)}`,
+      emailKey: email ? `${this.prefix}:email:${email}` : null,
+    };
   }
 
   /** Links a new gift to the digests of who started it, so its failed payments count against them. */
