@@ -101,6 +101,17 @@ export class CampaignsRepository {
     return rows[0].stripe_product_id;
   }
 
+  /** Replaces a Product Stripe no longer has; answers the campaign's Product id now. */
+  async replaceStripeProduct(id: string, stale: string, fresh: string): Promise<string> {
+    const [rows]: [{ stripe_product_id: string }[], number] = await this.repo.query(
+      `UPDATE campaigns
+          SET stripe_product_id = CASE WHEN stripe_product_id = $2 THEN $3 ELSE stripe_product_id END
+        WHERE id = $1 RETURNING stripe_product_id`,
+      [id, stale, fresh],
+    );
+    return rows[0].stripe_product_id;
+  }
+
   findBySlug(slug: string): Promise<Campaign | null> {
     return this.repo.findOne({ where: { slug } });
   }

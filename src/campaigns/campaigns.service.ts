@@ -218,6 +218,10 @@ export class CampaignsService {
     return this.campaigns.setStripeProduct(id, productId);
   }
 
+  replaceStripeProduct(id: string, stale: string, fresh: string): Promise<string> {
+    return this.campaigns.replaceStripeProduct(id, stale, fresh);
+  }
+
   /** Adds the campaigns whose slug is free (the demo's); returns the slugs added. */
   insertMissing(campaigns: NewCampaign[]): Promise<string[]> {
     return this.campaigns.insertMissing(campaigns, (em, id) => this.ledger.openProgress(em, id));

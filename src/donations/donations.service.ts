@@ -169,6 +169,11 @@ export class DonationsService {
     return this.recordPending(campaign, gift, gift.amount, claim);
   }
 
+  /** A pending gift whose payment Stripe refused to start: canceled, with Stripe's reason. */
+  cancelUnstarted(donationId: string, reason: string): Promise<void> {
+    return this.donations.markCanceled(donationId, reason);
+  }
+
   /** The Checkout Session a gift is paid through, once Stripe made it. */
   attachCheckoutSession(donationId: string, sessionId: string): Promise<void> {
     return this.donations.attachCheckoutSession(donationId, sessionId);

@@ -207,6 +207,15 @@ export class PledgesRepository {
     return count > 0;
   }
 
+  async cancelUnstarted(id: string, reason: string): Promise<void> {
+    await this.repo.manager.query(
+      `UPDATE pledges SET status = 'canceled', cancel_reason = $2, canceled_at = now(),
+              updated_at = now()
+        WHERE id = $1 AND status = 'incomplete' AND stripe_subscription_id IS NULL`,
+      [id, reason],
+    );
+  }
+
   async markCompleted(em: EntityManager, id: string): Promise<void> {
     await em.query(
       `UPDATE pledges SET status = 'completed', canceled_at = coalesce(canceled_at, now()), updated_at = now()

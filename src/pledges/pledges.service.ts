@@ -29,6 +29,9 @@ export type PledgeActor = { donorId: string } | { staff: true };
 export class PledgesService {
   private readonly logger = new Logger(PledgesService.name);
 
+  /** Stored Product ids Stripe was found to have, in this process. */
+  private readonly productsChecked = new Set<string>();
+
   constructor(
     private readonly rules: GiftRules,
     private readonly campaigns: CampaignsService,
@@ -76,6 +79,11 @@ export class PledgesService {
    * A Checkout Session that ended unpaid (expired): its pledge, still incomplete and without a
    * subscription, is canceled. Returns whether one was.
    */
+  /** An incomplete pledge whose subscription Stripe refused to start: canceled, with the reason. */
+  cancelUnstarted(pledgeId: string, reason: string): Promise<void> {
+    return this.pledges.cancelUnstarted(pledgeId, reason);
+  }
+
   abandonCheckout(sessionId: string, reason: string): Promise<boolean> {
     return this.pledges.cancelUnstartedCheckout(sessionId, reason);
   }
@@ -318,13 +326,33 @@ export class PledgesService {
     return pledge.stripeCustomerId;
   }
 
-  /** One Stripe Product per campaign, created on its first pledge. */
+  /**
+   * One Stripe Product per campaign, created on its first pledge. A stored one is checked once
+   * per process: Stripe may no longer have it (deleted, the keys now of another account or of
+   * live mode, a restarted stand-in), and every pledge would then be refused with "No such
+   * product"; a new one replaces it.
+   */
   async productFor(campaign: Campaign): Promise<string> {
-    if (campaign.stripeProductId) return campaign.stripeProductId;
+    const stored = campaign.stripeProductId;
+    if (stored && this.productsChecked.has(stored)) return stored;
+    if (stored) {
+      const product = await this.call(() => this.stripe.findProduct(stored));
+      if (product && product.active) {
+        this.productsChecked.add(stored);
+        return stored;
+      }
+      this.logger.warn(
+        { campaignId: campaign.id },
+        'the campaign’s Stripe Product is gone or archived: a new one replaces it',
+      );
+    }
     const product = await this.call(() =>
-      this.stripe.createCampaignProduct(campaign.id, campaign.title),
+      this.stripe.createCampaignProduct(campaign.id, campaign.title, stored ?? undefined),
     );
-    campaign.stripeProductId = await this.campaigns.setStripeProduct(campaign.id, product.id);
+    campaign.stripeProductId = stored
+      ? await this.campaigns.replaceStripeProduct(campaign.id, stored, product.id)
+      : await this.campaigns.setStripeProduct(campaign.id, product.id);
+    this.productsChecked.add(campaign.stripeProductId);
     return campaign.stripeProductId;
   }
 

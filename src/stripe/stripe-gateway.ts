@@ -256,11 +256,33 @@ export class StripeGateway {
   }
 
   /** A campaign's Product, made once per campaign id. */
-  createCampaignProduct(campaignId: string, name: string): Promise<Stripe.Product> {
+  /**
+   * A campaign's Product, made once per campaign; `replacing`: once more, in place of a Product
+   * Stripe no longer has (its own key, as the first one's may still be remembered).
+   */
+  createCampaignProduct(
+    campaignId: string,
+    name: string,
+    replacing?: string,
+  ): Promise<Stripe.Product> {
     return this.sdk.products.create(
       { name, metadata: { campaign_id: campaignId } },
-      { idempotencyKey: idempotencyKey('product', campaignId) },
+      {
+        idempotencyKey: replacing
+          ? idempotencyKey('product.replace', campaignId, replacing)
+          : idempotencyKey('product', campaignId),
+      },
     );
+  }
+
+  /** A Product, or null when Stripe has none by that id (deleted; another account or mode). */
+  async findProduct(id: string): Promise<Stripe.Product | null> {
+    try {
+      return await this.sdk.products.retrieve(id);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'resource_missing') return null;
+      throw error;
+    }
   }
 
   /** A pledge's Subscription, made once per pledge id. */

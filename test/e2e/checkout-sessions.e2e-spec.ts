@@ -198,6 +198,49 @@ describe('Checkout sessions', () => {
     expect(retried.body.message).toContain('has ended');
   });
 
+  it('a session Stripe refuses to make leaves no gift pending: canceled, and a retry says it has ended', async () => {
+    const { slug } = await createCampaign(app, adminKey);
+    const gifts = async () =>
+      (
+        await app.db.query(
+          `SELECT d.status, d.failure_reason, p.status AS pledge_status, p.cancel_reason
+             FROM campaigns c LEFT JOIN donations d ON d.campaign_id = c.id
+             LEFT JOIN pledges p ON p.campaign_id = c.id WHERE c.slug = $1`,
+          [slug],
+        )
+      ).rows;
+    await app.standIn.injectFaults({
+      kind: 'invalid_request',
+      method: 'POST',
+      path: '/v1/checkout/sessions',
+      times: 2,
+    });
+    const body = { email: email() };
+    const refused = await start(slug, body, 'checkout-refused-0001').expect(422);
+    expect(refused.body).toMatchObject({ code: 'unprocessable' });
+    expect(refused.body.message).toContain('Stripe refused');
+    expect(await gifts()).toEqual([
+      {
+        status: 'canceled',
+        failure_reason: expect.stringContaining('stripe:'),
+        pledge_status: null,
+        cancel_reason: null,
+      },
+    ]);
+    const retried = await start(slug, body, 'checkout-refused-0001').expect(409);
+    expect(retried.body.message).toContain('has ended');
+    // A pledge likewise.
+    const { slug: other } = await createCampaign(app, adminKey);
+    await start(other, { email: email(), interval: 'month' }).expect(422);
+    const pledges = await app.db.query(
+      `SELECT status, cancel_reason FROM pledges WHERE campaign_id = (SELECT id FROM campaigns WHERE slug = $1)`,
+      [other],
+    );
+    expect(pledges.rows).toEqual([
+      { status: 'canceled', cancel_reason: expect.stringContaining('stripe:') },
+    ]);
+  });
+
   it('a retried request with the same Idempotency-Key gets the same session; another body is refused', async () => {
     const { slug } = await createCampaign(app, adminKey);
     const body = { email: email(), amount: 3000 };

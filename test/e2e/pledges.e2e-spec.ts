@@ -283,6 +283,29 @@ describe('recurring pledges', () => {
     expect((await pledgeRow(created.body.pledgeId)).status).toBe('canceled');
   });
 
+  it('replaces a campaign Product that Stripe no longer has (another account, a restarted stand-in)', async () => {
+    const { slug } = await createCampaign(app, adminKey);
+    const first = await pledge(slug, { email: 'first@example.org' }).expect(201);
+    const productOf = async () =>
+      (await app.db.query(`SELECT stripe_product_id AS id FROM campaigns WHERE slug = $1`, [slug]))
+        .rows[0].id as string;
+    const original = await productOf();
+    expect(original).toMatch(/^prod_/);
+    const sub = await app.stripe.subscriptions.retrieve(first.body.subscriptionId);
+    expect(sub.items.data[0].price.product).toBe(original);
+    // As after `npm run dev` restarts its stand-in, or a switch to live keys: the stored
+    // Product is unknown to Stripe. The next pledge still starts, on a new Product.
+    await app.db.query(`UPDATE campaigns SET stripe_product_id = 'prod_gone' WHERE slug = $1`, [
+      slug,
+    ]);
+    const second = await pledge(slug, { email: 'second@example.org' }).expect(201);
+    const replaced = await productOf();
+    expect(replaced).toMatch(/^prod_/);
+    expect(replaced).not.toBe('prod_gone');
+    const next = await app.stripe.subscriptions.retrieve(second.body.subscriptionId);
+    expect(next.items.data[0].price.product).toBe(replaced);
+  });
+
   it('refuses bad input with 4xx naming the field, changing nothing', async () => {
     const { slug } = await createCampaign(app, adminKey, { minAmount: 500 });
     const cases: [Record<string, unknown>, RegExp][] = [

@@ -160,7 +160,12 @@ export class CheckoutSessionsService {
     const { sessionId } = target;
     const session = sessionId
       ? await this.call(() => this.stripe.retrieveCheckoutSession(sessionId))
-      : await this.call(() => this.stripe.createCheckoutSession(target.gift.id, params()));
+      : await this.call(
+          () => this.stripe.createCheckoutSession(target.gift.id, params()),
+          // Stripe refused the session for good: its gift can never be paid, so it ends here
+          // rather than stay pending (a retry with the same key then gets 409).
+          (reason) => this.cancelRefused(target.gift, reason),
+        );
     if (session.status !== 'open' || !session.url) throw ended();
     return session;
   }
@@ -189,6 +194,12 @@ export class CheckoutSessionsService {
     }
   }
 
+  private cancelRefused(gift: StartedGift, reason: string): Promise<void> {
+    return gift.kind === 'pledge'
+      ? this.pledges.cancelUnstarted(gift.id, reason)
+      : this.donations.cancelUnstarted(gift.id, reason);
+  }
+
   private view(session: Stripe.Checkout.Session, gift: StartedGift): CheckoutSessionCreatedView {
     const view = { sessionId: session.id, url: session.url! };
     // For the creation limits, which link the gift to who started it; not sent.
@@ -197,12 +208,16 @@ export class CheckoutSessionsService {
   }
 
   /** Stripe's refusals are the caller's bad input; its outages are ours to report as 502. */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    fn: () => Promise<T>,
+    onRefused?: (reason: string) => Promise<void>,
+  ): Promise<T> {
     try {
       return await fn();
     } catch (error) {
       const e = error as { type?: string; message?: string };
       if (e.type === 'StripeInvalidRequestError' || e.type === 'StripeCardError') {
+        await onRefused?.(`stripe: ${errorSummary(error)}`);
         throw new DomainError('unprocessable', `Stripe refused: ${e.message}`);
       }
       this.logger.warn({ err: errorSummary(e) }, 'Stripe call failed');

@@ -19,6 +19,7 @@ export const FAULT_KINDS = [
   'server_error',
   'rate_limit',
   'idempotency_key_in_use',
+  'invalid_request',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -109,6 +110,17 @@ function faultOf(rule: ArmedRule, idempotencyKey: string): Fault {
           code: 'rate_limit',
           message:
             'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+        }),
+        headers: {},
+      };
+    case 'invalid_request':
+      // Stripe refusing a request for good, as it does before an account may take payments.
+      return {
+        kind: 'error',
+        error: new StandInError({
+          status: 400,
+          type: 'invalid_request_error',
+          message: 'Your account cannot currently make live charges.',
         }),
         headers: {},
       };
