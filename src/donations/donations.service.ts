@@ -81,7 +81,7 @@ export class DonationsService {
     if (donation.status !== 'pending') {
       throw new DomainError(
         'conflict',
-        `The donation is ${donation.status}: it can no longer change`,
+        `The donation can no longer change: its status is ${donation.status}`,
       );
     }
     const gift = {

@@ -209,7 +209,11 @@ describe('donation form (/widget/donate.js) on another site, in Chromium', () =>
     await form.getByLabel('Email').fill('monthly@example.org');
     await press(form.getByRole('button', { name: 'Continue to payment' }));
     await waitForText(form.locator('.summary'), /\$100\.00 a month/);
-    await press(form.getByRole('button', { name: 'Pay $100.00' }));
+    // What is charged says how often, on the total and on the button.
+    expect(await form.locator('.summary .total').textContent()).toBe(
+      'Total charged: $100.00 a month',
+    );
+    await press(form.getByRole('button', { name: 'Pay $100.00 a month' }));
     await form.getByRole('heading', { name: 'Thank you!' }).waitFor();
     await waitForText(form.locator('.thanks-status'), /recurring gift has started/, 30_000);
     const receipt = await waitForText(form.locator('.receipt-number'), /^\d{4}-\d+$/, 30_000);
@@ -248,6 +252,33 @@ describe('donation form (/widget/donate.js) on another site, in Chromium', () =>
     await frameFitsContent(page, form);
     await screenshots(page, 'donate-form-fa');
     await fitsPhone(page, form);
+    // Paid in Persian: the thank-you writes the receipt number left to right inside the
+    // right-to-left sentence (2026-000042, never 000042-2026).
+    await form.locator('#email').fill('persian.donor@example.org');
+    await press(form.getByRole('button', { name: 'ادامه و پرداخت' }));
+    await press(form.locator('.card-form button[type="submit"]'));
+    const receipt = await waitForText(form.locator('.receipt-number'), /^\d{4}-\d+$/, 30_000);
+    const number = form.locator('.receipt-number');
+    expect(await number.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+    const [year, serial] = receipt.split('-');
+    // Laid out as written: the year's box is left of the serial's.
+    const order = await number.evaluate(
+      (el, parts) => {
+        const range = document.createRange();
+        const text = el.firstChild!;
+        const box = (from: number, to: number) => {
+          range.setStart(text, from);
+          range.setEnd(text, to);
+          return range.getBoundingClientRect().left;
+        };
+        return (
+          box(0, parts[0].length) < box(parts[0].length + 1, parts[0].length + 1 + parts[1].length)
+        );
+      },
+      [year, serial],
+    );
+    expect(order).toBe(true);
+    await screenshots(page, 'donate-thank-you-fa');
     expect(unexpectedProblems(browser.problems)).toEqual([]);
     expect(browser.external).toEqual([]);
   });

@@ -53,7 +53,9 @@ export function problemText(ctx: Ctx, error: unknown): string {
     if (error.status === 429) return ctx.tr('errTooMany');
     if (error.status === 404) return ctx.tr('notFound');
     if (error.code === 'not_active') return ctx.tr('notAccepting');
-    return error.message || ctx.tr('errGeneric');
+    // Anything else (Stripe refused or failed, a conflict) is not the donor's to read in our
+    // English developer wording: the same plain sentence in their language.
+    return ctx.tr('errGeneric');
   }
   return ctx.tr('errGeneric');
 }

@@ -381,6 +381,13 @@ export function DonateForm(props: {
   );
 
   const money = (n: number) => ctx.money(n, d.currency);
+  /** "$10.30", "$10.30 a month" or "$10.30 a year", as the chosen frequency says. */
+  const every = (amount: string) =>
+    d.frequency === 'month'
+      ? ctx.tr('perMonth', { amount })
+      : d.frequency === 'year'
+        ? ctx.tr('perYear', { amount })
+        : amount;
   const extra =
     quote && minor !== null && quote.amount === minor ? quote.charge - quote.amount : null;
 
@@ -507,10 +514,11 @@ export function DonateForm(props: {
           </span>
         </label>
         <small class="hint" id="cover-fees-hint" aria-live="polite">
-          {minor !== null && ctx.tr('coverFeesHint', { amount: money(minor) })}{' '}
+          {minor !== null &&
+            ctx.tr(d.coverFees ? 'coverFeesHint' : 'feesNotCovered', { amount: money(minor) })}{' '}
           {minor !== null && extra !== null && (
             <span class="charged">
-              {ctx.tr('charged', { charge: money(d.coverFees ? minor + extra : minor) })}
+              {ctx.tr('charged', { charge: every(money(d.coverFees ? minor + extra : minor)) })}
             </span>
           )}
         </small>

@@ -18,32 +18,30 @@ export function Pay(props: { ctx: Ctx; started: Started; onPaid: () => void; onB
       : started.frequency === 'year'
         ? 'youGiveYearly'
         : 'youGive';
-  const charge = ctx.money(started.charge, started.currency);
+  const amount = ctx.money(started.charge, started.currency);
+  // What the donor pays, and how often: "$10.30 a month" on the total and the Pay button.
+  const charge =
+    started.frequency === 'month'
+      ? ctx.tr('perMonth', { amount })
+      : started.frequency === 'year'
+        ? ctx.tr('perYear', { amount })
+        : amount;
   return (
     <section class="pay" aria-labelledby="pay-title">
       <h1 id="pay-title" tabIndex={-1} ref={heading}>
         {ctx.tr('payment')}
       </h1>
-      <dl class="summary">
-        <div>
-          <dt class="visually-hidden">{ctx.tr('amount')}</dt>
-          <dd>{ctx.tr(summary, { amount: ctx.money(started.amount, started.currency) })}</dd>
-        </div>
+      <div class="summary">
+        <p>{ctx.tr(summary, { amount: ctx.money(started.amount, started.currency) })}</p>
         {started.charge > started.amount && (
-          <div>
-            <dt class="visually-hidden">{ctx.tr('fees')}</dt>
-            <dd class="fees-line">
-              {ctx.tr('fees', {
-                extra: ctx.money(started.charge - started.amount, started.currency),
-              })}
-            </dd>
-          </div>
+          <p class="fees-line">
+            {ctx.tr('fees', {
+              extra: ctx.money(started.charge - started.amount, started.currency),
+            })}
+          </p>
         )}
-        <div>
-          <dt class="visually-hidden">{ctx.tr('total')}</dt>
-          <dd class="total">{ctx.tr('total', { charge })}</dd>
-        </div>
-      </dl>
+        <p class="total">{ctx.tr('total', { charge })}</p>
+      </div>
       {ctx.config.simulated ? (
         <SimulatedCard {...props} charge={charge} />
       ) : ctx.config.stripePublishableKey ? (

@@ -91,8 +91,11 @@ export function Thanks(props: {
         )}
         {status?.receiptNumber && (
           <p class="receipt">
-            {ctx.tr('receiptNumber')}:{' '}
-            <strong class="receipt-number">{status.receiptNumber}</strong>
+            {ctx.tr('receiptNumber')}{' '}
+            {/* Left to right in every language: 2026-000042 must not read 000042-2026. */}
+            <strong class="receipt-number" dir="ltr">
+              {status.receiptNumber}
+            </strong>
           </p>
         )}
         {status?.counted && <p class="muted">{ctx.tr('receiptByEmail')}</p>}
