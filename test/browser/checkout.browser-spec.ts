@@ -1,14 +1,20 @@
-import { createServer, Server } from 'node:http';
-import { freePort, startTestApp, TestApp } from '../support/harness';
+import { startTestApp, TestApp } from '../support/harness';
 import { createCampaign, ledger, progress, settled } from '../support/flows';
-import { launchBrowser, TestBrowser, unexpectedProblems, waitForText } from '../support/browser';
+import {
+  launchBrowser,
+  TestBrowser,
+  unexpectedProblems,
+  waitForText,
+  campaignSite,
+  CampaignSite,
+} from '../support/browser';
 
 jest.setTimeout(120_000);
 
 describe('a Checkout link from a site, paid in Chromium', () => {
   let app: TestApp;
   let browser: TestBrowser;
-  let site: Server;
+  let site: CampaignSite;
   let siteUrl: string;
   let slug: string;
 
@@ -17,26 +23,20 @@ describe('a Checkout link from a site, paid in Chromium', () => {
     ({ slug } = await createCampaign(app, await app.createKey('admin')));
 
     // The campaign's own site: a thank-you page that shows the session id Stripe fills in.
-    const port = await freePort();
-    siteUrl = `http://localhost:${port}`;
-    site = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', siteUrl);
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    site = await campaignSite((url) => {
       const session = (url.searchParams.get('session') ?? '').replace(/[^A-Za-z0-9_]/g, '');
-      res.end(
-        url.pathname === '/thanks'
-          ? `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Thank you</title></head>
+      return url.pathname === '/thanks'
+        ? `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Thank you</title></head>
              <body><h1>Thank you</h1><p id="session">${session}</p></body></html>`
-          : `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Donate</title></head>
-             <body><h1>Donate</h1></body></html>`,
-      );
+        : `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Donate</title></head>
+             <body><h1>Donate</h1></body></html>`;
     });
-    await new Promise<void>((resolve) => site.listen(port, '127.0.0.1', resolve));
+    siteUrl = site.url;
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => site?.close(resolve));
+    await site?.close();
     await app?.close();
   });
 

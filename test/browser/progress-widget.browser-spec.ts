@@ -1,7 +1,6 @@
 // page.evaluate() callbacks run in the page: they use the DOM.
 /// <reference lib="dom" />
-import { createServer, Server } from 'node:http';
-import { eventually, freePort, startTestApp, TestApp } from '../support/harness';
+import { eventually, startTestApp, TestApp } from '../support/harness';
 import { createCampaign, paidDonation } from '../support/flows';
 import type { Page } from 'playwright-core';
 import {
@@ -11,6 +10,8 @@ import {
   TestBrowser,
   unexpectedProblems,
   waitForText,
+  campaignSite,
+  CampaignSite,
 } from '../support/browser';
 
 jest.setTimeout(120_000);
@@ -18,7 +19,7 @@ jest.setTimeout(120_000);
 describe('progress widget (/widget) on another site, in Chromium', () => {
   let app: TestApp;
   let browser: TestBrowser;
-  let site: Server;
+  let site: CampaignSite;
   let siteUrl: string;
   let slug: string;
 
@@ -32,32 +33,29 @@ describe('progress widget (/widget) on another site, in Chromium', () => {
     await paidDonation(app, slug, { amount: 25_000, name: 'Named Donor', message: 'Free them' });
 
     // A campaign's own site: another origin (localhost, another port), plain HTML.
-    const port = await freePort();
-    siteUrl = `http://localhost:${port}`;
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>Free the seven</title></head>
-      <body style="font-family: Georgia, serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
-        <h1>Free the seven hostages of Camp Ashraf</h1>
-        <p>Every gift funds the legal and diplomatic campaign.</p>
-        <div id="light" data-campaign="${slug}" data-accent="#c2185b"
-             data-donate-url="${siteUrl}/donate" data-donate-label="Give now"></div>
-        <div id="dark-site" style="background: #0d1117; padding: 1rem; margin-top: 1rem">
-          <div id="dark" data-campaign="${slug}" data-theme="dark"
-               data-donate-url="${siteUrl}/donate"></div>
-        </div>
-        <script src="${app.url}/widget/progress.js" async></script>
-      </body></html>`;
-    site = createServer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(html);
-    });
-    await new Promise<void>((resolve) => site.listen(port, '127.0.0.1', resolve));
+    site = await campaignSite(
+      ({ origin: siteUrl }) =>
+        `<!doctype html><html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Free the seven</title></head>
+        <body style="font-family: Georgia, serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
+          <h1>Free the seven hostages of Camp Ashraf</h1>
+          <p>Every gift funds the legal and diplomatic campaign.</p>
+          <div id="light" data-campaign="${slug}" data-accent="#c2185b"
+               data-donate-url="${siteUrl}/donate" data-donate-label="Give now"></div>
+          <div id="dark-site" style="background: #0d1117; padding: 1rem; margin-top: 1rem">
+            <div id="dark" data-campaign="${slug}" data-theme="dark"
+                 data-donate-url="${siteUrl}/donate"></div>
+          </div>
+          <script src="${app.url}/widget/progress.js" async></script>
+        </body></html>`,
+    );
+    siteUrl = site.url;
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => site?.close(resolve));
+    await site?.close();
     await app?.close();
   });
 

@@ -1,9 +1,11 @@
 // page.evaluate() callbacks run in the page: they use the DOM.
 /// <reference lib="dom" />
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
+import { freePort } from './harness';
 
 /**
  * Debian's Chromium, headless, driven by playwright-core (Playwright's own browser download
@@ -187,4 +189,27 @@ export function unexpectedProblems(problems: string[], expected: ExpectedFailure
         e.status === status && (typeof e.path === 'string' ? e.path === path : e.path.test(path)),
     );
   });
+}
+
+/** A campaign's own site, for embedding tests: another origin than the API's. */
+export interface CampaignSite {
+  /** http://localhost:<port>: localhost, where the API is 127.0.0.1, and a port of its own. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a campaign's plain HTML site from another origin: `page` answers each URL with its
+ * HTML, or null for a 404.
+ */
+export async function campaignSite(page: (url: URL) => string | null): Promise<CampaignSite> {
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const server = createServer((req, res) => {
+    const html = page(new URL(req.url ?? '/', url));
+    res.writeHead(html === null ? 404 : 200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(html ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
