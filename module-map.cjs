@@ -104,8 +104,9 @@ const MODULE_MAP = [
     layer: 'domain',
     owns: ['campaigns'],
     offers:
-      'campaign rules (currencies, limits, suggested amounts, status) and the public view with progress and ' +
-      'supporters (private by default, days not times, sealed cursors).',
+      'campaign rules (currencies, limits, suggested amounts, status) and the public view with progress, ' +
+      'supporters (private by default, days not times, sealed cursors) and active actions (read ' +
+      'from the actions tables, whose module imports this one).',
     imports: ['common', 'auth', 'ledger'],
   },
   {
@@ -132,9 +133,20 @@ const MODULE_MAP = [
     layer: 'domain',
     owns: ['donor_sessions', 'donor_sign_in_tokens'],
     offers:
-      'sign-in by emailed link (only to donors who gave), sessions, the `DonorOnly` guard and ' +
+      'sign-in by emailed link (only to donors who gave or confirmed a signature), sessions, the `DonorOnly` guard and ' +
       'donor history.',
     imports: ['common', 'mail', 'donors', 'donations'],
+  },
+  {
+    name: 'actions',
+    layer: 'domain',
+    owns: ['actions', 'action_letters', 'signatures', 'signature_tokens', 'action_deliveries'],
+    offers:
+      'campaign actions: letters (versioned, frozen once signed) to a named target that ' +
+      'supporters sign; signatures confirmed by an emailed single-use link (the email kept only ' +
+      'while pending, then the donors row), public signers (private by default, days not ' +
+      'times), withdrawal from the donor portal, deliveries of signatures to the target.',
+    imports: ['common', 'metrics', 'auth', 'audit', 'mail', 'campaigns', 'donors', 'donor-auth'],
   },
   {
     name: 'pledges',
@@ -184,9 +196,9 @@ const MODULE_MAP = [
     layer: 'domain',
     owns: ['maintenance_runs'],
     offers:
-      'scheduled self-repair (Stripe event sync, reconcile, retry of stuck outbox rows) and ' +
-      'backlog readings (`BacklogService`).',
-    imports: ['common', 'metrics', 'auth', 'stripe', 'ledger'],
+      'scheduled self-repair (Stripe event sync, reconcile, retry of stuck outbox rows, ' +
+      'deletion of signatures never confirmed) and backlog readings (`BacklogService`).',
+    imports: ['common', 'metrics', 'auth', 'stripe', 'ledger', 'actions'],
   },
   {
     name: 'health',
@@ -243,7 +255,8 @@ const MODULE_MAP = [
     owns: [],
     offers:
       'export and erasure of a donor, by staff and by the donor: it reads every table that ' +
-      'holds their data, and erases through each owner’s service in one transaction.',
+      'holds their data (signatures through their owner), and erases through each owner’s ' +
+      'service in one transaction.',
     imports: [
       'common',
       'auth',
@@ -253,6 +266,7 @@ const MODULE_MAP = [
       'donors',
       'donations',
       'donor-auth',
+      'actions',
       'pledges',
       'receipts',
     ],
