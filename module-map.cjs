@@ -32,7 +32,7 @@ const MODULE_MAP = [
       'runner, queue service, job failures (`JobFailuresService`) and the outbox life cycle; ' +
       '`DomainError`, the error codes (`ERROR_CODES`, `FIELD_ERROR_CODES`) and the exception ' +
       'filter, `describeError`; the OpenAPI error schema and `@ApiErrors`; logging with redaction; ' +
-      'money; rate and abuse limits; opaque cursors; PDFs in every script (embedded Noto fonts, ' +
+      'money; rate and abuse limits; opaque cursors; formula-safe CSV; PDFs in every script (embedded Noto fonts, ' +
       'right-to-left text shaped and ordered).',
     imports: [],
   },
