@@ -140,7 +140,14 @@ const MODULE_MAP = [
   {
     name: 'actions',
     layer: 'domain',
-    owns: ['actions', 'action_letters', 'signatures', 'signature_tokens', 'action_deliveries'],
+    owns: [
+      'actions',
+      'action_letters',
+      'signatures',
+      'signature_tokens',
+      'action_deliveries',
+      'action_delivery_signatures',
+    ],
     offers:
       'campaign actions: letters (versioned, frozen once signed) to a named target that ' +
       'supporters sign; signatures confirmed by an emailed single-use link (the email kept only ' +
