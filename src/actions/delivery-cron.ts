@@ -17,7 +17,8 @@ export function deliveryCronProblem(value: unknown): string | undefined {
 
 export const IsDeliveryCron = () =>
   ValidateBy({
-    name: 'isDeliveryCron',
+    // Its code is invalid_format, as a pattern's (`@Matches`) would be.
+    name: 'invalidFormat',
     validator: {
       validate: (value: unknown) => deliveryCronProblem(value) === undefined,
       defaultMessage: (args) => deliveryCronProblem(args?.value) ?? EXPECTED,

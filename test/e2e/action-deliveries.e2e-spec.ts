@@ -263,7 +263,9 @@ describe('action deliveries, the signatures CSV', () => {
         deliveryCron: '61 * * * *',
       })
       .expect(400);
-    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'deliveryCron' })]);
+    expect(bad.body.errors).toEqual([
+      expect.objectContaining({ field: 'deliveryCron', code: 'invalid_format' }),
+    ]);
 
     const action = await createAction({ deliveryCron: '*/2 * * * * *' });
     await signAndConfirm(action.slug, {
@@ -356,5 +358,109 @@ describe('action deliveries, the signatures CSV', () => {
       .get(`/v1/admin/actions/00000000-0000-4000-8000-000000000000/signatures.csv`)
       .set('Authorization', `Bearer ${financeKey}`)
       .expect(404);
+  });
+  it('reports signatures confirmed per day per action (metric=signatures), and per campaign and action', async () => {
+    const own = await createCampaign(app, adminKey, { title: 'Counted campaign' });
+    const previous = campaign;
+    campaign = own;
+    try {
+      const a = await createAction({ slug: 'letter-a' });
+      const b = await createAction({ slug: 'letter-b' });
+      await createAction({ slug: 'letter-draft', status: 'draft' });
+      await signAndConfirm(a.slug, { name: 'A One', email: 'a1.r@example.org', country: 'FR' });
+      await signAndConfirm(a.slug, { name: 'A Two', email: 'a2.r@example.org', country: 'FR' });
+      await signAndConfirm(b.slug, { name: 'B One', email: 'b1.r@example.org', country: 'FR' });
+      const gone = 'b2.r@example.org';
+      await signAndConfirm(b.slug, { name: 'B Gone', email: gone, country: 'FR' });
+      const token = await signIn(app, gone);
+      const mine = await app.http
+        .get('/v1/donor/signatures')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      await app.http
+        .post(`/v1/donor/signatures/${mine.body.data[0].id}/withdraw`)
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      // Pending, never confirmed: not counted.
+      await app.http
+        .post(`/v1/campaigns/${own.slug}/actions/${a.slug}/signatures`)
+        .send({ name: 'Pending', email: 'pending.r@example.org', country: 'FR' })
+        .expect(202);
+
+      const today = new Date().toISOString().slice(0, 10);
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const finance = { Authorization: `Bearer ${financeKey}` };
+      const series = await app.http
+        .get('/v1/reports/timeseries')
+        .query({ campaign: own.slug, metric: 'signatures', from: yesterday, to: today })
+        .set(finance)
+        .expect(200);
+      expect(series.body).toMatchObject({ campaign: own.slug, metric: 'signatures' });
+      expect(series.body.buckets).toEqual([
+        {
+          start: yesterday,
+          totals: [],
+          signatures: [
+            { action: 'letter-a', signatures: 0 },
+            { action: 'letter-b', signatures: 0 },
+          ],
+        },
+        {
+          start: today,
+          totals: [],
+          signatures: [
+            { action: 'letter-a', signatures: 2 },
+            { action: 'letter-b', signatures: 1 },
+          ],
+        },
+      ]);
+      // Money stays the default.
+      const money = await app.http
+        .get('/v1/reports/timeseries')
+        .query({ campaign: own.slug, from: today, to: today })
+        .set(finance)
+        .expect(200);
+      expect(money.body.metric).toBe('money');
+      expect(money.body.buckets[0].totals).toEqual([
+        { currency: 'usd', gross: 0, net: 0, donationCount: 0 },
+      ]);
+      expect(money.body.buckets[0].signatures).toBeUndefined();
+      const bad = await app.http
+        .get('/v1/reports/timeseries')
+        .query({ campaign: own.slug, metric: 'letters' })
+        .set(finance)
+        .expect(400);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'metric' })]);
+
+      const report = await app.http
+        .get('/v1/reports/campaigns')
+        .query({ campaign: own.slug, from: today, to: today })
+        .set(finance)
+        .expect(200);
+      expect(report.body.data).toEqual([
+        expect.objectContaining({
+          campaign: own.slug,
+          signatures: 3,
+          actions: [
+            { action: 'letter-a', title: 'Write to the UN', signatures: 2, totalSignatures: 2 },
+            { action: 'letter-b', title: 'Write to the UN', signatures: 1, totalSignatures: 1 },
+          ],
+        }),
+      ]);
+      const before = await app.http
+        .get('/v1/reports/campaigns')
+        .query({ campaign: own.slug, from: yesterday, to: yesterday })
+        .set(finance)
+        .expect(200);
+      expect(before.body.data[0]).toMatchObject({
+        signatures: 0,
+        actions: [
+          expect.objectContaining({ signatures: 0, totalSignatures: 2 }),
+          expect.objectContaining({ signatures: 0, totalSignatures: 1 }),
+        ],
+      });
+    } finally {
+      campaign = previous;
+    }
   });
 });
