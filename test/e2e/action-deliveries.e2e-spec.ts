@@ -179,6 +179,72 @@ describe('action deliveries, the signatures CSV', () => {
     expect(text).not.toMatch(/@/);
   });
 
+  it('sends once when a second job runs while SMTP answers slowly, and when a dead worker’s claim runs out', async () => {
+    const slowTarget = `slow.${randomBytes(3).toString('hex')}@example.org`;
+    const action = await createAction({ target: { name: 'Slow office', email: slowTarget } });
+    await signAndConfirm(action.slug, {
+      name: 'Held Signer',
+      email: 'held@example.org',
+      country: 'PT',
+    });
+    app.mail.holdRecipients(new RegExp(slowTarget.replace(/\./g, '\\.')));
+    const queue = new Queue('mail', { connection: redis, prefix: app.queuePrefix });
+    const answer = (jobId: string) =>
+      eventually(async () => {
+        const job = await queue.getJob(jobId);
+        return job && (await job.isCompleted()) ? { answer: job.returnvalue as string } : null;
+      }, 20_000);
+    try {
+      const { id } = (await deliver(action.id).expect(202)).body;
+      await eventually(async () => app.mail.held() === 1, 15_000);
+      // A second job while the first one waits on SMTP: it leaves the delivery to the first.
+      await queue.add('action-delivery.send', { deliveryId: id }, { jobId: `second-${id}` });
+      expect(await answer(`second-${id}`)).toEqual({ answer: 'in-progress' });
+      app.mail.holdRecipients(null);
+      expect(await answer(`action-delivery-${id}`)).toEqual({ answer: 'sent' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(deliveryMails(id)).toHaveLength(1);
+
+      // A delivery a worker claimed and then died with (its lease still running): left alone;
+      // once the lease has run out, the next job (BullMQ's rerun of the stalled one) sends it.
+      await signAndConfirm(action.slug, {
+        name: 'Second Signer',
+        email: 'held2@example.org',
+        country: 'PT',
+      });
+      app.mail.refuse(451);
+      const next = (await deliver(action.id).expect(202)).body.id as string;
+      await eventually(async () => {
+        const { rows } = await app.db.query(
+          `SELECT attempts FROM action_deliveries WHERE id = $1`,
+          [next],
+        );
+        return rows[0].attempts >= 1;
+      }, 15_000);
+      await app.db.query(
+        `UPDATE action_deliveries SET claimed_until = now() + interval '1 hour', claim_token = gen_random_uuid()
+          WHERE id = $1`,
+        [next],
+      );
+      app.mail.refuse(null);
+      await queue.add('action-delivery.send', { deliveryId: next }, { jobId: `held-${next}` });
+      expect(await answer(`held-${next}`)).toEqual({ answer: 'in-progress' });
+      expect(deliveryMails(next)).toHaveLength(0);
+      await app.db.query(
+        `UPDATE action_deliveries SET claimed_until = now() - interval '1 second' WHERE id = $1`,
+        [next],
+      );
+      await queue.add('action-delivery.send', { deliveryId: next }, { jobId: `rerun-${next}` });
+      expect(await answer(`rerun-${next}`)).toEqual({ answer: 'sent' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(deliveryMails(next)).toHaveLength(1);
+    } finally {
+      app.mail.holdRecipients(null);
+      app.mail.refuse(null);
+      await queue.close();
+    }
+  });
+
   it('leaves a withdrawn signature out of the next delivery, and refuses a delivery with nothing new (409)', async () => {
     const action = await createAction();
     await signAndConfirm(action.slug, {
