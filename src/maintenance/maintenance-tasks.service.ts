@@ -145,7 +145,8 @@ export class MaintenanceTasksService {
    * it. Any other job still around for the row (a resend, a replay) cannot send twice either:
    * a sender claims the row first (see `OutboxTable`) and sends only what is still pending.
    * Then runs older than RUN_RETENTION_DAYS are deleted, Idempotency-Keys whose 24 hours are
-   * over, and signatures whose confirmation link expired unused (with their addresses).
+   * over, signatures whose confirmation link expired unused, and the addresses and bodies of
+   * confirmation emails whose link has expired.
    */
   private async retryStuck(): Promise<Omit<RunOutcome, 'runId'>> {
     const olderThan = new Date(Date.now() - this.env.MAINTENANCE_STUCK_AFTER_MINUTES * 60_000);
@@ -175,7 +176,9 @@ export class MaintenanceTasksService {
     findings.runsDeleted = await this.runs.purgeStartedBefore(before);
     findings.idempotencyKeysExpired = await this.idempotency.pruneExpired();
     // An address nobody confirmed is not kept once its link has expired.
-    findings.unconfirmedSignaturesDeleted = await this.signatures.purgeUnconfirmed();
+    const purged = await this.signatures.purgeUnconfirmed();
+    findings.unconfirmedSignaturesDeleted = purged.signatures;
+    findings.confirmationEmailsCleared = purged.emails;
     return { status: 'ok', findings };
   }
 
