@@ -287,6 +287,23 @@ describe('action deliveries, the signatures CSV', () => {
       [second.id, 1],
       [first.id, 1],
     ]);
+
+    // Erasing a signer a sent delivery carried: their signature goes, the delivery's record stays.
+    const donor = await app.http
+      .get('/v1/admin/donors')
+      .query({ email: 'stays.w@example.org' })
+      .set(admin())
+      .expect(200);
+    await app.http.post(`/v1/admin/donors/${donor.body.id}/erase`).set(admin()).expect(200);
+    const { rows } = await app.db.query(
+      `SELECT count(*)::int AS n FROM action_delivery_signatures WHERE delivery_id = $1`,
+      [second.id],
+    );
+    expect(rows[0].n).toBe(0);
+    expect((await deliveries(action.id)).map((d) => [d.id, d.status, d.signatures])).toEqual([
+      [second.id, 'sent', 1],
+      [first.id, 'sent', 1],
+    ]);
   });
 
   it('answers the same delivery for the same Idempotency-Key; another body under it is a 409', async () => {
