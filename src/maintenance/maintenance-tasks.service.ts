@@ -40,6 +40,7 @@ const OUTBOX_JOBS: Record<Outbox, { job: JobName; jobId: (id: string) => string 
   stripe_events: { job: 'stripe-event.process', jobId: (id) => id },
   receipts: { job: 'receipt.send', jobId: (id) => `receipt-${id}` },
   emails: { job: 'email.send', jobId: (id) => `email-${id}` },
+  action_deliveries: { job: 'action-delivery.send', jobId: (id) => `action-delivery-${id}` },
 };
 
 /**
@@ -189,6 +190,8 @@ export class MaintenanceTasksService {
         return this.queues.tryEnqueue('receipt.send', { receiptId: id }, { jobId });
       case 'emails':
         return this.queues.tryEnqueue('email.send', { emailId: id }, { jobId });
+      case 'action_deliveries':
+        return this.queues.tryEnqueue('action-delivery.send', { deliveryId: id }, { jobId });
     }
   }
 }
