@@ -260,11 +260,19 @@ export class SignaturesService {
           ` (${signed.country}), with the day you confirm.`,
         ]
       : 'Your name will not be shown publicly: only the number of signatures is.';
+    // The letter goes to its target with the signers' list: a signer must know that before
+    // confirming, whatever they chose about the public page.
+    const delivered = [
+      'When the letter is delivered, ',
+      { isolate: action.targetName },
+      ' receives your name, country and comment with it (never your email address).',
+    ];
     return simpleEmail({
       subject: `Confirm your signature: ${action.title}`,
       paragraphs: [
         ['Someone, hopefully you, signed “', { isolate: action.title }, '” with this address.'],
         shown,
+        delivered,
         `Your signature counts once you confirm it with the button below. The link works once, for ${SIGNATURE_TOKEN_TTL_HOURS} hours. If you did not sign, ignore this email: the signature and this address are deleted when the link expires.`,
       ],
       action: { label: 'Confirm my signature', url },

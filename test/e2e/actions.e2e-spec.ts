@@ -176,7 +176,19 @@ describe('campaign actions: signing, confirmation, public counts, withdrawal, er
       expect(res.body).toEqual(CHECK_EMAIL);
     }
     const tokens = new Map<string, string>();
-    for (const s of signers) tokens.set(s.email, tokenOf(await nextConfirmation(s.email)));
+    for (const s of signers) {
+      const mail = await nextConfirmation(s.email);
+      // Before confirming, every signer learns that the target receives their name, public
+      // or not, and what the public page will show.
+      const text = mail.text.replace(/\s+/g, ' ');
+      expect(text).toContain(
+        'receives your name, country and comment with it (never your email address)',
+      );
+      expect(text).toContain(
+        s.public ? 'will be listed publicly as' : 'Your name will not be shown publicly',
+      );
+      tokens.set(s.email, tokenOf(mail));
+    }
     // Twice: the same answer, and (within a day) no second mail and no change.
     for (const s of signers.filter((x) => x.twice)) {
       const again = await sign(action.slug, {
