@@ -137,6 +137,17 @@ const MODULE_MAP = [
     imports: ['common', 'mail', 'donors', 'donations'],
   },
   {
+    name: 'actions',
+    layer: 'domain',
+    owns: ['actions', 'action_letters', 'signatures', 'signature_tokens', 'action_deliveries'],
+    offers:
+      'campaign actions: letters (versioned, frozen once signed) to a named target that ' +
+      'supporters sign; signatures confirmed by an emailed single-use link (the email kept only ' +
+      'while pending, then the donors row), public signers (private by default, days not ' +
+      'times), withdrawal from the donor portal, deliveries of signatures to the target.',
+    imports: ['common', 'metrics', 'auth', 'audit', 'mail', 'campaigns', 'donors', 'donor-auth'],
+  },
+  {
     name: 'pledges',
     layer: 'domain',
     owns: ['pledges'],

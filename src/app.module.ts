@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ActionsHttpModule } from './actions/actions-http.module';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { AuthHttpModule } from './auth/auth-http.module';
 import { CampaignsHttpModule } from './campaigns/campaigns-http.module';
@@ -44,6 +45,7 @@ export class AppModule {
         CheckoutHttpModule,
         DonorAuthHttpModule,
         PledgesHttpModule,
+        ActionsHttpModule,
         ReceiptsHttpModule,
         PayoutsHttpModule,
         ReportsHttpModule,
