@@ -19,6 +19,7 @@ import {
 import { publicConfig } from '../shared/config';
 import { cardReturnOutcome, CardForm } from './card-form';
 import { clearSession, DonorSession, loadSession, saveSession } from './session';
+import { Signatures } from './signatures';
 
 function usePath(): [string, (to: string) => void] {
   const [path, setPath] = useState(location.pathname);
@@ -105,6 +106,7 @@ function Shell(props: { children: preact.ComponentChildren; onSignOut?: () => vo
             <a href="#pledges">Pledges</a>
             <a href="#gifts">Gifts</a>
             <a href="#receipts">Receipts</a>
+            <a href="#signatures">Signatures</a>
             <a href="#statements">Statements</a>
             <a href="#your-data">Your data</a>
             <button type="button" onClick={props.onSignOut}>
@@ -133,8 +135,8 @@ function RequestLink({ notice }: { notice: string | null }) {
           Sign in
         </h2>
         <p>
-          Enter the email address you gave with. We will send you a link to sign in: no password
-          needed.
+          Enter the email address you gave or signed with. We will send you a link to sign in: no
+          password needed.
         </p>
         {notice && <Alert kind="info">{notice}</Alert>}
         <form
@@ -349,6 +351,8 @@ function Portal(props: {
       <Receipts receipts={receipts} token={token} />
 
       <Statements years={years} token={token} />
+
+      <Signatures call={call} />
 
       <YourData
         call={call}
