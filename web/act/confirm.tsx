@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, PublicActionView } from '../shared/api';
+import { isolate } from '../shared/i18n';
 import { ActCtx } from './app';
 import { SignatureCount } from './progress';
 
@@ -67,7 +68,7 @@ export function ConfirmPage({ ctx }: { ctx: ActCtx }) {
         <h1 id="confirmed-title" ref={heading} tabIndex={-1}>
           {ctx.tr('confirmDone')}
         </h1>
-        <p>{ctx.tr('confirmSigned', { action: done.actionTitle })}</p>
+        <p>{ctx.tr('confirmSigned', { action: isolate(done.actionTitle) })}</p>
         {goal !== null ? (
           <SignatureCount
             ctx={ctx}

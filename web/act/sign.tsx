@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, FieldProblem, PublicActionView, PublicSigner } from '../shared/api';
 import { countryName, countryOptions } from '../shared/countries';
 import { useTellHeight } from '../shared/frame';
-import { MessageKey } from '../shared/i18n';
+import { isolate, MessageKey } from '../shared/i18n';
 import { ActCtx } from './app';
 import { SignatureCount } from './progress';
 
@@ -125,14 +125,24 @@ export function ActPage(props: { ctx: ActCtx; campaign: string; action: string }
 
   return (
     <article class="act" aria-labelledby="act-title">
-      <h1 id="act-title">{view.title}</h1>
-      <p class="target">{ctx.tr('actTo', { target: view.target.name })}</p>
-      {view.description && <p class="description">{view.description}</p>}
+      <h1 id="act-title" dir="auto">
+        {view.title}
+      </h1>
+      <p class="target">{ctx.tr('actTo', { target: isolate(view.target.name) })}</p>
+      {view.description && (
+        <p class="description" dir="auto">
+          {view.description}
+        </p>
+      )}
       <SignatureCount ctx={ctx} title={view.title} signatures={view.signatures} goal={view.goal} />
       <section class="letter" aria-labelledby="letter-title">
         <h2 id="letter-title">{ctx.tr('actLetter')}</h2>
-        <p class="letter-subject">{ctx.tr('actSubject', { subject: view.letter.subject })}</p>
-        <div class="letter-body">{view.letter.body}</div>
+        <p class="letter-subject">
+          {ctx.tr('actSubject', { subject: isolate(view.letter.subject) })}
+        </p>
+        <div class="letter-body" dir="auto">
+          {view.letter.body}
+        </div>
       </section>
       {view.status === 'active' ? (
         <SignForm ctx={ctx} view={view} path={path} onSent={setSentTo} />
@@ -154,7 +164,7 @@ function CheckEmail({ ctx, email }: { ctx: ActCtx; email: string }) {
       <h1 id="sent-title" ref={heading} tabIndex={-1}>
         {ctx.tr('actCheckEmail')}
       </h1>
-      <p>{ctx.tr('actCheckEmailBody', { email: '\u2068' + email + '\u2069' })}</p>
+      <p>{ctx.tr('actCheckEmailBody', { email: isolate(email) })}</p>
       <p class="hint">{ctx.tr('actSpam')}</p>
     </section>
   );
@@ -230,7 +240,7 @@ function SignForm(props: {
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const countries = useMemo(() => countryOptions(ctx.lang), []);
-  const target = view.target.name;
+  const target = isolate(view.target.name);
 
   const showErrors = (found: Errors) => {
     setErrors({ ...found, form: [ctx.tr('errForm'), found.form].filter(Boolean).join(' ') });

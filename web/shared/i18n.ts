@@ -463,3 +463,12 @@ export function t(lang: Lang, key: MessageKey, vars: Record<string, string> = {}
 export function catalogue(): Record<Lang, Record<MessageKey, string>> {
   return CATALOGUE;
 }
+
+/**
+ * Text of another direction inside a sentence (an English title in a Persian sentence, an
+ * email address): wrapped in first-strong isolates, so it keeps its own order and does not
+ * reorder the words and punctuation around it.
+ */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
+}
