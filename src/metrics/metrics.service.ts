@@ -27,7 +27,8 @@ function combinations<L extends string>(values: Record<L, readonly string[]>): R
  * several apps in one process (the tests) each count their own.
  *
  * Labels are bounded, and never personal: route patterns (never raw URLs), HTTP methods and
- * statuses, Stripe event types, currencies, queue and outbox names, task names.
+ * statuses, Stripe event types, currencies, queue and outbox names, task names, action ids
+ * (staff create actions: a handful per campaign).
  */
 @Injectable()
 export class MetricsService {
@@ -110,6 +111,24 @@ export class MetricsService {
     'pledge_maintenance_runs_total',
     'Self-repair runs in this process, by task and status (ok, alert, failed, skipped)',
     ['task', 'status'] as const,
+  );
+
+  readonly signaturesSigned = this.counter(
+    'pledge_action_signatures_signed_total',
+    'New signatures of an action, pending their email confirmation, by action id',
+    ['action'] as const,
+  );
+
+  readonly signaturesConfirmed = this.counter(
+    'pledge_action_signatures_confirmed_total',
+    'Signatures confirmed by their emailed link, by action id',
+    ['action'] as const,
+  );
+
+  readonly signaturesWithdrawn = this.counter(
+    'pledge_action_signatures_withdrawn_total',
+    'Confirmed signatures withdrawn by their signer, by action id',
+    ['action'] as const,
   );
 
   constructor() {

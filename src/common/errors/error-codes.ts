@@ -9,6 +9,10 @@ export const ERROR_CODES = {
     meaning:
       'A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem',
   },
+  invalid_token: {
+    status: 400,
+    meaning: 'The confirmation link’s token is unknown, used, replaced by a newer link or expired',
+  },
   unauthenticated: {
     status: 401,
     meaning:
@@ -32,7 +36,8 @@ export const ERROR_CODES = {
   },
   not_active: {
     status: 409,
-    meaning: 'The campaign does not take gifts now (draft, not started, ended, closed)',
+    meaning:
+      'The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed)',
   },
   payload_too_large: { status: 413, meaning: 'The request body is over the size limit' },
   unsupported_media_type: {

@@ -5,15 +5,17 @@ import {
   Injectable,
   NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { catchError, mergeMap, Observable } from 'rxjs';
 import { ERROR_STATUS } from '../errors/error-codes';
 import { DomainError } from '../errors/domain-error';
 import { CaptchaService } from './captcha.service';
-import { CreationAttempt, CreationLimitsService } from './creation-limits.service';
+import { CreationAttempt, CreationKind, CreationLimitsService } from './creation-limits.service';
 
 /**
- * On the routes that start a gift (`POST …/donations`, `…/pledges`, `…/checkout-sessions`): the
+ * On the routes that start a gift (`POST …/donations`, `…/pledges`, `…/checkout-sessions`) or a
+ * signature (`POST …/actions/{action}/signatures`, its own windows, no failed-payment block): the
  * per-email and per-campaign limits, a temporary block after repeated failed payments, then the
  * optional CAPTCHA, all before the body is validated or anything is written. The email and
  * campaign windows count only attempts that started a gift (or may have: Stripe failed), never
@@ -27,13 +29,17 @@ export class CreationLimitsInterceptor implements NestInterceptor {
   constructor(
     private readonly limits: CreationLimitsService,
     private readonly captcha: CaptchaService,
+    private readonly reflector: Reflector,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = context.switchToHttp().getRequest<Request>();
     const body: Record<string, unknown> =
       req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    const kind =
+      this.reflector.get<CreationKind | undefined>(CREATION_KIND, context.getHandler()) ?? 'gift';
     const attempt: CreationAttempt = {
+      kind,
       ip: req.ip,
       email: typeof body.email === 'string' ? body.email : undefined,
       campaignSlug: String(req.params.slug ?? ''),
@@ -44,7 +50,11 @@ export class CreationLimitsInterceptor implements NestInterceptor {
     await this.checkCaptcha(req, token);
     return next.handle().pipe(
       mergeMap(async (view: unknown) => {
-        await this.limits.count(attempt);
+        const later = countWhenOf(view);
+        // Work done after the answer (a signature) counts once it is known to have started.
+        if (later) {
+          void later.then((started) => (started ? this.limits.count(attempt) : undefined));
+        } else await this.limits.count(attempt);
         const gift = giftOf(view);
         if (gift) await this.limits.remember(gift, attempt);
         return view;
@@ -77,6 +87,21 @@ export const STARTED_GIFT = Symbol('startedGift');
 export interface StartedGift {
   kind: 'donation' | 'pledge';
   id: string;
+}
+
+/** Which kind of creation limits a route counts in: `SetMetadata(CREATION_KIND, 'signature')`. */
+export const CREATION_KIND = Symbol('creationKind');
+
+/**
+ * On the view of a route that does its work after answering (signing, which answers the same
+ * whatever it then does): resolves to whether something was started, and only then does the
+ * attempt count against the email and campaign windows. A symbol key: the JSON answer leaves it
+ * out.
+ */
+export const COUNT_WHEN = Symbol('countWhen');
+
+function countWhenOf(view: unknown): Promise<boolean> | null {
+  return (view as { [COUNT_WHEN]?: Promise<boolean> } | null)?.[COUNT_WHEN] ?? null;
 }
 
 function statusOf(error: unknown): number {

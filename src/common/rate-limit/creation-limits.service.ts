@@ -4,8 +4,13 @@ import { DomainError } from '../errors/domain-error';
 import { QueueService } from '../queue/queue.service';
 import { clientOf, keyedDigest, mailboxOf } from './abuse-keys';
 
-/** Who started a donation or pledge, as limits count it: nothing here is stored in clear. */
+/** What an attempt starts: a gift (a donation, a pledge, a Checkout) or a signature. */
+export type CreationKind = 'gift' | 'signature';
+
+/** Who started a donation, pledge or signature, as limits count it: nothing here is stored in clear. */
 export interface CreationAttempt {
+  /** Gifts and signatures count in windows of their own; only gifts are blocked for failed payments. Gift when absent. */
+  kind?: CreationKind;
   /** The client's address as express resolved it with TRUST_PROXY. */
   ip: string | undefined;
   /** The donor email of the request, as sent (before validation). */
@@ -29,7 +34,8 @@ const GIFT_LINK_SECONDS = 24 * 3600;
 const CAPTCHA_RETRY_SECONDS = 3600;
 
 /**
- * Limits on starting donations and pledges, beyond the per-client one of RateLimitGuard:
+ * Limits on starting donations, pledges and signatures, beyond the per-client one of
+ * RateLimitGuard (signatures count in windows of their own, of the same sizes):
  * per donor email (RATE_LIMIT_DONATIONS_PER_EMAIL an hour, from any client), per campaign
  * (RATE_LIMIT_DONATIONS_PER_CAMPAIGN a minute, everyone together: a ceiling on a distributed
  * card-testing run) and a temporary block of a client or email whose gifts failed to pay
@@ -73,7 +79,10 @@ export class CreationLimitsService {
     const [clientBlock, emailBlock, campaignCount, campaignTtl, emailCount, emailTtl] = replies.map(
       (r) => Number(r ?? 0),
     );
-    const blocked = Math.max(clientBlock, emailBlock);
+    const signature = attempt.kind === 'signature';
+    const noun = signature ? 'signatures' : 'donation attempts';
+    // Failed payments say nothing about signing.
+    const blocked = signature ? 0 : Math.max(clientBlock, emailBlock);
     if (blocked > 0) {
       const who = clientBlock > 0 ? 'this client' : 'this email address';
       throw new DomainError(
@@ -86,7 +95,7 @@ export class CreationLimitsService {
       const seconds = emailTtl > 0 ? emailTtl : EMAIL_WINDOW_SECONDS;
       throw new DomainError(
         'rate_limited',
-        `Too many donation attempts with this email address: try again in ${seconds} seconds`,
+        `Too many ${noun} with this email address: try again in ${seconds} seconds`,
         { retryAfterSeconds: seconds },
       );
     }
@@ -94,7 +103,7 @@ export class CreationLimitsService {
       const seconds = campaignTtl > 0 ? campaignTtl : CAMPAIGN_WINDOW_SECONDS;
       throw new DomainError(
         'rate_limited',
-        `Too many donation attempts on this campaign right now: try again in ${seconds} seconds`,
+        `Too many ${noun} on this campaign right now: try again in ${seconds} seconds`,
         { retryAfterSeconds: seconds },
       );
     }
@@ -121,9 +130,11 @@ export class CreationLimitsService {
 
   private counterKeys(attempt: CreationAttempt) {
     const { email } = this.subjects(attempt);
+    // Gifts keep the keys they always had; signatures count apart from them.
+    const window = attempt.kind === 'signature' ? `${this.prefix}:signature` : this.prefix;
     return {
-      campaignKey: `${this.prefix}:campaign:${this.digest(attempt.campaignSlug)}`,
-      emailKey: email ? `${this.prefix}:email:${email}` : null,
+      campaignKey: `${window}:campaign:${this.digest(attempt.campaignSlug)}`,
+      emailKey: email ? `${window}:email:${email}` : null,
     };
   }
 

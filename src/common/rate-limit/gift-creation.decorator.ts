@@ -1,7 +1,7 @@
-import { Type, UseGuards, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { SetMetadata, Type, UseGuards, UseInterceptors, applyDecorators } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.decorator';
-import { CreationLimitsInterceptor } from './creation-limits.interceptor';
+import { CREATION_KIND, CreationLimitsInterceptor } from './creation-limits.interceptor';
 import { RateLimitGuard } from './rate-limit.guard';
 
 /**
@@ -29,6 +29,25 @@ export function StartsGift(created: Type<unknown>): MethodDecorator {
       409: 'Campaign not active, or Idempotency-Key reused with another body',
       429: 'Too many gifts per client, email or campaign, or too many failed payments: see Retry-After',
       502: 'Stripe failed or could not be reached',
+      503: 'The CAPTCHA cannot be checked (code: `captcha_unavailable`)',
+    }),
+  );
+}
+
+/**
+ * The same limits on a public route that starts a signature: per client (shared with gifts),
+ * per email and per campaign (windows of their own, counted only when a confirmation link is
+ * mailed), and the optional CAPTCHA.
+ */
+export function StartsSignature(): MethodDecorator {
+  return applyDecorators(
+    SetMetadata(CREATION_KIND, 'signature'),
+    UseGuards(RateLimitGuard),
+    UseInterceptors(CreationLimitsInterceptor),
+    ApiErrors({
+      400: 'Invalid field, or captchaToken missing when required',
+      403: 'The CAPTCHA service refused the token (code: `captcha_failed`)',
+      429: 'Too many requests per client, or signatures per email or campaign: see Retry-After',
       503: 'The CAPTCHA cannot be checked (code: `captcha_unavailable`)',
     }),
   );
