@@ -159,7 +159,7 @@ describe('sign form (/widget/act.js) on another site, in Chromium', () => {
       'We ask for your urgent intervention',
     );
     await frameFitsContent(page, form);
-    await screenshots(page, 'act-form');
+    await screenshots(page, 'act-form', () => frameFitsContent(page, form));
     await fitsPhone(page, form);
 
     // Nothing filled: each field says what is wrong, and the first takes focus.
@@ -182,7 +182,7 @@ describe('sign form (/widget/act.js) on another site, in Chromium', () => {
     await press(form.getByRole('button', { name: 'Sign the letter' }));
     await form.getByRole('heading', { name: 'Check your email' }).waitFor();
     await frameFitsContent(page, form);
-    await screenshots(page, 'act-form-check-email');
+    await screenshots(page, 'act-form-check-email', () => frameFitsContent(page, form));
 
     expect(await signatureRows()).toEqual([
       {
@@ -257,7 +257,7 @@ describe('sign form (/widget/act.js) on another site, in Chromium', () => {
       .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
     expect(options).toContain('فرانسه');
     await frameFitsContent(page, form);
-    await screenshots(page, 'act-form-fa');
+    await screenshots(page, 'act-form-fa', () => frameFitsContent(page, form));
     await fitsPhone(page, form);
 
     // The confirmation page in Persian too (?lang=, else the browser's language).

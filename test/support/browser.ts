@@ -84,13 +84,23 @@ export async function launchBrowser(): Promise<TestBrowser> {
   };
 }
 
-/** Saves `<name>.png` at desktop width and `<name>-phone.png` at a phone's width. */
-export async function screenshots(page: Page, name: string): Promise<void> {
+/**
+ * Saves `<name>.png` at desktop width and `<name>-phone.png` at a phone's width. `settle`, when
+ * given, runs after each change of width, before the shot (an embedded form's frame takes its
+ * new height by postMessage a moment after the width changes).
+ */
+export async function screenshots(
+  page: Page,
+  name: string,
+  settle?: () => Promise<void>,
+): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const size = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(DESKTOP);
+  await settle?.();
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   await page.setViewportSize(PHONE);
+  await settle?.();
   // A phone must not scroll sideways: the page fits its width.
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

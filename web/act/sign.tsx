@@ -151,7 +151,7 @@ export function ActPage(props: { ctx: ActCtx; campaign: string; action: string }
           {ctx.tr('actClosed')}
         </p>
       )}
-      <Signers ctx={ctx} path={path} first={view.signers} />
+      {view.signers && <Signers ctx={ctx} path={path} first={view.signers} />}
     </article>
   );
 }
@@ -171,7 +171,11 @@ function CheckEmail({ ctx, email }: { ctx: ActCtx; email: string }) {
 }
 
 /** Recent public signers (display name, country, day), with "Show more" while there are more. */
-function Signers(props: { ctx: ActCtx; path: string; first: PublicActionView['signers'] }) {
+function Signers(props: {
+  ctx: ActCtx;
+  path: string;
+  first: NonNullable<PublicActionView['signers']>;
+}) {
   const { ctx } = props;
   const [signers, setSigners] = useState<PublicSigner[]>(props.first.data);
   const [next, setNext] = useState<string | null>(props.first.nextCursor);
@@ -185,8 +189,8 @@ function Signers(props: { ctx: ActCtx; path: string; first: PublicActionView['si
       const page = await api<PublicActionView>(props.path, {
         query: { signersLimit: SIGNERS_PAGE, signersCursor: next ?? undefined },
       });
-      setSigners((s) => [...s, ...page.signers.data]);
-      setNext(page.signers.nextCursor);
+      setSigners((s) => [...s, ...(page.signers?.data ?? [])]);
+      setNext(page.signers?.nextCursor ?? null);
     } catch (e) {
       setError(problemText(ctx, e));
     } finally {

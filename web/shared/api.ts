@@ -182,5 +182,6 @@ export interface PublicActionView {
   letter: { subject: string; body: string; version: number };
   goal: number;
   signatures: number;
-  signers: { data: PublicSigner[]; nextCursor: string | null };
+  /** On the one action's route only (not in the list). */
+  signers?: { data: PublicSigner[]; nextCursor: string | null };
 }
