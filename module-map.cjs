@@ -104,8 +104,9 @@ const MODULE_MAP = [
     layer: 'domain',
     owns: ['campaigns'],
     offers:
-      'campaign rules (currencies, limits, suggested amounts, status) and the public view with progress and ' +
-      'supporters (private by default, days not times, sealed cursors).',
+      'campaign rules (currencies, limits, suggested amounts, status) and the public view with progress, ' +
+      'supporters (private by default, days not times, sealed cursors) and active actions (read ' +
+      'from the actions tables, whose module imports this one).',
     imports: ['common', 'auth', 'ledger'],
   },
   {
@@ -132,7 +133,7 @@ const MODULE_MAP = [
     layer: 'domain',
     owns: ['donor_sessions', 'donor_sign_in_tokens'],
     offers:
-      'sign-in by emailed link (only to donors who gave), sessions, the `DonorOnly` guard and ' +
+      'sign-in by emailed link (only to donors who gave or confirmed a signature), sessions, the `DonorOnly` guard and ' +
       'donor history.',
     imports: ['common', 'mail', 'donors', 'donations'],
   },
@@ -195,9 +196,9 @@ const MODULE_MAP = [
     layer: 'domain',
     owns: ['maintenance_runs'],
     offers:
-      'scheduled self-repair (Stripe event sync, reconcile, retry of stuck outbox rows) and ' +
-      'backlog readings (`BacklogService`).',
-    imports: ['common', 'metrics', 'auth', 'stripe', 'ledger'],
+      'scheduled self-repair (Stripe event sync, reconcile, retry of stuck outbox rows, ' +
+      'deletion of signatures never confirmed) and backlog readings (`BacklogService`).',
+    imports: ['common', 'metrics', 'auth', 'stripe', 'ledger', 'actions'],
   },
   {
     name: 'health',
@@ -256,7 +257,8 @@ const MODULE_MAP = [
     owns: [],
     offers:
       'export and erasure of a donor, by staff and by the donor: it reads every table that ' +
-      'holds their data, and erases through each owner’s service in one transaction.',
+      'holds their data (signatures through their owner), and erases through each owner’s ' +
+      'service in one transaction.',
     imports: [
       'common',
       'auth',
@@ -266,6 +268,7 @@ const MODULE_MAP = [
       'donors',
       'donations',
       'donor-auth',
+      'actions',
       'pledges',
       'receipts',
     ],

@@ -603,6 +603,161 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/campaigns/{slug}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign’s actions, drafts and closed ones included */
+        get: operations["listCampaignActions"];
+        put?: never;
+        /** Create an action of a campaign */
+        post: operations["createAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/actions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One action, with its counts */
+        get: operations["getAction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an action; a letter edit makes a new version once a signature endorses the current one */
+        patch: operations["updateAction"];
+        trace?: never;
+    };
+    "/v1/admin/actions/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an action: no more signatures */
+        post: operations["closeAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{slug}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign’s actions (active and closed), with their counts */
+        get: operations["listActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{slug}/actions/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One action, its letter, its count and a page of its public signers */
+        get: operations["getPublicAction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{slug}/actions/{action}/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign an action: a confirmation link is emailed (the same answer for any address) */
+        post: operations["signAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signatures/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a signature with the token of its emailed link */
+        post: operations["confirmSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/donor/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in donor’s confirmed and withdrawn signatures, newest first */
+        get: operations["listMySignatures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/donor/signatures/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a signature: it counts no more (again: the same answer) */
+        post: operations["withdrawSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/donor/receipts": {
         parameters: {
             query?: never;
@@ -1062,11 +1217,11 @@ export interface components {
              */
             error: string;
             /**
-             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed). `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
+             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `invalid_token` (400): The confirmation link’s token is unknown, used, replaced by a newer link or expired. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed). `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "unauthenticated" | "forbidden" | "captcha_failed" | "not_found" | "conflict" | "idempotency_conflict" | "not_active" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "temporarily_blocked" | "internal_error" | "payment_provider_error" | "unavailable" | "captcha_unavailable" | "http_error";
+            code: "validation_failed" | "invalid_token" | "unauthenticated" | "forbidden" | "captcha_failed" | "not_found" | "conflict" | "idempotency_conflict" | "not_active" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "temporarily_blocked" | "internal_error" | "payment_provider_error" | "unavailable" | "captcha_unavailable" | "http_error";
             /**
              * @description For people: names the field or the reason
              * @example amount must be at least 500 (€5.00) for this campaign
@@ -1171,6 +1326,22 @@ export interface components {
             /** @example 388 */
             donorCount: number;
         };
+        CampaignActionView: {
+            /** @example write-to-the-un */
+            slug: string;
+            /** @example Ask the UN to act */
+            title: string;
+            /**
+             * @description Signatures aimed for
+             * @example 1000
+             */
+            goal: number;
+            /**
+             * @description Confirmed signatures
+             * @example 412
+             */
+            signatures: number;
+        };
         SupporterView: {
             /**
              * @description The name the donor asked to show with this gift, or "Anonymous": the name of an anonymous gift is never returned
@@ -1258,6 +1429,8 @@ export interface components {
             /** Format: date-time */
             endsAt: string | null;
             progress: components["schemas"]["ProgressView"];
+            /** @description The campaign’s active actions (letters to sign), oldest first */
+            actions: components["schemas"]["CampaignActionView"][];
             /** @description On `GET /v1/campaigns/{slug}` only */
             recentSupporters?: components["schemas"]["SupportersPageView"];
         };
@@ -1670,7 +1843,7 @@ export interface components {
             email: string;
         };
         SignInRequestedView: {
-            /** @example If this address has given to a campaign, a sign-in link is on its way. */
+            /** @example If this address has given to or signed for a campaign, a sign-in link is on its way. */
             message: string;
         };
         VerifySignInDto: {
@@ -1811,6 +1984,263 @@ export interface components {
             setupIntentId: string;
             /** @example seti_1Q2w3E4r5T6y7U8i_secret_abc */
             clientSecret: string;
+        };
+        ActionTargetDto: {
+            /**
+             * @description Shown publicly
+             * @example UN Special Rapporteur on Iraq
+             */
+            name: string;
+            /**
+             * @description Where deliveries go; staff only
+             * @example office@example.org
+             */
+            email: string;
+        };
+        CreateActionDto: {
+            /**
+             * @description Lower-case words joined by hyphens
+             * @example write-to-the-un
+             */
+            slug: string;
+            /** @example Ask the UN to act */
+            title: string;
+            /** @example Seven residents were abducted… */
+            description?: string;
+            target: components["schemas"]["ActionTargetDto"];
+            /** @example Free the seven hostages of Camp Ashraf */
+            letterSubject: string;
+            /** @example We, the undersigned, ask you… */
+            letterBody: string;
+            /**
+             * @description Signatures aimed for
+             * @example 1000
+             */
+            goal: number;
+            /**
+             * @default draft
+             * @enum {string}
+             */
+            status?: "draft" | "active";
+            /**
+             * @description Cron expression for automatic deliveries; null or absent: by hand only
+             * @example 0 9 * * 1
+             */
+            deliveryCron?: string | null;
+        };
+        ActionTargetView: {
+            /** @example UN Special Rapporteur on Iraq */
+            name: string;
+            /** @example office@example.org */
+            email: string;
+        };
+        AdminActionView: {
+            /** Format: uuid */
+            id: string;
+            /** @example free-the-seven */
+            campaignSlug: string;
+            /** @example write-to-the-un */
+            slug: string;
+            /** @example Ask the UN to act */
+            title: string;
+            description: string;
+            target: components["schemas"]["ActionTargetView"];
+            /** @description The current version’s subject */
+            letterSubject: string;
+            /** @description The current version’s body */
+            letterBody: string;
+            /**
+             * @description The current letter version: a letter edit after the first signature makes a new one
+             * @example 1
+             */
+            letterVersion: number;
+            /** @example 1000 */
+            goal: number;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "draft" | "active" | "closed";
+            /** @example 0 9 * * 1 */
+            deliveryCron: string | null;
+            /**
+             * @description Confirmed signatures (not withdrawn)
+             * @example 412
+             */
+            signatures: number;
+            /**
+             * @description Signatures waiting for their email confirmation
+             * @example 12
+             */
+            pendingSignatures: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        AdminActionList: {
+            data: components["schemas"]["AdminActionView"][];
+        };
+        UpdateActionDto: {
+            /** @example Ask the UN to act */
+            title?: string;
+            /** @example Seven residents were abducted… */
+            description?: string;
+            target?: components["schemas"]["ActionTargetDto"];
+            /** @example Free the seven hostages of Camp Ashraf */
+            letterSubject?: string;
+            /** @example We, the undersigned, ask you… */
+            letterBody?: string;
+            /**
+             * @description Signatures aimed for
+             * @example 1000
+             */
+            goal?: number;
+            /**
+             * @default draft
+             * @enum {string}
+             */
+            status?: "draft" | "active";
+            /**
+             * @description Cron expression for automatic deliveries; null or absent: by hand only
+             * @example 0 9 * * 1
+             */
+            deliveryCron?: string | null;
+        };
+        PublicActionTargetView: {
+            /** @example UN Special Rapporteur on Iraq */
+            name: string;
+        };
+        PublicLetterView: {
+            subject: string;
+            body: string;
+            /** @example 1 */
+            version: number;
+        };
+        SignerView: {
+            /** @example Maryam R. */
+            displayName: string;
+            /**
+             * @description Two-letter country code
+             * @example FR
+             */
+            country: string;
+            /**
+             * @description The day of the confirmation (YYYY-MM-DD, organisation’s time zone): never the time
+             * @example 2026-12-07
+             */
+            date: string;
+        };
+        SignersPageView: {
+            data: components["schemas"]["SignerView"][];
+            /** @description Pass as `signersCursor` for the next page; null on the last */
+            nextCursor: string | null;
+        };
+        PublicActionView: {
+            /** @example write-to-the-un */
+            slug: string;
+            /** @example Ask the UN to act */
+            title: string;
+            description: string;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "closed";
+            target: components["schemas"]["PublicActionTargetView"];
+            letter: components["schemas"]["PublicLetterView"];
+            /** @example 1000 */
+            goal: number;
+            /**
+             * @description Confirmed signatures
+             * @example 412
+             */
+            signatures: number;
+            /** @description On `GET /v1/campaigns/{slug}/actions/{action}` only: confirmed signers who chose to be public, newest first */
+            signers?: components["schemas"]["SignersPageView"];
+        };
+        PublicActionList: {
+            data: components["schemas"]["PublicActionView"][];
+        };
+        SignActionDto: {
+            /**
+             * @description Kept with the signature; never public
+             * @example Maryam Rahimi
+             */
+            name: string;
+            /**
+             * @description Where the confirmation link goes
+             * @example maryam@example.org
+             */
+            email: string;
+            /**
+             * @description Two-letter country code
+             * @example FR
+             */
+            country: string;
+            /** @description Never public */
+            comment?: string;
+            /**
+             * @description Show this signer on the public list (display name, country, day)
+             * @default false
+             */
+            public?: boolean;
+            /** @description What the public list shows (with `public: true`); the name otherwise */
+            displayName?: string;
+            /** @description The CAPTCHA’s token: required when the CAPTCHA is on (see GET /v1/config) */
+            captchaToken?: string;
+        };
+        SignatureAcceptedView: {
+            /**
+             * @example check_email
+             * @enum {string}
+             */
+            status: "check_email";
+            /** @example If the address is right, a confirmation link is on its way */
+            message: string;
+        };
+        ConfirmSignatureDto: {
+            /** @description The token from the confirmation link’s fragment */
+            token: string;
+        };
+        SignatureConfirmedView: {
+            /** @example free-the-seven */
+            campaignSlug: string;
+            /** @example write-to-the-un */
+            actionSlug: string;
+            /** @example Ask the UN to act */
+            actionTitle: string;
+            /**
+             * @description Confirmed signatures, this one included
+             * @example 413
+             */
+            signatures: number;
+        };
+        DonorSignatureView: {
+            /** Format: uuid */
+            id: string;
+            campaignSlug: string;
+            campaignTitle: string;
+            actionSlug: string;
+            actionTitle: string;
+            /** @enum {string} */
+            status: "confirmed" | "withdrawn";
+            public: boolean;
+            displayName: string | null;
+            /** @example FR */
+            country: string;
+            comment: string | null;
+            /** Format: date-time */
+            signedAt: string;
+            /** Format: date-time */
+            confirmedAt: string | null;
+            /** Format: date-time */
+            withdrawnAt: string | null;
+        };
+        DonorSignatureList: {
+            data: components["schemas"]["DonorSignatureView"][];
         };
         ReceiptView: {
             /** Format: uuid */
@@ -2237,6 +2667,10 @@ export interface components {
                 count?: number;
                 active?: number;
             };
+            /** @description Signatures of actions, with the name, country and comment signed with */
+            signatures: {
+                [key: string]: unknown;
+            }[];
             /** @description Stripe events about the donor’s payments (type, status, dates) */
             stripeEvents: {
                 [key: string]: unknown;
@@ -2269,6 +2703,8 @@ export interface components {
             sessions: number;
             /** @description Sign-in links voided */
             signInTokens: number;
+            /** @description Signatures deleted (theirs, and pending ones of their address): counts drop */
+            signatures: number;
         };
         ErasedDonorView: {
             id: string;
@@ -2703,7 +3139,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description A malformed supportersLimit or supportersCursor (code: `validation_failed`) */
+            /** @description A malformed supportersLimit or supportersCursor (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2754,7 +3190,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description A field, or incomplete gift limits (code: `validation_failed`) */
+            /** @description A field, or incomplete gift limits (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2834,7 +3270,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description A field, or incomplete gift limits (code: `validation_failed`) */
+            /** @description A field, or incomplete gift limits (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2917,7 +3353,7 @@ export interface operations {
                     "application/json": components["schemas"]["DonationCreatedView"];
                 };
             };
-            /** @description Invalid field (amount below the campaign’s minimum, a currency it does not take…), or captchaToken missing when required (code: `validation_failed`) */
+            /** @description Invalid field (amount below the campaign’s minimum, a currency it does not take…), or captchaToken missing when required (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3028,9 +3464,9 @@ export interface operations {
                 };
             };
             /**
-             * @description A field (or neither amount nor coverFees), an amount outside the campaign’s limits, or X-Client-Secret missing (code: `validation_failed`)
+             * @description A field (or neither amount nor coverFees), an amount outside the campaign’s limits, or X-Client-Secret missing (code: `validation_failed`, `invalid_token`)
              *
-             *     X-Client-Secret header missing (code: `validation_failed`)
+             *     X-Client-Secret header missing (code: `validation_failed`, `invalid_token`)
              */
             400: {
                 headers: {
@@ -3121,7 +3557,7 @@ export interface operations {
                     "application/json": components["schemas"]["QuoteView"];
                 };
             };
-            /** @description A malformed field, a currency the campaign does not take, an amount outside its limits (code: `validation_failed`) */
+            /** @description A malformed field, a currency the campaign does not take, an amount outside its limits (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3284,7 +3720,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfflineDonationView"];
                 };
             };
-            /** @description A field: a currency the campaign does not take, an amount Stripe could not charge, receivedOn in the future (code: `validation_failed`) */
+            /** @description A field: a currency the campaign does not take, an amount Stripe could not charge, receivedOn in the future (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3460,7 +3896,7 @@ export interface operations {
                     "application/json": components["schemas"]["GiftStatusView"];
                 };
             };
-            /** @description X-Client-Secret header missing (code: `validation_failed`) */
+            /** @description X-Client-Secret header missing (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3511,7 +3947,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeStatusView"];
                 };
             };
-            /** @description X-Client-Secret header missing (code: `validation_failed`) */
+            /** @description X-Client-Secret header missing (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3567,7 +4003,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckoutSessionCreatedView"];
                 };
             };
-            /** @description Invalid field (amount below the campaign’s minimum, a currency it does not take…), or captchaToken missing when required (code: `validation_failed`) */
+            /** @description Invalid field (amount below the campaign’s minimum, a currency it does not take…), or captchaToken missing when required (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3671,7 +4107,7 @@ export interface operations {
                     "application/json": components["schemas"]["SignInRequestedView"];
                 };
             };
-            /** @description email is not an email address (code: `validation_failed`) */
+            /** @description email is not an email address (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3766,7 +4202,7 @@ export interface operations {
                     "application/json": components["schemas"]["DonorSessionView"];
                 };
             };
-            /** @description token is missing (code: `validation_failed`) */
+            /** @description token is missing (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3861,7 +4297,7 @@ export interface operations {
                     "application/json": components["schemas"]["DonorDonationsPage"];
                 };
             };
-            /** @description A malformed limit or before (code: `validation_failed`) */
+            /** @description A malformed limit or before (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3917,7 +4353,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeCreatedView"];
                 };
             };
-            /** @description Invalid field (amount below the campaign’s minimum, a currency it does not take…), or captchaToken missing when required (code: `validation_failed`) */
+            /** @description Invalid field (amount below the campaign’s minimum, a currency it does not take…), or captchaToken missing when required (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4117,7 +4553,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description amount outside the campaign’s limits (code: `validation_failed`) */
+            /** @description amount outside the campaign’s limits (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4214,7 +4650,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description until is not in the future (code: `validation_failed`) */
+            /** @description until is not in the future (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4562,7 +4998,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeList"];
                 };
             };
-            /** @description A malformed status, limit or before (code: `validation_failed`) */
+            /** @description A malformed status, limit or before (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4689,7 +5125,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description amount outside the campaign’s limits (code: `validation_failed`) */
+            /** @description amount outside the campaign’s limits (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4795,7 +5231,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description until is not in the future (code: `validation_failed`) */
+            /** @description until is not in the future (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5157,6 +5593,745 @@ export interface operations {
             };
         };
     };
+    listCampaignActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminActionList"];
+                };
+            };
+            /** @description A parameter is malformed (code: `validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such campaign (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    createAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateActionDto"];
+            };
+        };
+        responses: {
+            /** @description The new action, letter version 1 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminActionView"];
+                };
+            };
+            /** @description A field (code: `validation_failed`, `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such campaign (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The campaign has an action with this slug (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    getAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminActionView"];
+                };
+            };
+            /** @description A parameter is malformed (code: `validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such action (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    updateAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminActionView"];
+                };
+            };
+            /** @description A field (code: `validation_failed`, `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such action (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The action is closed (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    closeAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The closed action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminActionView"];
+                };
+            };
+            /** @description A parameter is malformed (code: `validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such action (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    listActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Without `signers` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicActionList"];
+                };
+            };
+            /** @description A parameter is malformed (code: `validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such campaign (or a draft) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    getPublicAction: {
+        parameters: {
+            query?: {
+                signersLimit?: unknown;
+                /** @description Opaque cursor from `signers.nextCursor` (sealed: a changed one is a 400) */
+                signersCursor?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+                action: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description With `signers` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicActionView"];
+                };
+            };
+            /** @description A malformed signersLimit or signersCursor (code: `validation_failed`, `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such action (or a draft) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    signAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                action: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignActionDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignatureAcceptedView"];
+                };
+            };
+            /** @description Invalid field, or captchaToken missing when required (code: `validation_failed`, `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The CAPTCHA service refused the token (code: `captcha_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such action (or campaign) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The action does not take signatures (draft or closed; code: `not_active`) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Too many requests per client, or signatures per email or campaign: see Retry-After (code: `rate_limited`, `temporarily_blocked`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The CAPTCHA cannot be checked (code: `captcha_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    confirmSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmSignatureDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignatureConfirmedView"];
+                };
+            };
+            /** @description token missing, or unknown, used, replaced or expired (code: `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The action no longer takes signatures (code: `not_active`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Too many requests from this client: see Retry-After (code: `rate_limited`, `temporarily_blocked`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    listMySignatures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DonorSignatureList"];
+                };
+            };
+            /** @description No, unknown, expired or signed-out access token (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    withdrawSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DonorSignatureView"];
+                };
+            };
+            /** @description A parameter is malformed (code: `validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown, expired or signed-out access token (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such signature of this donor (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
     listDonorReceipts: {
         parameters: {
             query?: never;
@@ -5272,7 +6447,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description year is not a year such as 2026 (code: `validation_failed`) */
+            /** @description year is not a year such as 2026 (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5598,7 +6773,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignReportView"];
                 };
             };
-            /** @description A malformed filter, or from after to (named) (code: `validation_failed`) */
+            /** @description A malformed filter, or from after to (named) (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5671,7 +6846,7 @@ export interface operations {
                     "application/json": components["schemas"]["TimeseriesView"];
                 };
             };
-            /** @description A malformed filter, or from after to (named) (code: `validation_failed`) */
+            /** @description A malformed filter, or from after to (named) (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5752,7 +6927,7 @@ export interface operations {
                     "application/json": components["schemas"]["EntriesPageView"];
                 };
             };
-            /** @description A malformed filter, or from after to (named) (code: `validation_failed`) */
+            /** @description A malformed filter, or from after to (named) (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5828,7 +7003,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description A malformed filter, or from after to (named) (code: `validation_failed`) */
+            /** @description A malformed filter, or from after to (named) (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6578,7 +7753,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErasedDonorView"];
                 };
             };
-            /** @description `confirm` is not exactly true (code: `validation_failed`) */
+            /** @description `confirm` is not exactly true (code: `validation_failed`, `invalid_token`) */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -257,7 +257,8 @@ export class SignaturesRepository {
 
   /** Withdraws the donor's confirmed signature; its action's id when it was confirmed until now. */
   async withdraw(donorId: string, id: string): Promise<string | null> {
-    const rows: { action_id: string }[] = await this.dataSource.query(
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows]: [{ action_id: string }[], number] = await this.dataSource.query(
       `UPDATE signatures SET status = 'withdrawn', withdrawn_at = now()
         WHERE id = $1 AND donor_id = $2 AND status = 'confirmed' RETURNING action_id`,
       [id, donorId],
@@ -274,13 +275,13 @@ export class SignaturesRepository {
     donorId: string,
     emailDigest: string | null,
   ): Promise<number> {
-    const rows: unknown[] = await em.query(
+    // TypeORM answers a DELETE with [rows, affected].
+    const [, affected]: [unknown, number] = await em.query(
       `DELETE FROM signatures
-        WHERE donor_id = $1 OR (status = 'pending' AND $2::text IS NOT NULL AND email_digest = $2)
-        RETURNING id`,
+        WHERE donor_id = $1 OR (status = 'pending' AND $2::text IS NOT NULL AND email_digest = $2)`,
       [donorId, emailDigest],
     );
-    return rows.length;
+    return affected;
   }
 
   /** The donor's signatures for their export: everything held, pending ones excepted. */
@@ -319,15 +320,14 @@ export class SignaturesRepository {
    * link has expired): an address nobody confirmed is not kept. Returns how many.
    */
   async purgeUnconfirmed(hours: number, limit: number): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
+    const [, affected]: [unknown, number] = await this.dataSource.query(
       `DELETE FROM signatures WHERE id IN (
          SELECT id FROM signatures
           WHERE status = 'pending' AND coalesce(last_mailed_at, created_at) < now() - make_interval(hours => $1)
-          LIMIT $2)
-       RETURNING id`,
+          LIMIT $2)`,
       [hours, limit],
     );
-    return rows.length;
+    return affected;
   }
 
   /** Confirmed signatures per action that has any, for the gauge. */

@@ -1,7 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Campaign } from './campaign.entity';
 import { Progress } from '../ledger/ledger.service';
-import { Supporter, SupporterCursor } from './campaigns.repository';
+import { CampaignAction, Supporter, SupporterCursor } from './campaigns.repository';
 import { openCursor, sealCursor } from '../common/cursor/opaque-cursor';
 import { isUuid } from '../common/validation/is-uuid';
 
@@ -72,6 +72,14 @@ export class SupportersPageView {
   nextCursor: string | null;
 }
 
+/** An active action of the campaign: what to sign, and how many have. */
+export class CampaignActionView {
+  @ApiProperty({ example: 'write-to-the-un' }) slug: string;
+  @ApiProperty({ example: 'Ask the UN to act' }) title: string;
+  @ApiProperty({ example: 1000, description: 'Signatures aimed for' }) goal: number;
+  @ApiProperty({ example: 412, description: 'Confirmed signatures' }) signatures: number;
+}
+
 @ApiExtraModels(GiftLimitView)
 export class CampaignView {
   @ApiProperty({ example: 'free-the-seven' }) slug: string;
@@ -115,6 +123,12 @@ export class CampaignView {
 
   @ApiProperty({ type: ProgressView }) progress: ProgressView;
 
+  @ApiProperty({
+    type: [CampaignActionView],
+    description: 'The campaign’s active actions (letters to sign), oldest first',
+  })
+  actions: CampaignActionView[];
+
   @ApiPropertyOptional({
     type: SupportersPageView,
     description: 'On `GET /v1/campaigns/{slug}` only',
@@ -128,7 +142,11 @@ export function percentOfGoal(raised: number, goal: number): number {
   return Math.floor((Math.max(raised, 0) * 1000) / goal) / 10;
 }
 
-export function campaignView(c: Campaign, progress: Progress = EMPTY): CampaignView {
+export function campaignView(
+  c: Campaign,
+  progress: Progress = EMPTY,
+  actions: CampaignAction[] = [],
+): CampaignView {
   return {
     slug: c.slug,
     title: c.title,
@@ -150,6 +168,12 @@ export function campaignView(c: Campaign, progress: Progress = EMPTY): CampaignV
       donationCount: progress.donationCount,
       donorCount: progress.donorCount,
     },
+    actions: actions.map((a) => ({
+      slug: a.slug,
+      title: a.title,
+      goal: a.goal,
+      signatures: a.signatures,
+    })),
   };
 }
 

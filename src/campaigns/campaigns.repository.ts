@@ -32,6 +32,14 @@ export interface Supporter {
   createdAt: Date;
 }
 
+/** An active action of a campaign, as the campaign's public view lists it. */
+export interface CampaignAction {
+  slug: string;
+  title: string;
+  goal: number;
+  signatures: number;
+}
+
 export interface SupporterCursor {
   at: Date;
   createdAt: Date;
@@ -167,5 +175,29 @@ export class CampaignsRepository {
       at: r.succeeded_at as Date,
       createdAt: r.created_at as Date,
     }));
+  }
+
+  /**
+   * The active actions of these campaigns, oldest first, with their confirmed signatures. A
+   * read of the actions module's tables (which imports this one, so cannot be asked).
+   */
+  async activeActions(campaignIds: string[]): Promise<Map<string, CampaignAction[]>> {
+    const byCampaign = new Map<string, CampaignAction[]>();
+    if (!campaignIds.length) return byCampaign;
+    const rows: { campaign_id: string; slug: string; title: string; goal: number; n: number }[] =
+      await this.repo.query(
+        `SELECT a.campaign_id, a.slug, a.title, a.goal,
+                (SELECT count(*)::int FROM signatures s WHERE s.action_id = a.id AND s.status = 'confirmed') AS n
+           FROM actions a
+          WHERE a.campaign_id = ANY($1::uuid[]) AND a.status = 'active'
+          ORDER BY a.created_at, a.id`,
+        [campaignIds],
+      );
+    for (const r of rows) {
+      const list = byCampaign.get(r.campaign_id) ?? [];
+      list.push({ slug: r.slug, title: r.title, goal: r.goal, signatures: r.n });
+      byCampaign.set(r.campaign_id, list);
+    }
+    return byCampaign;
   }
 }

@@ -124,13 +124,21 @@ export class CampaignsService {
       }
     }
     const updated = await this.campaigns.update(campaign, changes);
-    return campaignView(updated, (await this.ledger.progress([updated.id])).get(updated.id));
+    const [progress, actions] = await Promise.all([
+      this.ledger.progress([updated.id]),
+      this.campaigns.activeActions([updated.id]),
+    ]);
+    return campaignView(updated, progress.get(updated.id), actions.get(updated.id));
   }
 
   async listPublic(): Promise<CampaignView[]> {
     const campaigns = await this.campaigns.listPublic();
-    const progress = await this.ledger.progress(campaigns.map((c) => c.id));
-    return campaigns.map((c) => campaignView(c, progress.get(c.id)));
+    const ids = campaigns.map((c) => c.id);
+    const [progress, actions] = await Promise.all([
+      this.ledger.progress(ids),
+      this.campaigns.activeActions(ids),
+    ]);
+    return campaigns.map((c) => campaignView(c, progress.get(c.id), actions.get(c.id)));
   }
 
   async getPublic(slug: string, supportersLimit: number, cursor?: string): Promise<CampaignView> {
@@ -151,8 +159,9 @@ export class CampaignsService {
       throw new DomainError('not_found', `No campaign "${slug}"`);
     }
     const page = supporters.slice(0, supportersLimit);
+    const actions = await this.campaigns.activeActions([campaign.id]);
     return {
-      ...campaignView(campaign, progress ?? undefined),
+      ...campaignView(campaign, progress ?? undefined, actions.get(campaign.id)),
       recentSupporters: {
         data: page.map((s) => supporterView(s, campaign.hideAmounts, this.day)),
         nextCursor:

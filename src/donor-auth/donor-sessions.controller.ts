@@ -23,7 +23,7 @@ export class DonorSessionsController {
   constructor(private readonly sessions: DonorSessionsService) {}
 
   /**
-   * Emails a single-use sign-in link to a donor who has given; the same answer for any
+   * Emails a single-use sign-in link to a donor who has given or signed; the same answer for any
    * address, sent before anything is looked up about it (the link is prepared once the answer
    * has gone out).
    */

@@ -41,16 +41,19 @@ export class DonorSessionsRepository {
   }
 
   /**
-   * The donor who may sign in with this (normalised) email: not erased, and who has given: a
-   * succeeded gift (refunded ones included), or a pledge whose first payment succeeded. Someone
-   * who only started a gift with an address proves nothing about owning it.
+   * The donor who may sign in with this (normalised) email: not erased, and who has given (a
+   * succeeded gift, refunded ones included, or a pledge whose first payment succeeded) or
+   * confirmed a signature by its emailed link (withdrawn since or not). Someone who only started
+   * a gift or a signature with an address proves nothing about owning it. (Pledges and
+   * signatures belong to modules that import this one: read here, never written.)
    */
   async findSignInDonor(email: string): Promise<{ id: string; name: string | null } | null> {
     const rows: { id: string; name: string | null }[] = await this.dataSource.query(
       `SELECT d.id, d.name FROM donors d
         WHERE d.email = $1 AND d.erased_at IS NULL
           AND (EXISTS (SELECT 1 FROM donations g WHERE g.donor_id = d.id AND g.status = 'succeeded')
-               OR EXISTS (SELECT 1 FROM pledges p WHERE p.donor_id = d.id AND p.paid_installments > 0))`,
+               OR EXISTS (SELECT 1 FROM pledges p WHERE p.donor_id = d.id AND p.paid_installments > 0)
+               OR EXISTS (SELECT 1 FROM signatures s WHERE s.donor_id = d.id AND s.confirmed_at IS NOT NULL))`,
       [email],
     );
     return rows[0] ?? null;

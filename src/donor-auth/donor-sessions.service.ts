@@ -14,7 +14,7 @@ import { SignInRateLimitService } from './sign-in-rate-limit.service';
 export const SIGN_IN_TOKEN_TTL_MINUTES = 15;
 /** The same answer for every address, known or not. */
 export const SIGN_IN_REQUESTED_MESSAGE =
-  'If this address has given to a campaign, a sign-in link is on its way.';
+  'If this address has given to or signed for a campaign, a sign-in link is on its way.';
 export const INVALID_SIGN_IN_LINK = 'The sign-in link is invalid, used or expired';
 
 /** Sign-in tokens are 32 random bytes, base64url; access tokens the same behind `dst_`. */
@@ -55,7 +55,7 @@ export class DonorSessionsService {
   }
 
   /**
-   * Emails a sign-in link when the address belongs to a donor who has given (and was not
+   * Emails a sign-in link when the address belongs to a donor who has given or confirmed a signature (and was not
    * erased); does nothing otherwise. Called once the caller's answer has gone out, so nothing
    * done here (lookups, the per-address limit, the outbox) shows in the answer or its timing.
    * Never throws: a failure is logged by its class only (a message could quote the address).

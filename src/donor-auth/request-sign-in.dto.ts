@@ -13,7 +13,7 @@ export class RequestSignInDto {
 
 export class SignInRequestedView {
   @ApiProperty({
-    example: 'If this address has given to a campaign, a sign-in link is on its way.',
+    example: 'If this address has given to or signed for a campaign, a sign-in link is on its way.',
   })
   message: string;
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ActionsModule } from '../actions/actions.module';
 import { DonationsModule } from '../donations/donations.module';
 import { DonorAuthModule } from '../donor-auth/donor-auth.module';
 import { DonorsModule } from '../donors/donors.module';
@@ -21,6 +22,7 @@ import { DonorPrivacyService } from './donor-privacy.service';
     MailModule,
     ReceiptsModule,
     StripeEventsModule,
+    ActionsModule,
   ],
   controllers: [AdminDonorsController, DonorDataController],
   providers: [DonorPrivacyRepository, DonorPrivacyService],

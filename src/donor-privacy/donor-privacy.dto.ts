@@ -1,3 +1,4 @@
+import { SignaturesService } from '../actions/signatures.service';
 import { ApiProperty } from '@nestjs/swagger';
 import { Equals, IsString, Length } from 'class-validator';
 import { Trim } from '../common/validation/transforms';
@@ -38,6 +39,10 @@ export class RemovedRecordsView {
   queuedJobs: number;
   @ApiProperty({ description: 'Sessions ended' }) sessions: number;
   @ApiProperty({ description: 'Sign-in links voided' }) signInTokens: number;
+  @ApiProperty({
+    description: 'Signatures deleted (theirs, and pending ones of their address): counts drop',
+  })
+  signatures: number;
 }
 
 export class ErasedDonorView {
@@ -92,6 +97,8 @@ export class DonorExport {
     description: 'Sign-in sessions: how many, and how many still active',
   })
   sessions: Rows<'sessionCounts'>;
+  @rows('Signatures of actions, with the name, country and comment signed with')
+  signatures: Awaited<ReturnType<SignaturesService['exportForDonor']>>;
   @rows('Stripe events about the donor’s payments (type, status, dates)')
   stripeEvents: Rows<'storedEvents'>;
   @rows('Staff actions on the donor (staff named by role in the donor’s own export)')

@@ -1,5 +1,6 @@
 import { serializeError } from '../common/errors/describe-error';
 import { Injectable, Logger } from '@nestjs/common';
+import { SignaturesService } from '../actions/signatures.service';
 import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
 import { JobFailuresService } from '../common/queue/job-failures.service';
@@ -49,6 +50,7 @@ export class DonorPrivacyService {
     private readonly idempotency: IdempotencyService,
     private readonly stripe: StripeGateway,
     private readonly queues: QueueService,
+    private readonly signatures: SignaturesService,
   ) {}
 
   async findByEmail(email: string): Promise<{ id: string }> {
@@ -91,6 +93,8 @@ export class DonorPrivacyService {
       const sendingErrors = await this.receipts.clearSendingErrors(em, id);
       const jobFailures = await this.jobFailures.eraseErrorsAbout(em, jobs, donor.email);
       const { sessions, signInTokens } = await this.sessions.forgetDonor(em, id);
+      // Theirs, and pending ones of the address they had (read under the lock).
+      const signatures = await this.signatures.forgetDonor(em, id, donor.email);
       // A create request's key and body hash: of no use after the retry window, and the hash
       // was made from the donor's details.
       await this.idempotency.forgetResources(em, await this.records.giftIds(em, id));
@@ -103,6 +107,7 @@ export class DonorPrivacyService {
           jobFailures,
           sessions,
           signInTokens,
+          signatures,
         },
         jobs,
         kept: { erasedAt, ...(await this.records.keptRecords(em, id)) },
@@ -129,6 +134,7 @@ export class DonorPrivacyService {
         queuedJobs,
         sessions: counts.sessions,
         signInTokens: counts.signInTokens,
+        signatures: counts.signatures,
       },
     };
   }
@@ -141,17 +147,27 @@ export class DonorPrivacyService {
     if (!UUID.test(id)) throw notFound(id);
     const profile = await this.records.profile(id);
     if (!profile) throw notFound(id);
-    const [donations, pledges, receipts, statements, emails, sessions, stripeEvents, audit] =
-      await Promise.all([
-        this.records.donations(id),
-        this.records.pledges(id),
-        this.records.receipts(id),
-        this.records.statements(id),
-        this.records.emails(id),
-        this.records.sessionCounts(id),
-        this.records.storedEvents(id),
-        this.records.auditRows(id),
-      ]);
+    const [
+      donations,
+      pledges,
+      receipts,
+      statements,
+      emails,
+      sessions,
+      signatures,
+      stripeEvents,
+      audit,
+    ] = await Promise.all([
+      this.records.donations(id),
+      this.records.pledges(id),
+      this.records.receipts(id),
+      this.records.statements(id),
+      this.records.emails(id),
+      this.records.sessionCounts(id),
+      this.signatures.exportForDonor(id),
+      this.records.storedEvents(id),
+      this.records.auditRows(id),
+    ]);
     return {
       exportedAt: new Date().toISOString(),
       profile,
@@ -161,6 +177,7 @@ export class DonorPrivacyService {
       statements,
       emails,
       sessions,
+      signatures,
       stripeEvents,
       audit:
         requester === 'donor'

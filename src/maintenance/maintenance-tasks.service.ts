@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SignaturesService } from '../actions/signatures.service';
 import { Environment } from '../common/config/environment';
 import { IdempotencyService } from '../common/database/idempotency.service';
 import { JobName } from '../common/queue/job-catalogue';
@@ -60,6 +61,7 @@ export class MaintenanceTasksService {
     private readonly queues: QueueService,
     private readonly metrics: MetricsService,
     private readonly idempotency: IdempotencyService,
+    private readonly signatures: SignaturesService,
   ) {}
 
   /** Runs the task once; throws (after recording the failed run) so the job retries. */
@@ -141,8 +143,8 @@ export class MaintenanceTasksService {
    * is removed first, and a row whose first or retry job is still queued or running is left to
    * it. Any other job still around for the row (a resend, a replay) cannot send twice either:
    * a sender claims the row first (see `OutboxTable`) and sends only what is still pending.
-   * Then runs older than RUN_RETENTION_DAYS are deleted, and Idempotency-Keys whose 24 hours
-   * are over.
+   * Then runs older than RUN_RETENTION_DAYS are deleted, Idempotency-Keys whose 24 hours are
+   * over, and signatures whose confirmation link expired unused (with their addresses).
    */
   private async retryStuck(): Promise<Omit<RunOutcome, 'runId'>> {
     const olderThan = new Date(Date.now() - this.env.MAINTENANCE_STUCK_AFTER_MINUTES * 60_000);
@@ -171,6 +173,8 @@ export class MaintenanceTasksService {
     const before = new Date(Date.now() - RUN_RETENTION_DAYS * 86_400_000);
     findings.runsDeleted = await this.runs.purgeStartedBefore(before);
     findings.idempotencyKeysExpired = await this.idempotency.pruneExpired();
+    // An address nobody confirmed is not kept once its link has expired.
+    findings.unconfirmedSignaturesDeleted = await this.signatures.purgeUnconfirmed();
     return { status: 'ok', findings };
   }
 

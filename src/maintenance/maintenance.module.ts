@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActionsModule } from '../actions/actions.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { StripeEventsModule } from '../stripe/stripe-events.module';
@@ -17,7 +18,12 @@ import { StateGauges } from './state-gauges';
  * and the scrape-time gauges over them, in every process that imports it.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([MaintenanceRun]), StripeEventsModule, LedgerModule],
+  imports: [
+    TypeOrmModule.forFeature([MaintenanceRun]),
+    StripeEventsModule,
+    LedgerModule,
+    ActionsModule,
+  ],
   providers: [
     MaintenanceRunsRepository,
     BacklogRepository,

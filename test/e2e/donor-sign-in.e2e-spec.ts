@@ -5,7 +5,7 @@ import { createCampaign, donate, paidDonation } from '../support/flows';
 import { eventually, startTestApp, TestApp } from '../support/harness';
 
 const ACCEPTED = {
-  message: 'If this address has given to a campaign, a sign-in link is on its way.',
+  message: 'If this address has given to or signed for a campaign, a sign-in link is on its way.',
 };
 const INVALID_LINK = 'The sign-in link is invalid, used or expired';
 

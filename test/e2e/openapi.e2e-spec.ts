@@ -54,6 +54,9 @@ const VERBS = [
   'run',
   'find',
   'revoke',
+  'close',
+  'confirm',
+  'withdraw',
 ];
 const ERROR_SCHEMA = '#/components/schemas/ErrorBodyView';
 
@@ -146,6 +149,31 @@ describe('the OpenAPI document', () => {
   });
   afterAll(() => app?.close());
 
+  /** Staff create an action; `email` signs it and confirms by the emailed link. */
+  const signedAction = async (slug: string, email: string) => {
+    const action = await app.http
+      .post(`/v1/admin/campaigns/${slug}/actions`)
+      .set('Authorization', `Bearer ${adminKey}`)
+      .send({
+        slug: 'write-to-the-un',
+        title: 'Ask the UN to act',
+        target: { name: 'UN Special Rapporteur', email: 'rapporteur@example.org' },
+        letterSubject: 'Free the seven',
+        letterBody: 'We ask you to act.',
+        goal: 100,
+        status: 'active',
+      })
+      .expect(201);
+    const signed = await app.http
+      .post(`/v1/campaigns/${slug}/actions/write-to-the-un/signatures`)
+      .send({ name: 'Sam Doe', email, country: 'FR', public: true, displayName: 'Sam' })
+      .expect(202);
+    const mail = await app.mail.waitFor((m) => m.to.includes(email) && /act\/confirm/.test(m.text));
+    const token = /#token=([A-Za-z0-9_-]+)/.exec(mail.text)![1];
+    const confirmed = await app.http.post('/v1/signatures/confirm').send({ token }).expect(200);
+    return { action: action.body, signed: signed.body, confirmed: confirmed.body };
+  };
+
   it('gives every operation an id, a summary, a success schema and the error schema', () => {
     const all = operations(doc);
     expect(all.length).toBeGreaterThan(50);
@@ -225,7 +253,20 @@ describe('the OpenAPI document', () => {
       limits: { usd: { min: 500, max: 100_000 }, eur: { min: 500, max: 100_000 } },
     });
     const gift = await donate(app, slug, { amount: 2500, coverFees: true });
+    const { signed, confirmed } = await signedAction(slug, 'schema-signer@example.org');
     const answers: [string, unknown, Schema][] = [
+      ['signAction', signed, successSchema('signAction')],
+      ['confirmSignature', confirmed, successSchema('confirmSignature')],
+      [
+        'listActions',
+        (await app.http.get(`/v1/campaigns/${slug}/actions`).expect(200)).body,
+        successSchema('listActions'),
+      ],
+      [
+        'getPublicAction',
+        (await app.http.get(`/v1/campaigns/${slug}/actions/write-to-the-un`).expect(200)).body,
+        successSchema('getPublicAction'),
+      ],
       [
         'getConfig',
         (await app.http.get('/v1/config').expect(200)).body,
@@ -319,6 +360,7 @@ describe('the OpenAPI document', () => {
       .expect(201);
     const staff = (path: string) =>
       app.http.get(path).set('Authorization', `Bearer ${adminKey}`).expect(200);
+    const { action } = await signedAction(slug, email);
     const donorId = (await staff(`/v1/admin/donors?email=${encodeURIComponent(email)}`)).body.id;
     const staffRoutes: [string, string][] = [
       ['listApiKeys', '/v1/admin/api-keys'],
@@ -334,6 +376,8 @@ describe('the OpenAPI document', () => {
       ['listLedgerEntries', '/v1/reports/donations'],
       ['findDonor', `/v1/admin/donors?email=${encodeURIComponent(email)}`],
       ['exportDonor', `/v1/admin/donors/${donorId}/export`],
+      ['getAction', `/v1/admin/actions/${action.id}`],
+      ['listCampaignActions', `/v1/admin/campaigns/${slug}/actions`],
     ];
     const answers: [string, unknown][] = [];
     for (const [operationId, path] of staffRoutes)
@@ -346,6 +390,7 @@ describe('the OpenAPI document', () => {
       ['listDonorReceipts', '/v1/donor/receipts'],
       ['listDonorPledges', '/v1/donor/pledges'],
       ['exportDonorData', '/v1/donor/export'],
+      ['listMySignatures', '/v1/donor/signatures'],
     ])
       answers.push([operationId, (await donor(path)).body]);
     // The lists hold the paid gift: the schemas are checked against real rows, not empty lists.
