@@ -32,7 +32,8 @@ const MODULE_MAP = [
       'runner, queue service, job failures (`JobFailuresService`) and the outbox life cycle; ' +
       '`DomainError`, the error codes (`ERROR_CODES`, `FIELD_ERROR_CODES`) and the exception ' +
       'filter, `describeError`; the OpenAPI error schema and `@ApiErrors`; logging with redaction; ' +
-      'money; rate and abuse limits; opaque cursors.',
+      'money; rate and abuse limits; opaque cursors; formula-safe CSV; PDFs in every script (embedded Noto fonts, ' +
+      'right-to-left text shaped and ordered).',
     imports: [],
   },
   {
@@ -140,7 +141,14 @@ const MODULE_MAP = [
   {
     name: 'actions',
     layer: 'domain',
-    owns: ['actions', 'action_letters', 'signatures', 'signature_tokens', 'action_deliveries'],
+    owns: [
+      'actions',
+      'action_letters',
+      'signatures',
+      'signature_tokens',
+      'action_deliveries',
+      'action_delivery_signatures',
+    ],
     offers:
       'campaign actions: letters (versioned, frozen once signed) to a named target that ' +
       'supporters sign; signatures confirmed by an emailed single-use link (the email kept only ' +

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ActionDeliveriesHttpModule } from './actions/action-deliveries-http.module';
 import { ActionsHttpModule } from './actions/actions-http.module';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { AuthHttpModule } from './auth/auth-http.module';
@@ -46,6 +47,7 @@ export class AppModule {
         DonorAuthHttpModule,
         PledgesHttpModule,
         ActionsHttpModule,
+        ActionDeliveriesHttpModule,
         ReceiptsHttpModule,
         PayoutsHttpModule,
         ReportsHttpModule,

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggingOptions } from './common/logging/logging.module';
 import { WorkerService } from './common/queue/worker.service';
+import { ActionDeliveriesWorkerModule } from './actions/action-deliveries-worker.module';
 import { CoreModule } from './core.module';
 import { StripeEventsWorkerModule } from './flows/stripe-events/stripe-events-worker.module';
 import { LedgerWorkerModule } from './ledger/ledger-worker.module';
@@ -23,6 +24,7 @@ export class WorkerModule {
         LedgerWorkerModule,
         MailWorkerModule,
         ReceiptsWorkerModule,
+        ActionDeliveriesWorkerModule,
         MaintenanceWorkerModule,
       ],
       providers: [WorkerService, WorkerMetricsServer],

@@ -53,6 +53,10 @@ export class ActionDelivery {
   @Column('integer', { name: 'letter_version' })
   letterVersion: number;
 
+  /** Staff's words put above the letter in the email (≤ 1000 characters); null: none. */
+  @Column('text', { nullable: true })
+  note: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -4,7 +4,7 @@ import { JobPayloads } from '../common/queue/job-catalogue';
 import { JobHandler } from '../common/queue/job-handler.decorator';
 import { QueueService } from '../common/queue/queue.service';
 import { MaintenanceTask } from './maintenance-run.entity';
-import { parseSchedule } from './maintenance-schedule';
+import { parseSchedule } from '../common/queue/schedule';
 import { MaintenanceTasksService, RunOutcome } from './maintenance-tasks.service';
 import { errorSummary } from '../common/errors/describe-error';
 

@@ -1,7 +1,7 @@
 import { formatMoney } from '../common/money/currency';
 import { PostalAddress } from '../donors/donor.entity';
 import { Tribute } from '../donations/donation.entity';
-import { drawLetterhead, Letterhead, renderPdf, writeText } from './pdf';
+import { drawLetterhead, Letterhead, renderPdf, writeText } from '../common/pdf/pdf';
 
 /** Everything a receipt shows, loaded once: rendering is a pure function of it. */
 export interface ReceiptDocument {

@@ -10,7 +10,7 @@ import { PostalAddress } from '../donors/donor.entity';
 import { Tribute } from '../donations/donation.entity';
 import { MailTransport } from '../mail/mail-transport';
 import { simpleEmail } from '../mail/templates';
-import { Letterhead } from './pdf';
+import { Letterhead } from '../common/pdf/pdf';
 import {
   ReceiptDocument,
   renderReceiptPdf,

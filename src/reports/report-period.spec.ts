@@ -2,7 +2,7 @@ import { ConfigError, validateEnvironment } from '../common/config/environment';
 import { DomainError } from '../common/errors/domain-error';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { spreadsheetCsv } from './csv-safety';
+import { spreadsheetCsv } from '../common/csv/csv-safety';
 import { assertSeriesSize, dayNumber, resolvePeriod, todayIn } from './report-period';
 
 const refusal = (fn: () => unknown): string => {

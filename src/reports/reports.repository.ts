@@ -6,7 +6,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { toSafeInteger } from '../common/database/bigint.transformer';
 import { DonationStatus } from '../donations/donation.entity';
-import { SQL_NEUTRALIZE } from './csv-safety';
+import { SQL_NEUTRALIZE } from '../common/csv/csv-safety';
 import { PROGRESS_NOW } from '../ledger/progress-sql';
 import { NO_CAMPAIGN, ROLLUP_SUMS, unfoldedRollupSums } from '../ledger/report-rollups';
 import { ReportInterval, ReportPeriod } from './report-period';

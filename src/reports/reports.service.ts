@@ -3,7 +3,7 @@ import { pipeline, Readable } from 'node:stream';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Environment } from '../common/config/environment';
 import { DomainError, invalidField } from '../common/errors/domain-error';
-import { spreadsheetCsv } from './csv-safety';
+import { spreadsheetCsv } from '../common/csv/csv-safety';
 import { assertSeriesSize, ReportPeriod, resolvePeriod } from './report-period';
 import {
   CampaignReportQuery,

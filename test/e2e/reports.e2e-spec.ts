@@ -1,6 +1,6 @@
 import { binaryBody } from '../support/binary-body';
 import { parse } from 'csv-parse/sync';
-import { SQL_NEUTRALIZE } from '../../src/reports/csv-safety';
+import { SQL_NEUTRALIZE } from '../../src/common/csv/csv-safety';
 import { startTestApp, TestApp } from '../support/harness';
 import {
   createCampaign,

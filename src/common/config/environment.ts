@@ -459,6 +459,13 @@ export class Environment {
   @IsSchedule()
   MAINTENANCE_RETRY_STUCK_SCHEDULE = '*/5 * * * *';
 
+  /**
+   * How often the worker looks for actions whose `deliveryCron` has come round (cron, interval
+   * such as `1m`, or `off`): a delivery is made at the first check after its time.
+   */
+  @IsSchedule()
+  ACTION_DELIVERY_CHECK_SCHEDULE = '1m';
+
   /** A pending event, receipt or email is stuck once it has waited this many minutes. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of minutes' })

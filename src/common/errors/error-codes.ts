@@ -39,6 +39,10 @@ export const ERROR_CODES = {
     meaning:
       'The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed)',
   },
+  nothing_to_deliver: {
+    status: 409,
+    meaning: 'An action has no confirmed signature that an earlier delivery did not carry',
+  },
   payload_too_large: { status: 413, meaning: 'The request body is over the size limit' },
   unsupported_media_type: {
     status: 415,

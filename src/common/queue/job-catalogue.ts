@@ -16,6 +16,10 @@ export interface JobPayloads {
   'receipt.send': { receiptId: string };
   /** Render and email one year-end statement (statements.id). */
   'statement.send': { statementId: string };
+  /** Email one delivery of an action's signatures to its target (action_deliveries.id). */
+  'action-delivery.send': { deliveryId: string };
+  /** Make the deliveries whose action's `deliveryCron` has come round since the last one. */
+  'action-delivery.schedule': { trigger: 'schedule' };
   /** Self-repair: store and process events in Stripe's list that never arrived as webhooks. */
   'maintenance.stripe-sync': MaintenancePayload;
   /** Self-repair: compare campaign totals with the ledger; drift is recorded as an alert. */
@@ -48,6 +52,9 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } & JobDefinitions
   'email.send': { queue: 'mail', attempts: 7, backoffMs: 2000 },
   'receipt.send': { queue: 'receipts', attempts: 7, backoffMs: 2000 },
   'statement.send': { queue: 'receipts', attempts: 7, backoffMs: 2000 },
+  'action-delivery.send': { queue: 'mail', attempts: 7, backoffMs: 2000 },
+  // Runs again at the next check anyway.
+  'action-delivery.schedule': { queue: 'maintenance', attempts: 1, backoffMs: 30_000 },
   // Scheduled again anyway; one retry covers a blip (Stripe or Postgres briefly away).
   'maintenance.stripe-sync': { queue: 'maintenance', attempts: 2, backoffMs: 30_000 },
   'maintenance.reconcile': { queue: 'maintenance', attempts: 2, backoffMs: 30_000 },

@@ -1,4 +1,4 @@
-import { parseSchedule } from './maintenance-schedule';
+import { parseSchedule } from './schedule';
 
 describe('parseSchedule', () => {
   it('reads cron patterns in the organisation time zone', () => {
