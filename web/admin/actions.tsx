@@ -49,6 +49,12 @@ interface Delivery {
   status: 'pending' | 'sent' | 'failed' | string;
   signatures: number;
   letterVersion: number;
+  /** When the first and last signatures it carries were confirmed. */
+  confirmedFrom: string | null;
+  confirmedTo: string | null;
+  note: string | null;
+  trigger: 'staff' | 'schedule' | string;
+  lastError: string | null;
   createdAt: string;
   sentAt: string | null;
 }
@@ -522,10 +528,12 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
     [a.id, props.tick, deliveriesTick],
   );
   const [confirming, setConfirming] = useState(false);
+  const [note, setNote] = useState('');
   const [key, setKey] = useState(() => idempotencyKey('delivery'));
   const deliver = useAction();
   const csv = useAction();
-  const last = deliveries.data?.data[0];
+  // The newest delivery that left: the next one carries what was confirmed after it.
+  const last = deliveries.data?.data.find((dl) => dl.status === 'sent');
 
   return (
     <section class="action-details" id="action-details" aria-labelledby="action-details-title">
@@ -613,16 +621,23 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
       {deliveries.error && <Alert kind="error">{deliveries.error}</Alert>}
       {deliveries.data && deliveries.data.data.length > 0 && (
         <DataTable
-          columns={['Created', 'Status', 'Signatures', 'Letter', 'Sent']}
+          columns={['Created', 'By', 'Status', 'Signatures', 'Confirmed', 'Letter', 'Sent']}
           numeric={['Signatures']}
         >
           {deliveries.data.data.map((dl) => (
             <Row key={dl.id}>
               <td>{formatDate(dl.createdAt)}</td>
+              <td>{dl.trigger === 'schedule' ? 'Schedule' : 'Staff'}</td>
               <td>
                 <span class="badge">{dl.status}</span>
+                {dl.lastError && <div class="muted">{dl.lastError}</div>}
               </td>
               <td class="num">{dl.signatures.toLocaleString('en')}</td>
+              <td>
+                {dl.confirmedFrom && dl.confirmedTo
+                  ? `${formatDate(dl.confirmedFrom)} – ${formatDate(dl.confirmedTo)}`
+                  : '—'}
+              </td>
               <td>version {dl.letterVersion}</td>
               <td>{dl.sentAt ? formatDate(dl.sentAt) : '—'}</td>
             </Row>
@@ -642,6 +657,7 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
               await props.call(`/v1/admin/actions/${a.id}/deliveries`, {
                 method: 'POST',
                 idempotencyKey: key,
+                body: note.trim() ? { note: note.trim() } : {},
               });
               return `Delivery to ${a.target.name} queued: the list shows when it is sent.`;
             })
@@ -649,6 +665,7 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
               if (!ok) return;
               // A new click is a new delivery; a retry of this one kept the same key.
               setKey(idempotencyKey('delivery'));
+              setNote('');
               setConfirming(false);
               setDeliveriesTick((n) => n + 1);
             })
@@ -657,9 +674,18 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
         <p>
           One email to {a.target.name} &lt;{a.target.email}&gt; with the letter (version{' '}
           {a.letterVersion}) and a PDF of the signatures confirmed since{' '}
-          {last ? `the last delivery (${formatDate(last.createdAt)})` : 'the start'}: names,
-          countries and comments, never emails.
+          {last ? `the last delivery (${formatDate(last.sentAt ?? last.createdAt)})` : 'the start'}:
+          names, countries and comments, never emails.
         </p>
+        <Field id="delivery-note" label="A note above the letter (optional)">
+          <textarea
+            id="delivery-note"
+            rows={3}
+            maxLength={1000}
+            value={note}
+            onInput={(e) => setNote(e.currentTarget.value)}
+          />
+        </Field>
         <OutcomeAlert outcome={deliver.outcome} />
       </ConfirmDialog>
     </section>

@@ -182,6 +182,11 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
                   {count('donation', c.progress.donationCount)} ·{' '}
                   {count('donor', c.progress.donorCount)}
                 </div>
+                {(c.actions ?? []).map((a) => (
+                  <div class="campaign-action" key={a.slug}>
+                    {a.title}: {a.signatures.toLocaleString('en')} of {count('signature', a.goal)}
+                  </div>
+                ))}
               </article>
             ))}
           </div>

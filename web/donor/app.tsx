@@ -303,9 +303,14 @@ function Portal(props: {
   const currentYear = new Date().getFullYear();
   if (!years.includes(currentYear)) years.unshift(currentYear);
 
+  // Someone who signed letters but never gave sees their signatures first, not empty gift lists.
+  const signerOnly =
+    !!pledges.data && !!gifts.data && !pledges.data.data.length && !gifts.data.data.length;
+
   return (
     <Shell onSignOut={signOut}>
-      <section class="card" id="pledges" aria-labelledby="pledges-title">
+      {signerOnly && <Signatures key="signatures" call={call} />}
+      <section key="pledges" class="card" id="pledges" aria-labelledby="pledges-title">
         <h2 id="pledges-title">Your pledges</h2>
         <OutcomeAlert outcome={props.notice} />
         {pledges.error && <Alert kind="error">{pledges.error}</Alert>}
@@ -322,7 +327,7 @@ function Portal(props: {
         {pledges.data && !pledges.data.data.length && <p>You have no recurring gifts.</p>}
       </section>
 
-      <section class="card" id="gifts" aria-labelledby="gifts-title">
+      <section key="gifts" class="card" id="gifts" aria-labelledby="gifts-title">
         <h2 id="gifts-title">Your gifts</h2>
         {gifts.error && <Alert kind="error">{gifts.error}</Alert>}
         <DataTable columns={['Date', 'Campaign', 'Amount', 'Kind', 'Status']} numeric={['Amount']}>
@@ -348,13 +353,14 @@ function Portal(props: {
         {gifts.data && !gifts.data.data.length && <p>No gifts yet.</p>}
       </section>
 
-      <Receipts receipts={receipts} token={token} />
+      <Receipts key="receipts" receipts={receipts} token={token} />
 
-      <Statements years={years} token={token} />
+      <Statements key="statements" years={years} token={token} />
 
-      <Signatures call={call} />
+      {!signerOnly && <Signatures key="signatures" call={call} />}
 
       <YourData
+        key="your-data"
         call={call}
         pledges={pledges.data?.data ?? []}
         onPledgesChanged={() => void pledges.reload()}
