@@ -150,7 +150,7 @@ export class DonorSessionsService {
     return simpleEmail({
       subject: `Your sign-in link for ${organisation}`,
       paragraphs: [
-        `Someone, hopefully you, asked to sign in to see your gifts to ${organisation}.`,
+        `Someone, hopefully you, asked to sign in to see your gifts and signatures for ${organisation}.`,
         `The link below works once, for ${SIGN_IN_TOKEN_TTL_MINUTES} minutes. If you did not ask for it, you can ignore this email: nobody can sign in without the link.`,
       ],
       action: { label: 'Sign in', url },

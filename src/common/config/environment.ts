@@ -108,9 +108,11 @@ export class Environment {
   STRIPE_SECRET_KEY: string;
 
   /**
-   * Seals public paging cursors (the campaign page's `supportersCursor`) so that they reveal
-   * no gift's id or time. Every API process needs the same value. Unset: a key derived from
-   * STRIPE_SECRET_KEY (for that purpose only), which the processes share already.
+   * Seals public paging cursors (the campaign page's `supportersCursor`, an action's
+   * `signersCursor`) so that they reveal no gift's or signature's id or time, and keys the
+   * stored digest of signers' addresses (one signature per address per action): every process
+   * needs the same value, for the deployment's life. Unset: a key derived from
+   * STRIPE_SECRET_KEY (for each purpose its own), which the processes share already.
    */
   @IsOptional()
   @IsString()
