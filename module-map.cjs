@@ -195,8 +195,9 @@ const MODULE_MAP = [
     layer: 'domain',
     owns: [],
     offers:
-      'the campaign report, time series and donations export (audited reads). A read model: ' +
-      'it queries the ledger’s rollups and gift columns and writes nothing.',
+      'the campaign report, time series and donations export (audited reads), with signature ' +
+      'counts per campaign and action. A read model: it queries the ledger’s rollups, gift ' +
+      'columns and the actions module’s `actions` and `signatures`, and writes nothing.',
     imports: ['common', 'auth', 'audit', 'ledger', 'campaigns', 'donations'],
   },
   {

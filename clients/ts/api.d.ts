@@ -758,6 +758,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/actions/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An action’s deliveries to its target, newest first, with counts and send status */
+        get: operations["listDeliveries"];
+        put?: never;
+        /** Send the target the letter and a PDF list of the confirmed signatures no earlier delivery carried (queued, sent once) */
+        post: operations["createDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/actions/{id}/signatures.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An action’s confirmed and withdrawn signatures as CSV: status, name, country, comment, public, display name, dates (no emails) */
+        get: operations["exportSignaturesCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/donor/receipts": {
         parameters: {
             query?: never;
@@ -884,7 +919,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per campaign and currency: gross, fees, refunds, net, donors, pledges */
+        /** Per campaign and currency: gross, fees, refunds, net, donors, pledges, signatures */
         get: operations["getCampaignReport"];
         put?: never;
         post?: never;
@@ -901,7 +936,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One campaign’s gross, net and count per day, week or month */
+        /** One campaign’s gross, net and count per day, week or month; or (metric=signatures) signatures confirmed per action */
         get: operations["getCampaignTimeseries"];
         put?: never;
         post?: never;
@@ -1217,11 +1252,11 @@ export interface components {
              */
             error: string;
             /**
-             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `invalid_token` (400): The confirmation link’s token is unknown, used, replaced by a newer link or expired. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed). `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
+             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `invalid_token` (400): The confirmation link’s token is unknown, used, replaced by a newer link or expired. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed). `nothing_to_deliver` (409): An action has no confirmed signature that an earlier delivery did not carry. `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_token" | "unauthenticated" | "forbidden" | "captcha_failed" | "not_found" | "conflict" | "idempotency_conflict" | "not_active" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "temporarily_blocked" | "internal_error" | "payment_provider_error" | "unavailable" | "captcha_unavailable" | "http_error";
+            code: "validation_failed" | "invalid_token" | "unauthenticated" | "forbidden" | "captcha_failed" | "not_found" | "conflict" | "idempotency_conflict" | "not_active" | "nothing_to_deliver" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "temporarily_blocked" | "internal_error" | "payment_provider_error" | "unavailable" | "captcha_unavailable" | "http_error";
             /**
              * @description For people: names the field or the reason
              * @example amount must be at least 500 (€5.00) for this campaign
@@ -2242,6 +2277,58 @@ export interface components {
         DonorSignatureList: {
             data: components["schemas"]["DonorSignatureView"][];
         };
+        CreateDeliveryDto: {
+            /**
+             * @description A few words from staff put above the letter in the email to the target
+             * @example Ahead of the Working Group’s session of 8 December, the signatures collected since our last letter.
+             */
+            note?: string;
+        };
+        DeliveryView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `pending` until the email is accepted by SMTP (`sent`); `failed` once its tries are used up
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "failed";
+            /**
+             * @description How many signatures it carries: the confirmed ones no earlier delivery carried (once sent: those the email listed, signers who withdrew before it left out)
+             * @example 42
+             */
+            signatures: number;
+            /**
+             * @description The version of the letter the email carries
+             * @example 2
+             */
+            letterVersion: number;
+            /**
+             * Format: date-time
+             * @description When the first signature it carries was confirmed
+             */
+            confirmedFrom: string | null;
+            /**
+             * Format: date-time
+             * @description When the last signature it carries was confirmed
+             */
+            confirmedTo: string | null;
+            /** @description Staff’s note, as sent */
+            note: string | null;
+            /**
+             * @description Made by staff, or by the action’s `deliveryCron`
+             * @enum {string}
+             */
+            trigger: "staff" | "schedule";
+            /** @description Why the last send failed */
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            sentAt: string | null;
+        };
+        DeliveryList: {
+            data: components["schemas"]["DeliveryView"][];
+        };
         ReceiptView: {
             /** Format: uuid */
             id: string;
@@ -2349,6 +2436,25 @@ export interface components {
             /** @example 42 */
             count: number;
         };
+        ActionSignaturesView: {
+            /**
+             * @description Action slug
+             * @example write-to-the-un
+             */
+            action: string;
+            /** @example Write to the UN */
+            title: string;
+            /**
+             * @description Confirmed in the period
+             * @example 12
+             */
+            signatures: number;
+            /**
+             * @description Confirmed at any time
+             * @example 340
+             */
+            totalSignatures: number;
+        };
         CampaignReportRow: {
             /**
              * @description Slug; null for payments no campaign claims (unattributed)
@@ -2392,6 +2498,13 @@ export interface components {
              * @example 24.6
              */
             percentOfGoal: number | null;
+            /**
+             * @description Signatures of the campaign’s actions confirmed in the period (withdrawn ones no longer count; the same on each currency row of a campaign)
+             * @example 12
+             */
+            signatures: number;
+            /** @description Per action of the campaign (drafts left out); empty for unattributed payments */
+            actions: components["schemas"]["ActionSignaturesView"][];
         };
         CampaignReportView: {
             /**
@@ -2418,13 +2531,28 @@ export interface components {
             /** @example 42 */
             donationCount: number;
         };
+        BucketSignaturesView: {
+            /**
+             * @description Action slug
+             * @example write-to-the-un
+             */
+            action: string;
+            /**
+             * @description Signatures confirmed in the bucket
+             * @example 7
+             */
+            signatures: number;
+        };
         BucketView: {
             /**
              * @description First day of the bucket (a week starts on Monday), organisation’s time zone
              * @example 2026-11-02
              */
             start: string;
+            /** @description Money per currency (`metric=money`); empty for `metric=signatures` */
             totals: components["schemas"]["BucketTotalView"][];
+            /** @description With `metric=signatures` only: per action of the campaign (drafts left out) */
+            signatures?: components["schemas"]["BucketSignaturesView"][];
         };
         TimeseriesView: {
             /**
@@ -2446,6 +2574,11 @@ export interface components {
              * @enum {string}
              */
             interval: "day" | "week" | "month";
+            /**
+             * @example money
+             * @enum {string}
+             */
+            metric: "money" | "signatures";
             buckets: components["schemas"]["BucketView"][];
         };
         EntryView: {
@@ -3217,7 +3350,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The slug is taken (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The slug is taken (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3380,7 +3513,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3485,7 +3618,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The payment is already confirmed, or the campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The payment is already confirmed, or the campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3575,7 +3708,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3657,7 +3790,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description More than remains, an offline gift, a gift not succeeded, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description More than remains, an offline gift, a gift not succeeded, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3756,7 +3889,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3845,7 +3978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description A card gift (refund it instead), or already voided (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description A card gift (refund it instead), or already voided (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4030,7 +4163,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4380,7 +4513,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4580,7 +4713,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4677,7 +4810,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4770,7 +4903,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4854,7 +4987,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4938,7 +5071,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5161,7 +5294,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5267,7 +5400,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5369,7 +5502,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5462,7 +5595,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5555,7 +5688,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5719,7 +5852,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The campaign has an action with this slug (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The campaign has an action with this slug (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5873,7 +6006,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The action is closed (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The action is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6123,7 +6256,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The action does not take signatures (draft or closed; code: `not_active`) (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The action does not take signatures (draft or closed; code: `not_active`) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6313,6 +6446,231 @@ export interface operations {
                 };
             };
             /** @description No such signature of this donor (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description A parameter is malformed (code: `validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such action (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    createDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key and body answer the same delivery; another body is a 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDeliveryDto"];
+            };
+        };
+        responses: {
+            /** @description The delivery, queued for sending */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryView"];
+                };
+            };
+            /** @description A field (note), or a malformed Idempotency-Key (code: `validation_failed`, `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such action (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No signature left to deliver (`nothing_to_deliver`), or the Idempotency-Key came with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    exportSignaturesCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 CSV with a BOM and a header row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description A parameter is malformed (code: `validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the finance role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such action (code: `not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6830,6 +7188,8 @@ export interface operations {
                 /** @description Campaign slug */
                 campaign: string;
                 interval?: "day" | "week" | "month";
+                /** @description `money`: gross, net and donation count per currency (`totals`); `signatures`: signatures confirmed per action (`signatures`; withdrawn ones no longer count, draft actions left out) */
+                metric?: "money" | "signatures";
             };
             header?: never;
             path?: never;
@@ -7665,7 +8025,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The donor has pledges that can still charge (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description The donor has pledges that can still charge (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7771,7 +8131,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Pledges that can still charge: cancel them first (code: `conflict`, `idempotency_conflict`, `not_active`) */
+            /** @description Pledges that can still charge: cancel them first (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;

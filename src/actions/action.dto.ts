@@ -1,3 +1,4 @@
+import { IsDeliveryCron } from './delivery-cron';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -89,9 +90,7 @@ export class CreateActionDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(/^\S+( \S+){4,5}$/, {
-    message: 'deliveryCron must be a cron expression of 5 or 6 fields',
-  })
+  @IsDeliveryCron()
   @MaxLength(100)
   deliveryCron?: string | null;
 }

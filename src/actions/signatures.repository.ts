@@ -317,13 +317,15 @@ export class SignaturesRepository {
 
   /**
    * Deletes pending signatures whose last confirmation link was mailed over `hours` ago (its
-   * link has expired): an address nobody confirmed is not kept. Returns how many.
+   * link has expired): an address nobody confirmed is not kept. Returns how many. (A link is
+   * mailed after its signature is created: the created_at bound only lets the index narrow.)
    */
   async purgeUnconfirmed(hours: number, limit: number): Promise<number> {
     const [, affected]: [unknown, number] = await this.dataSource.query(
       `DELETE FROM signatures WHERE id IN (
          SELECT id FROM signatures
-          WHERE status = 'pending' AND coalesce(last_mailed_at, created_at) < now() - make_interval(hours => $1)
+          WHERE status = 'pending' AND created_at < now() - make_interval(hours => $1)
+            AND coalesce(last_mailed_at, created_at) < now() - make_interval(hours => $1)
           LIMIT $2)`,
       [hours, limit],
     );

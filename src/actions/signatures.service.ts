@@ -21,6 +21,8 @@ import { DonorSignature, SignaturesRepository } from './signatures.repository';
 export const SIGNATURE_TOKEN_TTL_HOURS = 48;
 /** Pending signatures deleted per maintenance run (the next run takes the rest). */
 const PURGE_BATCH = 5000;
+/** The outbox kind of confirmation emails. */
+const CONFIRMATION_EMAIL_KIND = 'signature-confirm';
 export const INVALID_CONFIRMATION_LINK = 'The confirmation link is invalid, used or expired';
 
 /** Confirmation tokens are 32 random bytes, base64url. */
@@ -149,8 +151,8 @@ export class SignaturesService {
         );
         const body = this.confirmationEmail(token, action, shown);
         const emailId = await this.mail.add(em, {
-          dedupeKey: `signature-confirm:${tokenId}`,
-          kind: 'signature-confirm',
+          dedupeKey: `${CONFIRMATION_EMAIL_KIND}:${tokenId}`,
+          kind: CONFIRMATION_EMAIL_KIND,
           donorId: null,
           toAddress: to,
           subject: body.subject,
@@ -231,9 +233,19 @@ export class SignaturesService {
     return this.signatures.exportForDonor(donorId);
   }
 
-  /** Deletes signatures nobody confirmed before their link expired; how many. */
-  purgeUnconfirmed(): Promise<number> {
-    return this.signatures.purgeUnconfirmed(SIGNATURE_TOKEN_TTL_HOURS, PURGE_BATCH);
+  /**
+   * Deletes signatures nobody confirmed before their link expired, and empties confirmation
+   * emails whose link has expired (their address kept nowhere else once unconfirmed).
+   */
+  async purgeUnconfirmed(): Promise<{ signatures: number; emails: number }> {
+    return {
+      signatures: await this.signatures.purgeUnconfirmed(SIGNATURE_TOKEN_TTL_HOURS, PURGE_BATCH),
+      emails: await this.mail.forgetSettled(
+        CONFIRMATION_EMAIL_KIND,
+        SIGNATURE_TOKEN_TTL_HOURS,
+        PURGE_BATCH,
+      ),
+    };
   }
 
   private confirmationEmail(token: string, action: ActionRecord, signed: SignedAs) {

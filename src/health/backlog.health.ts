@@ -7,7 +7,7 @@ type Read = { backlog: OutboxBacklog[] } | { error: string };
 
 /**
  * Whether work stored in Postgres is being done: the longest wait of an unprocessed Stripe event
- * and of a receipt or email, counted from when the row last became pending (so a resend or
+ * and of a receipt, email or action delivery, counted from when the row last became pending (so a resend or
  * replay starts a new wait), each `down` once longer than READY_MAX_BACKLOG_AGE_SECONDS (0:
  * reported, never down). This is shared state: every API process reports it alike.
  */
@@ -50,16 +50,21 @@ export class BacklogHealthIndicator {
     const indicator = this.indicators.check(key);
     const result = await read;
     if ('error' in result) return indicator.down({ message: 'the backlog could not be read' });
-    const of = (outbox: 'receipts' | 'emails') => {
+    const of = (outbox: 'receipts' | 'emails' | 'action_deliveries') => {
       const b = result.backlog.find((r) => r.outbox === outbox);
       return { waiting: b?.waiting ?? 0, oldestAgeSeconds: b?.oldestAgeSeconds ?? 0 };
     };
     const receipts = of('receipts');
     const emails = of('emails');
-    const oldestAgeSeconds = Math.max(receipts.oldestAgeSeconds, emails.oldestAgeSeconds);
-    const details = { oldestAgeSeconds, receipts, emails };
+    const actionDeliveries = of('action_deliveries');
+    const oldestAgeSeconds = Math.max(
+      receipts.oldestAgeSeconds,
+      emails.oldestAgeSeconds,
+      actionDeliveries.oldestAgeSeconds,
+    );
+    const details = { oldestAgeSeconds, receipts, emails, actionDeliveries };
     return this.tooOld(oldestAgeSeconds)
-      ? indicator.down({ ...details, message: this.message('a receipt or email') })
+      ? indicator.down({ ...details, message: this.message('a receipt, email or delivery') })
       : indicator.up(details);
   }
 

@@ -81,4 +81,12 @@ export class MailService {
   eraseRecipient(em: EntityManager, donorId: string, email: string | null): Promise<number> {
     return this.emails.eraseRecipient(em, donorId, email);
   }
+
+  /**
+   * Emails of `kind` older than `hours`, sent or given up, are emptied (address, bodies, error
+   * text): for links that expired after that long. Returns how many (at most `limit`).
+   */
+  forgetSettled(kind: string, hours: number, limit: number): Promise<number> {
+    return this.emails.forgetSettled(kind, hours, limit);
+  }
 }

@@ -89,4 +89,23 @@ export class OutboundEmailsRepository {
     );
     return count;
   }
+
+  /**
+   * Emails of this kind written over `hours` ago and settled (sent or failed) keep neither
+   * address, bodies nor error text: for links that have expired, whose address is kept nowhere
+   * else once its purpose is over. At most `limit` rows a call; returns how many.
+   */
+  async forgetSettled(kind: string, hours: number, limit: number): Promise<number> {
+    const [, count]: [unknown, number] = await this.repo.query(
+      `UPDATE outbound_emails SET to_address = 'erased', text_body = NULL, html_body = NULL,
+              last_error = CASE WHEN last_error IS NULL THEN NULL ELSE 'cleared: the link expired' END
+        WHERE id IN (
+          SELECT id FROM outbound_emails
+           WHERE kind = $1 AND status IN ('sent', 'failed') AND to_address <> 'erased'
+             AND created_at < now() - make_interval(hours => $2)
+           LIMIT $3)`,
+      [kind, hours, limit],
+    );
+    return count;
+  }
 }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-/** The three outboxes: work stored in Postgres and waiting for a worker. */
-export const OUTBOXES = ['stripe_events', 'receipts', 'emails'] as const;
+/** The outboxes: work stored in Postgres and waiting for a worker. */
+export const OUTBOXES = ['stripe_events', 'receipts', 'emails', 'action_deliveries'] as const;
 export type Outbox = (typeof OUTBOXES)[number];
 
 export interface OutboxBacklog {
@@ -23,6 +23,7 @@ const PENDING: Record<Outbox, { table: string; status: string }> = {
   stripe_events: { table: 'stripe_events', status: 'status' },
   receipts: { table: 'receipts', status: 'send_status' },
   emails: { table: 'outbound_emails', status: 'status' },
+  action_deliveries: { table: 'action_deliveries', status: 'status' },
 };
 
 /**

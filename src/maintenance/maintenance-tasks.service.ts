@@ -40,6 +40,7 @@ const OUTBOX_JOBS: Record<Outbox, { job: JobName; jobId: (id: string) => string 
   stripe_events: { job: 'stripe-event.process', jobId: (id) => id },
   receipts: { job: 'receipt.send', jobId: (id) => `receipt-${id}` },
   emails: { job: 'email.send', jobId: (id) => `email-${id}` },
+  action_deliveries: { job: 'action-delivery.send', jobId: (id) => `action-delivery-${id}` },
 };
 
 /**
@@ -144,7 +145,8 @@ export class MaintenanceTasksService {
    * it. Any other job still around for the row (a resend, a replay) cannot send twice either:
    * a sender claims the row first (see `OutboxTable`) and sends only what is still pending.
    * Then runs older than RUN_RETENTION_DAYS are deleted, Idempotency-Keys whose 24 hours are
-   * over, and signatures whose confirmation link expired unused (with their addresses).
+   * over, signatures whose confirmation link expired unused, and the addresses and bodies of
+   * confirmation emails whose link has expired.
    */
   private async retryStuck(): Promise<Omit<RunOutcome, 'runId'>> {
     const olderThan = new Date(Date.now() - this.env.MAINTENANCE_STUCK_AFTER_MINUTES * 60_000);
@@ -174,7 +176,9 @@ export class MaintenanceTasksService {
     findings.runsDeleted = await this.runs.purgeStartedBefore(before);
     findings.idempotencyKeysExpired = await this.idempotency.pruneExpired();
     // An address nobody confirmed is not kept once its link has expired.
-    findings.unconfirmedSignaturesDeleted = await this.signatures.purgeUnconfirmed();
+    const purged = await this.signatures.purgeUnconfirmed();
+    findings.unconfirmedSignaturesDeleted = purged.signatures;
+    findings.confirmationEmailsCleared = purged.emails;
     return { status: 'ok', findings };
   }
 
@@ -186,6 +190,8 @@ export class MaintenanceTasksService {
         return this.queues.tryEnqueue('receipt.send', { receiptId: id }, { jobId });
       case 'emails':
         return this.queues.tryEnqueue('email.send', { emailId: id }, { jobId });
+      case 'action_deliveries':
+        return this.queues.tryEnqueue('action-delivery.send', { deliveryId: id }, { jobId });
     }
   }
 }

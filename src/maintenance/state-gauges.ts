@@ -47,7 +47,7 @@ export class StateGauges implements OnModuleInit {
     this.metrics.gauge(
       {
         name: 'pledge_outbox_waiting',
-        help: 'Rows waiting in each outbox (stripe_events, receipts, emails)',
+        help: 'Rows waiting in each outbox (stripe_events, receipts, emails, action_deliveries)',
         labelNames: ['outbox'] as const,
       },
       async (gauge) => {

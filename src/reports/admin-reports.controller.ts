@@ -28,7 +28,7 @@ export class AdminReportsController {
   @Get('campaigns')
   @ApiOperation({
     operationId: 'getCampaignReport',
-    summary: 'Per campaign and currency: gross, fees, refunds, net, donors, pledges',
+    summary: 'Per campaign and currency: gross, fees, refunds, net, donors, pledges, signatures',
   })
   @ApiOkResponse({
     type: CampaignReportView,
@@ -38,11 +38,15 @@ export class AdminReportsController {
     return this.reports.campaignReport(query);
   }
 
-  /** One campaign's gross, net and donation count per day, week or month, per currency. */
+  /**
+   * One campaign's gross, net and donation count per day, week or month, per currency; or with
+   * `metric=signatures`, its signatures confirmed per bucket and action.
+   */
   @Get('timeseries')
   @ApiOperation({
     operationId: 'getCampaignTimeseries',
-    summary: 'One campaign’s gross, net and count per day, week or month',
+    summary:
+      'One campaign’s gross, net and count per day, week or month; or (metric=signatures) signatures confirmed per action',
   })
   @ApiOkResponse({
     type: TimeseriesView,

@@ -36,6 +36,10 @@ export class CampaignReportQuery extends PeriodQuery {
   campaign?: string;
 }
 
+/** What a time series counts: money (per currency) or confirmed signatures (per action). */
+export const TIMESERIES_METRICS = ['money', 'signatures'] as const;
+export type TimeseriesMetric = (typeof TIMESERIES_METRICS)[number];
+
 export class TimeseriesQuery extends PeriodQuery {
   @ApiProperty({ description: 'Campaign slug' })
   @Matches(SLUG, { message: 'campaign must be a campaign slug' })
@@ -45,6 +49,16 @@ export class TimeseriesQuery extends PeriodQuery {
   @IsOptional()
   @IsIn(REPORT_INTERVALS, { message: 'interval must be day, week or month' })
   interval: ReportInterval = 'day';
+
+  @ApiPropertyOptional({
+    enum: TIMESERIES_METRICS,
+    default: 'money',
+    description:
+      '`money`: gross, net and donation count per currency (`totals`); `signatures`: signatures confirmed per action (`signatures`; withdrawn ones no longer count, draft actions left out)',
+  })
+  @IsOptional()
+  @IsIn(TIMESERIES_METRICS, { message: 'metric must be money or signatures' })
+  metric: TimeseriesMetric = 'money';
 }
 
 export class DonationsReportQuery extends CampaignReportQuery {

@@ -1,11 +1,25 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MoneyView } from '../campaigns/campaign.views';
 import { percentOfGoal } from '../campaigns/campaign.views';
-import { CampaignCurrencyRow, EntryRow, SeriesPoint } from './reports.repository';
+import {
+  ActionSignaturesRow,
+  CampaignCurrencyRow,
+  EntryRow,
+  SeriesPoint,
+  SignaturePoint,
+} from './reports.repository';
 
 class GrossCountView {
   @ApiProperty({ example: 125000 }) gross: number;
   @ApiProperty({ example: 42 }) count: number;
+}
+
+/** One action's confirmed signatures (withdrawn ones no longer count). */
+export class ActionSignaturesView {
+  @ApiProperty({ description: 'Action slug', example: 'write-to-the-un' }) action: string;
+  @ApiProperty({ example: 'Write to the UN' }) title: string;
+  @ApiProperty({ description: 'Confirmed in the period', example: 12 }) signatures: number;
+  @ApiProperty({ description: 'Confirmed at any time', example: 340 }) totalSignatures: number;
 }
 
 /** Amounts are integers in the minor unit of `currency`; losses are positive numbers. */
@@ -68,6 +82,19 @@ export class CampaignReportRow {
     example: 24.6,
   })
   percentOfGoal: number | null;
+
+  @ApiProperty({
+    description:
+      'Signatures of the campaign’s actions confirmed in the period (withdrawn ones no longer count; the same on each currency row of a campaign)',
+    example: 12,
+  })
+  signatures: number;
+
+  @ApiProperty({
+    type: [ActionSignaturesView],
+    description: 'Per action of the campaign (drafts left out); empty for unattributed payments',
+  })
+  actions: ActionSignaturesView[];
 }
 
 class PeriodView {
@@ -87,6 +114,12 @@ class BucketTotalView {
   @ApiProperty({ example: 42 }) donationCount: number;
 }
 
+class BucketSignaturesView {
+  @ApiProperty({ description: 'Action slug', example: 'write-to-the-un' }) action: string;
+  @ApiProperty({ description: 'Signatures confirmed in the bucket', example: 7 })
+  signatures: number;
+}
+
 class BucketView {
   @ApiProperty({
     description: 'First day of the bucket (a week starts on Monday), organisation’s time zone',
@@ -94,13 +127,23 @@ class BucketView {
   })
   start: string;
 
-  @ApiProperty({ type: [BucketTotalView] })
+  @ApiProperty({
+    type: [BucketTotalView],
+    description: 'Money per currency (`metric=money`); empty for `metric=signatures`',
+  })
   totals: BucketTotalView[];
+
+  @ApiPropertyOptional({
+    type: [BucketSignaturesView],
+    description: 'With `metric=signatures` only: per action of the campaign (drafts left out)',
+  })
+  signatures?: BucketSignaturesView[];
 }
 
 export class TimeseriesView extends PeriodView {
   @ApiProperty({ example: 'free-the-seven' }) campaign: string;
   @ApiProperty({ enum: ['day', 'week', 'month'], example: 'week' }) interval: string;
+  @ApiProperty({ enum: ['money', 'signatures'], example: 'money' }) metric: string;
   @ApiProperty({ type: [BucketView] }) buckets: BucketView[];
 }
 
@@ -171,7 +214,24 @@ export class EntriesPageView extends PeriodView {
   nextCursor: string | null;
 }
 
-export function campaignReportRow(r: CampaignCurrencyRow): CampaignReportRow {
+export function signatureBuckets(points: SignaturePoint[]): TimeseriesView['buckets'] {
+  const buckets: TimeseriesView['buckets'] = [];
+  for (const p of points) {
+    let bucket = buckets[buckets.length - 1];
+    if (!bucket || bucket.start !== p.start) {
+      bucket = { start: p.start, totals: [], signatures: [] };
+      buckets.push(bucket);
+    }
+    if (p.action !== null) bucket.signatures!.push({ action: p.action, signatures: p.signatures });
+  }
+  return buckets;
+}
+
+export function campaignReportRow(
+  r: CampaignCurrencyRow,
+  actions: ActionSignaturesRow[] = [],
+): CampaignReportRow {
+  const own = actions.filter((a) => a.campaignId === r.campaignId);
   const goal =
     r.goalAmount !== null && r.goalCurrency !== null
       ? { amount: r.goalAmount, currency: r.goalCurrency }
@@ -195,6 +255,13 @@ export function campaignReportRow(r: CampaignCurrencyRow): CampaignReportRow {
     activePledges: r.activePledges,
     monthlyRecurring: r.monthlyRecurring,
     percentOfGoal: goal ? percentOfGoal(r.raised ?? 0, goal.amount) : null,
+    signatures: own.reduce((sum, a) => sum + a.signatures, 0),
+    actions: own.map((a) => ({
+      action: a.slug,
+      title: a.title,
+      signatures: a.signatures,
+      totalSignatures: a.totalSignatures,
+    })),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   encodeEntryCursor,
   EntriesPageView,
   entryView,
+  signatureBuckets,
   timeseriesBuckets,
   TimeseriesView,
 } from './report.views';
@@ -38,21 +39,36 @@ export class ReportsService {
   async campaignReport(query: CampaignReportQuery): Promise<CampaignReportView> {
     const period = resolvePeriod(query, this.timeZone);
     const campaignId = query.campaign ? await this.campaignId(query.campaign) : undefined;
-    const rows = await this.reports.campaignCurrencySums(period, this.timeZone, campaignId);
-    return { ...period, timeZone: this.timeZone, data: rows.map(campaignReportRow) };
+    const [rows, actions] = await Promise.all([
+      this.reports.campaignCurrencySums(period, this.timeZone, campaignId),
+      this.reports.actionSignatures(period, this.timeZone, campaignId),
+    ]);
+    return {
+      ...period,
+      timeZone: this.timeZone,
+      data: rows.map((row) => campaignReportRow(row, actions)),
+    };
   }
 
   async timeseries(query: TimeseriesQuery): Promise<TimeseriesView> {
     const period = resolvePeriod(query, this.timeZone);
     assertSeriesSize(period, query.interval);
     const campaignId = await this.campaignId(query.campaign);
-    const points = await this.reports.series(campaignId, period, this.timeZone, query.interval);
+    const buckets =
+      query.metric === 'signatures'
+        ? signatureBuckets(
+            await this.reports.signatureSeries(campaignId, period, this.timeZone, query.interval),
+          )
+        : timeseriesBuckets(
+            await this.reports.series(campaignId, period, this.timeZone, query.interval),
+          );
     return {
       campaign: query.campaign,
       interval: query.interval,
+      metric: query.metric,
       ...period,
       timeZone: this.timeZone,
-      buckets: timeseriesBuckets(points),
+      buckets,
     };
   }
 

@@ -342,8 +342,22 @@ describe('campaign actions: signing, confirmation, public counts, withdrawal, er
         WHERE action_id = $1 AND email = $2`,
       [action.id, never],
     );
+    await app.db.query(
+      `UPDATE outbound_emails SET created_at = now() - interval '49 hours' WHERE to_address = $1`,
+      [never],
+    );
     const run = await app.worker!.get(MaintenanceTasksService).run('retry-stuck', 'manual');
-    expect(run.findings.unconfirmedSignaturesDeleted).toBe(1);
+    expect(run.findings).toMatchObject({
+      unconfirmedSignaturesDeleted: 1,
+      confirmationEmailsCleared: 1,
+    });
+    // Its address is kept nowhere: not in signatures, not in the outbox.
+    const dump = await app.db.query(
+      `SELECT (SELECT count(*)::int FROM signatures WHERE email = $1)
+            + (SELECT count(*)::int FROM outbound_emails WHERE to_address = $1) AS n`,
+      [never],
+    );
+    expect(dump.rows[0].n).toBe(0);
     const left = await app.db.query(`SELECT email FROM signatures WHERE action_id = $1`, [
       action.id,
     ]);

@@ -24,6 +24,7 @@ describe('HTTP foundation', () => {
         oldestAgeSeconds: 0,
         receipts: { waiting: 0, oldestAgeSeconds: 0 },
         emails: { waiting: 0, oldestAgeSeconds: 0 },
+        actionDeliveries: { waiting: 0, oldestAgeSeconds: 0 },
       },
     });
   });

@@ -380,6 +380,17 @@ describe('the OpenAPI document', () => {
       ['listCampaignActions', `/v1/admin/campaigns/${slug}/actions`],
     ];
     const answers: [string, unknown][] = [];
+    // A delivery of the signed action, before the lists: they then hold it.
+    const delivery = await app.http
+      .post(`/v1/admin/actions/${action.id}/deliveries`)
+      .set('Authorization', `Bearer ${adminKey}`)
+      .send({ note: 'Ahead of the session' })
+      .expect(202);
+    answers.push(['createDelivery', delivery.body]);
+    staffRoutes.push(
+      ['listDeliveries', `/v1/admin/actions/${action.id}/deliveries`],
+      ['getCampaignTimeseries', `/v1/reports/timeseries?campaign=${slug}&metric=signatures`],
+    );
     for (const [operationId, path] of staffRoutes)
       answers.push([operationId, (await staff(path)).body]);
     const token = await signIn(app, email);

@@ -157,7 +157,7 @@ describe('operations: metrics and the queue dashboard', () => {
           );
         }
       }
-      for (const outbox of ['stripe_events', 'receipts', 'emails']) {
+      for (const outbox of ['stripe_events', 'receipts', 'emails', 'action_deliveries']) {
         expect(metricValue(text, 'pledge_outbox_waiting', { outbox })).toBe(0);
         expect(metricValue(text, 'pledge_outbox_oldest_age_seconds', { outbox })).toBe(0);
       }

@@ -17,6 +17,7 @@ const SENSITIVE_KEYS = [
   'client_secret',
   'message',
   'tribute',
+  'comment',
 ];
 
 export const REDACT_PATHS = [
