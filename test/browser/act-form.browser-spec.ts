@@ -312,13 +312,17 @@ describe('sign form (/widget/act.js) on another site, in Chromium', () => {
     await row.getByRole('button', { name: /^Details of / }).click();
     const details = page.locator('#action-details');
     await details.getByRole('heading', { name: /Deliveries to/ }).waitFor();
-    // Signatures per day: the chart (uPlot draws on a canvas), or, while the reports API does
-    // not offer metric=signatures yet, a note saying so.
-    await details.locator('.chart canvas, .alert-info').first().waitFor();
+    // Signatures per day: the chart (uPlot draws on a canvas), its figures as a table.
+    await details.locator('.chart canvas').first().waitFor();
+    const perDay = await details
+      .locator('figure td[data-label="Signatures"]')
+      .evaluateAll((cells) => cells.map((c) => Number(c.textContent)));
+    expect(perDay.length).toBe(30);
+    expect(perDay.reduce((a, b) => a + b, 0)).toBe(1);
     await screenshots(page, 'admin-actions');
     await details.getByRole('button', { name: 'Deliver now…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Deliver now' }).click();
-    await waitForText(details.locator('tbody tr').first(), /version 1/, 20_000);
+    await waitForText(details.locator('.deliveries tbody tr').first(), /version 1/, 20_000);
     await screenshots(page, 'admin-actions-delivered');
     const fit = await tableCellsPastPhoneEdge(page);
     expect(fit.outside).toEqual([]);

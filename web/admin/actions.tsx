@@ -482,24 +482,19 @@ function ActionForm(props: {
   );
 }
 
-/** Signatures per day for one action, read from whichever shape the report gives its buckets. */
-function perDay(
-  buckets: Record<string, unknown>[],
-  a: AdminAction,
-): { starts: string[]; values: number[] } {
-  const starts: string[] = [];
-  const values: number[] = [];
-  for (const b of buckets) {
-    starts.push(String(b.start));
-    const rows = [b.actions, b.totals, b.series].find(Array.isArray) as
-      Record<string, unknown>[] | undefined;
-    const mine = rows?.find((r) =>
-      [r.action, r.actionSlug, r.slug, r.actionId, r.id].some((v) => v === a.slug || v === a.id),
-    );
-    const value = mine ? (mine.signatures ?? mine.count ?? mine.signatureCount) : b.signatures;
-    values.push(typeof value === 'number' ? value : 0);
-  }
-  return { starts, values };
+/** GET /v1/reports/timeseries?metric=signatures: per bucket, signatures per action (by slug). */
+interface SignaturesSeries {
+  buckets: { start: string; signatures?: { action: string; signatures: number }[] }[];
+}
+
+/** One action's signatures per bucket (0 where the bucket has none for it). */
+function perDay(series: SignaturesSeries, a: AdminAction): { starts: string[]; values: number[] } {
+  return {
+    starts: series.buckets.map((b) => b.start),
+    values: series.buckets.map(
+      (b) => b.signatures?.find((s) => s.action === a.slug)?.signatures ?? 0,
+    ),
+  };
 }
 
 /** One action: its count, signatures per day, deliveries (with Deliver now) and the CSV. */
@@ -509,15 +504,12 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
   const [to, setTo] = useState(today());
   const series = useLoad(
     () =>
-      props.call<{ buckets: Record<string, unknown>[] }>('/v1/reports/timeseries', {
+      props.call<SignaturesSeries>('/v1/reports/timeseries', {
         query: { campaign: a.campaignSlug, metric: 'signatures', interval: 'day', from, to },
       }),
     [a.id, from, to, props.tick],
   );
-  const day = useMemo(
-    () => (series.data ? perDay(series.data.buckets ?? [], a) : null),
-    [series.data, a],
-  );
+  const day = useMemo(() => (series.data ? perDay(series.data, a) : null), [series.data, a]);
   const columns = useMemo(
     () => (day ? [{ name: 'Signatures', values: day.values, format: String }] : []),
     [day],
@@ -590,10 +582,7 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
         />
       </form>
       {series.error ? (
-        <Alert kind="info">
-          Counts per day are not available from this server yet (the reports API did not answer
-          metric=signatures: {series.error}). The totals above are current.
-        </Alert>
+        <Alert kind="error">{series.error}</Alert>
       ) : (
         day && (
           <TimeChart
@@ -620,29 +609,31 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
       <OutcomeAlert outcome={confirming ? null : deliver.outcome} />
       {deliveries.error && <Alert kind="error">{deliveries.error}</Alert>}
       {deliveries.data && deliveries.data.data.length > 0 && (
-        <DataTable
-          columns={['Created', 'By', 'Status', 'Signatures', 'Confirmed', 'Letter', 'Sent']}
-          numeric={['Signatures']}
-        >
-          {deliveries.data.data.map((dl) => (
-            <Row key={dl.id}>
-              <td>{formatDate(dl.createdAt)}</td>
-              <td>{dl.trigger === 'schedule' ? 'Schedule' : 'Staff'}</td>
-              <td>
-                <span class="badge">{dl.status}</span>
-                {dl.lastError && <div class="muted">{dl.lastError}</div>}
-              </td>
-              <td class="num">{dl.signatures.toLocaleString('en')}</td>
-              <td>
-                {dl.confirmedFrom && dl.confirmedTo
-                  ? `${formatDate(dl.confirmedFrom)} – ${formatDate(dl.confirmedTo)}`
-                  : '—'}
-              </td>
-              <td>version {dl.letterVersion}</td>
-              <td>{dl.sentAt ? formatDate(dl.sentAt) : '—'}</td>
-            </Row>
-          ))}
-        </DataTable>
+        <div class="deliveries">
+          <DataTable
+            columns={['Created', 'By', 'Status', 'Signatures', 'Confirmed', 'Letter', 'Sent']}
+            numeric={['Signatures']}
+          >
+            {deliveries.data.data.map((dl) => (
+              <Row key={dl.id}>
+                <td>{formatDate(dl.createdAt)}</td>
+                <td>{dl.trigger === 'schedule' ? 'Schedule' : 'Staff'}</td>
+                <td>
+                  <span class="badge">{dl.status}</span>
+                  {dl.lastError && <div class="muted">{dl.lastError}</div>}
+                </td>
+                <td class="num">{dl.signatures.toLocaleString('en')}</td>
+                <td>
+                  {dl.confirmedFrom && dl.confirmedTo
+                    ? `${formatDate(dl.confirmedFrom)} – ${formatDate(dl.confirmedTo)}`
+                    : '—'}
+                </td>
+                <td>version {dl.letterVersion}</td>
+                <td>{dl.sentAt ? formatDate(dl.sentAt) : '—'}</td>
+              </Row>
+            ))}
+          </DataTable>
+        </div>
       )}
       {deliveries.data && !deliveries.data.data.length && <p>Not delivered yet.</p>}
       <ConfirmDialog
