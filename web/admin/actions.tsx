@@ -511,7 +511,7 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
   );
   const day = useMemo(() => (series.data ? perDay(series.data, a) : null), [series.data, a]);
   const columns = useMemo(
-    () => (day ? [{ name: 'Signatures', values: day.values, format: String }] : []),
+    () => (day ? [{ name: 'Signatures', values: day.values, format: String, whole: true }] : []),
     [day],
   );
   const [deliveriesTick, setDeliveriesTick] = useState(0);

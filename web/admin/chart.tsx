@@ -16,7 +16,12 @@ export interface ChartColumn {
   name: string;
   values: number[];
   format: (value: number) => string;
+  /** Whole counts (signatures): the axis ticks only whole numbers, from 0. */
+  whole?: boolean;
 }
+
+/** Tick steps for whole counts: never a fraction of a signature. */
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 100_000];
 
 /**
  * One line over time (uPlot): `columns[0]` per bucket (`starts`, YYYY-MM-DD), with every
@@ -34,8 +39,20 @@ export function TimeChart(props: { starts: string[]; columns: ChartColumn[]; lab
         width: Math.max(260, el.clientWidth),
         height: 220,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'UTC'),
-        scales: { x: { time: true } },
-        axes: [{}, { values: (_u, ticks) => ticks.map((t) => plotted.format(t)), size: 80 }],
+        scales: {
+          x: { time: true },
+          ...(plotted.whole
+            ? { y: { range: (_u, _min, max) => [0, Math.max(1, max)] as [number, number] } }
+            : {}),
+        },
+        axes: [
+          {},
+          {
+            values: (_u, ticks) => ticks.map((t) => plotted.format(t)),
+            size: 80,
+            ...(plotted.whole ? { incrs: WHOLE_STEPS } : {}),
+          },
+        ],
         series: [
           {},
           {
