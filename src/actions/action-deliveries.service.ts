@@ -37,7 +37,9 @@ export function latestFire(schedule: string, timeZone: string, now: Date): Date 
     const repeat = parseSchedule(schedule, timeZone);
     if (!repeat) return null;
     if ('every' in repeat) return new Date(Math.floor(now.getTime() / repeat.every) * repeat.every);
-    return CronExpressionParser.parse(repeat.pattern, { currentDate: now, tz: repeat.tz })
+    // prev() is strictly before its date: a time exactly now counts as come round.
+    const after = new Date(now.getTime() + 1);
+    return CronExpressionParser.parse(repeat.pattern, { currentDate: after, tz: repeat.tz })
       .prev()
       .toDate();
   } catch {

@@ -78,12 +78,12 @@ export function renderDeliveryPdf(d: DeliveryDocument): Promise<Buffer> {
     writeText(doc, title, { size: 14, weight: 'bold' });
     for (const line of rest) writeText(doc, line, { size: 11 });
     doc.y += 12;
+    // Each name ends its line, as on receipts: a right-to-left name followed by more text on
+    // the same line would read out of order (its neutral separators take the line's direction).
     d.signers.forEach((s, i) => {
-      const version = several ? ` — letter version ${s.letterVersion}` : '';
-      writeText(doc, `${i + 1}. ${s.name} — ${countryLabel(s.country)}${version}`, {
-        size: 11,
-        weight: 'bold',
-      });
+      writeText(doc, `${i + 1}. ${s.name}`, { size: 11, weight: 'bold' });
+      const version = several ? `, letter version ${s.letterVersion}` : '';
+      writeText(doc, `Country: ${countryLabel(s.country)}${version}`, { size: 10 });
       if (s.comment) writeText(doc, `Comment: ${s.comment}`, { size: 10 });
       doc.y += 4;
     });
