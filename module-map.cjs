@@ -229,7 +229,9 @@ const MODULE_MAP = [
     owns: [],
     offers:
       'the built pages from `web/dist` (dashboard, donor portal, progress widget, the ' +
-      'donation form at `/donate/<slug>` and its loader `/widget/donate.js`) and `GET /v1/config`.',
+      'donation form at `/donate/<slug>` and its loader `/widget/donate.js`, the sign form at ' +
+      '`/act/<slug>/<action>` with its loader `/widget/act.js` and the confirmation page ' +
+      '`/act/confirm`) and `GET /v1/config`.',
     imports: ['common'],
   },
   {

@@ -7,8 +7,9 @@ import { join, resolve } from 'node:path';
 import { Environment } from '../common/config/environment';
 
 /**
- * The staff dashboard (/admin), the donor portal (/donor), the progress widget (/widget) and
- * the donation form (/donate/<slug>, and /widget/donate.js that puts it on any site), built by
+ * The staff dashboard (/admin), the donor portal (/donor), the progress widget (/widget), the
+ * donation form (/donate/<slug>, and /widget/donate.js that puts it on any site) and the sign
+ * form (/act/<slug>/<action>, /widget/act.js, and /act/confirm for the emailed link), built by
  * Vite from web/ into web/dist and served by the API process.
  */
 
@@ -25,6 +26,12 @@ const STRIPE_JS = 'https://js.stripe.com';
 
 /** The donation form's page: /donate/<slug> (any slug; the page says when none matches). */
 const DONATE_PAGE = /^\/donate\/[^/]+\/?$/;
+
+/** The sign form's page: /act/<slug>/<action> (any; the page says when none matches). */
+const ACT_PAGE = /^\/act\/[^/]+\/[^/]+\/?$/;
+
+/** The emailed confirmation link's page (its token in the fragment): never framed. */
+const ACT_CONFIRM_PAGE = /^\/act\/confirm\/?$/;
 
 /**
  * True when Stripe calls go to a stand-in rather than Stripe: card forms are simulated. Never in
@@ -43,8 +50,10 @@ export function webPagesDir(): string | null {
 /**
  * Security headers: helmet's defaults everywhere, with a CSP the built pages satisfy (external
  * module scripts only; Stripe.js and its frames for the Payment Element; the stand-in's
- * control API when card forms are simulated). The widget and the donation form may be framed
- * (and the widget's scripts loaded) by any site; the dashboard and the portal stay unframeable.
+ * control API when card forms are simulated). The widget, the donation form and the sign form
+ * may be framed (and the widget's scripts loaded) by any site; the dashboard, the portal and
+ * the signature confirmation page stay unframeable (a framed Confirm button could be clicked
+ * for someone).
  */
 export function securityHeaders(env: Environment) {
   const production = env.NODE_ENV === 'production';
@@ -69,12 +78,27 @@ export function securityHeaders(env: Environment) {
     contentSecurityPolicy: { directives: { ...directives, frameAncestors: ['*'] } },
     frameguard: false,
   });
+  // The sign form: inside any site's page too, but it needs nothing of Stripe's.
+  const act = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        ...directives,
+        scriptSrc: ["'self'"],
+        frameSrc: ["'none'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ['*'],
+      },
+    },
+    frameguard: false,
+  });
   return (req: Request, res: Response, next: NextFunction) =>
-    (req.path.startsWith('/widget/') ? widget : DONATE_PAGE.test(req.path) ? donate : pages)(
-      req,
-      res,
-      next,
-    );
+    (req.path.startsWith('/widget/')
+      ? widget
+      : DONATE_PAGE.test(req.path)
+        ? donate
+        : ACT_PAGE.test(req.path) && !ACT_CONFIRM_PAGE.test(req.path)
+          ? act
+          : pages)(req, res, next);
 }
 
 /**
@@ -86,7 +110,7 @@ export function serveWebPages(app: NestExpressApplication): void {
   const dir = webPagesDir();
   if (!dir) {
     logger.warn(
-      'web pages are not built (npm run build:web): /admin, /donor, /widget, /donate answer 404',
+      'web pages are not built (npm run build:web): /admin, /donor, /widget, /donate, /act answer 404',
     );
     return;
   }
@@ -116,6 +140,12 @@ export function serveWebPages(app: NestExpressApplication): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     noCache(res);
     res.sendFile(join(dir, 'donate', 'index.html'), (error) => error && next(error));
+  });
+  // The sign form and the confirmation link's page: one page, which reads its address.
+  app.use([ACT_PAGE, ACT_CONFIRM_PAGE], (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    noCache(res);
+    res.sendFile(join(dir, 'act', 'index.html'), (error) => error && next(error));
   });
   const page = (name: 'admin' | 'donor') => join(dir, name, 'index.html');
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -86,19 +86,37 @@ export async function launchBrowser(): Promise<TestBrowser> {
   };
 }
 
-/** Saves `<name>.png` at desktop width and `<name>-phone.png` at a phone's width. */
-export async function screenshots(page: Page, name: string): Promise<void> {
+/**
+ * Saves `<name>.png` at desktop width and `<name>-phone.png` at a phone's width. `settle`, when
+ * given, runs after each change of width, before the shot (an embedded form's frame takes its
+ * new height by postMessage a moment after the width changes). A page that embeds another
+ * site's frame is shot with a viewport as tall as the page: Chromium paints an out-of-process
+ * frame only where the viewport is, so a full-page shot would show it cut off at the fold.
+ */
+export async function screenshots(
+  page: Page,
+  name: string,
+  settle?: () => Promise<void>,
+): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const size = page.viewportSize() ?? DESKTOP;
-  await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shoot = async (viewport: { width: number; height: number }, file: string) => {
+    await page.setViewportSize(viewport);
+    await settle?.();
+    if (settle) {
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      if (height > viewport.height) await page.setViewportSize({ ...viewport, height });
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, file), fullPage: true });
+  };
+  await shoot(DESKTOP, `${name}.png`);
   await page.setViewportSize(PHONE);
   // A phone must not scroll sideways: the page fits its width.
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
   if (overflow > 1) throw new Error(`${name}: ${overflow}px wider than a phone's screen`);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
+  await shoot(PHONE, `${name}-phone.png`);
   await page.setViewportSize(size);
 }
 

@@ -19,7 +19,9 @@ import {
   useAction,
   useLoad,
 } from '../shared/ui';
+import { Actions } from './actions';
 import { DonationsChart, Series } from './chart';
+import { Call, CampaignField } from './fields';
 
 /** The staff key lives for this browser session only (sessionStorage), never in a cookie. */
 const KEY_STORAGE = 'pledges.staffKey';
@@ -137,6 +139,7 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
           <a href="#campaigns">Campaigns</a>
           <a href="#report">Report</a>
           <a href="#gifts">Gifts</a>
+          {isAdmin && <a href="#actions">Actions</a>}
           {isAdmin && <a href="#events">Stripe events</a>}
           {isAdmin && <a href="#receipts">Receipts</a>}
           {isAdmin && <a href="#offline">Offline gift</a>}
@@ -179,6 +182,11 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
                   {count('donation', c.progress.donationCount)} ·{' '}
                   {count('donor', c.progress.donorCount)}
                 </div>
+                {(c.actions ?? []).map((a) => (
+                  <div class="campaign-action" key={a.slug}>
+                    {a.title}: {a.signatures.toLocaleString('en')} of {count('signature', a.goal)}
+                  </div>
+                ))}
               </article>
             ))}
           </div>
@@ -187,6 +195,7 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
         <Timeseries campaigns={list} call={call} tick={tick} />
         <Report campaigns={list} token={session.key} call={call} tick={tick} />
         <Gifts campaigns={list} call={call} tick={tick} />
+        {isAdmin && <Actions campaigns={list} call={call} token={session.key} tick={tick} />}
         {isAdmin && <StripeEvents call={call} tick={tick} />}
         {isAdmin && <FailedReceipts call={call} tick={tick} />}
         {isAdmin && (
@@ -197,9 +206,6 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
   );
 }
 
-type Call = <T>(path: string, opts?: Parameters<typeof api>[1]) => Promise<T>;
-
-/** A "Campaign" field: a select of the campaigns, with an "all" choice when `allLabel` is set. */
 /**
  * Opens Bull Board (/admin/queues): the key, kept by this page, buys a short session cookie
  * (HttpOnly, SameSite=Strict, for /admin/queues only), so the browser never holds the key in
@@ -220,31 +226,6 @@ function QueuesLink({ token }: { token: string }) {
     <a href="/admin/queues" onClick={(e) => void open(e)} title={error ?? undefined}>
       Queues{error ? ' (unavailable)' : ''}
     </a>
-  );
-}
-
-function CampaignField(props: {
-  id: string;
-  campaigns: CampaignView[];
-  value: string;
-  onChange: (v: string) => void;
-  allLabel?: string;
-}) {
-  return (
-    <Field id={props.id} label="Campaign">
-      <select
-        id={props.id}
-        value={props.value}
-        onChange={(e) => props.onChange(e.currentTarget.value)}
-      >
-        {props.allLabel !== undefined && <option value="">{props.allLabel}</option>}
-        {props.campaigns.map((c) => (
-          <option key={c.slug} value={c.slug}>
-            {c.title}
-          </option>
-        ))}
-      </select>
-    </Field>
   );
 }
 

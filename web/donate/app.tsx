@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, CampaignView } from '../shared/api';
 import { publicConfig } from '../shared/config';
+import { useTellHeight } from '../shared/frame';
 import { chooseLang, dirOf, Lang, t } from '../shared/i18n';
 import { Ctx, makeCtx, Started } from './context';
 import { DonateForm, Draft, initialDraft } from './form';
@@ -32,27 +33,6 @@ function returnFromStripe(): Followed | null {
 
 const returned = returnFromStripe();
 
-/** Tells the page around the frame how tall the form is (see web/widget/donate.ts). */
-function useTellHeight(step: string) {
-  const told = useRef(-1);
-  const stepRef = useRef(step);
-  useEffect(() => {
-    if (parent === window) return;
-    const root = document.getElementById('app')!;
-    const tell = (top = false) => {
-      const height = Math.ceil(root.getBoundingClientRect().height);
-      if (height === told.current && !top) return;
-      told.current = height;
-      parent.postMessage({ type: 'pledges-donate:height', height, top }, '*');
-    };
-    const observer = new ResizeObserver(() => tell());
-    observer.observe(root);
-    if (stepRef.current !== step) tell(true);
-    stepRef.current = step;
-    return () => observer.disconnect();
-  }, [step]);
-}
-
 export function App() {
   const [ctx, setCtx] = useState<Ctx | null>(null);
   const [failure, setFailure] = useState<'not-found' | 'unavailable' | null>(null);
@@ -60,7 +40,7 @@ export function App() {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [started, setStarted] = useState<Started | null>(null);
   const [step, setStep] = useState<'form' | 'pay' | 'thanks'>(returned ? 'thanks' : 'form');
-  useTellHeight(ctx ? step : `loading-${failure}`);
+  useTellHeight('donate', ctx ? step : `loading-${failure}`);
 
   useEffect(() => {
     setFailure(null);

@@ -19,6 +19,7 @@ import {
 import { publicConfig } from '../shared/config';
 import { cardReturnOutcome, CardForm } from './card-form';
 import { clearSession, DonorSession, loadSession, saveSession } from './session';
+import { Signatures } from './signatures';
 
 function usePath(): [string, (to: string) => void] {
   const [path, setPath] = useState(location.pathname);
@@ -105,6 +106,7 @@ function Shell(props: { children: preact.ComponentChildren; onSignOut?: () => vo
             <a href="#pledges">Pledges</a>
             <a href="#gifts">Gifts</a>
             <a href="#receipts">Receipts</a>
+            <a href="#signatures">Signatures</a>
             <a href="#statements">Statements</a>
             <a href="#your-data">Your data</a>
             <button type="button" onClick={props.onSignOut}>
@@ -133,8 +135,8 @@ function RequestLink({ notice }: { notice: string | null }) {
           Sign in
         </h2>
         <p>
-          Enter the email address you gave with. We will send you a link to sign in: no password
-          needed.
+          Enter the email address you gave or signed with. We will send you a link to sign in: no
+          password needed.
         </p>
         {notice && <Alert kind="info">{notice}</Alert>}
         <form
@@ -301,9 +303,14 @@ function Portal(props: {
   const currentYear = new Date().getFullYear();
   if (!years.includes(currentYear)) years.unshift(currentYear);
 
+  // Someone who signed letters but never gave sees their signatures first, not empty gift lists.
+  const signerOnly =
+    !!pledges.data && !!gifts.data && !pledges.data.data.length && !gifts.data.data.length;
+
   return (
     <Shell onSignOut={signOut}>
-      <section class="card" id="pledges" aria-labelledby="pledges-title">
+      {signerOnly && <Signatures key="signatures" call={call} />}
+      <section key="pledges" class="card" id="pledges" aria-labelledby="pledges-title">
         <h2 id="pledges-title">Your pledges</h2>
         <OutcomeAlert outcome={props.notice} />
         {pledges.error && <Alert kind="error">{pledges.error}</Alert>}
@@ -320,7 +327,7 @@ function Portal(props: {
         {pledges.data && !pledges.data.data.length && <p>You have no recurring gifts.</p>}
       </section>
 
-      <section class="card" id="gifts" aria-labelledby="gifts-title">
+      <section key="gifts" class="card" id="gifts" aria-labelledby="gifts-title">
         <h2 id="gifts-title">Your gifts</h2>
         {gifts.error && <Alert kind="error">{gifts.error}</Alert>}
         <DataTable columns={['Date', 'Campaign', 'Amount', 'Kind', 'Status']} numeric={['Amount']}>
@@ -346,11 +353,14 @@ function Portal(props: {
         {gifts.data && !gifts.data.data.length && <p>No gifts yet.</p>}
       </section>
 
-      <Receipts receipts={receipts} token={token} />
+      <Receipts key="receipts" receipts={receipts} token={token} />
 
-      <Statements years={years} token={token} />
+      <Statements key="statements" years={years} token={token} />
+
+      {!signerOnly && <Signatures key="signatures" call={call} />}
 
       <YourData
+        key="your-data"
         call={call}
         pledges={pledges.data?.data ?? []}
         onPledgesChanged={() => void pledges.reload()}

@@ -152,4 +152,36 @@ export interface CampaignView {
     donationCount: number;
     donorCount: number;
   };
+  /** Its active actions (letters to sign) and their counts toward their goals. */
+  actions?: ActionSummary[];
+}
+
+/** An active action of a campaign, as the campaign views list it (counts only). */
+export interface ActionSummary {
+  slug: string;
+  title: string;
+  goal: number;
+  /** Confirmed signatures, not withdrawn. */
+  signatures: number;
+}
+
+/** A public signer: only those who chose to be named; the date, never the time. */
+export interface PublicSigner {
+  displayName: string;
+  country: string;
+  date: string;
+}
+
+/** GET /v1/campaigns/:slug/actions/:action (active or closed actions; never drafts). */
+export interface PublicActionView {
+  slug: string;
+  title: string;
+  description: string;
+  status: 'active' | 'closed' | string;
+  target: { name: string };
+  letter: { subject: string; body: string; version: number };
+  goal: number;
+  signatures: number;
+  /** On the one action's route only (not in the list). */
+  signers?: { data: PublicSigner[]; nextCursor: string | null };
 }

@@ -1,5 +1,5 @@
 /**
- * The donation form's words, in every language it ships in (English, French, Persian). A
+ * The donation form's and the sign form's words, in every language it ships in (English, French, Persian). A
  * string is a key of the English catalogue; the others must have every key (the type says
  * so). `{name}` placeholders are filled by `t`. Persian is written right to left: `dirOf`.
  * Amounts and numbers are formatted by Intl for the language (see formatMoney's locale).
@@ -95,6 +95,57 @@ const en = {
   errTooMany: 'Too many attempts: please wait a few minutes and try again.',
   errUnreachable: 'We could not reach the service. Check your connection and try again.',
   errGeneric: 'Something went wrong. Please try again.',
+  // The sign form (/act/<campaign>/<action>) and its confirmation page (/act/confirm).
+  actPageTitle: 'Sign: {action}',
+  actLoading: 'Loading the letter…',
+  actNotFound: 'Letter not found',
+  actNotFoundBody:
+    'There is no letter to sign at this address. Please check the link you followed.',
+  actLoadFailed: 'The letter could not be loaded. Check your connection and try again.',
+  actClosed:
+    'This letter is closed: it no longer takes signatures. Thank you to everyone who signed.',
+  actTo: 'To: {target}',
+  actLetter: 'The letter',
+  actSubject: 'Subject: {subject}',
+  actSignatures: 'Signatures: {count} of {goal}',
+  actProgress: '{action}: signatures toward the goal',
+  actRecent: 'Recent signers',
+  actMoreSigners: 'Show more signers',
+  actSignTitle: 'Add your name',
+  actName: 'Full name',
+  actEmail: 'Email',
+  actEmailHint: 'To confirm your signature. Never shown publicly, never sent to {target}.',
+  actCountry: 'Country',
+  actChooseCountry: 'Choose your country',
+  actComment: 'Comment (optional)',
+  actCommentCount: '{used} of {max} characters',
+  actSentWith:
+    'Your name, country and comment go to {target} with the letter. Your email never does.',
+  actPrivacy: 'On this page',
+  actPrivateNote: 'Your signature is counted, but your name is not shown on this page.',
+  actShowName: 'Show my name on this page',
+  actDisplayName: 'Name to show (optional)',
+  actDisplayNameHint: 'For example “Maryam R.”. Left empty, your full name is shown.',
+  actSubmit: 'Sign the letter',
+  actSending: 'Sending…',
+  actCheckEmail: 'Check your email',
+  actCheckEmailBody:
+    'If {email} is right, a confirmation link is on its way. Your signature counts once you open it and confirm. The link works for 48 hours.',
+  actSpam: 'Nothing after a few minutes? Look in your spam folder.',
+  actErrCountry: 'Choose your country.',
+  actNotActive: 'This letter is not taking signatures right now.',
+  confirmPageTitle: 'Confirm your signature',
+  confirmIntro: 'You followed the link from our email. Press the button to add your signature.',
+  confirmButton: 'Confirm my signature',
+  confirmBusy: 'Confirming…',
+  confirmDone: 'Thank you: your signature counts',
+  confirmSigned: 'You signed “{action}”.',
+  confirmCount: 'Signatures so far: {count}',
+  confirmManage: 'You can withdraw it at any time from your supporter page:',
+  confirmManageLink: 'sign in with your email',
+  confirmInvalid:
+    'This link no longer works: it was already used, or it expired (links work for 48 hours). If you have not confirmed yet, sign the letter again for a new link.',
+  confirmMissing: 'This link is incomplete. Please open the whole link from the email.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -188,6 +239,56 @@ const fr: Record<MessageKey, string> = {
   errTooMany: 'Trop de tentatives : patientez quelques minutes puis réessayez.',
   errUnreachable: 'Le service est injoignable. Vérifiez votre connexion et réessayez.',
   errGeneric: 'Une erreur est survenue. Veuillez réessayer.',
+  actPageTitle: 'Signer : {action}',
+  actLoading: 'Chargement de la lettre…',
+  actNotFound: 'Lettre introuvable',
+  actNotFoundBody: 'Aucune lettre à signer à cette adresse. Vérifiez le lien que vous avez suivi.',
+  actLoadFailed: 'La lettre n’a pas pu être chargée. Vérifiez votre connexion et réessayez.',
+  actClosed:
+    'Cette lettre est close : elle ne reçoit plus de signatures. Merci à toutes celles et ceux qui l’ont signée.',
+  actTo: 'À : {target}',
+  actLetter: 'La lettre',
+  actSubject: 'Objet : {subject}',
+  actSignatures: 'Signatures : {count} sur {goal}',
+  actProgress: '{action} : signatures vers l’objectif',
+  actRecent: 'Derniers signataires',
+  actMoreSigners: 'Afficher plus de signataires',
+  actSignTitle: 'Ajoutez votre nom',
+  actName: 'Nom complet',
+  actEmail: 'E-mail',
+  actEmailHint: 'Pour confirmer votre signature. Jamais affiché, jamais envoyé à {target}.',
+  actCountry: 'Pays',
+  actChooseCountry: 'Choisissez votre pays',
+  actComment: 'Commentaire (facultatif)',
+  actCommentCount: '{used} sur {max} caractères',
+  actSentWith:
+    'Votre nom, votre pays et votre commentaire sont envoyés à {target} avec la lettre. Votre e-mail, jamais.',
+  actPrivacy: 'Sur cette page',
+  actPrivateNote: 'Votre signature est comptée, mais votre nom n’est pas affiché sur cette page.',
+  actShowName: 'Afficher mon nom sur cette page',
+  actDisplayName: 'Nom à afficher (facultatif)',
+  actDisplayNameHint: 'Par exemple « Maryam R. ». Laissé vide, votre nom complet est affiché.',
+  actSubmit: 'Signer la lettre',
+  actSending: 'Envoi…',
+  actCheckEmail: 'Consultez vos e-mails',
+  actCheckEmailBody:
+    'Si l’adresse {email} est juste, un lien de confirmation est en route. Votre signature compte dès que vous l’ouvrez et confirmez. Le lien est valable 48 heures.',
+  actSpam: 'Rien après quelques minutes ? Regardez dans vos indésirables.',
+  actErrCountry: 'Choisissez votre pays.',
+  actNotActive: 'Cette lettre ne reçoit pas de signatures en ce moment.',
+  confirmPageTitle: 'Confirmez votre signature',
+  confirmIntro:
+    'Vous avez suivi le lien de notre e-mail. Appuyez sur le bouton pour ajouter votre signature.',
+  confirmButton: 'Confirmer ma signature',
+  confirmBusy: 'Confirmation…',
+  confirmDone: 'Merci : votre signature compte',
+  confirmSigned: 'Vous avez signé « {action} ».',
+  confirmCount: 'Signatures à ce jour : {count}',
+  confirmManage: 'Vous pouvez la retirer à tout moment depuis votre espace :',
+  confirmManageLink: 'connectez-vous avec votre e-mail',
+  confirmInvalid:
+    'Ce lien ne fonctionne plus : il a déjà servi, ou il a expiré (les liens sont valables 48 heures). Si vous n’avez pas encore confirmé, signez à nouveau la lettre pour recevoir un nouveau lien.',
+  confirmMissing: 'Ce lien est incomplet. Ouvrez le lien entier reçu par e-mail.',
 };
 
 const fa: Record<MessageKey, string> = {
@@ -277,6 +378,56 @@ const fa: Record<MessageKey, string> = {
   errTooMany: 'تلاش‌ها بیش از اندازه بود: چند دقیقه صبر کنید و دوباره تلاش کنید.',
   errUnreachable: 'دسترسی به سرویس ممکن نشد. اتصال خود را بررسی کنید و دوباره تلاش کنید.',
   errGeneric: 'مشکلی پیش آمد. لطفاً دوباره تلاش کنید.',
+  actPageTitle: 'امضا: {action}',
+  actLoading: 'در حال بارگذاری نامه…',
+  actNotFound: 'نامه پیدا نشد',
+  actNotFoundBody:
+    'در این نشانی نامه‌ای برای امضا وجود ندارد. لطفاً پیوندی را که دنبال کردید بررسی کنید.',
+  actLoadFailed: 'نامه بارگذاری نشد. اتصال خود را بررسی کنید و دوباره تلاش کنید.',
+  actClosed:
+    'این نامه بسته شده است و دیگر امضا نمی‌پذیرد. از همه کسانی که آن را امضا کردند سپاسگزاریم.',
+  actTo: 'به: {target}',
+  actLetter: 'متن نامه',
+  actSubject: 'موضوع: {subject}',
+  actSignatures: 'امضاها: {count} از {goal}',
+  actProgress: '{action}: امضاها به سوی هدف',
+  actRecent: 'تازه‌ترین امضاکنندگان',
+  actMoreSigners: 'نمایش امضاکنندگان بیشتر',
+  actSignTitle: 'نام خود را بیفزایید',
+  actName: 'نام کامل',
+  actEmail: 'ایمیل',
+  actEmailHint:
+    'برای تأیید امضای شما. هرگز نمایش داده نمی‌شود و هرگز برای {target} فرستاده نمی‌شود.',
+  actCountry: 'کشور',
+  actChooseCountry: 'کشور خود را انتخاب کنید',
+  actComment: 'نظر (اختیاری)',
+  actCommentCount: '{used} از {max} نویسه',
+  actSentWith: 'نام، کشور و نظر شما همراه نامه برای {target} فرستاده می‌شود. ایمیل شما هرگز.',
+  actPrivacy: 'در این صفحه',
+  actPrivateNote: 'امضای شما شمرده می‌شود، اما نام شما در این صفحه نمایش داده نمی‌شود.',
+  actShowName: 'نام من در این صفحه نمایش داده شود',
+  actDisplayName: 'نام نمایشی (اختیاری)',
+  actDisplayNameHint: 'برای نمونه «مریم ر.». اگر خالی بماند، نام کامل شما نمایش داده می‌شود.',
+  actSubmit: 'امضای نامه',
+  actSending: 'در حال فرستادن…',
+  actCheckEmail: 'ایمیل خود را ببینید',
+  actCheckEmailBody:
+    'اگر نشانی {email} درست باشد، پیوند تأیید در راه است. امضای شما پس از باز کردن پیوند و تأیید شمرده می‌شود. پیوند ۴۸ ساعت اعتبار دارد.',
+  actSpam: 'پس از چند دقیقه چیزی نرسید؟ پوشه هرزنامه را ببینید.',
+  actErrCountry: 'کشور خود را انتخاب کنید.',
+  actNotActive: 'این نامه در حال حاضر امضا نمی‌پذیرد.',
+  confirmPageTitle: 'تأیید امضای شما',
+  confirmIntro: 'شما پیوند ایمیل ما را دنبال کردید. برای افزودن امضای خود دکمه را بزنید.',
+  confirmButton: 'امضای من را تأیید کن',
+  confirmBusy: 'در حال تأیید…',
+  confirmDone: 'سپاسگزاریم: امضای شما شمرده شد',
+  confirmSigned: 'شما «{action}» را امضا کردید.',
+  confirmCount: 'شمار امضاها تا کنون: {count}',
+  confirmManage: 'هر زمان بخواهید می‌توانید آن را از صفحه حامیان پس بگیرید:',
+  confirmManageLink: 'با ایمیل خود وارد شوید',
+  confirmInvalid:
+    'این پیوند دیگر کار نمی‌کند: پیش‌تر به کار رفته یا منقضی شده است (پیوندها ۴۸ ساعت اعتبار دارند). اگر هنوز تأیید نکرده‌اید، نامه را دوباره امضا کنید تا پیوند تازه‌ای بگیرید.',
+  confirmMissing: 'این پیوند ناقص است. لطفاً کل پیوند ایمیل را باز کنید.',
 };
 
 const CATALOGUE: Record<Lang, Record<MessageKey, string>> = { en, fr, fa };
@@ -311,4 +462,13 @@ export function t(lang: Lang, key: MessageKey, vars: Record<string, string> = {}
 /** Every key of every language, for the catalogue's own test. */
 export function catalogue(): Record<Lang, Record<MessageKey, string>> {
   return CATALOGUE;
+}
+
+/**
+ * Text of another direction inside a sentence (an English title in a Persian sentence, an
+ * email address): wrapped in first-strong isolates, so it keeps its own order and does not
+ * reorder the words and punctuation around it.
+ */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
 }

@@ -1,5 +1,5 @@
 /**
- * The pages' count phrases ("1 donation", "2 donations"), chosen by the language's plural
+ * The pages' count phrases ("1 donation", "2 donations", "1 signature"), chosen by the language's plural
  * rules (Intl.PluralRules), never by `n === 1`: other languages have more forms than two
  * (Polish: one, few, many; Arabic: zero, one, two, few, many). English only for now; another
  * language is one more entry in CATALOGUE with the forms its rules name ("other" is required).
@@ -12,6 +12,7 @@ const en = {
   donation: { one: '{n} donation', other: '{n} donations' },
   donor: { one: '{n} donor', other: '{n} donors' },
   paymentMade: { one: '{n} payment made', other: '{n} payments made' },
+  signature: { one: '{n} signature', other: '{n} signatures' },
 } satisfies Record<string, Forms>;
 
 export type CountPhrase = keyof typeof en;

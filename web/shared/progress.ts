@@ -25,3 +25,9 @@ export function percentText(p: ProgressFigures): string {
   if (p.raised > 0 && p.percent < 0.1) return '< 0.1%';
   return `${Math.max(0, p.percent)}%`;
 }
+
+/** Signatures as a bar reads progress: `raised` is the count, the percent floored to a tenth. */
+export function signatureProgress(signatures: number, goal: number): ProgressFigures {
+  const percent = goal > 0 ? Math.floor((signatures * 1000) / goal) / 10 : 0;
+  return { raised: signatures, percent };
+}

@@ -1,9 +1,13 @@
 import './embed.css';
-import { api, ApiError, CampaignView } from '../shared/api';
+import { ActionSummary, api, ApiError, CampaignView } from '../shared/api';
+import { count } from '../shared/messages';
 import { formatMoney } from '../shared/money';
-import { barPercent, percentText, progressSliver } from '../shared/progress';
+import { barPercent, percentText, progressSliver, signatureProgress } from '../shared/progress';
 
-/** The widget inside its iframe: a campaign's goal, raised, percent and a donate button. */
+/**
+ * The widget inside its iframe: a campaign's goal, raised, percent, each active action's
+ * signatures toward its goal, and a donate button.
+ */
 const params = new URLSearchParams(location.search);
 const slug = params.get('campaign') ?? '';
 const root = document.getElementById('widget')!;
@@ -46,25 +50,58 @@ function tellHeight() {
   parent.postMessage({ type: 'pledges-widget:height', height }, '*');
 }
 
+/** A bar's track and fill, `percent` wide (a sliver whenever `some`). */
+function bar(label: string, percent: number, text: string, some: boolean) {
+  const fill = el('div', { class: some ? 'fill raised-some' : 'fill' });
+  fill.style.width = `${percent}%`;
+  return el(
+    'div',
+    {
+      class: 'bar',
+      role: 'progressbar',
+      'aria-label': label,
+      'aria-valuemin': '0',
+      'aria-valuemax': '100',
+      'aria-valuenow': String(percent),
+      'aria-valuetext': text,
+    },
+    fill,
+  );
+}
+
+/** An action beside the money: its title, a thinner bar and "1,234 of 5,000 signatures". */
+function actionLine(a: ActionSummary) {
+  const figures = signatureProgress(a.signatures, a.goal);
+  return el(
+    'li',
+    { class: 'action', 'data-action': a.slug },
+    el('span', { class: 'action-title' }, a.title),
+    bar(
+      `${a.title}: signatures toward the goal`,
+      barPercent(figures),
+      percentText(figures),
+      progressSliver(figures),
+    ),
+    el(
+      'span',
+      { class: 'action-figures' },
+      el('strong', { class: 'signatures' }, a.signatures.toLocaleString('en')),
+      ` of ${count('signature', a.goal)}`,
+    ),
+  );
+}
+
 function render(c: CampaignView) {
   const percent = barPercent(c.progress);
-  const fill = el('div', { class: progressSliver(c.progress) ? 'fill raised-some' : 'fill' });
-  fill.style.width = `${percent}%`;
   const donate = safeUrl(params.get('donate'));
+  const actions = c.actions ?? [];
   root.replaceChildren(
     el('h1', { class: 'title' }, c.title),
-    el(
-      'div',
-      {
-        class: 'bar',
-        role: 'progressbar',
-        'aria-label': `${c.title}: progress toward the goal`,
-        'aria-valuemin': '0',
-        'aria-valuemax': '100',
-        'aria-valuenow': String(percent),
-        'aria-valuetext': percentText(c.progress),
-      },
-      fill,
+    bar(
+      `${c.title}: progress toward the goal`,
+      percent,
+      percentText(c.progress),
+      progressSliver(c.progress),
     ),
     el(
       'p',
@@ -75,6 +112,7 @@ function render(c: CampaignView) {
       ' · ',
       el('span', { class: 'percent' }, percentText(c.progress)),
     ),
+    ...(actions.length ? [el('ul', { class: 'actions' }, ...actions.map(actionLine))] : []),
     ...(donate
       ? [
           el(

@@ -44,7 +44,9 @@
     if (frame.contentWindow) frames.set(frame.contentWindow, frame);
   }
 
-  const run = () => document.querySelectorAll<HTMLElement>('[data-campaign]').forEach(mount);
+  // Not the form loaders' script tags (donate.js, act.js), which carry data-campaign too.
+  const run = () =>
+    document.querySelectorAll<HTMLElement>('[data-campaign]:not(script)').forEach(mount);
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run);
   else run();
 })();
