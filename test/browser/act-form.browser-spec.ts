@@ -1,8 +1,7 @@
 // page.evaluate() callbacks run in the page: they use the DOM.
 /// <reference lib="dom" />
-import { createServer, Server } from 'node:http';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { eventually, freePort, startTestApp, TestApp } from '../support/harness';
+import { eventually, startTestApp, TestApp } from '../support/harness';
 import { createCampaign } from '../support/flows';
 import {
   launchBrowser,
@@ -12,6 +11,8 @@ import {
   TestBrowser,
   unexpectedProblems,
   waitForText,
+  campaignSite,
+  CampaignSite,
 } from '../support/browser';
 
 jest.setTimeout(240_000);
@@ -26,7 +27,7 @@ jest.setTimeout(240_000);
 describe('sign form (/widget/act.js) on another site, in Chromium', () => {
   let app: TestApp;
   let browser: TestBrowser;
-  let site: Server;
+  let site: CampaignSite;
   let siteUrl: string;
   let slug: string;
   let adminKey: string;
@@ -62,8 +63,6 @@ describe('sign form (/widget/act.js) on another site, in Chromium', () => {
     actionId = created.body.id;
 
     // The campaign's own site: another origin (localhost, another port), one line each.
-    const port = await freePort();
-    siteUrl = `http://localhost:${port}`;
     const page = (body: string, lang = 'en') => `<!doctype html><html lang="${lang}"><head>
       <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
       <title>Free the seven</title></head>
@@ -82,17 +81,13 @@ describe('sign form (/widget/act.js) on another site, in Chromium', () => {
         `<script src="${app.url}/widget/act.js" data-campaign="${slug}" data-action="no-such-action"></script>`,
       ),
     };
-    site = createServer((req, res) => {
-      const html = pages[req.url ?? '/'];
-      res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(html ?? 'not found');
-    });
-    await new Promise<void>((resolve) => site.listen(port, '127.0.0.1', resolve));
+    site = await campaignSite((url) => pages[url.pathname] ?? null);
+    siteUrl = site.url;
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => site?.close(resolve));
+    await site?.close();
     await app?.close();
   });
 
