@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import { Request, Response } from 'express';
 import { ApiErrors, ListOf } from '../common/openapi/api-errors.decorator';
-import { COUNT_WHEN } from '../common/rate-limit/creation-limits.interceptor';
+import { COUNT_WHEN, quietCreation } from '../common/rate-limit/creation-limits.interceptor';
 import { StartsSignature } from '../common/rate-limit/gift-creation.decorator';
 import { SignActionDto, SignersQuery } from './action.dto';
 import { CHECK_EMAIL_MESSAGE, PublicActionView, SignatureAcceptedView } from './action.views';
@@ -67,11 +67,14 @@ export class ActionsController {
     @Param('slug') slug: string,
     @Param('action') actionSlug: string,
     @Body() dto: SignActionDto,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SignatureAcceptedView> {
     const action = await this.signatures.findSignable(slug, actionSlug);
+    // Over the address's window: the same answer, and nothing recorded or mailed.
+    const quiet = quietCreation(req);
     const mailed = new Promise<boolean>((resolve) => {
-      res.once('finish', () => resolve(this.signatures.record(action, dto)));
+      res.once('finish', () => resolve(quiet ? false : this.signatures.record(action, dto)));
     });
     const view: SignatureAcceptedView & { [COUNT_WHEN]: Promise<boolean> } = {
       status: 'check_email',

@@ -4,6 +4,11 @@ describe('abuse keys', () => {
   it('counts one mailbox whatever its case, spaces or +tag', () => {
     expect(mailboxOf(' Donor+test1@Example.ORG ')).toBe('donor@example.org');
     expect(mailboxOf('donor@example.org')).toBe('donor@example.org');
+    // Gmail ignores dots and answers to two domain names: one mailbox.
+    for (const spelling of ['v.ictim@gmail.com', 'Vic.Tim+x@GoogleMail.com', 'victim@gmail.com'])
+      expect(mailboxOf(spelling)).toBe('victim@gmail.com');
+    // Elsewhere a dot is part of the name.
+    expect(mailboxOf('j.doe@example.org')).not.toBe(mailboxOf('jdoe@example.org'));
     expect(mailboxOf('+only@example.org')).toBe('+only@example.org');
   });
 

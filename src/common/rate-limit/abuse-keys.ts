@@ -13,16 +13,30 @@ export function keyedDigest(secret: string): (value: string) => string {
   return (value) => createHmac('sha256', key).update(value).digest('base64url');
 }
 
+/** Domains whose mailboxes ignore dots in the local part, and the one name they share. */
+const DOTLESS_DOMAINS: Record<string, string> = {
+  'gmail.com': 'gmail.com',
+  'googlemail.com': 'gmail.com',
+};
+
 /**
  * One spelling per mailbox: trimmed, lower-cased, without a `+tag` (card-testing runs vary
- * the tag to look like many donors). Only for counting: the stored address is untouched.
+ * the tag to look like many donors), and, at Gmail, without dots and under one domain name
+ * (v.ictim@gmail.com and victim@googlemail.com reach the same inbox). Only for counting and
+ * for one-signature-per-mailbox: the stored address is untouched.
  */
 export function mailboxOf(email: string): string {
   const address = normaliseEmail(email);
   const at = address.lastIndexOf('@');
   if (at < 1) return address;
-  const local = address.slice(0, at).replace(/\+.*$/, '');
-  return `${local || address.slice(0, at)}@${address.slice(at + 1)}`;
+  let local = address.slice(0, at).replace(/\+.*$/, '') || address.slice(0, at);
+  let domain = address.slice(at + 1);
+  const dotless = DOTLESS_DOMAINS[domain];
+  if (dotless) {
+    local = local.replace(/\./g, '') || local;
+    domain = dotless;
+  }
+  return `${local}@${domain}`;
 }
 
 /**

@@ -44,7 +44,8 @@ export class CreationLimitsInterceptor implements NestInterceptor {
       email: typeof body.email === 'string' ? body.email : undefined,
       campaignSlug: String(req.params.slug ?? ''),
     };
-    await this.limits.admit(attempt);
+    const { quiet } = await this.limits.admit(attempt);
+    if (quiet) (req as QuietRequest)[QUIET] = true;
     const token = body.captchaToken;
     delete body.captchaToken;
     await this.checkCaptcha(req, token);
@@ -87,6 +88,18 @@ export const STARTED_GIFT = Symbol('startedGift');
 export interface StartedGift {
   kind: 'donation' | 'pledge';
   id: string;
+}
+
+/**
+ * Set on a signing request over its email window: the route answers as always and starts
+ * nothing (see `quietCreation`).
+ */
+const QUIET = Symbol('quietCreation');
+type QuietRequest = Request & { [QUIET]?: boolean };
+
+/** Whether this request must answer as usual but start nothing (a signature over its window). */
+export function quietCreation(req: Request): boolean {
+  return (req as QuietRequest)[QUIET] === true;
 }
 
 /** Which kind of creation limits a route counts in: `SetMetadata(CREATION_KIND, 'signature')`. */

@@ -58,10 +58,11 @@ export class CreationLimitsService {
 
   /**
    * Refuses an attempt that a block or a full window stops: `temporarily_blocked` or
-   * `rate_limited`, with Retry-After. Counts nothing: `count` does, once the attempt has got
-   * past validation and found its campaign.
+   * `rate_limited`, with Retry-After; a signature over its email window is not refused but
+   * `quiet` (answered as any other, nothing mailed). Counts nothing: `count` does, once the
+   * attempt has got past validation and found its campaign.
    */
-  async admit(attempt: CreationAttempt): Promise<void> {
+  async admit(attempt: CreationAttempt): Promise<{ quiet: boolean }> {
     const { client, email } = this.subjects(attempt);
     const { campaignKey, emailKey } = this.counterKeys(attempt);
     let replies: (number | string | null)[];
@@ -74,7 +75,7 @@ export class CreationLimitsService {
       });
     } catch (error) {
       this.logger.warn(`creation limits not applied (${(error as Error).message})`);
-      return;
+      return { quiet: false };
     }
     const [clientBlock, emailBlock, campaignCount, campaignTtl, emailCount, emailTtl] = replies.map(
       (r) => Number(r ?? 0),
@@ -92,6 +93,10 @@ export class CreationLimitsService {
       );
     }
     if (email && emailCount >= this.env.RATE_LIMIT_DONATIONS_PER_EMAIL) {
+      // A signature answers the same whatever happens to it: a 429 here would tell whoever
+      // knows an address whether signing just mailed it (that is, whether it had signed).
+      // Over its window, signing goes quiet instead: the same 202, and no mail.
+      if (signature) return { quiet: true };
       const seconds = emailTtl > 0 ? emailTtl : EMAIL_WINDOW_SECONDS;
       throw new DomainError(
         'rate_limited',
@@ -107,6 +112,7 @@ export class CreationLimitsService {
         { retryAfterSeconds: seconds },
       );
     }
+    return { quiet: false };
   }
 
   /**
