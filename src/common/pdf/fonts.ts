@@ -142,6 +142,21 @@ function recordGlyphLookups(font: fontkit.Font): void {
   });
 }
 
+/** Zero-width joiners fontkit looks up, then draws as its space glyph (ZWNJ, ZWJ). */
+const JOINER_CONTROLS = new Set([0x200c, 0x200d]);
+
+/**
+ * Whether a lookup is the one that drew this glyph: the same id, or a joiner control (as in
+ * the Persian name رجوی‌نژاد) that fontkit replaced after looking it up; without this, a run
+ * holding one would not line up, and each of its glyphs would keep its first use's letters.
+ */
+function sameGlyph(lookup: { id: number; codePoints: number[] }, id: number): boolean {
+  return (
+    lookup.id === id ||
+    (lookup.codePoints.length === 1 && JOINER_CONTROLS.has(lookup.codePoints[0]))
+  );
+}
+
 /** Shapes, then gives each glyph whose letters differ from its first use a variant of its own. */
 function shape(font: fontkit.Font, text: string, features?: string[]): fontkit.GlyphRun {
   lookups.length = 0;
@@ -152,7 +167,7 @@ function shape(font: fontkit.Font, text: string, features?: string[]): fontkit.G
   const ids = run.glyphs.map((g) => g.id);
   if (run.direction === 'rtl') ids.reverse();
   let at = lookups.length - n;
-  while (at >= 0 && ids.some((id, i) => lookups[at + i].id !== id)) at--;
+  while (at >= 0 && ids.some((id, i) => !sameGlyph(lookups[at + i], id))) at--;
   const ordered = at >= 0 ? lookups.slice(at, at + n) : [];
   if (run.direction === 'rtl') ordered.reverse();
   lookups.length = 0;
