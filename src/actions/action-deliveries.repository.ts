@@ -187,7 +187,8 @@ export class ActionDeliveriesRepository {
   /**
    * The action's signatures for staff, as CSV formatted by Postgres (`COPY … TO STDOUT`) on a
    * connection of its own, released when the stream closes: confirmed and withdrawn ones (never
-   * pending), never an email address; text a signer typed neutralised against formulas.
+   * pending), never an email address; a withdrawn one as `(withdrawn)` without country,
+   * comment or display name; text a signer typed neutralised against formulas.
    */
   async copySignaturesCsv(actionId: string, timeZone: string): Promise<Readable> {
     const runner = this.repo.manager.connection.createQueryRunner();
@@ -195,10 +196,14 @@ export class ActionDeliveriesRepository {
       const client = (await runner.connect()) as PoolClient;
       const [id, zone] = [actionId, timeZone].map((v) => client.escapeLiteral(v));
       const day = (column: string) => `to_char(${column} AT TIME ZONE ${zone}, 'YYYY-MM-DD')`;
+      // A withdrawn signer's text is not shown (withdrawal keeps only what a delivery carried).
+      const shown = (column: string) =>
+        `CASE WHEN s.status = 'withdrawn' THEN NULL ELSE ${SQL_NEUTRALIZE(column)} END`;
       const select = `SELECT s.id AS signature_id, s.status,
-            ${SQL_NEUTRALIZE('s.name')} AS name, s.country,
-            ${SQL_NEUTRALIZE('s.comment')} AS comment, s.public,
-            ${SQL_NEUTRALIZE('s.display_name')} AS display_name, s.letter_version,
+            CASE WHEN s.status = 'withdrawn' THEN '(withdrawn)' ELSE ${SQL_NEUTRALIZE('s.name')} END AS name,
+            CASE WHEN s.status = 'withdrawn' THEN NULL ELSE s.country END AS country,
+            ${shown('s.comment')} AS comment, s.public,
+            ${shown('s.display_name')} AS display_name, s.letter_version,
             ${day('s.confirmed_at')} AS confirmed_on, ${day('s.withdrawn_at')} AS withdrawn_on
           FROM signatures s LEFT JOIN donors dn ON dn.id = s.donor_id
          WHERE s.action_id = ${id} AND s.status IN ('confirmed', 'withdrawn')

@@ -64,14 +64,17 @@ export class AdminActionDeliveriesController {
     return { data: await this.deliveries.list(id) };
   }
 
-  /** Confirmed and withdrawn signatures, for staff: names and comments, never an email. */
+  /**
+   * Confirmed and withdrawn signatures, for admins (who manage actions and their deliveries):
+   * names and comments of confirmed ones, never an email; withdrawn ones without personal text.
+   */
   @Get(':id/signatures.csv')
-  @StaffOnly('finance')
+  @StaffOnly('admin')
   @AuditReads()
   @ApiOperation({
     operationId: 'exportSignaturesCsv',
     summary:
-      'An action’s confirmed and withdrawn signatures as CSV: status, name, country, comment, public, display name, dates (no emails)',
+      'An action’s confirmed and withdrawn signatures as CSV: status, name, country, comment, public, display name, dates (no emails; a withdrawn one shows `(withdrawn)` and no personal text)',
   })
   @ApiFile('text/csv', 'UTF-8 CSV with a BOM and a header row')
   @ApiErrors({ 404: 'No such action' })

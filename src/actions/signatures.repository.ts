@@ -3,11 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SignatureStatus } from './signature.entity';
 
-export interface NewSignature {
-  actionId: string;
-  letterVersion: number;
-  email: string;
-  emailDigest: string;
+/** What a signer submitted, as a confirmation link carries it and confirming applies it. */
+export interface Submission {
   name: string;
   country: string;
   comment: string | null;
@@ -15,18 +12,21 @@ export interface NewSignature {
   displayName: string | null;
 }
 
+export interface NewSignature extends Submission {
+  actionId: string;
+  letterVersion: number;
+  email: string;
+  emailDigest: string;
+}
+
 /** A signature as signing finds it again (by the email's digest). */
-export interface KnownSignature {
+export interface KnownSignature extends Submission {
   id: string;
   status: SignatureStatus;
   /** Whether its last confirmation link was mailed within the last day. */
   mailedToday: boolean;
   /** Only while pending. */
   email: string | null;
-  name: string;
-  country: string;
-  public: boolean;
-  displayName: string | null;
 }
 
 /** A public signer, and the position the next page starts after. */
@@ -124,7 +124,7 @@ export class SignaturesRepository {
   ): Promise<KnownSignature | null> {
     const rows: Record<string, unknown>[] = await em.query(
       `SELECT id, status, coalesce(last_mailed_at > now() - interval '1 day', false) AS mailed_today,
-              email, name, country, public, display_name
+              email, name, country, comment, public, display_name
          FROM signatures WHERE action_id = $1 AND email_digest = $2 FOR UPDATE`,
       [actionId, emailDigest],
     );
@@ -137,67 +137,110 @@ export class SignaturesRepository {
       email: (r.email as string | null) ?? null,
       name: r.name as string,
       country: r.country as string,
+      comment: (r.comment as string | null) ?? null,
       public: r.public as boolean,
       displayName: (r.display_name as string | null) ?? null,
     };
   }
 
   /**
-   * A new confirmation token for the signature, valid `ttlSeconds` by the database's clock; its
-   * older unused tokens are voided, and the signature's last mailing is now.
+   * A pending signature signed again with another submission: it now holds that one (and the
+   * address as this submission spelled it), which its fresh link will confirm.
+   */
+  async resubmit(em: EntityManager, id: string, email: string, s: Submission): Promise<void> {
+    await em.query(
+      `UPDATE signatures SET email = $2, name = $3, country = $4, comment = $5, public = $6,
+              display_name = $7
+        WHERE id = $1 AND status = 'pending'`,
+      [id, email, s.name, s.country, s.comment, s.public, s.displayName],
+    );
+  }
+
+  /**
+   * A new confirmation token for the signature and the submission it is mailed for, valid
+   * `ttlSeconds` by the database's clock; its older unused tokens are voided, and the
+   * signature's last mailing is now.
    */
   async newToken(
     em: EntityManager,
     signatureId: string,
     tokenHash: Buffer,
     ttlSeconds: number,
+    s: Submission,
   ): Promise<string> {
     await em.query(
       `UPDATE signature_tokens SET used_at = now() WHERE signature_id = $1 AND used_at IS NULL`,
       [signatureId],
     );
     const rows: { id: string }[] = await em.query(
-      `INSERT INTO signature_tokens (signature_id, token_hash, expires_at)
-       VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING id`,
-      [signatureId, tokenHash, ttlSeconds],
+      `INSERT INTO signature_tokens (signature_id, token_hash, expires_at, name, country, comment,
+                                     public, display_name)
+       VALUES ($1, $2, now() + make_interval(secs => $3), $4, $5, $6, $7, $8) RETURNING id`,
+      [signatureId, tokenHash, ttlSeconds, s.name, s.country, s.comment, s.public, s.displayName],
     );
     await em.query(`UPDATE signatures SET last_mailed_at = now() WHERE id = $1`, [signatureId]);
     return rows[0].id;
   }
 
-  /** Uses a token (once): the pending signature it confirms, locked; null when none. */
+  /**
+   * Uses a token (once): the pending signature it confirms, locked, with the submission the
+   * token was mailed for; null when none.
+   */
   async consumeToken(
     em: EntityManager,
     tokenHash: Buffer,
-  ): Promise<{ id: string; actionId: string; email: string } | null> {
-    const rows: { id: string; action_id: string; email: string }[] = await em.query(
+  ): Promise<{ id: string; actionId: string; email: string; submission: Submission } | null> {
+    const rows: Record<string, unknown>[] = await em.query(
       `WITH used AS (
          UPDATE signature_tokens SET used_at = now()
           WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
-          RETURNING signature_id
+          RETURNING signature_id, name, country, comment, public, display_name
        )
-       SELECT s.id, s.action_id, s.email FROM signatures s JOIN used u ON u.signature_id = s.id
+       SELECT s.id, s.action_id, s.email, u.name, u.country, u.comment, u.public, u.display_name
+         FROM signatures s JOIN used u ON u.signature_id = s.id
         WHERE s.status = 'pending' AND s.email IS NOT NULL
         FOR UPDATE OF s`,
       [tokenHash],
     );
     const r = rows[0];
-    return r ? { id: r.id, actionId: r.action_id, email: r.email } : null;
+    if (!r) return null;
+    return {
+      id: r.id as string,
+      actionId: r.action_id as string,
+      email: r.email as string,
+      submission: {
+        name: r.name as string,
+        country: r.country as string,
+        comment: (r.comment as string | null) ?? null,
+        public: r.public as boolean,
+        displayName: (r.display_name as string | null) ?? null,
+      },
+    };
   }
 
-  /** Confirmed: the signer is the donor, and the email leaves the signature. */
-  async confirm(em: EntityManager, id: string, donorId: string): Promise<void> {
+  /**
+   * Confirmed with the submission its link was mailed for: the signer is the donor, and the
+   * email leaves the signature. Returns the ids of every token the signature had (their emails
+   * have done their work).
+   */
+  async confirm(em: EntityManager, id: string, donorId: string, s: Submission): Promise<string[]> {
     // Milliseconds, as a JavaScript date holds them: the signers' cursor finds the row exactly.
     await em.query(
       `UPDATE signatures SET status = 'confirmed', donor_id = $2, email = NULL,
-              confirmed_at = date_trunc('milliseconds', now())
+              confirmed_at = date_trunc('milliseconds', now()),
+              name = $3, country = $4, comment = $5, public = $6, display_name = $7
         WHERE id = $1`,
-      [id, donorId],
+      [id, donorId, s.name, s.country, s.comment, s.public, s.displayName],
     );
     await em.query(
       `UPDATE signature_tokens SET used_at = now() WHERE signature_id = $1 AND used_at IS NULL`,
       [id],
     );
+    const tokens: { id: string }[] = await em.query(
+      `SELECT id FROM signature_tokens WHERE signature_id = $1`,
+      [id],
+    );
+    return tokens.map((t) => t.id);
   }
 
   /** Whether any signature (pending, confirmed or withdrawn) endorses this letter version. */
@@ -255,12 +298,20 @@ export class SignaturesRepository {
     return rows[0] ? donorSignature(rows[0]) : null;
   }
 
-  /** Withdraws the donor's confirmed signature; its action's id when it was confirmed until now. */
+  /**
+   * Withdraws the donor's confirmed signature; its action's id when it was confirmed until now.
+   * It keeps no comment or display name; its name and country only when a delivery already
+   * carried it (the record of what the target was sent), else the name is emptied.
+   */
   async withdraw(donorId: string, id: string): Promise<string | null> {
     // TypeORM answers an UPDATE with [rows, affected].
     const [rows]: [{ action_id: string }[], number] = await this.dataSource.query(
-      `UPDATE signatures SET status = 'withdrawn', withdrawn_at = now()
-        WHERE id = $1 AND donor_id = $2 AND status = 'confirmed' RETURNING action_id`,
+      `UPDATE signatures s SET status = 'withdrawn', withdrawn_at = now(), comment = NULL,
+              display_name = NULL,
+              name = CASE WHEN EXISTS (SELECT 1 FROM action_delivery_signatures x
+                                        WHERE x.signature_id = s.id)
+                          THEN s.name ELSE '' END
+        WHERE s.id = $1 AND s.donor_id = $2 AND s.status = 'confirmed' RETURNING s.action_id`,
       [id, donorId],
     );
     return rows[0]?.action_id ?? null;

@@ -10,12 +10,12 @@ import { normaliseEmail } from '../common/validation/email';
 import { isUuid } from '../common/validation/is-uuid';
 import { DonorsService } from '../donors/donors.service';
 import { MailService } from '../mail/mail.service';
-import { simpleEmail } from '../mail/templates';
+import { Paragraph, simpleEmail } from '../mail/templates';
 import { MetricsService } from '../metrics/metrics.service';
 import { SignActionDto } from './action.dto';
 import { DonorSignatureView, SignatureConfirmedView } from './action.views';
 import { ActionRecord, ActionsRepository } from './actions.repository';
-import { DonorSignature, SignaturesRepository } from './signatures.repository';
+import { DonorSignature, SignaturesRepository, Submission } from './signatures.repository';
 
 /** How long a confirmation link works; an unconfirmed signature is deleted once its link has expired. */
 export const SIGNATURE_TOKEN_TTL_HOURS = 48;
@@ -50,12 +50,23 @@ function donorSignatureView(s: DonorSignature): DonorSignatureView {
   };
 }
 
-/** What the confirmation email says the signer signed, as the signature holds it. */
-interface SignedAs {
-  name: string;
-  country: string;
-  public: boolean;
-  displayName: string | null;
+const COUNTRY_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+
+/** A country's English name and its code, e.g. `Iran (IR)`; the code alone when unknown. */
+function countryName(code: string): string {
+  const name = COUNTRY_NAMES.of(code);
+  return name && name !== code ? `${name} (${code})` : code;
+}
+
+function sameSubmission(a: Submission & { email?: string | null }, b: typeof a): boolean {
+  return (
+    a.email === b.email &&
+    a.name === b.name &&
+    a.country === b.country &&
+    a.comment === b.comment &&
+    a.public === b.public &&
+    a.displayName === b.displayName
+  );
 }
 
 /**
@@ -104,10 +115,14 @@ export class SignaturesService {
 
   /**
    * Records a signature and mails its confirmation link, once the answer has gone out: a new
-   * address gets a pending signature and a link; a pending one whose link went out over a day
-   * ago gets a fresh link (the older ones stop working); anything else (a repeat within the
-   * day, a confirmed or withdrawn signer, an action closed meanwhile) changes nothing. True
-   * when a link was mailed. Never throws: a failure is logged by its class only.
+   * address gets a pending signature and a link; a pending one signed again with another
+   * submission (name, country, comment, public choice, display name or the address's spelling)
+   * now holds that one and gets a fresh link for it at once, and one signed again the same way
+   * gets a fresh link when the last went out over a day ago (either way the older links stop
+   * working: the newest submission wins, and its link confirms exactly what its email showed);
+   * anything else (the same repeat within the day, a confirmed or withdrawn signer, an action
+   * closed meanwhile) changes nothing. True when a link was mailed (the creation limits count
+   * it). Never throws: a failure is logged by its class only.
    */
   async record(action: ActionRecord, dto: SignActionDto): Promise<boolean> {
     try {
@@ -117,44 +132,44 @@ export class SignaturesService {
       const done = await this.signatures.transaction(async (em) => {
         const locked = await this.actions.lock(em, action.id, 'share');
         if (locked?.status !== 'active') return null;
-        const signedAs: SignedAs = {
+        const submission: Submission = {
           name: dto.name,
           country: dto.country,
+          comment: dto.comment || null,
           public: dto.public ?? false,
-          displayName: dto.displayName ?? null,
+          displayName: dto.displayName || null,
         };
         const created = await this.signatures.insertPending(em, {
           actionId: action.id,
           letterVersion: locked.letterVersion,
           email,
           emailDigest,
-          comment: dto.comment || null,
-          ...signedAs,
+          ...submission,
         });
         let signatureId = created;
-        let to = email;
-        let shown = signedAs;
         if (!signatureId) {
           const known = await this.signatures.lockByDigest(em, action.id, emailDigest);
-          if (!known || known.status !== 'pending' || known.mailedToday || !known.email) {
-            return null;
+          if (!known || known.status !== 'pending' || !known.email) return null;
+          if (sameSubmission(known, { email, ...submission })) {
+            if (known.mailedToday) return null;
+          } else {
+            await this.signatures.resubmit(em, known.id, email, submission);
           }
           signatureId = known.id;
-          to = known.email;
-          shown = known;
         }
         const tokenId = await this.signatures.newToken(
           em,
           signatureId,
           hashToken(token),
           SIGNATURE_TOKEN_TTL_HOURS * 3600,
+          submission,
         );
-        const body = this.confirmationEmail(token, action, shown);
+        const body = this.confirmationEmail(token, action, submission);
         const emailId = await this.mail.add(em, {
           dedupeKey: `${CONFIRMATION_EMAIL_KIND}:${tokenId}`,
           kind: CONFIRMATION_EMAIL_KIND,
           donorId: null,
-          toAddress: to,
+          toAddress: email,
           subject: body.subject,
           textBody: body.text,
           htmlBody: body.html,
@@ -176,9 +191,11 @@ export class SignaturesService {
   }
 
   /**
-   * Uses a confirmation token (once): the signature counts from now, under the donors row of
-   * its address (found or created), and keeps the address no longer. 400 `invalid_token` for
-   * an unknown, used, voided or expired token; 409 when the action stopped taking signatures.
+   * Uses a confirmation token (once): the signature counts from now, with the submission that
+   * token was mailed for (what its email showed), under the donors row of its address (found or
+   * created), and keeps the address no longer; its confirmation emails already sent keep it no
+   * longer either. 400 `invalid_token` for an unknown, used, voided or expired token; 409 when
+   * the action stopped taking signatures.
    */
   async confirm(token: string): Promise<SignatureConfirmedView> {
     const actionId = TOKEN.test(token)
@@ -190,7 +207,16 @@ export class SignaturesService {
             throw new DomainError('not_active', 'The action does not take signatures any more');
           }
           const donor = await this.donors.findOrCreateByEmail(em, signature.email);
-          await this.signatures.confirm(em, signature.id, donor.id);
+          const tokenIds = await this.signatures.confirm(
+            em,
+            signature.id,
+            donor.id,
+            signature.submission,
+          );
+          await this.mail.forgetSentByKeys(
+            em,
+            tokenIds.map((id) => `${CONFIRMATION_EMAIL_KIND}:${id}`),
+          );
           return signature.actionId;
         })
       : null;
@@ -248,11 +274,20 @@ export class SignaturesService {
     };
   }
 
-  private confirmationEmail(token: string, action: ActionRecord, signed: SignedAs) {
+  private confirmationEmail(token: string, action: ActionRecord, signed: Submission) {
     const base = this.env.PUBLIC_BASE_URL.replace(/\/+$/, '');
     // A fragment never reaches a server: a mail scanner that opens the link cannot use it.
     const url = `${base}/act/confirm#token=${token}`;
     const organisation = this.env.ORGANIZATION_NAME;
+    // Whoever typed this address may not own it: the owner must see exactly what confirming
+    // sends under their name, public or not, before they press the button.
+    const details: Paragraph[] = [
+      'Confirming signs with these details:',
+      ['Name: ', { isolate: signed.name }],
+      `Country: ${countryName(signed.country)}`,
+      signed.comment ? ['Comment: ', { isolate: signed.comment }] : 'Comment: none',
+      'If these are not your details, do not confirm: sign again with your own, and you will get a new link for them (this one then stops working).',
+    ];
     const shown = signed.public
       ? [
           'Your signature will be listed publicly as ',
@@ -271,6 +306,7 @@ export class SignaturesService {
       subject: `Confirm your signature: ${action.title}`,
       paragraphs: [
         ['Someone, hopefully you, signed “', { isolate: action.title }, '” with this address.'],
+        ...details,
         shown,
         delivered,
         `Your signature counts once you confirm it with the button below. The link works once, for ${SIGNATURE_TOKEN_TTL_HOURS} hours. If you did not sign, ignore this email: the signature and this address are deleted when the link expires.`,

@@ -83,6 +83,15 @@ export class MailService {
   }
 
   /**
+   * In the caller's transaction: the emails written under these dedupe keys, once sent (or given
+   * up), keep neither address, bodies nor error text (a confirmation link that was used). One
+   * still pending is left to go out (the periodic `forgetSettled` clears it later).
+   */
+  forgetSentByKeys(em: EntityManager, dedupeKeys: string[]): Promise<number> {
+    return this.emails.forgetSettledByKeys(em, dedupeKeys);
+  }
+
+  /**
    * Emails of `kind` older than `hours`, sent or given up, are emptied (address, bodies, error
    * text): for links that expired after that long. Returns how many (at most `limit`).
    */

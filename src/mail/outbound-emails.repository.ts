@@ -91,6 +91,23 @@ export class OutboundEmailsRepository {
   }
 
   /**
+   * In the caller's transaction, the emails of these dedupe keys that are settled (sent, or
+   * given up) keep neither address, bodies nor error text: their purpose is over. Pending ones
+   * are left to go out. Returns how many were cleared.
+   */
+  async forgetSettledByKeys(em: EntityManager, dedupeKeys: string[]): Promise<number> {
+    if (!dedupeKeys.length) return 0;
+    const [, count]: [unknown, number] = await em.query(
+      `UPDATE outbound_emails SET to_address = 'erased', text_body = NULL, html_body = NULL,
+              last_error = CASE WHEN last_error IS NULL THEN NULL ELSE 'cleared: its purpose is over' END
+        WHERE dedupe_key = ANY($1::text[]) AND status IN ('sent', 'failed')
+          AND to_address <> 'erased'`,
+      [dedupeKeys],
+    );
+    return count;
+  }
+
+  /**
    * Emails of this kind written over `hours` ago and settled (sent or failed) keep neither
    * address, bodies nor error text: for links that have expired, whose address is kept nowhere
    * else once its purpose is over. At most `limit` rows a call; returns how many.

@@ -58,7 +58,14 @@ describe('action deliveries, the signatures CSV', () => {
     ).body as { id: string; slug: string };
   const signAndConfirm = async (
     actionSlug: string,
-    body: { name: string; email: string; country: string; comment?: string },
+    body: {
+      name: string;
+      email: string;
+      country: string;
+      comment?: string;
+      public?: boolean;
+      displayName?: string;
+    },
   ) => {
     await app.http
       .post(`/v1/campaigns/${campaign.slug}/actions/${actionSlug}/signatures`)
@@ -385,34 +392,86 @@ describe('action deliveries, the signatures CSV', () => {
     expect(await deliveries(action.id)).toHaveLength(1);
   });
 
-  it('exports confirmed and withdrawn signatures as formula-safe CSV for finance, audited, with no emails', async () => {
+  it('exports confirmed and withdrawn signatures as formula-safe CSV for admins, audited, with no emails; withdrawal keeps only what a delivery carried', async () => {
     const action = await createAction();
+    const withdraw = async (email: string) => {
+      const token = await signIn(app, email);
+      const mine = await app.http
+        .get('/v1/donor/signatures')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      const id = mine.body.data.find((x: { actionSlug: string }) => x.actionSlug === action.slug)
+        .id as string;
+      await app.http
+        .post(`/v1/donor/signatures/${id}/withdraw`)
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      return id;
+    };
+    const stored = async (id: string) =>
+      (
+        await app.db.query(
+          `SELECT name, country, comment, display_name FROM signatures WHERE id = $1`,
+          [id],
+        )
+      ).rows[0];
+    // Delivered to the target, then withdrawn: the name and country sent are kept, not the rest.
+    const delivered = 'csv.delivered@example.org';
+    await signAndConfirm(action.slug, {
+      name: 'Sent Before',
+      email: delivered,
+      country: 'DE',
+      comment: 'Sent along',
+      public: true,
+      displayName: 'S.',
+    });
+    const made = (await deliver(action.id).expect(202)).body;
+    await sent(action.id, made.id);
+    const deliveredId = await withdraw(delivered);
+    expect(await stored(deliveredId)).toEqual({
+      name: 'Sent Before',
+      country: 'DE',
+      comment: null,
+      display_name: null,
+    });
     await signAndConfirm(action.slug, {
       name: '=HYPERLINK("http://evil.example","click")',
       email: 'formula@example.org',
       country: 'US',
       comment: '+1 555 call me',
     });
+    // Never delivered, then withdrawn: no name, comment or display name is kept.
     const leaving = 'csv.leaves@example.org';
-    await signAndConfirm(action.slug, { name: 'Leila Ahmadi', email: leaving, country: 'IR' });
-    const token = await signIn(app, leaving);
-    const mine = await app.http
-      .get('/v1/donor/signatures')
-      .set('Authorization', `Bearer ${token}`)
-      .expect(200);
-    await app.http
-      .post(`/v1/donor/signatures/${mine.body.data[0].id}/withdraw`)
-      .set('Authorization', `Bearer ${token}`)
-      .expect(200);
+    await signAndConfirm(action.slug, {
+      name: 'Leila Ahmadi',
+      email: leaving,
+      country: 'IR',
+      comment: 'My brother is one of them',
+      public: true,
+      displayName: 'Leila A.',
+    });
+    const leftId = await withdraw(leaving);
+    expect(await stored(leftId)).toEqual({
+      name: '',
+      country: 'IR',
+      comment: null,
+      display_name: null,
+    });
     // Signed, never confirmed: not exported.
     await app.http
       .post(`/v1/campaigns/${campaign.slug}/actions/${action.slug}/signatures`)
       .send({ name: 'Never Confirmed', email: 'never.csv@example.org', country: 'FR' })
       .expect(202);
 
-    const res = await app.http
+    // Admins only: finance reads money, not signers.
+    const refused = await app.http
       .get(`/v1/admin/actions/${action.id}/signatures.csv`)
       .set('Authorization', `Bearer ${financeKey}`)
+      .expect(403);
+    expect(refused.body.code).toBe('forbidden');
+    const res = await app.http
+      .get(`/v1/admin/actions/${action.id}/signatures.csv`)
+      .set(admin())
       .buffer(true)
       .parse(binaryBody)
       .expect(200);
@@ -422,7 +481,7 @@ describe('action deliveries, the signatures CSV', () => {
     );
     const body = res.body as Buffer;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(body.toString('utf8')).not.toMatch(/@example\.org/);
+    expect(body.toString('utf8')).not.toMatch(/@example\.org|Leila|brother|Sent|S\./);
     const rows: Record<string, string>[] = parse(body, { bom: true, columns: true });
     expect(Object.keys(rows[0])).toEqual([
       'signature_id',
@@ -436,12 +495,13 @@ describe('action deliveries, the signatures CSV', () => {
       'confirmed_on',
       'withdrawn_on',
     ]);
-    expect(rows.map((r) => [r.status, r.name, r.country, r.comment])).toEqual([
-      ['confirmed', `'=HYPERLINK("http://evil.example","click")`, 'US', `'+1 555 call me`],
-      ['withdrawn', 'Leila Ahmadi', 'IR', ''],
+    expect(rows.map((r) => [r.status, r.name, r.country, r.comment, r.display_name])).toEqual([
+      ['withdrawn', '(withdrawn)', '', '', ''],
+      ['confirmed', `'=HYPERLINK("http://evil.example","click")`, 'US', `'+1 555 call me`, ''],
+      ['withdrawn', '(withdrawn)', '', '', ''],
     ]);
-    expect(rows[0].confirmed_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(rows[1].withdrawn_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(rows[1].confirmed_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(rows[2].withdrawn_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
     const { rows: audit } = await app.db.query(
       `SELECT staff_key_name, role, response FROM audit_log
@@ -449,12 +509,12 @@ describe('action deliveries, the signatures CSV', () => {
       [action.id],
     );
     expect(audit).toEqual([
-      expect.objectContaining({ role: 'finance', response: { rows: 2, complete: true } }),
+      expect.objectContaining({ role: 'admin', response: { rows: 3, complete: true } }),
     ]);
     await app.http.get(`/v1/admin/actions/${action.id}/signatures.csv`).expect(401);
     await app.http
       .get(`/v1/admin/actions/00000000-0000-4000-8000-000000000000/signatures.csv`)
-      .set('Authorization', `Bearer ${financeKey}`)
+      .set(admin())
       .expect(404);
   });
   it('reports signatures confirmed per day per action (metric=signatures), and per campaign and action', async () => {
