@@ -189,13 +189,15 @@ describe('campaign actions: signing, confirmation, public counts, withdrawal, er
       );
       tokens.set(s.email, tokenOf(mail));
     }
-    // Twice: the same answer, and (within a day) no second mail and no change.
+    // Twice the same way: the same answer, and (within a day) no second mail and no change.
     for (const s of signers.filter((x) => x.twice)) {
       const again = await sign(action.slug, {
-        name: 'Someone Else',
+        name: s.name,
         email: ` ${s.email.toUpperCase()} `,
-        country: 'GB',
-        public: true,
+        country: s.country,
+        comment: s.comment,
+        public: s.public,
+        displayName: s.displayName,
       }).expect(202);
       expect(again.body).toEqual(CHECK_EMAIL);
     }
@@ -329,6 +331,93 @@ describe('campaign actions: signing, confirmation, public counts, withdrawal, er
     expect(labelValues(metrics).join('\n')).not.toMatch(/@|Signer|Friend/);
     // Logs hold no signer's address or name.
     expect(app.logs()).not.toMatch(/signer\d+@example\.org|Signer \d+|Friend \d+/);
+  });
+
+  it('lets the owner of an address sign with their own details after a stranger signed first with it', async () => {
+    const action = (await createAction(letter()).expect(201)).body;
+    const victim = 'maryam.owner@example.org';
+    // Someone who knows the address signs first, with their own words, not public.
+    await sign(action.slug, {
+      name: 'Planted Name',
+      email: victim,
+      country: 'IR',
+      comment: 'I renounce the campaign',
+      public: false,
+    }).expect(202);
+    const planted = await nextConfirmation(victim);
+    // The email shows what confirming would send, public or not, and says not to confirm it.
+    const plantedText = planted.text.replace(/\s+/g, ' ');
+    expect(plantedText).toContain('Name: Planted Name');
+    expect(plantedText).toContain('Country: Iran (IR)');
+    expect(plantedText).toContain('Comment: I renounce the campaign');
+    expect(plantedText).toContain(
+      'If these are not your details, do not confirm: sign again with your own',
+    );
+    expect(planted.html).toContain('<span dir="auto">I renounce the campaign</span>');
+
+    // The owner signs with their own details, within the day: a fresh link for those at once.
+    await sign(action.slug, {
+      name: 'Maryam Rahimi',
+      email: victim,
+      country: 'FR',
+      comment: 'Free them all',
+      public: true,
+      displayName: 'Maryam R.',
+    }).expect(202);
+    const own = await nextConfirmation(victim);
+    const ownText = own.text.replace(/\s+/g, ' ');
+    expect(ownText).toContain('Name: Maryam Rahimi');
+    expect(ownText).toContain('Country: France (FR)');
+    expect(ownText).toContain('Comment: Free them all');
+    expect(ownText).toContain('will be listed publicly as Maryam R. (FR)');
+    expect(ownText).not.toMatch(/Planted|renounce/);
+    // The stranger's link no longer works; the owner's confirms the owner's own details.
+    await mailSettled();
+    expect((await confirm(tokenOf(planted)).expect(400)).body.code).toBe('invalid_token');
+    await confirm(tokenOf(own)).expect(200);
+    const stored = await app.db.query(
+      `SELECT name, country, comment, public, display_name, status FROM signatures WHERE action_id = $1`,
+      [action.id],
+    );
+    expect(stored.rows).toEqual([
+      {
+        name: 'Maryam Rahimi',
+        country: 'FR',
+        comment: 'Free them all',
+        public: true,
+        display_name: 'Maryam R.',
+        status: 'confirmed',
+      },
+    ]);
+    const view = (await publicAction(action.slug).expect(200)).body;
+    expect(view.signers.data).toEqual([
+      { displayName: 'Maryam R.', country: 'FR', date: expect.stringMatching(DAY) },
+    ]);
+    // Confirmed: its sent confirmation emails keep neither the address nor a body.
+    const kept = await app.db.query(
+      `SELECT count(*)::int AS n FROM outbound_emails
+        WHERE kind = 'signature-confirm' AND (to_address = $1 OR text_body LIKE '%Planted%')`,
+      [victim],
+    );
+    expect(kept.rows[0].n).toBe(0);
+  });
+
+  it('confirms the submission its link was mailed for, whatever the signature holds', async () => {
+    const action = (await createAction(letter()).expect(201)).body;
+    const email = 'own.link@example.org';
+    await sign(action.slug, { name: 'First Words', email, country: 'NL' }).expect(202);
+    const first = await nextConfirmation(email);
+    // The same signature as someone else left it later, after the first link had gone out.
+    await app.db.query(
+      `UPDATE signatures SET name = 'Changed Later', comment = 'not shown in the email' WHERE email = $1`,
+      [email],
+    );
+    await confirm(tokenOf(first)).expect(200);
+    const stored = await app.db.query(
+      `SELECT name, country, comment FROM signatures WHERE action_id = $1`,
+      [action.id],
+    );
+    expect(stored.rows).toEqual([{ name: 'First Words', country: 'NL', comment: null }]);
   });
 
   it('sends a fresh link to a signature still pending after a day, voiding the old one; purges unconfirmed ones after 48 hours', async () => {
@@ -532,7 +621,18 @@ describe('campaign actions: signing, confirmation, public counts, withdrawal, er
       .post(`/v1/donor/signatures/${mine.body.data[0].id}/withdraw`)
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
-    expect(withdrawn.body).toMatchObject({ status: 'withdrawn', withdrawnAt: expect.any(String) });
+    // Withdrawn: its comment and display name are gone, and (never delivered) its name.
+    expect(withdrawn.body).toMatchObject({
+      status: 'withdrawn',
+      withdrawnAt: expect.any(String),
+      comment: null,
+      displayName: null,
+    });
+    const left = await app.db.query(
+      `SELECT name, comment, display_name FROM signatures WHERE id = $1`,
+      [mine.body.data[0].id],
+    );
+    expect(left.rows).toEqual([{ name: '', comment: null, display_name: null }]);
     const view = (await publicAction(action.slug).expect(200)).body;
     expect(view.signatures).toBe(1);
     expect(view.signers.data).toEqual([]);
@@ -689,6 +789,20 @@ describe('limits on signing, as on gifts', () => {
       .send({ amount: 2500, currency: 'usd', email })
       .expect(201);
     expect(app.logs()).not.toContain(email);
+  });
+
+  it('counts a signing again with other details within the day as a mailed attempt', async () => {
+    const email = 'changes.mind@example.org';
+    const actions = [await newAction(), await newAction()];
+    const mails = () => app.mail.messages().filter((m) => m.to.includes(email)).length;
+    await sign(actions[0].slug, { name: 'C', email, country: 'FR' }).expect(202);
+    await eventually(async () => mails() === 1);
+    // Other details: a fresh link at once, counted against the address.
+    await sign(actions[0].slug, { name: 'C', email, country: 'BE' }).expect(202);
+    await eventually(async () => mails() === 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const limited = await sign(actions[1].slug, { name: 'C', email, country: 'FR' }).expect(429);
+    expect(limited.body).toMatchObject({ code: 'rate_limited' });
   });
 
   it('asks for the CAPTCHA when it is on', async () => {
