@@ -144,15 +144,14 @@ export class SignaturesRepository {
   }
 
   /**
-   * A pending signature signed again with another submission: it now holds that one (and the
-   * address as this submission spelled it), which its fresh link will confirm.
+   * A pending signature signed again with another submission: it now holds that one, which
+   * its fresh link will confirm.
    */
-  async resubmit(em: EntityManager, id: string, email: string, s: Submission): Promise<void> {
+  async resubmit(em: EntityManager, id: string, s: Submission): Promise<void> {
     await em.query(
-      `UPDATE signatures SET email = $2, name = $3, country = $4, comment = $5, public = $6,
-              display_name = $7
+      `UPDATE signatures SET name = $2, country = $3, comment = $4, public = $5, display_name = $6
         WHERE id = $1 AND status = 'pending'`,
-      [id, email, s.name, s.country, s.comment, s.public, s.displayName],
+      [id, s.name, s.country, s.comment, s.public, s.displayName],
     );
   }
 

@@ -58,9 +58,8 @@ function countryName(code: string): string {
   return name && name !== code ? `${name} (${code})` : code;
 }
 
-function sameSubmission(a: Submission & { email?: string | null }, b: typeof a): boolean {
+function sameSubmission(a: Submission, b: Submission): boolean {
   return (
-    a.email === b.email &&
     a.name === b.name &&
     a.country === b.country &&
     a.comment === b.comment &&
@@ -116,8 +115,7 @@ export class SignaturesService {
   /**
    * Records a signature and mails its confirmation link, once the answer has gone out: a new
    * address gets a pending signature and a link; a pending one signed again with another
-   * submission (name, country, comment, public choice, display name or the address's spelling)
-   * now holds that one and gets a fresh link for it at once, and one signed again the same way
+   * submission (name, country, comment, public choice or display name) now holds that one and gets a fresh link for it at once, and one signed again the same way
    * gets a fresh link when the last went out over a day ago (either way the older links stop
    * working: the newest submission wins, and its link confirms exactly what its email showed);
    * anything else (the same repeat within the day, a confirmed or withdrawn signer, an action
@@ -147,15 +145,18 @@ export class SignaturesService {
           ...submission,
         });
         let signatureId = created;
+        let to = email;
         if (!signatureId) {
           const known = await this.signatures.lockByDigest(em, action.id, emailDigest);
           if (!known || known.status !== 'pending' || !known.email) return null;
-          if (sameSubmission(known, { email, ...submission })) {
+          if (sameSubmission(known, submission)) {
             if (known.mailedToday) return null;
           } else {
-            await this.signatures.resubmit(em, known.id, email, submission);
+            await this.signatures.resubmit(em, known.id, submission);
           }
           signatureId = known.id;
+          // The mailbox's first spelling: another spelling of it is the same mailbox.
+          to = known.email;
         }
         const tokenId = await this.signatures.newToken(
           em,
@@ -169,7 +170,7 @@ export class SignaturesService {
           dedupeKey: `${CONFIRMATION_EMAIL_KIND}:${tokenId}`,
           kind: CONFIRMATION_EMAIL_KIND,
           donorId: null,
-          toAddress: email,
+          toAddress: to,
           subject: body.subject,
           textBody: body.text,
           htmlBody: body.html,
