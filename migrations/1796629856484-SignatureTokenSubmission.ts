@@ -1,8 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Each confirmation token carries the submission it was mailed for (confirming applies it), and
- * withdrawn signatures keep no comment or display name, nor a name no delivery carried.
+ * Each confirmation token carries the submission it was mailed for (confirming applies it, then
+ * deletes the signature's tokens), and withdrawn signatures keep no comment or display name,
+ * nor a name no delivery carried.
  */
 export class SignatureTokenSubmission1796629856484 implements MigrationInterface {
   name = 'SignatureTokenSubmission1796629856484';
@@ -16,11 +17,20 @@ export class SignatureTokenSubmission1796629856484 implements MigrationInterface
             ADD "public" boolean NOT NULL DEFAULT false,
             ADD "display_name" text
         `);
-    // Links already mailed showed (at most) what their signature holds: they confirm that.
+    // A confirmed or withdrawn signature's links have done their work: they are not kept.
+    await queryRunner.query(`
+            DELETE FROM "signature_tokens" t USING "signatures" s
+             WHERE s."id" = t."signature_id" AND s."status" <> 'pending'
+        `);
+    // A live link showed (at most) what its signature holds: it confirms that. A voided one
+    // keeps no text.
     await queryRunner.query(`
             UPDATE "signature_tokens" t
-               SET "name" = s."name", "country" = s."country", "comment" = s."comment",
-                   "public" = s."public", "display_name" = s."display_name"
+               SET "name" = CASE WHEN t."used_at" IS NULL THEN s."name" ELSE '' END,
+                   "country" = s."country",
+                   "comment" = CASE WHEN t."used_at" IS NULL THEN s."comment" END,
+                   "public" = s."public",
+                   "display_name" = CASE WHEN t."used_at" IS NULL THEN s."display_name" END
               FROM "signatures" s WHERE s."id" = t."signature_id"
         `);
     await queryRunner.query(`

@@ -11,10 +11,11 @@ import { Signature } from './signature.entity';
 
 /**
  * A single-use confirmation link for a pending signature, valid 48 hours. Only the SHA-256 of
- * the token is stored; a fresh link voids the older ones (`used_at` set). It carries the
- * submission it was mailed for (name, country, comment, public, display name): confirming
- * applies those to the signature, so whoever holds the mailbox confirms what their email
- * showed them, never what someone else typed with their address.
+ * the token is stored; a fresh link voids the older ones (`used_at` set, their text emptied).
+ * It carries the submission it was mailed for (name, country, comment, public, display name):
+ * confirming applies those to the signature, so whoever holds the mailbox confirms what their
+ * email showed them, never what someone else typed with their address. Confirming deletes
+ * the signature's tokens; the rest go with their signature (unconfirmed: after 48 hours).
  */
 @Entity('signature_tokens')
 @Index('signature_tokens_signature', ['signatureId'])

@@ -157,8 +157,8 @@ export class SignaturesRepository {
 
   /**
    * A new confirmation token for the signature and the submission it is mailed for, valid
-   * `ttlSeconds` by the database's clock; its older unused tokens are voided, and the
-   * signature's last mailing is now.
+   * `ttlSeconds` by the database's clock; its older unused tokens are voided (keeping no text of
+   * their submissions), and the signature's last mailing is now.
    */
   async newToken(
     em: EntityManager,
@@ -168,7 +168,8 @@ export class SignaturesRepository {
     s: Submission,
   ): Promise<string> {
     await em.query(
-      `UPDATE signature_tokens SET used_at = now() WHERE signature_id = $1 AND used_at IS NULL`,
+      `UPDATE signature_tokens SET used_at = now(), name = '', comment = NULL, display_name = NULL
+        WHERE signature_id = $1 AND used_at IS NULL`,
       [signatureId],
     );
     const rows: { id: string }[] = await em.query(
@@ -219,7 +220,8 @@ export class SignaturesRepository {
 
   /**
    * Confirmed with the submission its link was mailed for: the signer is the donor, and the
-   * email leaves the signature. Returns the ids of every token the signature had (their emails
+   * email leaves the signature; its tokens (and the submissions they carried) are deleted, a
+   * used link answering as any unknown one. Returns the ids those tokens had (their emails
    * have done their work).
    */
   async confirm(em: EntityManager, id: string, donorId: string, s: Submission): Promise<string[]> {
@@ -231,12 +233,8 @@ export class SignaturesRepository {
         WHERE id = $1`,
       [id, donorId, s.name, s.country, s.comment, s.public, s.displayName],
     );
-    await em.query(
-      `UPDATE signature_tokens SET used_at = now() WHERE signature_id = $1 AND used_at IS NULL`,
-      [id],
-    );
-    const tokens: { id: string }[] = await em.query(
-      `SELECT id FROM signature_tokens WHERE signature_id = $1`,
+    const [tokens]: [{ id: string }[], number] = await em.query(
+      `DELETE FROM signature_tokens WHERE signature_id = $1 RETURNING id`,
       [id],
     );
     return tokens.map((t) => t.id);

@@ -371,6 +371,11 @@ describe('campaign actions: signing, confirmation, public counts, withdrawal, er
     expect(ownText).toContain('Comment: Free them all');
     expect(ownText).toContain('will be listed publicly as Maryam R. (FR)');
     expect(ownText).not.toMatch(/Planted|renounce/);
+    // The voided link keeps none of the stranger's text.
+    const voided = await app.db.query(
+      `SELECT count(*)::int AS n FROM signature_tokens WHERE name = 'Planted Name' OR comment LIKE '%renounce%'`,
+    );
+    expect(voided.rows[0].n).toBe(0);
     // The stranger's link no longer works; the owner's confirms the owner's own details.
     await mailSettled();
     expect((await confirm(tokenOf(planted)).expect(400)).body.code).toBe('invalid_token');
@@ -393,7 +398,14 @@ describe('campaign actions: signing, confirmation, public counts, withdrawal, er
     expect(view.signers.data).toEqual([
       { displayName: 'Maryam R.', country: 'FR', date: expect.stringMatching(DAY) },
     ]);
-    // Confirmed: its sent confirmation emails keep neither the address nor a body.
+    // Confirmed: no link of it is kept, and its sent confirmation emails keep neither the
+    // address nor a body.
+    const tokens = await app.db.query(
+      `SELECT count(*)::int AS n FROM signature_tokens t JOIN signatures s ON s.id = t.signature_id
+        WHERE s.action_id = $1`,
+      [action.id],
+    );
+    expect(tokens.rows[0].n).toBe(0);
     const kept = await app.db.query(
       `SELECT count(*)::int AS n FROM outbound_emails
         WHERE kind = 'signature-confirm' AND (to_address = $1 OR text_body LIKE '%Planted%')`,
