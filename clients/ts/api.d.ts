@@ -783,7 +783,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An action’s confirmed and withdrawn signatures as CSV: status, name, country, comment, public, display name, dates (no emails) */
+        /** An action’s confirmed and withdrawn signatures as CSV: status, name, country, comment, public, display name, dates (no emails; a withdrawn one shows `(withdrawn)` and no personal text) */
         get: operations["exportSignaturesCsv"];
         put?: never;
         post?: never;
@@ -6661,7 +6661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The key lacks the finance role (code: `forbidden`) */
+            /** @description The key lacks the admin role (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
