@@ -542,17 +542,18 @@ function ActionDetails(props: {
   const nothingNew =
     deliveries.data !== null && !pending && (a.signatures === 0 || a.signatures === carried);
   // After "Deliver now": the job sends it within moments; re-read the list every second
-  // (for up to 15 s) until nothing in it is pending.
-  const [watchUntil, setWatchUntil] = useState(0);
+  // (for up to 15 s) until it lists that delivery as no longer pending.
+  const [watching, setWatching] = useState<{ id: string; until: number } | null>(null);
   useEffect(() => {
-    if (!watchUntil || deliveries.loading) return;
-    if (!pending || Date.now() > watchUntil) {
-      setWatchUntil(0);
+    if (!watching || deliveries.loading) return;
+    const queued = made.find((dl) => dl.id === watching.id);
+    if ((queued && queued.status !== 'pending') || Date.now() > watching.until) {
+      setWatching(null);
       return;
     }
     const timer = setTimeout(() => setDeliveriesTick((n) => n + 1), 1_000);
     return () => clearTimeout(timer);
-  }, [watchUntil, deliveries.data, deliveries.loading]);
+  }, [watching, deliveries.data, deliveries.loading]);
   const embed = `<script src="${location.origin}/widget/act.js" data-campaign="${a.campaignSlug}" data-action="${a.slug}"></script>`;
   const copy = useAction();
 
@@ -720,11 +721,12 @@ function ActionDetails(props: {
         onConfirm={() =>
           void deliver
             .run(async () => {
-              await props.call(`/v1/admin/actions/${a.id}/deliveries`, {
+              const queued = await props.call<Delivery>(`/v1/admin/actions/${a.id}/deliveries`, {
                 method: 'POST',
                 idempotencyKey: key,
                 body: note.trim() ? { note: note.trim() } : {},
               });
+              setWatching({ id: queued.id, until: Date.now() + 15_000 });
               return `Delivery to ${a.target.name} queued: the list shows when it is sent.`;
             })
             .then((ok) => {
@@ -734,7 +736,6 @@ function ActionDetails(props: {
               setNote('');
               setConfirming(false);
               setDeliveriesTick((n) => n + 1);
-              setWatchUntil(Date.now() + 15_000);
               props.onDelivered();
             })
         }
