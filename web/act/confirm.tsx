@@ -103,7 +103,8 @@ export function ConfirmPage({ ctx }: { ctx: ActCtx }) {
       <h1 id="confirm-title">{ctx.tr('confirmPageTitle')}</h1>
       {token ? (
         <>
-          <p>{ctx.tr('confirmIntro')}</p>
+          {/* "Press the button": not once a spent link has no button. */}
+          {!spent && <p>{ctx.tr('confirmIntro')}</p>}
           <div aria-live="assertive" class="form-status">
             {problem && <p class="alert alert-error">{problem}</p>}
           </div>

@@ -675,6 +675,7 @@ function ActionDetails(props: {
           </button>
         )}
       </div>
+      <OutcomeAlert outcome={confirming ? null : deliver.outcome} />
       {nothingNew && (
         <p class="muted" id="nothing-new">
           {a.signatures === 0
@@ -682,7 +683,6 @@ function ActionDetails(props: {
             : `Nothing new to deliver: the ${count('signature', a.signatures)} confirmed so far went in earlier deliveries${last ? ` (the last on ${formatDate(last.sentAt ?? last.createdAt)})` : ''}.`}
         </p>
       )}
-      <OutcomeAlert outcome={confirming ? null : deliver.outcome} />
       {deliveries.error && <Alert kind="error">{deliveries.error}</Alert>}
       {deliveries.data && deliveries.data.data.length > 0 && (
         <div class="deliveries">

@@ -825,8 +825,9 @@ function YourData(props: {
           setConfirmErase(true);
         }}
       >
-        Removes your email address, the names, addresses and messages given with your gifts, and
-        your signatures. It cannot be undone. Cancel any active or paused pledge first.
+        {props.signerOnly
+          ? 'Removes your email address and your signatures. It cannot be undone.'
+          : 'Removes your email address, the names, addresses and messages given with your gifts, and your signatures. It cannot be undone. Cancel any active or paused pledge first.'}
       </DataOption>
       {refusal && (
         <Alert kind="error">
