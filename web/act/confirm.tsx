@@ -11,15 +11,25 @@ interface Confirmed {
   signatures: number;
 }
 
+/** The letter's own page, in this page's language. */
+function letterHref(done: Confirmed, ctx: ActCtx): string {
+  const path = `/act/${encodeURIComponent(done.campaignSlug)}/${encodeURIComponent(done.actionSlug)}`;
+  return `${path}?lang=${ctx.lang}`;
+}
+
 /**
- * /act/confirm#token=…: the emailed link's page. The token is in the fragment (never sent to a
+ * /act/confirm?lang=fa#token=…: the emailed link's page, in the language of the form that was
+ * signed (?lang=, read by app.tsx; else the browser's). The token is in the fragment (never sent to a
  * server by the browser) and is used only when the signer presses Confirm, so a mail scanner
- * opening the link confirms nothing. Then: thanks, and the count toward the goal.
+ * opening the link confirms nothing. Then: thanks, the count toward the goal and a link back to
+ * the letter. A used or expired link says so and offers no button (nor a letter: unknown then).
  */
 export function ConfirmPage({ ctx }: { ctx: ActCtx }) {
   const [token] = useState(() => new URLSearchParams(location.hash.slice(1)).get('token'));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  // A used or expired link: pressing again cannot help, so the button goes.
+  const [spent, setSpent] = useState(false);
   const [done, setDone] = useState<Confirmed | null>(null);
   const [goal, setGoal] = useState<number | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -48,6 +58,7 @@ export function ConfirmPage({ ctx }: { ctx: ActCtx }) {
       ).catch(() => null);
       if (view) setGoal(view.goal);
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'invalid_token') setSpent(true);
       setProblem(
         error instanceof ApiError && error.code === 'invalid_token'
           ? ctx.tr('confirmInvalid')
@@ -79,6 +90,9 @@ export function ConfirmPage({ ctx }: { ctx: ActCtx }) {
         ) : (
           <p class="figures">{ctx.tr('confirmCount', { count: ctx.num(done.signatures) })}</p>
         )}
+        <p class="back">
+          <a href={letterHref(done, ctx)}>{ctx.tr('confirmBack')}</a>
+        </p>
         <p class="manage">
           {ctx.tr('confirmManage')} <a href="/donor">{ctx.tr('confirmManageLink')}</a>
         </p>
@@ -89,20 +103,23 @@ export function ConfirmPage({ ctx }: { ctx: ActCtx }) {
       <h1 id="confirm-title">{ctx.tr('confirmPageTitle')}</h1>
       {token ? (
         <>
-          <p>{ctx.tr('confirmIntro')}</p>
+          {/* "Press the button": not once a spent link has no button. */}
+          {!spent && <p>{ctx.tr('confirmIntro')}</p>}
           <div aria-live="assertive" class="form-status">
             {problem && <p class="alert alert-error">{problem}</p>}
           </div>
-          <div class="actions">
-            <button
-              type="button"
-              class="primary continue"
-              disabled={busy}
-              onClick={() => void confirm()}
-            >
-              {busy ? ctx.tr('confirmBusy') : ctx.tr('confirmButton')}
-            </button>
-          </div>
+          {!spent && (
+            <div class="actions">
+              <button
+                type="button"
+                class="primary continue"
+                disabled={busy}
+                onClick={() => void confirm()}
+              >
+                {busy ? ctx.tr('confirmBusy') : ctx.tr('confirmButton')}
+              </button>
+            </div>
+          )}
         </>
       ) : (
         <p class="alert alert-error" role="alert">

@@ -259,17 +259,28 @@ function SignForm(props: {
     setErrors({});
     setBusy(true);
     const email = d.email.trim();
+    const body = {
+      name: d.name.trim(),
+      email,
+      country: d.country,
+      ...(d.comment.trim() ? { comment: d.comment.trim() } : {}),
+      public: d.public,
+      ...(d.public && d.displayName.trim() ? { displayName: d.displayName.trim() } : {}),
+      // The confirmation email and its page in the form's language.
+      lang: ctx.lang,
+    };
     try {
-      await api(`${props.path}/signatures`, {
-        method: 'POST',
-        body: {
-          name: d.name.trim(),
-          email,
-          country: d.country,
-          ...(d.comment.trim() ? { comment: d.comment.trim() } : {}),
-          public: d.public,
-          ...(d.public && d.displayName.trim() ? { displayName: d.displayName.trim() } : {}),
-        },
+      await api(`${props.path}/signatures`, { method: 'POST', body }).catch((error: unknown) => {
+        // An API from before `lang` refuses it as an unknown field (before anything is stored
+        // or mailed): the signature still counts, its email in the default language.
+        const refusedLang =
+          error instanceof ApiError &&
+          error.fields.length === 1 &&
+          error.fields[0]!.field === 'lang' &&
+          error.fields[0]!.code === 'unknown_field';
+        if (!refusedLang) throw error;
+        const { lang: _lang, ...without } = body;
+        return api(`${props.path}/signatures`, { method: 'POST', body: without });
       });
       props.onSent(email);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, CampaignView, download, idempotencyKey } from '../shared/api';
 import { count } from '../shared/messages';
 import { formatDate } from '../shared/money';
@@ -80,6 +80,8 @@ export function Actions(props: {
   const [slug, setSlug] = useState('');
   const chosen = slug || props.campaigns[0]?.slug || '';
   const [changed, setChanged] = useState(0);
+  // Refresh: the list's counts and the open action's chart and deliveries.
+  const [refreshed, setRefreshed] = useState(0);
   const list = useLoad(
     async () =>
       chosen
@@ -87,7 +89,7 @@ export function Actions(props: {
             `/v1/admin/campaigns/${encodeURIComponent(chosen)}/actions`,
           )
         : { data: [] },
-    [chosen, props.tick, changed],
+    [chosen, props.tick, changed, refreshed],
   );
   const [editing, setEditing] = useState<AdminAction | 'new' | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
@@ -129,7 +131,7 @@ export function Actions(props: {
             setEditing(null);
           }}
         />
-        <button type="button" onClick={() => void list.reload()} disabled={list.loading}>
+        <button type="button" onClick={() => setRefreshed((n) => n + 1)} disabled={list.loading}>
           {list.loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </form>
@@ -224,7 +226,8 @@ export function Actions(props: {
           action={open}
           call={props.call}
           token={props.token}
-          tick={props.tick}
+          tick={props.tick + refreshed}
+          onDelivered={() => setChanged((n) => n + 1)}
         />
       )}
       <ConfirmDialog
@@ -498,7 +501,13 @@ function perDay(series: SignaturesSeries, a: AdminAction): { starts: string[]; v
 }
 
 /** One action: its count, signatures per day, deliveries (with Deliver now) and the CSV. */
-function ActionDetails(props: { action: AdminAction; call: Call; token: string; tick: number }) {
+function ActionDetails(props: {
+  action: AdminAction;
+  call: Call;
+  token: string;
+  tick: number;
+  onDelivered: () => void;
+}) {
   const a = props.action;
   const [from, setFrom] = useState(daysAgo(29));
   const [to, setTo] = useState(today());
@@ -525,7 +534,28 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
   const deliver = useAction();
   const csv = useAction();
   // The newest delivery that left: the next one carries what was confirmed after it.
-  const last = deliveries.data?.data.find((dl) => dl.status === 'sent');
+  const made = deliveries.data?.data ?? [];
+  const last = made.find((dl) => dl.status === 'sent');
+  // What earlier deliveries carried: when the confirmed count is that, nothing is new.
+  const carried = made.reduce((sum, dl) => sum + dl.signatures, 0);
+  const pending = made.some((dl) => dl.status === 'pending');
+  const nothingNew =
+    deliveries.data !== null && !pending && (a.signatures === 0 || a.signatures === carried);
+  // After "Deliver now": the job sends it within moments; re-read the list every second
+  // (for up to 15 s) until it lists that delivery as no longer pending.
+  const [watching, setWatching] = useState<{ id: string; until: number } | null>(null);
+  useEffect(() => {
+    if (!watching || deliveries.loading) return;
+    const queued = made.find((dl) => dl.id === watching.id);
+    if ((queued && queued.status !== 'pending') || Date.now() > watching.until) {
+      setWatching(null);
+      return;
+    }
+    const timer = setTimeout(() => setDeliveriesTick((n) => n + 1), 1_000);
+    return () => clearTimeout(timer);
+  }, [watching, deliveries.data, deliveries.loading]);
+  const embed = `<script src="${location.origin}/widget/act.js" data-campaign="${a.campaignSlug}" data-action="${a.slug}"></script>`;
+  const copy = useAction();
 
   return (
     <section class="action-details" id="action-details" aria-labelledby="action-details-title">
@@ -571,6 +601,43 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
       </p>
       <OutcomeAlert outcome={csv.outcome} />
 
+      <h4 id="action-embed-title">On your site</h4>
+      <p class="hint" id="action-embed-hint">
+        Paste this line where the letter and its sign form should appear on a page of your site.
+      </p>
+      <div class="embed-snippet">
+        <code
+          id="action-embed"
+          aria-labelledby="action-embed-title"
+          aria-describedby="action-embed-hint"
+        >
+          {embed}
+        </code>
+        <button
+          type="button"
+          aria-label="Copy the embed code"
+          disabled={copy.busy}
+          onClick={() =>
+            void copy.run(async () => {
+              try {
+                await navigator.clipboard.writeText(embed);
+                return 'Copied: paste it into your page.';
+              } catch {
+                // No clipboard (an insecure page, or refused): select it for Ctrl+C.
+                const range = document.createRange();
+                range.selectNodeContents(document.getElementById('action-embed')!);
+                getSelection()?.removeAllRanges();
+                getSelection()?.addRange(range);
+                return 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.';
+              }
+            })
+          }
+        >
+          Copy
+        </button>
+      </div>
+      <OutcomeAlert outcome={copy.outcome} />
+
       <h4>Signatures over time</h4>
       <form class="inline" onSubmit={(e) => e.preventDefault()}>
         <DateRangeFields
@@ -595,18 +662,27 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
 
       <div class="section-head">
         <h4>Deliveries to {a.target.name}</h4>
-        <button
-          type="button"
-          class="primary"
-          onClick={() => {
-            deliver.setOutcome(null);
-            setConfirming(true);
-          }}
-        >
-          Deliver now…
-        </button>
+        {!nothingNew && (
+          <button
+            type="button"
+            class="primary"
+            onClick={() => {
+              deliver.setOutcome(null);
+              setConfirming(true);
+            }}
+          >
+            Deliver now…
+          </button>
+        )}
       </div>
       <OutcomeAlert outcome={confirming ? null : deliver.outcome} />
+      {nothingNew && (
+        <p class="muted" id="nothing-new">
+          {a.signatures === 0
+            ? 'Nothing to deliver: no confirmed signatures yet.'
+            : `Nothing new to deliver: the ${count('signature', a.signatures)} confirmed so far went in earlier deliveries${last ? ` (the last on ${formatDate(last.sentAt ?? last.createdAt)})` : ''}.`}
+        </p>
+      )}
       {deliveries.error && <Alert kind="error">{deliveries.error}</Alert>}
       {deliveries.data && deliveries.data.data.length > 0 && (
         <div class="deliveries">
@@ -645,11 +721,12 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
         onConfirm={() =>
           void deliver
             .run(async () => {
-              await props.call(`/v1/admin/actions/${a.id}/deliveries`, {
+              const queued = await props.call<Delivery>(`/v1/admin/actions/${a.id}/deliveries`, {
                 method: 'POST',
                 idempotencyKey: key,
                 body: note.trim() ? { note: note.trim() } : {},
               });
+              setWatching({ id: queued.id, until: Date.now() + 15_000 });
               return `Delivery to ${a.target.name} queued: the list shows when it is sent.`;
             })
             .then((ok) => {
@@ -659,14 +736,17 @@ function ActionDetails(props: { action: AdminAction; call: Call; token: string; 
               setNote('');
               setConfirming(false);
               setDeliveriesTick((n) => n + 1);
+              props.onDelivered();
             })
         }
       >
         <p>
           One email to {a.target.name} &lt;{a.target.email}&gt; with the letter (version{' '}
-          {a.letterVersion}) and a PDF of the signatures confirmed since{' '}
-          {last ? `the last delivery (${formatDate(last.sentAt ?? last.createdAt)})` : 'the start'}:
-          names, countries and comments, never emails.
+          {a.letterVersion}) and a PDF of the signatures{' '}
+          {made.length
+            ? `confirmed since the last delivery (${formatDate((last ?? made[0]!).sentAt ?? (last ?? made[0]!).createdAt)})`
+            : 'confirmed since the action started'}
+          : names, countries and comments, never emails.
         </p>
         <Field id="delivery-note" label="A note above the letter (optional)">
           <textarea

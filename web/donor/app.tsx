@@ -73,8 +73,12 @@ export function App() {
   );
 }
 
-/** "Your gifts to <organisation>" once /v1/config answers ("Your gifts" until then). */
-function useOrganizationName(): string | null {
+/**
+ * The organisation's name once /v1/config answers. The page's title follows the heading:
+ * "Your gifts to <organisation>", or "Your support for <organisation>" for someone who has
+ * only signed letters (no gifts, no pledges).
+ */
+function useOrganizationName(heading: string): string | null {
   const [name, setName] = useState<string | null>(null);
   useEffect(() => {
     publicConfig()
@@ -82,32 +86,38 @@ function useOrganizationName(): string | null {
       .catch(() => undefined);
   }, []);
   useEffect(() => {
-    if (name) document.title = `Your gifts to ${name}`;
-  }, [name]);
+    if (name) document.title = `${heading} ${name}`;
+  }, [name, heading]);
   return name;
 }
 
-function Shell(props: { children: preact.ComponentChildren; onSignOut?: () => void }) {
-  const organization = useOrganizationName();
+function Shell(props: {
+  children: preact.ComponentChildren;
+  onSignOut?: () => void;
+  /** Signed letters, never gave: a neutral heading, and no links to money sections. */
+  signerOnly?: boolean;
+}) {
+  const [lead, to] = props.signerOnly ? ['Your support', 'for'] : ['Your gifts', 'to'];
+  const organization = useOrganizationName(`${lead} ${to}`);
   return (
     <>
       <header class="top">
         <h1>
-          Your gifts
+          {lead}
           {organization && (
             <>
               {' '}
-              to <span class="org-name">{organization}</span>
+              {to} <span class="org-name">{organization}</span>
             </>
           )}
         </h1>
         {props.onSignOut && (
           <nav aria-label="Sections">
-            <a href="#pledges">Pledges</a>
-            <a href="#gifts">Gifts</a>
-            <a href="#receipts">Receipts</a>
+            {!props.signerOnly && <a href="#pledges">Pledges</a>}
+            {!props.signerOnly && <a href="#gifts">Gifts</a>}
+            {!props.signerOnly && <a href="#receipts">Receipts</a>}
             <a href="#signatures">Signatures</a>
-            <a href="#statements">Statements</a>
+            {!props.signerOnly && <a href="#statements">Statements</a>}
             <a href="#your-data">Your data</a>
             <button type="button" onClick={props.onSignOut}>
               Sign out
@@ -303,59 +313,74 @@ function Portal(props: {
   const currentYear = new Date().getFullYear();
   if (!years.includes(currentYear)) years.unshift(currentYear);
 
-  // Someone who signed letters but never gave sees their signatures first, not empty gift lists.
+  // Someone who signed letters but never gave sees their signatures, not empty gift lists.
   const signerOnly =
     !!pledges.data && !!gifts.data && !pledges.data.data.length && !gifts.data.data.length;
 
   return (
-    <Shell onSignOut={signOut}>
-      {signerOnly && <Signatures key="signatures" call={call} />}
-      <section key="pledges" class="card" id="pledges" aria-labelledby="pledges-title">
-        <h2 id="pledges-title">Your pledges</h2>
-        <OutcomeAlert outcome={props.notice} />
-        {pledges.error && <Alert kind="error">{pledges.error}</Alert>}
-        {(pledges.data?.data ?? []).map((p) => (
-          <PledgeCard
-            key={p.id}
-            pledge={p}
-            token={token}
-            focused={p.id === props.focusPledge}
-            call={call}
-            onChanged={() => void pledges.reload()}
-          />
-        ))}
-        {pledges.data && !pledges.data.data.length && <p>You have no recurring gifts.</p>}
-      </section>
-
-      <section key="gifts" class="card" id="gifts" aria-labelledby="gifts-title">
-        <h2 id="gifts-title">Your gifts</h2>
-        {gifts.error && <Alert kind="error">{gifts.error}</Alert>}
-        <DataTable columns={['Date', 'Campaign', 'Amount', 'Kind', 'Status']} numeric={['Amount']}>
-          {(gifts.data?.data ?? []).map((g) => (
-            <Row key={g.id}>
-              <td>{formatDate(g.succeededAt ?? g.createdAt)}</td>
-              <td>{g.campaign?.title ?? 'General support'}</td>
-              <td class="num">
-                {formatMoney(g.amount, g.currency)}
-                {g.refundedAmount > 0 && (
-                  <div class="muted">refunded {formatMoney(g.refundedAmount, g.currency)}</div>
-                )}
-              </td>
-              <td>
-                {{ one_off: 'One-off', installment: 'Pledge payment', offline: 'Offline' }[
-                  g.kind
-                ] ?? g.kind}
-              </td>
-              <td>{g.status}</td>
-            </Row>
+    <Shell onSignOut={signOut} signerOnly={signerOnly}>
+      {signerOnly && (
+        <>
+          <OutcomeAlert key="notice" outcome={props.notice} />
+          <Signatures key="signatures" call={call} />
+          <p key="no-gifts" class="muted no-gifts">
+            No gifts yet. Gifts and recurring pledges made with this email would show here too.
+          </p>
+        </>
+      )}
+      {!signerOnly && (
+        <section key="pledges" class="card" id="pledges" aria-labelledby="pledges-title">
+          <h2 id="pledges-title">Your pledges</h2>
+          <OutcomeAlert outcome={props.notice} />
+          {pledges.error && <Alert kind="error">{pledges.error}</Alert>}
+          {(pledges.data?.data ?? []).map((p) => (
+            <PledgeCard
+              key={p.id}
+              pledge={p}
+              token={token}
+              focused={p.id === props.focusPledge}
+              call={call}
+              onChanged={() => void pledges.reload()}
+            />
           ))}
-        </DataTable>
-        {gifts.data && !gifts.data.data.length && <p>No gifts yet.</p>}
-      </section>
+          {pledges.data && !pledges.data.data.length && <p>You have no recurring gifts.</p>}
+        </section>
+      )}
 
-      <Receipts key="receipts" receipts={receipts} token={token} />
+      {!signerOnly && (
+        <section key="gifts" class="card" id="gifts" aria-labelledby="gifts-title">
+          <h2 id="gifts-title">Your gifts</h2>
+          {gifts.error && <Alert kind="error">{gifts.error}</Alert>}
+          <DataTable
+            columns={['Date', 'Campaign', 'Amount', 'Kind', 'Status']}
+            numeric={['Amount']}
+          >
+            {(gifts.data?.data ?? []).map((g) => (
+              <Row key={g.id}>
+                <td>{formatDate(g.succeededAt ?? g.createdAt)}</td>
+                <td>{g.campaign?.title ?? 'General support'}</td>
+                <td class="num">
+                  {formatMoney(g.amount, g.currency)}
+                  {g.refundedAmount > 0 && (
+                    <div class="muted">refunded {formatMoney(g.refundedAmount, g.currency)}</div>
+                  )}
+                </td>
+                <td>
+                  {{ one_off: 'One-off', installment: 'Pledge payment', offline: 'Offline' }[
+                    g.kind
+                  ] ?? g.kind}
+                </td>
+                <td>{g.status}</td>
+              </Row>
+            ))}
+          </DataTable>
+          {gifts.data && !gifts.data.data.length && <p>No gifts yet.</p>}
+        </section>
+      )}
 
-      <Statements key="statements" years={years} token={token} />
+      {!signerOnly && <Receipts key="receipts" receipts={receipts} token={token} />}
+
+      {!signerOnly && <Statements key="statements" years={years} token={token} />}
 
       {!signerOnly && <Signatures key="signatures" call={call} />}
 
@@ -363,6 +388,7 @@ function Portal(props: {
         key="your-data"
         call={call}
         pledges={pledges.data?.data ?? []}
+        signerOnly={signerOnly}
         onPledgesChanged={() => void pledges.reload()}
         onSignedOut={props.onSignedOut}
       />
@@ -696,6 +722,7 @@ function DataOption(props: {
 function YourData(props: {
   call: Call;
   pledges: Pledge[];
+  signerOnly: boolean;
   onPledgesChanged: () => void;
   onSignedOut: (why: string | null) => void;
 }) {
@@ -769,7 +796,8 @@ function YourData(props: {
         onClick={downloadData}
       >
         A JSON file with everything we hold about you: your gifts and pledges with the names and
-        addresses given with them, receipts, the emails we sent you, and a record of staff access.
+        addresses given with them, receipts, the letters you signed, the emails we sent you, and a
+        record of staff access.
       </DataOption>
       <OutcomeAlert outcome={exporting.outcome} />
 
@@ -797,8 +825,9 @@ function YourData(props: {
           setConfirmErase(true);
         }}
       >
-        Removes your email address and the names, addresses and messages given with your gifts. It
-        cannot be undone. Cancel any active or paused pledge first.
+        {props.signerOnly
+          ? 'Removes your email address and your signatures. It cannot be undone.'
+          : 'Removes your email address, the names, addresses and messages given with your gifts, and your signatures. It cannot be undone. Cancel any active or paused pledge first.'}
       </DataOption>
       {refusal && (
         <Alert kind="error">
@@ -830,13 +859,17 @@ function YourData(props: {
       >
         <p>
           <strong>This cannot be undone.</strong> You will be signed out and will not be able to see
-          these gifts here again.
+          {props.signerOnly ? ' your signatures' : ' these gifts and signatures'} here again.
         </p>
         <p>We erase:</p>
         <ul>
           <li>your email address;</li>
           <li>
             the names, postal addresses, messages and tributes given with your gifts and pledges;
+          </li>
+          <li>
+            your signatures on letters: your name, country and comment go, and they stop counting (a
+            letter already delivered with your name cannot be recalled);
           </li>
           <li>the emails we sent you;</li>
           <li>the customer record and saved cards at our payment provider (Stripe);</li>

@@ -143,6 +143,7 @@ const en = {
   confirmCount: 'Signatures so far: {count}',
   confirmManage: 'You can withdraw it at any time from your supporter page:',
   confirmManageLink: 'sign in with your email',
+  confirmBack: 'Back to the letter',
   confirmInvalid:
     'This link no longer works: it was already used, or it expired (links work for 48 hours). If you have not confirmed yet, sign the letter again for a new link.',
   confirmMissing: 'This link is incomplete. Please open the whole link from the email.',
@@ -286,6 +287,7 @@ const fr: Record<MessageKey, string> = {
   confirmCount: 'Signatures à ce jour : {count}',
   confirmManage: 'Vous pouvez la retirer à tout moment depuis votre espace :',
   confirmManageLink: 'connectez-vous avec votre e-mail',
+  confirmBack: 'Retour à la lettre',
   confirmInvalid:
     'Ce lien ne fonctionne plus : il a déjà servi, ou il a expiré (les liens sont valables 48 heures). Si vous n’avez pas encore confirmé, signez à nouveau la lettre pour recevoir un nouveau lien.',
   confirmMissing: 'Ce lien est incomplet. Ouvrez le lien entier reçu par e-mail.',
@@ -425,6 +427,7 @@ const fa: Record<MessageKey, string> = {
   confirmCount: 'شمار امضاها تا کنون: {count}',
   confirmManage: 'هر زمان بخواهید می‌توانید آن را از صفحه حامیان پس بگیرید:',
   confirmManageLink: 'با ایمیل خود وارد شوید',
+  confirmBack: 'بازگشت به نامه',
   confirmInvalid:
     'این پیوند دیگر کار نمی‌کند: پیش‌تر به کار رفته یا منقضی شده است (پیوندها ۴۸ ساعت اعتبار دارند). اگر هنوز تأیید نکرده‌اید، نامه را دوباره امضا کنید تا پیوند تازه‌ای بگیرید.',
   confirmMissing: 'این پیوند ناقص است. لطفاً کل پیوند ایمیل را باز کنید.',
