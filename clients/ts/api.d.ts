@@ -2224,6 +2224,11 @@ export interface components {
             public?: boolean;
             /** @description What the public list shows (with `public: true`); the name otherwise */
             displayName?: string;
+            /**
+             * @description The language of the page signed on: the confirmation page opens in it
+             * @enum {string}
+             */
+            lang?: "en" | "fr" | "fa";
             /** @description The CAPTCHA’s token: required when the CAPTCHA is on (see GET /v1/config) */
             captchaToken?: string;
         };

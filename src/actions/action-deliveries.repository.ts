@@ -124,8 +124,10 @@ export class ActionDeliveriesRepository {
     const { id } = input;
     await em.query(
       `INSERT INTO action_deliveries (id, action_id, idempotency_key, status, signatures,
-                                      confirmed_from, confirmed_to, letter_version, note)
-       SELECT $7, a.id, $2, 'pending', $3, $4, $5, a.letter_version, $6 FROM actions a WHERE a.id = $1`,
+                                      confirmed_from, confirmed_to, letter_version, note,
+                                      target_name, target_email)
+       SELECT $7, a.id, $2, 'pending', $3, $4, $5, a.letter_version, $6, a.target_name, a.target_email
+         FROM actions a WHERE a.id = $1`,
       [input.actionId, input.key, waiting.n, waiting.lo, waiting.hi, input.note, id],
     );
     await em.query(
@@ -139,7 +141,7 @@ export class ActionDeliveriesRepository {
     const rows: DeliveryRow[] = await em.query(
       `SELECT d.id, d.status, d.action_id AS "actionId", d.letter_version AS "letterVersion",
               d.note, d.created_at AS "createdAt", a.title AS "actionTitle",
-              a.target_name AS "targetName", a.target_email AS "targetEmail",
+              d.target_name AS "targetName", d.target_email AS "targetEmail",
               c.title AS "campaignTitle"
          FROM action_deliveries d JOIN actions a ON a.id = d.action_id
          JOIN campaigns c ON c.id = a.campaign_id

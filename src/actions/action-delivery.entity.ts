@@ -54,6 +54,16 @@ export class ActionDelivery {
   letterVersion: number;
 
   /** Staff's words put above the letter in the email (≤ 1000 characters); null: none. */
+  /**
+   * Where the delivery goes, as the action said when the delivery was made: a retry after staff
+   * changed the action's target still goes to the addressee the signers were shown.
+   */
+  @Column('text', { name: 'target_name', default: '' })
+  targetName: string;
+
+  @Column('text', { name: 'target_email', default: '' })
+  targetEmail: string;
+
   @Column('text', { nullable: true })
   note: string | null;
 

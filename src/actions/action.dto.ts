@@ -98,6 +98,10 @@ export class CreateActionDto {
 /** Any create field but slug; a letter edit makes a new version once the current one is signed. */
 export class UpdateActionDto extends PartialType(OmitType(CreateActionDto, ['slug'] as const)) {}
 
+/** The languages the sign form and the confirm page speak. */
+export const SIGNER_LANGUAGES = ['en', 'fr', 'fa'] as const;
+export type SignerLanguage = (typeof SIGNER_LANGUAGES)[number];
+
 export class SignActionDto {
   @ApiProperty({ example: 'Maryam Rahimi', description: 'Kept with the signature; never public' })
   @Trim()
@@ -144,6 +148,14 @@ export class SignActionDto {
     message: `displayName must be 1 to ${SIGNER_DISPLAY_NAME_MAX} characters (after trimming spaces)`,
   })
   displayName?: string;
+
+  @ApiPropertyOptional({
+    enum: SIGNER_LANGUAGES,
+    description: 'The language of the page signed on: the confirmation page opens in it',
+  })
+  @IsOptional()
+  @IsIn(SIGNER_LANGUAGES, { message: `lang must be one of ${SIGNER_LANGUAGES.join(', ')}` })
+  lang?: SignerLanguage;
 
   @ApiPropertyOptional({
     description: 'The CAPTCHA’s token: required when the CAPTCHA is on (see GET /v1/config)',

@@ -147,6 +147,19 @@ export class SignaturesRepository {
    * A pending signature signed again with another submission: it now holds that one, which
    * its fresh link will confirm.
    */
+  /**
+   * A withdrawn signature signed again: pending once more, with this submission and address,
+   * until its new link is used (confirming counts it again; it is never delivered twice).
+   */
+  async reopenWithdrawn(em: EntityManager, id: string, email: string, s: Submission) {
+    await em.query(
+      `UPDATE signatures SET status = 'pending', email = $2, withdrawn_at = NULL, confirmed_at = NULL,
+              name = $3, country = $4, comment = $5, public = $6, display_name = $7
+        WHERE id = $1 AND status = 'withdrawn'`,
+      [id, email, s.name, s.country, s.comment, s.public, s.displayName],
+    );
+  }
+
   async resubmit(em: EntityManager, id: string, s: Submission): Promise<void> {
     await em.query(
       `UPDATE signatures SET name = $2, country = $3, comment = $4, public = $5, display_name = $6

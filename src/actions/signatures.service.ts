@@ -12,7 +12,7 @@ import { DonorsService } from '../donors/donors.service';
 import { MailService } from '../mail/mail.service';
 import { Paragraph, simpleEmail } from '../mail/templates';
 import { MetricsService } from '../metrics/metrics.service';
-import { SignActionDto } from './action.dto';
+import { SignActionDto, SignerLanguage } from './action.dto';
 import { DonorSignatureView, SignatureConfirmedView } from './action.views';
 import { ActionRecord, ActionsRepository } from './actions.repository';
 import { DonorSignature, SignaturesRepository, Submission } from './signatures.repository';
@@ -148,15 +148,20 @@ export class SignaturesService {
         let to = email;
         if (!signatureId) {
           const known = await this.signatures.lockByDigest(em, action.id, emailDigest);
-          if (!known || known.status !== 'pending' || !known.email) return null;
-          if (sameSubmission(known, submission)) {
+          if (!known || known.status === 'confirmed') return null;
+          if (known.status === 'withdrawn') {
+            // Withdrawing is not final: signing again asks for a confirmation once more.
+            await this.signatures.reopenWithdrawn(em, known.id, email, submission);
+          } else if (!known.email) {
+            return null;
+          } else if (sameSubmission(known, submission)) {
             if (known.mailedToday) return null;
           } else {
             await this.signatures.resubmit(em, known.id, submission);
           }
           signatureId = known.id;
           // The mailbox's first spelling: another spelling of it is the same mailbox.
-          to = known.email;
+          to = known.email ?? email;
         }
         const tokenId = await this.signatures.newToken(
           em,
@@ -165,7 +170,7 @@ export class SignaturesService {
           SIGNATURE_TOKEN_TTL_HOURS * 3600,
           submission,
         );
-        const body = this.confirmationEmail(token, action, submission);
+        const body = this.confirmationEmail(token, action, submission, dto.lang);
         const emailId = await this.mail.add(em, {
           dedupeKey: `${CONFIRMATION_EMAIL_KIND}:${tokenId}`,
           kind: CONFIRMATION_EMAIL_KIND,
@@ -275,10 +280,16 @@ export class SignaturesService {
     };
   }
 
-  private confirmationEmail(token: string, action: ActionRecord, signed: Submission) {
+  private confirmationEmail(
+    token: string,
+    action: ActionRecord,
+    signed: Submission,
+    lang?: SignerLanguage,
+  ) {
     const base = this.env.PUBLIC_BASE_URL.replace(/\/+$/, '');
-    // A fragment never reaches a server: a mail scanner that opens the link cannot use it.
-    const url = `${base}/act/confirm#token=${token}`;
+    // A fragment never reaches a server: a mail scanner that opens the link cannot use it. The
+    // page opens in the language the signer signed in.
+    const url = `${base}/act/confirm${lang ? `?lang=${lang}` : ''}#token=${token}`;
     const organisation = this.env.ORGANIZATION_NAME;
     // Whoever typed this address may not own it: the owner must see exactly what confirming
     // sends under their name, public or not, before they press the button.

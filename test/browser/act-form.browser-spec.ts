@@ -96,8 +96,6 @@ describe('sign form (/widget/act.js) on another site, in Chromium', () => {
   const KNOWN_FAILURES: { status: number; path: string | RegExp }[] = [
     { status: 404, path: /^\/v1\/campaigns\/[^/]+\/actions\/no-such-action$/ },
     { status: 400, path: '/v1/signatures/confirm' },
-    // An API without `lang` on SignActionDto refuses it; the form signs again without it.
-    { status: 400, path: /^\/v1\/campaigns\/[^/]+\/actions\/[^/]+\/signatures$/ },
   ];
   const WIDGET = 'iframe[src*="/widget/embed.html"]';
 
@@ -145,8 +143,8 @@ describe('sign form (/widget/act.js) on another site, in Chromium', () => {
     }
   }
 
-  /** The emailed link: /act/confirm, perhaps ?lang=<the form's>, and the token in the fragment. */
-  const CONFIRM_LINK = /https?:\/\/\S+\/act\/confirm(?:\?lang=[a-z]+)?#token=[\w-]+/;
+  /** The emailed link: /act/confirm in the form's language, and the token in the fragment. */
+  const CONFIRM_LINK = /https?:\/\/\S+\/act\/confirm\?lang=[a-z]+#token=[\w-]+/;
 
   const signatureRows = async () =>
     (

@@ -155,6 +155,13 @@ describe('action deliveries, the signatures CSV', () => {
       return rows[0].attempts >= 1;
     }, 15_000);
     expect(deliveryMails(id)).toHaveLength(0);
+    // Staff change the action's target meanwhile: this delivery still goes to the addressee
+    // it was made for (the signers were shown that one).
+    await app.http
+      .patch(`/v1/admin/actions/${action.id}`)
+      .set(admin())
+      .send({ target: { name: 'Someone else', email: 'someone.else@example.org' } })
+      .expect(200);
     app.mail.refuse(null);
     const delivered = await sent(action.id, id);
     expect(delivered).toMatchObject({ signatures: 3, sentAt: expect.any(String) });
@@ -171,6 +178,7 @@ describe('action deliveries, the signatures CSV', () => {
     expect(mails).toHaveLength(1);
     const [mail] = mails;
     expect(mail.to).toEqual([TARGET]);
+    expect(app.mail.messages().some((m) => m.to.includes('someone.else@example.org'))).toBe(false);
     expect(mail.subject).toBe('Free the seven hostages');
     expect(mail.text).toContain('Ahead of your December session.');
     expect(mail.text).toContain('We ask you to act for the seven.');

@@ -270,18 +270,7 @@ function SignForm(props: {
       lang: ctx.lang,
     };
     try {
-      await api(`${props.path}/signatures`, { method: 'POST', body }).catch((error: unknown) => {
-        // An API from before `lang` refuses it as an unknown field (before anything is stored
-        // or mailed): the signature still counts, its email in the default language.
-        const refusedLang =
-          error instanceof ApiError &&
-          error.fields.length === 1 &&
-          error.fields[0]!.field === 'lang' &&
-          error.fields[0]!.code === 'unknown_field';
-        if (!refusedLang) throw error;
-        const { lang: _lang, ...without } = body;
-        return api(`${props.path}/signatures`, { method: 'POST', body: without });
-      });
+      await api(`${props.path}/signatures`, { method: 'POST', body });
       props.onSent(email);
     } catch (error) {
       if (error instanceof ApiError && error.fields.length)
