@@ -13,6 +13,7 @@ import {
   waitForText,
   campaignSite,
   CampaignSite,
+  campaignPage,
 } from '../support/browser';
 
 jest.setTimeout(240_000);
@@ -63,13 +64,7 @@ describe('sign form (/widget/act.js) on another site, in Chromium', () => {
     actionId = created.body.id;
 
     // The campaign's own site: another origin (localhost, another port), one line each.
-    const page = (body: string, lang = 'en') => `<!doctype html><html lang="${lang}"><head>
-      <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>Free the seven</title></head>
-      <body style="font-family: Georgia, serif; max-width: 48rem; margin: 1rem auto; padding: 0 1rem">
-        <h1>Free the seven hostages of Camp Ashraf</h1>
-        ${body}
-      </body></html>`;
+    const page = campaignPage;
     const act = (extra = '') =>
       `<script src="${app.url}/widget/act.js" data-campaign="${slug}" data-action="${action}"${extra}></script>`;
     const pages: Record<string, string> = {

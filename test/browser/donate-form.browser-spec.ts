@@ -13,6 +13,7 @@ import {
   waitForText,
   campaignSite,
   CampaignSite,
+  campaignPage,
 } from '../support/browser';
 
 jest.setTimeout(180_000);
@@ -39,13 +40,7 @@ describe('donation form (/widget/donate.js) on another site, in Chromium', () =>
     }));
 
     // The campaign's own site: another origin (localhost, another port), one line each.
-    const page = (script: string, lang = 'en') => `<!doctype html><html lang="${lang}"><head>
-      <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>Free the seven</title></head>
-      <body style="font-family: Georgia, serif; max-width: 48rem; margin: 1rem auto; padding: 0 1rem">
-        <h1>Free the seven hostages of Camp Ashraf</h1>
-        ${script}
-      </body></html>`;
+    const page = campaignPage;
     const pages: Record<string, string> = {
       '/': page(`<script src="${app.url}/widget/donate.js" data-campaign="${slug}"></script>`),
       '/fa': page(

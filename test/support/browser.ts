@@ -209,6 +209,17 @@ export function unexpectedProblems(problems: string[], expected: ExpectedFailure
   });
 }
 
+/** A campaign site's plain page: its heading, then `body` (the one line a site pastes). */
+export function campaignPage(body: string, lang = 'en'): string {
+  return `<!doctype html><html lang="${lang}"><head>
+    <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>Free the seven</title></head>
+    <body style="font-family: Georgia, serif; max-width: 48rem; margin: 1rem auto; padding: 0 1rem">
+      <h1>Free the seven hostages of Camp Ashraf</h1>
+      ${body}
+    </body></html>`;
+}
+
 /** A campaign's own site, for embedding tests: another origin than the API's. */
 export interface CampaignSite {
   /** http://localhost:<port>: localhost, where the API is 127.0.0.1, and a port of its own. */
