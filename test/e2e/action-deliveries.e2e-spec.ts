@@ -511,11 +511,16 @@ describe('action deliveries, the signatures CSV', () => {
     expect(rows[1].confirmed_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(rows[2].withdrawn_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
-    const { rows: audit } = await app.db.query(
-      `SELECT staff_key_name, role, response FROM audit_log
-        WHERE action LIKE '%signatures.csv' AND target->>'id' = $1`,
-      [action.id],
-    );
+    // The audit row is completed once the stream has ended, which may be just after the
+    // client has read the last byte.
+    const audit = await eventually(async () => {
+      const { rows: found } = await app.db.query(
+        `SELECT staff_key_name, role, response FROM audit_log
+          WHERE action LIKE '%signatures.csv' AND target->>'id' = $1`,
+        [action.id],
+      );
+      return found.length && found.every((r) => r.response !== null) ? found : undefined;
+    });
     expect(audit).toEqual([
       expect.objectContaining({ role: 'admin', response: { rows: 3, complete: true } }),
     ]);
