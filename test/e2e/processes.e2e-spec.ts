@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually, freePort, testEnvironment } from '../support/harness';
 import { FROM_SOURCES } from '../support/processes';
-import { createDatabaseFromTemplate, dropDatabase, runPrefix } from '../support/test-databases';
+import { runPendingMigrations } from '../../src/common/database/migrations';
+import {
+  createDatabaseFromTemplate,
+  databaseUrl as urlOf,
+  dropDatabase,
+  runPrefix,
+  withAdmin,
+} from '../support/test-databases';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -122,6 +129,33 @@ describe('process start-up and shutdown', () => {
     const run = await api.exited;
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('SIGTERM received');
+  });
+
+  it('worker started before the schema exists waits for it, then starts (no missing-table errors)', async () => {
+    const name = `${runPrefix()}_unmigrated`;
+    await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}"`));
+    const emptyUrl = urlOf(name);
+    try {
+      const worker = start('worker.ts', { ...baseEnv(), DATABASE_URL: emptyUrl });
+      try {
+        await eventually(
+          async () => worker.output().includes('worker: waiting for the database schema'),
+          30_000,
+          200,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        expect(worker.output()).not.toContain('consuming');
+        // The API (here, the same migration step) applies the schema: the worker goes on.
+        await runPendingMigrations(emptyUrl);
+        await eventually(async () => worker.output().includes('consuming'), 30_000, 200);
+        expect(worker.output()).not.toMatch(/does not exist/);
+      } finally {
+        worker.child.kill('SIGTERM');
+        await worker.exited;
+      }
+    } finally {
+      await dropDatabase(emptyUrl);
+    }
   });
 
   it('worker: SIGTERM stops it gracefully with exit code 0', async () => {

@@ -47,6 +47,55 @@ export async function runPendingMigrations(databaseUrl: string): Promise<string[
   }
 }
 
+/**
+ * Waits until every migration of this build has been applied by whoever migrates (the API, with
+ * MIGRATIONS_RUN, or `npm run migration:run`), so that nothing queries tables that do not exist
+ * yet. Reads the migrations table only (creates nothing): polls every `pollMs`, says once that
+ * it waits, and gives up after `timeoutMs` with a message saying what to do.
+ */
+export async function waitForSchema(
+  databaseUrl: string,
+  options: { timeoutMs: number; pollMs?: number; onWait?: (pending: string[]) => void },
+): Promise<void> {
+  const dataSource = new DataSource({ ...dataSourceOptions(databaseUrl), logging: false });
+  await dataSource.initialize();
+  try {
+    const expected = dataSource.migrations.map((m) => m.name ?? m.constructor.name);
+    const deadline = Date.now() + options.timeoutMs;
+    let told = false;
+    for (;;) {
+      const applied = new Set(await appliedMigrations(dataSource));
+      const pending = expected.filter((name) => !applied.has(name));
+      if (!pending.length) return;
+      if (!told) options.onWait?.(pending);
+      told = true;
+      if (Date.now() > deadline) {
+        throw new SchemaNotReadyError(
+          `the database schema still lacks ${pending.length} migration(s) after ${Math.round(options.timeoutMs / 1000)} s ` +
+            `(first: ${pending[0]}): start the API with MIGRATIONS_RUN=true, or run npm run migration:run`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+export class SchemaNotReadyError extends Error {}
+
+/** The names in TypeORM's migrations table; none while the table does not exist yet. */
+async function appliedMigrations(dataSource: DataSource): Promise<string[]> {
+  try {
+    const table = dataSource.driver.escape(dataSource.options.migrationsTableName ?? 'migrations');
+    const rows: { name: string }[] = await dataSource.query(`SELECT name FROM ${table}`);
+    return rows.map((r) => r.name);
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return []; // undefined_table
+    throw error;
+  }
+}
+
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
