@@ -10,7 +10,7 @@ import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError } from '../common/errors/domain-error';
 import { errorSummary } from '../common/errors/describe-error';
 import { OutboxOutcome } from '../common/outbox/outbox-table';
-import { Letterhead } from '../common/pdf/pdf';
+import { Letterhead, letterheadOf } from '../common/pdf/pdf';
 import { QueueService } from '../common/queue/queue.service';
 import { parseSchedule } from '../common/queue/schedule';
 import { isUuid } from '../common/validation/is-uuid';
@@ -65,13 +65,7 @@ export class ActionDeliveriesService {
     private readonly queues: QueueService,
     private readonly metrics: MetricsService,
   ) {
-    this.organisation = {
-      name: env.ORGANIZATION_NAME,
-      addressLines: env.ORGANIZATION_ADDRESS.split('|')
-        .map((l) => l.trim())
-        .filter(Boolean),
-      registrationNumber: env.ORGANIZATION_REGISTRATION_NUMBER,
-    };
+    this.organisation = letterheadOf(env);
   }
 
   /**

@@ -262,14 +262,6 @@ export class SignaturesRepository {
     return rows.length > 0;
   }
 
-  async countConfirmed(actionId: string, em: EntityManager = this.dataSource.manager) {
-    const rows: { n: number }[] = await em.query(
-      `SELECT count(*)::int AS n FROM signatures WHERE action_id = $1 AND status = 'confirmed'`,
-      [actionId],
-    );
-    return rows[0].n;
-  }
-
   /** Confirmed signers who chose to be public, newest first, after `before`. */
   async publicSigners(actionId: string, limit: number, before?: SignerCursor): Promise<Signer[]> {
     const rows: { id: string; display_name: string; country: string; confirmed_at: Date }[] =

@@ -1,11 +1,10 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Environment } from '../common/config/environment';
-import { deriveKey } from '../common/crypto/derive-key';
 import { serializeError } from '../common/errors/describe-error';
 import { DomainError } from '../common/errors/domain-error';
-import { mailboxOf } from '../common/rate-limit/abuse-keys';
+import { keyedDigest, mailboxOf } from '../common/rate-limit/abuse-keys';
 import { normaliseEmail } from '../common/validation/email';
 import { isUuid } from '../common/validation/is-uuid';
 import { DonorsService } from '../donors/donors.service';
@@ -78,7 +77,7 @@ function sameSubmission(a: Submission, b: Submission): boolean {
 @Injectable()
 export class SignaturesService {
   private readonly logger = new Logger(SignaturesService.name);
-  private readonly digestKey: Buffer;
+  private readonly digest: (mailbox: string) => string;
 
   constructor(
     private readonly env: Environment,
@@ -89,12 +88,12 @@ export class SignaturesService {
     private readonly metrics: MetricsService,
   ) {
     // Stored, so it must stay the same for the deployment's life (see CURSOR_SECRET).
-    this.digestKey = deriveKey(env.CURSOR_SECRET ?? env.STRIPE_SECRET_KEY, 'signature-email');
+    this.digest = keyedDigest(env.CURSOR_SECRET ?? env.STRIPE_SECRET_KEY, 'signature-email');
   }
 
   /** The keyed digest of an address's mailbox (trimmed, lower-cased, without a `+tag`). */
   emailDigest(email: string): string {
-    return createHmac('sha256', this.digestKey).update(mailboxOf(email)).digest('base64url');
+    return this.digest(mailboxOf(email));
   }
 
   /** The action a signature may be added to: 404 unknown (or of a draft campaign), 409 not active. */

@@ -196,24 +196,27 @@ export class PledgesRepository {
   }
 
   /** Cancels the still-incomplete pledge of a Checkout Session that made no subscription. */
-  async cancelUnstartedCheckout(sessionId: string, reason: string): Promise<boolean> {
-    const [, count]: [unknown, number] = await this.repo.manager.query(
-      `UPDATE pledges SET status = 'canceled', cancel_reason = $2, canceled_at = now(),
-              updated_at = now()
-        WHERE checkout_session_id = $1 AND status = 'incomplete'
-          AND stripe_subscription_id IS NULL`,
-      [sessionId, reason],
-    );
-    return count > 0;
+  cancelUnstartedCheckout(sessionId: string, reason: string): Promise<boolean> {
+    return this.cancelIncomplete('checkout_session_id', sessionId, reason);
   }
 
   async cancelUnstarted(id: string, reason: string): Promise<void> {
-    await this.repo.manager.query(
+    await this.cancelIncomplete('id', id, reason);
+  }
+
+  /** Cancels a pledge still incomplete and without a subscription; whether one was. */
+  private async cancelIncomplete(
+    by: 'id' | 'checkout_session_id',
+    value: string,
+    reason: string,
+  ): Promise<boolean> {
+    const [, count]: [unknown, number] = await this.repo.manager.query(
       `UPDATE pledges SET status = 'canceled', cancel_reason = $2, canceled_at = now(),
               updated_at = now()
-        WHERE id = $1 AND status = 'incomplete' AND stripe_subscription_id IS NULL`,
-      [id, reason],
+        WHERE ${by} = $1 AND status = 'incomplete' AND stripe_subscription_id IS NULL`,
+      [value, reason],
     );
+    return count > 0;
   }
 
   async markCompleted(em: EntityManager, id: string): Promise<void> {

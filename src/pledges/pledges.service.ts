@@ -1,3 +1,4 @@
+import { callStripe } from '../stripe/stripe-call';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
@@ -17,7 +18,6 @@ import { PledgeView, pledgeView } from './pledge.views';
 import { PledgesRepository } from './pledges.repository';
 import { PledgeSyncService } from './pledge-sync.service';
 import { isUuid } from '../common/validation/is-uuid';
-import { errorSummary } from '../common/errors/describe-error';
 import { clientSecretMatches, hashClientSecret } from '../common/crypto/client-secret';
 
 const IDEMPOTENCY_SCOPE = 'pledge:create';
@@ -75,15 +75,15 @@ export class PledgesService {
     return this.pledges.attachCheckoutSession(pledgeId, sessionId);
   }
 
-  /**
-   * A Checkout Session that ended unpaid (expired): its pledge, still incomplete and without a
-   * subscription, is canceled. Returns whether one was.
-   */
   /** An incomplete pledge whose subscription Stripe refused to start: canceled, with the reason. */
   cancelUnstarted(pledgeId: string, reason: string): Promise<void> {
     return this.pledges.cancelUnstarted(pledgeId, reason);
   }
 
+  /**
+   * A Checkout Session that ended unpaid (expired): its pledge, still incomplete and without a
+   * subscription, is canceled. Returns whether one was.
+   */
   abandonCheckout(sessionId: string, reason: string): Promise<boolean> {
     return this.pledges.cancelUnstartedCheckout(sessionId, reason);
   }
@@ -386,20 +386,8 @@ export class PledgesService {
   }
 
   /** Stripe's refusals are the caller's bad input; its outages are ours to report as 502. */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      const e = error as { type?: string; message?: string };
-      if (e.type === 'StripeInvalidRequestError' || e.type === 'StripeCardError') {
-        throw new DomainError('unprocessable', `Stripe refused: ${e.message}`);
-      }
-      this.logger.warn({ err: errorSummary(e) }, 'Stripe call failed');
-      throw new DomainError(
-        'payment_provider_error',
-        'The payment provider did not answer: try again',
-      );
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return callStripe(fn, { logger: this.logger, retryHint: 'try again' });
   }
 
   private async views(pledges: Pledge[]): Promise<PledgeView[]> {

@@ -10,7 +10,7 @@ import { PostalAddress } from '../donors/donor.entity';
 import { Tribute } from '../donations/donation.entity';
 import { MailTransport } from '../mail/mail-transport';
 import { simpleEmail } from '../mail/templates';
-import { Letterhead } from '../common/pdf/pdf';
+import { Letterhead, letterheadOf } from '../common/pdf/pdf';
 import {
   ReceiptDocument,
   renderReceiptPdf,
@@ -89,13 +89,7 @@ export class ReceiptsService {
     private readonly queues: QueueService,
     private readonly metrics: MetricsService,
   ) {
-    this.organisation = {
-      name: env.ORGANIZATION_NAME,
-      addressLines: env.ORGANIZATION_ADDRESS.split('|')
-        .map((l) => l.trim())
-        .filter(Boolean),
-      registrationNumber: env.ORGANIZATION_REGISTRATION_NUMBER,
-    };
+    this.organisation = letterheadOf(env);
   }
 
   /**

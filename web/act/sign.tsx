@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, FieldProblem, PublicActionView, PublicSigner } from '../shared/api';
 import { countryName, countryOptions } from '../shared/countries';
 import { useTellHeight } from '../shared/frame';
-import { isolate, MessageKey } from '../shared/i18n';
+import { isolate, MessageKey, problemMessage } from '../shared/i18n';
 import { ActCtx } from './app';
 import { SignatureCount } from './progress';
 
@@ -56,13 +56,7 @@ function fieldErrors(ctx: ActCtx, problems: FieldProblem[]): Errors {
 
 /** A message for an API error the form has no field for, in the page's language. */
 function problemText(ctx: ActCtx, error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.status === 0) return ctx.tr('errUnreachable');
-    if (error.status === 429) return ctx.tr('errTooMany');
-    if (error.status === 404) return ctx.tr('actNotFound');
-    if (error.code === 'not_active') return ctx.tr('actNotActive');
-  }
-  return ctx.tr('errGeneric');
+  return problemMessage(ctx.tr, error, { notFound: 'actNotFound', notActive: 'actNotActive' });
 }
 
 /**

@@ -1,6 +1,6 @@
-import { ApiError, CampaignView } from '../shared/api';
+import { CampaignView } from '../shared/api';
 import { PublicConfig } from '../shared/config';
-import { Lang, MessageKey, t } from '../shared/i18n';
+import { Lang, MessageKey, problemMessage, t } from '../shared/i18n';
 import { formatMoney } from '../shared/money';
 
 export type Frequency = 'once' | 'month' | 'year';
@@ -48,14 +48,5 @@ export interface Started {
 
 /** A message for an API error, in the form's language (the API speaks English). */
 export function problemText(ctx: Ctx, error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.status === 0) return ctx.tr('errUnreachable');
-    if (error.status === 429) return ctx.tr('errTooMany');
-    if (error.status === 404) return ctx.tr('notFound');
-    if (error.code === 'not_active') return ctx.tr('notAccepting');
-    // Anything else (Stripe refused or failed, a conflict) is not the donor's to read in our
-    // English developer wording: the same plain sentence in their language.
-    return ctx.tr('errGeneric');
-  }
-  return ctx.tr('errGeneric');
+  return problemMessage(ctx.tr, error, { notFound: 'notFound', notActive: 'notAccepting' });
 }

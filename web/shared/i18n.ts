@@ -1,3 +1,5 @@
+import { ApiError } from './api';
+
 /**
  * The donation form's and the sign form's words, in every language it ships in (English, French, Persian). A
  * string is a key of the English catalogue; the others must have every key (the type says
@@ -474,4 +476,23 @@ export function catalogue(): Record<Lang, Record<MessageKey, string>> {
  */
 export function isolate(text: string): string {
   return `\u2068${text}\u2069`;
+}
+
+/**
+ * What to say of an API error that no field of a form shows: plain words in the reader's
+ * language, never our English developer wording. `own` names the page's messages for "no such
+ * thing" (404) and "not taking any now" (`not_active`).
+ */
+export function problemMessage(
+  tr: (key: MessageKey) => string,
+  error: unknown,
+  own: { notFound: MessageKey; notActive: MessageKey },
+): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return tr('errUnreachable');
+    if (error.status === 429) return tr('errTooMany');
+    if (error.status === 404) return tr(own.notFound);
+    if (error.code === 'not_active') return tr(own.notActive);
+  }
+  return tr('errGeneric');
 }

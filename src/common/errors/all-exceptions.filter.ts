@@ -87,14 +87,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const retryAfter = exception.options.retryAfterSeconds;
       if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
       // The code tells apart errors sharing a status (rate_limited, temporarily_blocked…); a
-      // service's error about one field names it as the ValidationPipe's errors do.
-      const field = exception.options.field;
+      // service's error about fields names them as the ValidationPipe's errors do.
       const fields = exception.options.fields;
       const errors = fields
         ? { errors: fields.map((f) => ({ field: f.name, code: f.code, message: f.message })) }
-        : field
-          ? { errors: [{ field: field.name, code: field.code, message: exception.message }] }
-          : {};
+        : {};
       return {
         status: exception.status,
         message: exception.message,

@@ -25,8 +25,7 @@ export class DomainError extends Error {
     message: string,
     readonly options: {
       retryAfterSeconds?: number;
-      field?: ErrorField;
-      /** Several fields at fault at once, each with its own message (a campaign's suggested amounts). */
+      /** The fields at fault, each with its message: the body's `errors` entries. */
       fields?: FieldProblem[];
     } = {},
   ) {
@@ -41,5 +40,5 @@ export class DomainError extends Error {
 
 /** A 400 about one field: the message names it, and so does the body's `errors` entry. */
 export function invalidField(name: string, code: FieldErrorCode, message: string): DomainError {
-  return new DomainError('validation_failed', message, { field: { name, code } });
+  return new DomainError('validation_failed', message, { fields: [{ name, code, message }] });
 }

@@ -171,6 +171,21 @@ export interface Letterhead {
   registrationNumber: string;
 }
 
+/** The organisation's letterhead, from ORGANIZATION_NAME, _ADDRESS (lines split at |) and _REGISTRATION_NUMBER. */
+export function letterheadOf(env: {
+  ORGANIZATION_NAME: string;
+  ORGANIZATION_ADDRESS: string;
+  ORGANIZATION_REGISTRATION_NUMBER: string;
+}): Letterhead {
+  return {
+    name: env.ORGANIZATION_NAME,
+    addressLines: env.ORGANIZATION_ADDRESS.split('|')
+      .map((l) => l.trim())
+      .filter(Boolean),
+    registrationNumber: env.ORGANIZATION_REGISTRATION_NUMBER,
+  };
+}
+
 export function drawLetterhead(doc: PDFKit.PDFDocument, org: Letterhead): void {
   writeText(doc, org.name, { size: 16, weight: 'bold' });
   for (const line of org.addressLines) writeText(doc, line, { size: 10 });

@@ -4,12 +4,13 @@ import { deriveKey } from '../crypto/derive-key';
 import { normaliseEmail } from '../validation/email';
 
 /**
- * Keyed digests for Redis keys: an email address or IP never sits in Redis in clear, and
- * without the key (derived from a secret the deployment already holds) a dump of Redis cannot
- * be turned back into addresses by hashing a list of guesses.
+ * Keyed digests for Redis keys (and stored ones, under a `purpose` of their own): an email
+ * address or IP never sits in Redis in clear, and without the key (derived from a secret the
+ * deployment already holds) a dump cannot be turned back into addresses by hashing a list of
+ * guesses.
  */
-export function keyedDigest(secret: string): (value: string) => string {
-  const key = deriveKey(secret, 'abuse-limits');
+export function keyedDigest(secret: string, purpose = 'abuse-limits'): (value: string) => string {
+  const key = deriveKey(secret, purpose);
   return (value) => createHmac('sha256', key).update(value).digest('base64url');
 }
 

@@ -8,7 +8,6 @@ import {
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { catchError, mergeMap, Observable } from 'rxjs';
-import { ERROR_STATUS } from '../errors/error-codes';
 import { DomainError } from '../errors/domain-error';
 import { CaptchaService } from './captcha.service';
 import { CreationAttempt, CreationKind, CreationLimitsService } from './creation-limits.service';
@@ -118,7 +117,7 @@ function countWhenOf(view: unknown): Promise<boolean> | null {
 }
 
 function statusOf(error: unknown): number {
-  if (error instanceof DomainError) return ERROR_STATUS[error.code];
+  if (error instanceof DomainError) return error.status;
   if (error instanceof HttpException) return error.getStatus();
   return 500;
 }

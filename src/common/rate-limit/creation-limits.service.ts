@@ -64,7 +64,7 @@ export class CreationLimitsService {
    */
   async admit(attempt: CreationAttempt): Promise<{ quiet: boolean }> {
     const { client, email } = this.subjects(attempt);
-    const { campaignKey, emailKey } = this.counterKeys(attempt);
+    const { campaignKey, emailKey } = this.counterKeys(attempt, email);
     let replies: (number | string | null)[];
     try {
       replies = await this.run((multi) => {
@@ -123,7 +123,7 @@ export class CreationLimitsService {
    * could lock its owner out with a few malformed requests.
    */
   async count(attempt: CreationAttempt): Promise<void> {
-    const { campaignKey, emailKey } = this.counterKeys(attempt);
+    const { campaignKey, emailKey } = this.counterKeys(attempt, this.subjects(attempt).email);
     try {
       await this.run((multi) => {
         multi.set(campaignKey, 0, 'EX', CAMPAIGN_WINDOW_SECONDS, 'NX').incr(campaignKey);
@@ -134,8 +134,8 @@ export class CreationLimitsService {
     }
   }
 
-  private counterKeys(attempt: CreationAttempt) {
-    const { email } = this.subjects(attempt);
+  /** The window keys of an attempt, given its email's digest (from `subjects`). */
+  private counterKeys(attempt: CreationAttempt, email: string | null) {
     // Gifts keep the keys they always had; signatures count apart from them.
     const window = attempt.kind === 'signature' ? `${this.prefix}:signature` : this.prefix;
     return {

@@ -1,8 +1,8 @@
+import { callStripe } from '../../stripe/stripe-call';
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { CampaignsService } from '../../campaigns/campaigns.service';
 import { Environment } from '../../common/config/environment';
-import { errorSummary } from '../../common/errors/describe-error';
 import { DomainError, invalidField } from '../../common/errors/domain-error';
 import { STARTED_GIFT, StartedGift } from '../../common/rate-limit/creation-limits.interceptor';
 import {
@@ -48,7 +48,12 @@ export class CheckoutSessionsService {
     private readonly donations: DonationsService,
     private readonly pledges: PledgesService,
     private readonly stripe: StripeGateway,
-  ) {}
+  ) {
+    this.returnHosts = returnHosts(env);
+  }
+
+  /** Where return URLs may lead (null: anywhere), read from the environment once. */
+  private readonly returnHosts: string[] | null;
 
   async create(
     slug: string,
@@ -177,7 +182,7 @@ export class CheckoutSessionsService {
    */
   private checkReturnUrls(dto: CreateCheckoutSessionDto): void {
     const production = this.env.NODE_ENV === 'production';
-    const allowed = returnHosts(this.env);
+    const allowed = this.returnHosts;
     for (const field of ['successUrl', 'cancelUrl'] as const) {
       const url = new URL(dto[field]);
       if (production && url.protocol !== 'https:') {
@@ -208,24 +213,12 @@ export class CheckoutSessionsService {
   }
 
   /** Stripe's refusals are the caller's bad input; its outages are ours to report as 502. */
-  private async call<T>(
-    fn: () => Promise<T>,
-    onRefused?: (reason: string) => Promise<void>,
-  ): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      const e = error as { type?: string; message?: string };
-      if (e.type === 'StripeInvalidRequestError' || e.type === 'StripeCardError') {
-        await onRefused?.(`stripe: ${errorSummary(error)}`);
-        throw new DomainError('unprocessable', `Stripe refused: ${e.message}`);
-      }
-      this.logger.warn({ err: errorSummary(e) }, 'Stripe call failed');
-      throw new DomainError(
-        'payment_provider_error',
-        'The payment provider did not answer: retry with the same Idempotency-Key',
-      );
-    }
+  private call<T>(fn: () => Promise<T>, onRefused?: (reason: string) => Promise<void>) {
+    return callStripe(fn, {
+      logger: this.logger,
+      retryHint: 'retry with the same Idempotency-Key',
+      onRefused,
+    });
   }
 }
 
