@@ -159,10 +159,12 @@ const MODULE_MAP = [
   {
     name: 'pledges',
     layer: 'domain',
-    owns: ['pledges'],
+    owns: ['pledges', 'pledge_moves', 'pledge_closures'],
     offers:
       'recurring gifts (a Subscription and Customer of their own per pledge), subscription ' +
-      'sync, installments counted, donor and staff pledge actions.',
+      'sync, installments counted (each under the campaign it was billed for), donor and staff ' +
+      'pledge actions, moving a pledge to another campaign, and what each running pledge does ' +
+      'when its campaign closes (reads `campaigns` for closed ones).',
     imports: [
       'common',
       'auth',
@@ -243,7 +245,9 @@ const MODULE_MAP = [
       'behind the inbox’s processor; gifts and pledges paid on Stripe Checkout (a pending ' +
       'donation or an incomplete pledge, then its session); recording and voiding offline ' +
       'gifts (donation, ledger, receipt); a gift’s status, and a pledge’s (its first ' +
-      'payment’s), for the thank-you page that started it (donation, pledge and receipt).',
+      'payment’s), for the thank-you page that started it (donation, pledge and receipt); ' +
+      'closing a campaign with its pledges (the campaign, each pledge’s closure, one email per ' +
+      'donor, the endings at Stripe, and the check that closes campaigns whose endsAt came).',
     imports: [
       'common',
       'metrics',

@@ -26,6 +26,7 @@ import { ReceiptsHttpModule } from './receipts/receipts-http.module';
 import { ReportsHttpModule } from './reports/reports-http.module';
 import { StripeEventsHttpModule } from './stripe/stripe-events-http.module';
 import { WebPagesHttpModule } from './web-pages/web-pages-http.module';
+import { CampaignClosingHttpModule } from './flows/campaign-closing/campaign-closing-http.module';
 
 /** The HTTP API: every folder's controllers (its `-http` module) over the core. */
 @Module({})
@@ -44,6 +45,7 @@ export class AppModule {
         GiftStatusHttpModule,
         PledgeStatusHttpModule,
         CheckoutHttpModule,
+        CampaignClosingHttpModule,
         DonorAuthHttpModule,
         PledgesHttpModule,
         ActionsHttpModule,

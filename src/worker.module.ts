@@ -10,6 +10,7 @@ import { MailWorkerModule } from './mail/mail-worker.module';
 import { ReceiptsWorkerModule } from './receipts/receipts-worker.module';
 import { MaintenanceWorkerModule } from './maintenance/maintenance-worker.module';
 import { WorkerMetricsServer } from './metrics/worker-metrics.server';
+import { CampaignClosingWorkerModule } from './flows/campaign-closing/campaign-closing-worker.module';
 
 /** The worker: queue consumers only, no HTTP API (its /metrics listens on WORKER_METRICS_PORT). */
 @Module({})
@@ -25,6 +26,7 @@ export class WorkerModule {
         MailWorkerModule,
         ReceiptsWorkerModule,
         ActionDeliveriesWorkerModule,
+        CampaignClosingWorkerModule,
         MaintenanceWorkerModule,
       ],
       providers: [WorkerService, WorkerMetricsServer],

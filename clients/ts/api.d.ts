@@ -311,6 +311,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/campaigns/{slug}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a campaign: gifts stop, pledge donors are emailed once, and each pledge ends at the end of its paid period unless its donor moves it */
+        post: operations["closeCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/donor/sessions": {
         parameters: {
             query?: never;
@@ -500,6 +517,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/donor/pledges/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a pledge to another campaign from the next payment on: same card, same amount (the choice a closed campaign offers) */
+        post: operations["moveDonorPledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/pledges": {
         parameters: {
             query?: never;
@@ -597,6 +631,23 @@ export interface paths {
         put?: never;
         /** Start replacing a pledge’s card: a SetupIntent for the donor to confirm */
         post: operations["createPledgeCardSetup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/pledges/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give any pledge to another campaign from the next payment on: same card, same amount */
+        post: operations["movePledge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1236,7 +1287,7 @@ export interface components {
              * @example below_minimum
              * @enum {string}
              */
-            code: "unknown_field" | "invalid_format" | "invalid_nested" | "is_string" | "is_int" | "is_boolean" | "is_date" | "is_email" | "is_uuid" | "is_in" | "is_array" | "is_object" | "is_length" | "max_length" | "min" | "max" | "array_min_size" | "array_max_size" | "equals" | "required" | "contains_nul" | "not_accepted" | "below_minimum" | "above_maximum" | "invalid_amount" | "out_of_range" | "invalid_limits" | "return_url" | "return_host_not_allowed";
+            code: "unknown_field" | "invalid_format" | "invalid_nested" | "is_string" | "is_int" | "is_boolean" | "is_date" | "is_email" | "is_uuid" | "is_in" | "is_array" | "is_object" | "is_length" | "max_length" | "min" | "max" | "array_min_size" | "array_max_size" | "equals" | "required" | "contains_nul" | "not_accepted" | "below_minimum" | "above_maximum" | "invalid_amount" | "out_of_range" | "invalid_limits" | "return_url" | "return_host_not_allowed" | "unknown_campaign" | "same_campaign" | "campaign_closed" | "not_allowed";
             /** @example amount must be at least 500 (€5.00) for this campaign */
             message: string;
         };
@@ -1252,11 +1303,11 @@ export interface components {
              */
             error: string;
             /**
-             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `invalid_token` (400): The confirmation link’s token is unknown, used, replaced by a newer link or expired. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed). `nothing_to_deliver` (409): An action has no confirmed signature that an earlier delivery did not carry. `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
+             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `invalid_token` (400): The confirmation link’s token is unknown, used, replaced by a newer link or expired. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed). `pledge_past_due` (409): The pledge’s last payment failed: it takes a new card (or a cancel) before it can be paused. `nothing_to_deliver` (409): An action has no confirmed signature that an earlier delivery did not carry. `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_token" | "unauthenticated" | "forbidden" | "captcha_failed" | "not_found" | "conflict" | "idempotency_conflict" | "not_active" | "nothing_to_deliver" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "temporarily_blocked" | "internal_error" | "payment_provider_error" | "unavailable" | "captcha_unavailable" | "http_error";
+            code: "validation_failed" | "invalid_token" | "unauthenticated" | "forbidden" | "captcha_failed" | "not_found" | "conflict" | "idempotency_conflict" | "not_active" | "pledge_past_due" | "nothing_to_deliver" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "temporarily_blocked" | "internal_error" | "payment_provider_error" | "unavailable" | "captcha_unavailable" | "http_error";
             /**
              * @description For people: names the field or the reason
              * @example amount must be at least 500 (€5.00) for this campaign
@@ -1463,6 +1514,11 @@ export interface components {
             startsAt: string | null;
             /** Format: date-time */
             endsAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was closed (by staff, its endsAt, or reaching its goal)
+             */
+            closedAt: string | null;
             progress: components["schemas"]["ProgressView"];
             /** @description The campaign’s active actions (letters to sign), oldest first */
             actions: components["schemas"]["CampaignActionView"][];
@@ -1870,6 +1926,33 @@ export interface components {
              */
             url: string;
         };
+        CloseCampaignDto: {
+            /**
+             * @description Another open campaign: its pledge donors are offered to continue the same gift to it
+             * @example protect-camp-ashraf
+             */
+            successor?: string;
+            /**
+             * @description Told to each pledge donor in the closing email and in their donor account
+             * @example The seven are free. Thank you for standing with them.
+             */
+            message?: string;
+        };
+        CampaignClosedView: {
+            campaign: components["schemas"]["CampaignView"];
+            /** @example protect-camp-ashraf */
+            successor: string | null;
+            /**
+             * @description Pledges running on it (active, paused, past due): each ends at the end of its paid period unless its donor moves it
+             * @example 42
+             */
+            pledges: number;
+            /**
+             * @description Donors emailed (once each, whatever their number of pledges)
+             * @example 40
+             */
+            donorsEmailed: number;
+        };
         RequestSignInDto: {
             /**
              * @description The address the donor gave with
@@ -1967,6 +2050,17 @@ export interface components {
             /** @example Free the seven hostages */
             title: string;
         };
+        PledgeClosingView: {
+            /** Format: date-time */
+            closedAt: string;
+            /**
+             * @description What staff said when closing the campaign
+             * @example The seven are free. Thank you for standing with them.
+             */
+            message: string | null;
+            /** @description The campaign to continue the same gift to (POST …/move with its slug); null when there is none, or it does not take this currency */
+            successor: components["schemas"]["PledgeCampaignView"] | null;
+        };
         PledgeView: {
             /** Format: uuid */
             id: string;
@@ -1992,6 +2086,13 @@ export interface components {
             anonymous: boolean;
             /** Format: date-time */
             currentPeriodEnd: string | null;
+            /**
+             * Format: date-time
+             * @description When it ends by itself with no further payment (its campaign closed); null while it renews
+             */
+            endsAt: string | null;
+            /** @description Set while the pledge runs on a closed campaign: the donor may move it (to the successor) or cancel it; with no choice it ends at endsAt */
+            closing: components["schemas"]["PledgeClosingView"] | null;
             /** Format: date-time */
             pausedUntil: string | null;
             cancelReason: string | null;
@@ -2019,6 +2120,13 @@ export interface components {
             setupIntentId: string;
             /** @example seti_1Q2w3E4r5T6y7U8i_secret_abc */
             clientSecret: string;
+        };
+        MovePledgeDto: {
+            /**
+             * @description The slug of the open campaign to give the pledge to from now on (it must take the pledge’s currency)
+             * @example protect-camp-ashraf
+             */
+            campaign: string;
         };
         ActionTargetDto: {
             /**
@@ -2460,6 +2568,30 @@ export interface components {
              */
             totalSignatures: number;
         };
+        PledgeClosingCountsView: {
+            /** Format: date-time */
+            closedAt: string;
+            /**
+             * @description Moved to another campaign by their donor or staff
+             * @example 12
+             */
+            moved: number;
+            /**
+             * @description Stopped by their donor or staff
+             * @example 3
+             */
+            stopped: number;
+            /**
+             * @description Ended at the end of their paid period, no choice made
+             * @example 5
+             */
+            ended: number;
+            /**
+             * @description No choice yet: running until their paid period ends
+             * @example 2
+             */
+            awaiting: number;
+        };
         CampaignReportRow: {
             /**
              * @description Slug; null for payments no campaign claims (unattributed)
@@ -2510,6 +2642,13 @@ export interface components {
             signatures: number;
             /** @description Per action of the campaign (drafts left out); empty for unattributed payments */
             actions: components["schemas"]["ActionSignaturesView"][];
+            /** @description Once the campaign is closed: what its running pledges did (the same on each currency row of a campaign); null while open */
+            pledgeClosing: components["schemas"]["PledgeClosingCountsView"] | null;
+            /**
+             * @description Pledges moved to this campaign from another, all time
+             * @example 7
+             */
+            pledgesMovedIn: number;
         };
         CampaignReportView: {
             /**
@@ -3355,7 +3494,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The slug is taken (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The slug is taken (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3518,7 +3657,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3623,7 +3762,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The payment is already confirmed, or the campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The payment is already confirmed, or the campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3713,7 +3852,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3795,7 +3934,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description More than remains, an offline gift, a gift not succeeded, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description More than remains, an offline gift, a gift not succeeded, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3894,7 +4033,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3983,7 +4122,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description A card gift (refund it instead), or already voided (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description A card gift (refund it instead), or already voided (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4168,7 +4307,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4215,6 +4354,94 @@ export interface operations {
             };
             /** @description The CAPTCHA cannot be checked (code: `captcha_unavailable`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    closeCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseCampaignDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignClosedView"];
+                };
+            };
+            /** @description successor is unknown, the campaign itself, or closed; message too long (code: `validation_failed`, `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such campaign (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The campaign is already closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4518,7 +4745,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4718,7 +4945,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4815,7 +5042,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4908,7 +5135,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4992,7 +5219,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5076,8 +5303,105 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Stripe refused the change (code: `unprocessable`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Stripe failed or could not be reached (code: `payment_provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    moveDonorPledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MovePledgeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PledgeView"];
+                };
+            };
+            /** @description campaign is unknown, the same, or does not take the pledge’s currency (code: `validation_failed`, `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown, expired or signed-out access token (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such pledge of this donor (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5299,7 +5623,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5405,7 +5729,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5507,7 +5831,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5600,7 +5924,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5693,8 +6017,114 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Stripe refused the change (code: `unprocessable`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Stripe failed or could not be reached (code: `payment_provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    movePledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MovePledgeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PledgeView"];
+                };
+            };
+            /** @description campaign is unknown, the same, or does not take the pledge’s currency (code: `validation_failed`, `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such pledge (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5857,7 +6287,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The campaign has an action with this slug (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The campaign has an action with this slug (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6011,7 +6441,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The action is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The action is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6261,7 +6691,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The action does not take signatures (draft or closed; code: `not_active`) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The action does not take signatures (draft or closed; code: `not_active`) (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6599,7 +7029,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description No signature left to deliver (`nothing_to_deliver`), or the Idempotency-Key came with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description No signature left to deliver (`nothing_to_deliver`), or the Idempotency-Key came with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8030,7 +8460,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The donor has pledges that can still charge (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The donor has pledges that can still charge (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8136,7 +8566,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Pledges that can still charge: cancel them first (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description Pledges that can still charge: cancel them first (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;

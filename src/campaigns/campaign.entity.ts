@@ -12,10 +12,14 @@ import type { SuggestedAmounts } from './suggested-amounts';
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'closed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export const CLOSE_REASONS = ['staff', 'ended', 'goal'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
 
 @Entity('campaigns')
 @Check('campaigns_status_check', `status IN ('draft', 'active', 'closed')`)
 @Check('campaigns_goal_positive', `goal_amount > 0`)
+@Check('campaigns_close_reason_check', `close_reason IN ('staff', 'ended', 'goal')`)
+@Check('campaigns_successor_not_self', `successor_campaign_id <> id`)
 export class Campaign {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -74,6 +78,22 @@ export class Campaign {
 
   @Column('timestamptz', { name: 'ends_at', nullable: true })
   endsAt: Date | null;
+
+  /** When the campaign was closed (by staff, its `endsAt`, or reaching its goal); null while open. */
+  @Column('timestamptz', { name: 'closed_at', nullable: true })
+  closedAt: Date | null;
+
+  /** Why it was closed: `staff` (the close route), `ended` (its `endsAt`) or `goal` (`closeAtGoal`). */
+  @Column('text', { name: 'close_reason', nullable: true })
+  closeReason: CloseReason | null;
+
+  /** The campaign its pledge donors are offered to continue their gift to, once closed. */
+  @Column('uuid', { name: 'successor_campaign_id', nullable: true })
+  successorCampaignId: string | null;
+
+  /** What staff told the pledge donors when closing it. */
+  @Column('text', { name: 'close_message', nullable: true })
+  closeMessage: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -121,6 +121,14 @@ export class CampaignView {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) startsAt: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) endsAt: string | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'When it was closed (by staff, its endsAt, or reaching its goal)',
+  })
+  closedAt: string | null;
+
   @ApiProperty({ type: ProgressView }) progress: ProgressView;
 
   @ApiProperty({
@@ -161,6 +169,7 @@ export function campaignView(
     hideAmounts: c.hideAmounts,
     startsAt: c.startsAt?.toISOString() ?? null,
     endsAt: c.endsAt?.toISOString() ?? null,
+    closedAt: c.closedAt?.toISOString() ?? null,
     progress: {
       raised: progress.raised,
       currency: c.goalCurrency,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { toSafeInteger } from '../common/database/bigint.transformer';
-import { Campaign } from './campaign.entity';
+import { Campaign, CloseReason } from './campaign.entity';
 
 export type NewCampaign = Pick<
   Campaign,
@@ -97,6 +97,42 @@ export class CampaignsRepository {
     if ('limits' in changes) merged.limits = changes.limits ?? null;
     if ('suggestedAmounts' in changes) merged.suggestedAmounts = changes.suggestedAmounts ?? null;
     return this.repo.save(merged);
+  }
+
+  /**
+   * Closes the campaign in the caller's transaction, when it is not closed yet (false: it was,
+   * by an earlier or concurrent close, which the row lock makes this one wait for).
+   */
+  async close(
+    em: EntityManager,
+    id: string,
+    close: { reason: CloseReason; successorId: string | null; message: string | null },
+  ): Promise<boolean> {
+    const [, count]: [unknown, number] = await em.query(
+      `UPDATE campaigns SET status = 'closed', closed_at = now(), close_reason = $2,
+              successor_campaign_id = $3, close_message = $4, updated_at = now()
+        WHERE id = $1 AND status <> 'closed'`,
+      [id, close.reason, close.successorId, close.message],
+    );
+    return count > 0;
+  }
+
+  /** Active campaigns whose `endsAt` has come, oldest end first. */
+  endedButOpen(now: Date, limit: number): Promise<Campaign[]> {
+    return this.repo
+      .createQueryBuilder('c')
+      .where(`c.status = 'active' AND c.ends_at <= :now`, { now })
+      .orderBy('c.ends_at')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** Closed campaigns, most recently closed first (for the sweep of late-starting pledges). */
+  closedSince(since: Date): Promise<Campaign[]> {
+    return this.repo
+      .createQueryBuilder('c')
+      .where(`c.status = 'closed' AND c.closed_at >= :since`, { since })
+      .getMany();
   }
 
   /** Records the campaign's Stripe Product; the first one recorded wins a race. Returns it. */

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { chargeAmountProblem } from '../common/money/currency';
 import { checkSuggestedAmounts } from './suggested-amounts';
 import { DomainError, invalidField } from '../common/errors/domain-error';
-import { Campaign } from './campaign.entity';
+import { Campaign, CloseReason } from './campaign.entity';
+import { EntityManager } from 'typeorm';
 import { assertLimitsComplete, normaliseLimits } from './campaign-limits';
 import { CreateCampaignDto, UpdateCampaignDto } from './campaign.dto';
 import { Environment } from '../common/config/environment';
@@ -72,6 +73,19 @@ export class CampaignsService {
 
   async update(slug: string, dto: UpdateCampaignDto): Promise<CampaignView> {
     const campaign = await this.findOrFail(slug);
+    if (dto.status !== undefined && dto.status !== campaign.status) {
+      if (campaign.status === 'closed')
+        throw new DomainError(
+          'conflict',
+          'A closed campaign stays closed: its pledges were told it ended',
+        );
+      if (dto.status === 'closed')
+        throw invalidField(
+          'status',
+          'not_allowed',
+          `status: close a campaign with POST /v1/admin/campaigns/${slug}/close, which tells its pledge donors`,
+        );
+    }
     const changes: Partial<Campaign> = {
       ...(dto.title !== undefined && { title: dto.title }),
       ...(dto.description !== undefined && { description: dto.description }),
@@ -220,6 +234,39 @@ export class CampaignsService {
 
   findBySlug(slug: string): Promise<Campaign | null> {
     return this.campaigns.findBySlug(slug);
+  }
+
+  /**
+   * The campaign a closing hands its pledges on to: another campaign that takes gifts now.
+   * Errors name the `successor` field.
+   */
+  async successorFor(closing: Campaign, slug: string): Promise<Campaign> {
+    const successor = await this.campaigns.findBySlug(slug);
+    if (!successor || successor.status === 'draft')
+      throw invalidField('successor', 'unknown_campaign', `successor: no campaign "${slug}"`);
+    if (successor.id === closing.id)
+      throw invalidField('successor', 'same_campaign', 'successor must be another campaign');
+    if (successor.status !== 'active')
+      throw invalidField('successor', 'campaign_closed', `successor: campaign "${slug}" is closed`);
+    return successor;
+  }
+
+  /** Closes the campaign in the caller's transaction; false when it was already closed. */
+  closeIn(
+    em: EntityManager,
+    id: string,
+    close: { reason: CloseReason; successorId: string | null; message: string | null },
+  ): Promise<boolean> {
+    return this.campaigns.close(em, id, close);
+  }
+
+  /** Active campaigns whose `endsAt` has come. */
+  endedButOpen(limit: number): Promise<Campaign[]> {
+    return this.campaigns.endedButOpen(new Date(), limit);
+  }
+
+  closedSince(since: Date): Promise<Campaign[]> {
+    return this.campaigns.closedSince(since);
   }
 
   /** Records the campaign's Stripe Product (the first one stored wins); returns the stored id. */

@@ -3,14 +3,19 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { StaffOnly } from '../auth/staff.guard';
 import { AuditReads } from '../audit/audit.interceptor';
 import { ApiErrors, ListOf } from '../common/openapi/api-errors.decorator';
-import { ChangePledgeAmountDto, ListPledgesQuery, PausePledgeDto } from './create-pledge.dto';
+import {
+  ChangePledgeAmountDto,
+  MovePledgeDto,
+  ListPledgesQuery,
+  PausePledgeDto,
+} from './create-pledge.dto';
 import { PledgesService } from './pledges.service';
 import { PledgeOperations } from './pledge-operations';
 import { PledgeCardSetupView, PledgeView } from './pledge.views';
 
 const CHANGE_ERRORS = {
   404: 'No such pledge',
-  409: 'The pledge is not in a state that allows this (canceled, completed, not started)',
+  409: 'The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed',
   422: 'Stripe refused the change',
   502: 'Stripe failed or could not be reached',
 };
@@ -90,5 +95,19 @@ export class AdminPledgesController extends PledgeOperations {
   @ApiErrors(CHANGE_ERRORS)
   paymentMethod(@Param('id') id: string): Promise<PledgeCardSetupView> {
     return this.ops(this.staff).paymentMethod(id);
+  }
+
+  @Post(':id/move')
+  @ApiOperation({
+    operationId: 'movePledge',
+    summary: 'Give any pledge to another campaign from the next payment on: same card, same amount',
+  })
+  @ApiCreatedResponse({ type: PledgeView })
+  @ApiErrors({
+    400: 'campaign is unknown, the same, or does not take the pledge’s currency',
+    ...CHANGE_ERRORS,
+  })
+  move(@Param('id') id: string, @Body() dto: MovePledgeDto): Promise<PledgeView> {
+    return this.ops(this.staff).move(id, dto);
   }
 }

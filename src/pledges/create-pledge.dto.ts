@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { IsDate, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { CreateDonationDto } from '../donations/create-donation.dto';
 import { PLEDGE_INTERVALS, PLEDGE_STATUSES, PledgeInterval, PledgeStatus } from './pledge.entity';
@@ -36,6 +36,17 @@ export class ChangePledgeAmountDto {
   @ApiProperty({ description: 'New amount per payment, from the next payment on (no proration)' })
   @IsInt({ message: 'amount must be an integer in the currency’s minor unit' })
   amount: number;
+}
+
+export class MovePledgeDto {
+  @ApiProperty({
+    example: 'protect-camp-ashraf',
+    description:
+      'The slug of the open campaign to give the pledge to from now on (it must take the pledge’s currency)',
+  })
+  @IsString()
+  @Length(1, 80)
+  campaign: string;
 }
 
 export class PausePledgeDto {

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { ApiErrors, ListOf } from '../common/openapi/api-errors.decorator';
 import { AuthenticatedDonor } from '../donor-auth/donor-sessions.service';
 import { CurrentDonor, DonorOnly } from '../donor-auth/donor.guard';
-import { ChangePledgeAmountDto, PausePledgeDto } from './create-pledge.dto';
+import { ChangePledgeAmountDto, MovePledgeDto, PausePledgeDto } from './create-pledge.dto';
 import { PledgesService } from './pledges.service';
 import { PledgeOperations } from './pledge-operations';
 import { PledgeCardSetupView, PledgeView } from './pledge.views';
@@ -11,7 +11,7 @@ import { PledgeCardSetupView, PledgeView } from './pledge.views';
 /** What a pledge action can answer besides its view: another donor's pledge is a 404. */
 const CHANGE_ERRORS = {
   404: 'No such pledge of this donor',
-  409: 'The pledge is not in a state that allows this (canceled, completed, not started)',
+  409: 'The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed',
   422: 'Stripe refused the change',
   502: 'Stripe failed or could not be reached',
 };
@@ -97,5 +97,24 @@ export class DonorPledgesController extends PledgeOperations {
     @Param('id') id: string,
   ): Promise<PledgeCardSetupView> {
     return this.ops(donor).paymentMethod(id);
+  }
+
+  @Post(':id/move')
+  @ApiOperation({
+    operationId: 'moveDonorPledge',
+    summary:
+      'Give a pledge to another campaign from the next payment on: same card, same amount (the choice a closed campaign offers)',
+  })
+  @ApiCreatedResponse({ type: PledgeView })
+  @ApiErrors({
+    400: 'campaign is unknown, the same, or does not take the pledge’s currency',
+    ...CHANGE_ERRORS,
+  })
+  move(
+    @CurrentDonor() donor: AuthenticatedDonor,
+    @Param('id') id: string,
+    @Body() dto: MovePledgeDto,
+  ): Promise<PledgeView> {
+    return this.ops(donor).move(id, dto);
   }
 }

@@ -5,6 +5,7 @@ import { isUuid } from '../common/validation/is-uuid';
 import { idOf } from '../stripe/stripe-gateway';
 import { Pledge } from './pledge.entity';
 import { PledgesRepository } from './pledges.repository';
+import { PledgeClosuresRepository } from './pledge-closures.repository';
 
 /** A fixed-length pledge that has just paid its last installment. */
 export interface CompletedPledge {
@@ -15,15 +16,29 @@ export interface CompletedPledge {
 /** Installments from the pledge's side: whose invoice a payment is, and counting them paid. */
 @Injectable()
 export class InstallmentsService {
-  constructor(private readonly pledges: PledgesRepository) {}
+  constructor(
+    private readonly pledges: PledgesRepository,
+    private readonly closures: PledgeClosuresRepository,
+  ) {}
 
   /**
    * The pledge whose subscription billed this invoice, when it is one of ours. A subscription
    * that Checkout made is not linked to its pledge until one of its events is applied: its
    * invoice (whose events may come first) names the pledge in the subscription's metadata,
    * and links it here, once, to a pledge that has no subscription yet.
+   *
+   * The pledge's `campaignId` is the campaign it was given to when Stripe made the invoice: an
+   * installment billed before the pledge moved to another campaign stays with the earlier one.
    */
   async pledgeOfInvoice(em: EntityManager, invoice: Stripe.Invoice): Promise<Pledge | null> {
+    const pledge = await this.linkedPledge(em, invoice);
+    if (!pledge) return null;
+    const billedAt = new Date(invoice.created * 1000);
+    const earlier = await this.closures.campaignBefore(em, pledge.id, billedAt);
+    return earlier ? { ...pledge, campaignId: earlier } : pledge;
+  }
+
+  private async linkedPledge(em: EntityManager, invoice: Stripe.Invoice): Promise<Pledge | null> {
     const details = invoice.parent?.subscription_details;
     const subscriptionId = idOf(details?.subscription);
     if (!subscriptionId) return null;

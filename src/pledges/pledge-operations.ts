@@ -1,4 +1,4 @@
-import { ChangePledgeAmountDto, PausePledgeDto } from './create-pledge.dto';
+import { ChangePledgeAmountDto, MovePledgeDto, PausePledgeDto } from './create-pledge.dto';
 import { PledgeActor, PledgesService } from './pledges.service';
 
 /** The same operations for a signed-in donor (own pledges only) and for staff (any pledge). */
@@ -14,6 +14,7 @@ export abstract class PledgeOperations {
       resume: (id: string) => this.pledges.resume(actor, id),
       cancel: (id: string) => this.pledges.cancel(actor, id),
       paymentMethod: (id: string) => this.pledges.newPaymentMethod(actor, id),
+      move: (id: string, dto: MovePledgeDto) => this.pledges.move(actor, id, dto.campaign),
     };
   }
 }

@@ -131,6 +131,13 @@ export class Pledge {
   @Column('timestamptz', { name: 'current_period_end', nullable: true })
   currentPeriodEnd: Date | null;
 
+  /**
+   * When Stripe will end the subscription by itself (its `cancel_at`: the end of the paid period
+   * once the pledge's campaign closed); null while it renews.
+   */
+  @Column('timestamptz', { name: 'ends_at', nullable: true })
+  endsAt: Date | null;
+
   @Column('timestamptz', { name: 'paused_until', nullable: true })
   pausedUntil: Date | null;
 

@@ -6,6 +6,27 @@ export class PledgeCampaignView {
   @ApiProperty({ example: 'Free the seven hostages' }) title: string;
 }
 
+/** The campaign a closed campaign's donors are offered to continue their pledge to. */
+export class PledgeClosingView {
+  @ApiProperty({ format: 'date-time' }) closedAt: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'What staff said when closing the campaign',
+    example: 'The seven are free. Thank you for standing with them.',
+  })
+  message: string | null;
+
+  @ApiProperty({
+    type: PledgeCampaignView,
+    nullable: true,
+    description:
+      'The campaign to continue the same gift to (POST …/move with its slug); null when there is none, or it does not take this currency',
+  })
+  successor: PledgeCampaignView | null;
+}
+
 export class PledgeView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: PledgeCampaignView, nullable: true }) campaign: PledgeCampaignView | null;
@@ -21,6 +42,23 @@ export class PledgeView {
   @ApiProperty() anonymous: boolean;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) currentPeriodEnd:
     string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description:
+      'When it ends by itself with no further payment (its campaign closed); null while it renews',
+  })
+  endsAt: string | null;
+
+  @ApiProperty({
+    type: PledgeClosingView,
+    nullable: true,
+    description:
+      'Set while the pledge runs on a closed campaign: the donor may move it (to the successor) or cancel it; with no choice it ends at endsAt',
+  })
+  closing: PledgeClosingView | null;
+
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) pausedUntil: string | null;
   @ApiProperty({ type: String, nullable: true }) cancelReason: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) canceledAt: string | null;
@@ -36,6 +74,7 @@ export class PledgeCardSetupView {
 export function pledgeView(
   p: Pledge,
   campaign: { slug: string; title: string } | null,
+  closing: PledgeClosingView | null = null,
 ): PledgeView {
   return {
     id: p.id,
@@ -48,6 +87,8 @@ export function pledgeView(
     paidInstallments: p.paidInstallments,
     anonymous: p.anonymous,
     currentPeriodEnd: p.currentPeriodEnd?.toISOString() ?? null,
+    endsAt: p.endsAt?.toISOString() ?? null,
+    closing,
     pausedUntil: p.pausedUntil?.toISOString() ?? null,
     cancelReason: p.cancelReason,
     canceledAt: p.canceledAt?.toISOString() ?? null,

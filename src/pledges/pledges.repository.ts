@@ -26,6 +26,7 @@ export interface SubscriptionFacts {
   amount: number | null;
   itemId: string | null;
   currentPeriodEnd: Date | null;
+  endsAt: Date | null;
   pausedUntil: Date | null;
   cancelReason: string | null;
   canceledAt: Date | null;
@@ -144,7 +145,8 @@ export class PledgesRepository {
          paused_until = $6,
          cancel_reason = coalesce($7, cancel_reason),
          canceled_at = coalesce($8, canceled_at),
-         stripe_state_ticket = $9, updated_at = now()
+         stripe_state_ticket = $9,
+         ends_at = $10, updated_at = now()
        WHERE id = $1 AND status NOT IN ('canceled', 'completed')
        RETURNING id`,
       [
@@ -157,6 +159,7 @@ export class PledgesRepository {
         facts.cancelReason,
         facts.canceledAt,
         ticket,
+        facts.endsAt,
       ],
     );
     return rows.length ? this.findById(id, em) : null;

@@ -8,7 +8,7 @@ import { CampaignsService } from '../campaigns/campaigns.service';
 import { IdempotencyService } from '../common/database/idempotency.service';
 import { DomainError, invalidField } from '../common/errors/domain-error';
 
-import { GiftRules, isAnonymous } from '../donations/gift-rules';
+import { GiftRules, isAnonymous, notAcceptingReason } from '../donations/gift-rules';
 import { CheckoutGift, IdempotencyClaim } from '../donations/donations.service';
 import { DonorsService } from '../donors/donors.service';
 import { idOf, StripeGateway } from '../stripe/stripe-gateway';
@@ -16,9 +16,17 @@ import { CreatePledgeDto, PledgeCreatedView } from './create-pledge.dto';
 import { FINAL_PLEDGE_STATUSES, Pledge, PledgeInterval, PledgeStatus } from './pledge.entity';
 import { PledgeView, pledgeView } from './pledge.views';
 import { PledgesRepository } from './pledges.repository';
+import {
+  ClosureCounts,
+  OpenedClosure,
+  PendingEnding,
+  PledgeClosuresRepository,
+} from './pledge-closures.repository';
 import { PledgeSyncService } from './pledge-sync.service';
 import { isUuid } from '../common/validation/is-uuid';
 import { clientSecretMatches, hashClientSecret } from '../common/crypto/client-secret';
+
+export type { ClosureCounts, OpenedClosure } from './pledge-closures.repository';
 
 const IDEMPOTENCY_SCOPE = 'pledge:create';
 
@@ -38,6 +46,7 @@ export class PledgesService {
     private readonly donors: DonorsService,
     private readonly idempotency: IdempotencyService,
     private readonly pledges: PledgesRepository,
+    private readonly closures: PledgeClosuresRepository,
     private readonly sync: PledgeSyncService,
     private readonly stripe: StripeGateway,
   ) {}
@@ -182,10 +191,10 @@ export class PledgesService {
 
   async pause(actor: PledgeActor, id: string, until?: Date): Promise<PledgeView> {
     const pledge = await this.changeable(actor, id, 'pause it');
-    if (pledge.status === 'incomplete')
+    if (pledge.status === 'past_due')
       throw new DomainError(
-        'conflict',
-        'The pledge has not started yet: its first payment is still due',
+        'pledge_past_due',
+        'The pledge’s last payment failed: give it a new card (or cancel it) before pausing it',
       );
     if (until && until.getTime() <= Date.now())
       throw invalidField('until', 'out_of_range', 'until must be in the future');
@@ -208,7 +217,7 @@ export class PledgesService {
   }
 
   async cancel(actor: PledgeActor, id: string): Promise<PledgeView> {
-    const pledge = await this.changeable(actor, id, 'cancel it');
+    const pledge = await this.changeable(actor, id, 'cancel it', { incomplete: true });
     const ticket = await this.sync.ticket();
     const subscription = await this.call(() =>
       this.stripe.cancelSubscription(
@@ -216,7 +225,102 @@ export class PledgesService {
         'staff' in actor ? 'canceled by staff' : 'canceled by the donor',
       ),
     );
+    // Stopping a pledge whose campaign closed is the donor's answer to the closing.
+    await this.pledges.transaction((em) =>
+      this.closures.decide(em, pledge.id, pledge.campaignId, 'stopped'),
+    );
     return this.applied(ticket, subscription, pledge.id);
+  }
+
+  /**
+   * Moves the pledge to another campaign that takes gifts in its currency: the same
+   * subscription and card, billed from now on under that campaign's Product (same amount, no
+   * proration) and, if the pledge was to end with its closed campaign, renewing again.
+   * Installments billed before the move stay where they were; later ones count, are receipted
+   * and reported under the new campaign.
+   */
+  async move(actor: PledgeActor, id: string, slug: string): Promise<PledgeView> {
+    const pledge = await this.changeable(actor, id, 'move it');
+    const target = await this.campaigns.findBySlug(slug);
+    if (!target || target.status === 'draft')
+      throw invalidField('campaign', 'unknown_campaign', `campaign: no campaign "${slug}"`);
+    if (target.id === pledge.campaignId)
+      throw invalidField(
+        'campaign',
+        'same_campaign',
+        `campaign: the pledge is already given to "${slug}"`,
+      );
+    const closed = notAcceptingReason(target);
+    if (closed) throw new DomainError('not_active', closed);
+    if (!target.currencies.includes(pledge.currency))
+      throw invalidField(
+        'campaign',
+        'not_accepted',
+        `campaign: "${slug}" does not take gifts in ${pledge.currency} (it takes ${target.currencies.join(', ')})`,
+      );
+    const product = await this.productFor(target);
+    const ticket = await this.sync.ticket();
+    const subscription = await this.call(() =>
+      this.stripe.moveSubscription(pledge.stripeSubscriptionId!, {
+        itemId: pledge.stripeSubscriptionItemId!,
+        product,
+        currency: pledge.currency,
+        unitAmount: pledge.amount,
+        recurring: { interval: pledge.interval },
+        metadata: { campaign_id: target.id, campaign_slug: target.slug },
+      }),
+    );
+    const moved = await this.pledges.transaction(async (em) => {
+      const done = await this.closures.recordMove(em, {
+        pledgeId: pledge.id,
+        from: pledge.campaignId,
+        to: target.id,
+        by: 'staff' in actor ? 'staff' : 'donor',
+      });
+      if (done) await this.closures.decide(em, pledge.id, pledge.campaignId, 'moved');
+      return done;
+    });
+    if (!moved) throw new DomainError('conflict', 'The pledge was moved meanwhile: look again');
+    // A closing's ending may have been sent to Stripe while we moved: the move wins.
+    const current = await this.call(() =>
+      this.stripe.retrieveSubscription(pledge.stripeSubscriptionId!),
+    );
+    if (current.cancel_at_period_end || current.cancel_at) {
+      const renewed = await this.call(() =>
+        this.stripe.setSubscriptionEnding(pledge.stripeSubscriptionId!, false),
+      );
+      return this.applied(await this.sync.ticket(), renewed, pledge.id);
+    }
+    return this.applied(ticket, subscription, pledge.id);
+  }
+
+  /**
+   * For a campaign's closing: tells Stripe to end the pledge's subscription at the end of its
+   * paid period (and not to retry a failed payment), unless its donor has chosen meanwhile;
+   * then marks the closure's ending done. Stripe's refusals and outages are thrown, for the
+   * job to retry.
+   */
+  async endWithCampaign(pledgeId: string, campaignId: string): Promise<void> {
+    const pledge = await this.pledges.findById(pledgeId);
+    const ending =
+      pledge?.stripeSubscriptionId &&
+      !FINAL_PLEDGE_STATUSES.includes(pledge.status) &&
+      (await this.closures.stillEnding(pledgeId, campaignId));
+    if (pledge && ending) {
+      const subscriptionId = pledge.stripeSubscriptionId!;
+      const ticket = await this.sync.ticket();
+      const subscription = await this.stripe.setSubscriptionEnding(subscriptionId, true);
+      await this.sync.applyReturned(subscription, ticket);
+      // A failed payment of the period already begun is not retried: the gift has ended.
+      for (const invoice of await this.stripe.openInvoices(subscriptionId))
+        await this.stripe.voidInvoice(invoice.id!);
+      // The donor moved it while Stripe answered: the move wins.
+      if (!(await this.closures.stillEnding(pledgeId, campaignId))) {
+        const renewed = await this.stripe.setSubscriptionEnding(subscriptionId, false);
+        await this.sync.applyReturned(renewed, await this.sync.ticket());
+      }
+    }
+    await this.closures.markEndingSet(pledgeId, campaignId);
   }
 
   /** A SetupIntent for a new card; once it succeeds the card becomes the pledge's default. */
@@ -364,10 +468,25 @@ export class PledgesService {
     return pledge;
   }
 
-  private async changeable(actor: PledgeActor, id: string, what: string): Promise<Pledge> {
+  /**
+   * The pledge, when `what` may be done to it now. Canceled and completed pledges take nothing;
+   * a pledge whose first payment is still due (incomplete) can only be canceled.
+   */
+  private async changeable(
+    actor: PledgeActor,
+    id: string,
+    what: string,
+    { incomplete = false } = {},
+  ): Promise<Pledge> {
     const pledge = await this.find(actor, id);
     if (FINAL_PLEDGE_STATUSES.includes(pledge.status)) {
       throw new DomainError('conflict', `The pledge is ${pledge.status}: you cannot ${what}`);
+    }
+    if (pledge.status === 'incomplete' && !incomplete) {
+      throw new DomainError(
+        'conflict',
+        `The pledge has not started yet (its first payment is still due): you cannot ${what}`,
+      );
     }
     if (!pledge.stripeSubscriptionId) {
       throw new DomainError('conflict', 'The pledge is still being set up: try again in a moment');
@@ -392,8 +511,52 @@ export class PledgesService {
 
   private async views(pledges: Pledge[]): Promise<PledgeView[]> {
     const found = await this.campaigns.findByIds([...new Set(pledges.map((p) => p.campaignId))]);
-    const campaigns = new Map(found.map((c) => [c.id, { slug: c.slug, title: c.title }]));
-    return pledges.map((p) => pledgeView(p, campaigns.get(p.campaignId) ?? null));
+    const successorIds = found.flatMap((c) =>
+      c.successorCampaignId ? [c.successorCampaignId] : [],
+    );
+    const successors = await this.campaigns.findByIds([...new Set(successorIds)]);
+    const byId = new Map([...found, ...successors].map((c) => [c.id, c]));
+    const brief = (c: Campaign) => ({ slug: c.slug, title: c.title });
+    return pledges.map((p) => {
+      const campaign = byId.get(p.campaignId);
+      const successor = campaign?.successorCampaignId
+        ? byId.get(campaign.successorCampaignId)
+        : undefined;
+      const closing =
+        campaign?.status === 'closed' && !FINAL_PLEDGE_STATUSES.includes(p.status)
+          ? {
+              closedAt: (campaign.closedAt ?? campaign.updatedAt).toISOString(),
+              message: campaign.closeMessage,
+              successor:
+                successor &&
+                successor.status === 'active' &&
+                successor.currencies.includes(p.currency)
+                  ? brief(successor)
+                  : null,
+            }
+          : null;
+      return pledgeView(p, campaign ? brief(campaign) : null, closing);
+    });
+  }
+
+  /** A campaign closing (in its transaction): a closure for each of its running pledges. */
+  openClosures(em: EntityManager, campaignId: string): Promise<OpenedClosure[]> {
+    return this.closures.open(em, campaignId);
+  }
+
+  /** Closures for running pledges of closed campaigns that started after the closing. */
+  openLateClosures(em: EntityManager): Promise<OpenedClosure[]> {
+    return this.closures.openLate(em);
+  }
+
+  /** Closures whose subscription Stripe has not yet been told to end (one campaign's, or all). */
+  pendingEndings(campaignId: string | null, limit: number): Promise<PendingEnding[]> {
+    return this.closures.pendingEndings(campaignId, limit);
+  }
+
+  /** How the pledges running at each campaign's closing went. */
+  closureCounts(campaignIds: string[]): Promise<Map<string, ClosureCounts>> {
+    return this.closures.counts(campaignIds);
   }
 
   /**

@@ -32,6 +32,7 @@ export function subscriptionFacts(sub: Stripe.Subscription): SubscriptionFacts {
     amount: item?.price?.unit_amount ?? null,
     itemId: item?.id ?? null,
     currentPeriodEnd: at(item?.current_period_end),
+    endsAt: status === 'canceled' ? null : at(sub.cancel_at),
     pausedUntil: status === 'paused' ? at(sub.pause_collection?.resumes_at) : null,
     cancelReason: status === 'canceled' ? (sub.cancellation_details?.reason ?? 'canceled') : null,
     canceledAt:

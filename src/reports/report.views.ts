@@ -5,6 +5,7 @@ import {
   ActionSignaturesRow,
   CampaignCurrencyRow,
   EntryRow,
+  PledgeChangesRow,
   SeriesPoint,
   SignaturePoint,
 } from './reports.repository';
@@ -20,6 +21,18 @@ export class ActionSignaturesView {
   @ApiProperty({ example: 'Write to the UN' }) title: string;
   @ApiProperty({ description: 'Confirmed in the period', example: 12 }) signatures: number;
   @ApiProperty({ description: 'Confirmed at any time', example: 340 }) totalSignatures: number;
+}
+
+/** How the pledges running when the campaign closed went (all time, not the period's). */
+export class PledgeClosingCountsView {
+  @ApiProperty({ format: 'date-time' }) closedAt: string;
+  @ApiProperty({ description: 'Moved to another campaign by their donor or staff', example: 12 })
+  moved: number;
+  @ApiProperty({ description: 'Stopped by their donor or staff', example: 3 }) stopped: number;
+  @ApiProperty({ description: 'Ended at the end of their paid period, no choice made', example: 5 })
+  ended: number;
+  @ApiProperty({ description: 'No choice yet: running until their paid period ends', example: 2 })
+  awaiting: number;
 }
 
 /** Amounts are integers in the minor unit of `currency`; losses are positive numbers. */
@@ -95,6 +108,20 @@ export class CampaignReportRow {
     description: 'Per action of the campaign (drafts left out); empty for unattributed payments',
   })
   actions: ActionSignaturesView[];
+
+  @ApiProperty({
+    type: PledgeClosingCountsView,
+    nullable: true,
+    description:
+      'Once the campaign is closed: what its running pledges did (the same on each currency row of a campaign); null while open',
+  })
+  pledgeClosing: PledgeClosingCountsView | null;
+
+  @ApiProperty({
+    description: 'Pledges moved to this campaign from another, all time',
+    example: 7,
+  })
+  pledgesMovedIn: number;
 }
 
 class PeriodView {
@@ -230,8 +257,10 @@ export function signatureBuckets(points: SignaturePoint[]): TimeseriesView['buck
 export function campaignReportRow(
   r: CampaignCurrencyRow,
   actions: ActionSignaturesRow[] = [],
+  changes: PledgeChangesRow[] = [],
 ): CampaignReportRow {
   const own = actions.filter((a) => a.campaignId === r.campaignId);
+  const changed = changes.find((c) => c.campaignId === r.campaignId);
   const goal =
     r.goalAmount !== null && r.goalCurrency !== null
       ? { amount: r.goalAmount, currency: r.goalCurrency }
@@ -262,6 +291,16 @@ export function campaignReportRow(
       signatures: a.signatures,
       totalSignatures: a.totalSignatures,
     })),
+    pledgeClosing: changed?.closedAt
+      ? {
+          closedAt: changed.closedAt.toISOString(),
+          moved: changed.moved,
+          stopped: changed.stopped,
+          ended: changed.ended,
+          awaiting: changed.awaiting,
+        }
+      : null,
+    pledgesMovedIn: changed?.movedIn ?? 0,
   };
 }
 

@@ -211,6 +211,33 @@ const CAMPAIGN_ROWS = `
     LEFT JOIN pledge_sums ps ON ps.campaign_id = c.id AND ps.currency = k.currency
    WHERE $1::uuid IS NULL OR c.id = $1::uuid`;
 
+/**
+ * Per campaign: how the pledges running at its closing went (reads pledge_closures, pledges and
+ * pledge_moves, the pledges module's tables), and how many pledges were moved to it.
+ */
+const PLEDGE_CHANGES = `
+  SELECT c.id AS campaign_id, c.closed_at,
+         (SELECT count(*) FROM pledge_moves m WHERE m.to_campaign_id = c.id)::int AS moved_in,
+         count(pc.pledge_id) FILTER (WHERE pc.outcome = 'moved')::int AS moved,
+         count(pc.pledge_id) FILTER (WHERE pc.outcome = 'stopped')::int AS stopped,
+         count(pc.pledge_id) FILTER (WHERE pc.outcome IS NULL AND p.status IN ('canceled', 'completed'))::int AS ended,
+         count(pc.pledge_id) FILTER (WHERE pc.outcome IS NULL AND p.status NOT IN ('canceled', 'completed'))::int AS awaiting
+    FROM campaigns c
+    LEFT JOIN pledge_closures pc ON pc.campaign_id = c.id
+    LEFT JOIN pledges p ON p.id = pc.pledge_id
+   WHERE $1::uuid IS NULL OR c.id = $1::uuid
+   GROUP BY c.id, c.closed_at`;
+
+export interface PledgeChangesRow {
+  campaignId: string;
+  closedAt: Date | null;
+  movedIn: number;
+  moved: number;
+  stopped: number;
+  ended: number;
+  awaiting: number;
+}
+
 function emptyRow(): CampaignCurrencyRow {
   return {
     campaignId: null,
@@ -247,6 +274,19 @@ export class ReportsRepository {
    * in, as the ledger keeps them). Every campaign has at least its goal-currency row; entries
    * of no campaign form a row of their own when no campaign is asked for.
    */
+  async pledgeChanges(campaignId?: string): Promise<PledgeChangesRow[]> {
+    const rows: Raw[] = await this.dataSource.query(PLEDGE_CHANGES, [campaignId ?? null]);
+    return rows.map((r) => ({
+      campaignId: String(r.campaign_id),
+      closedAt: (r.closed_at as Date | null) ?? null,
+      movedIn: int(r.moved_in),
+      moved: int(r.moved),
+      stopped: int(r.stopped),
+      ended: int(r.ended),
+      awaiting: int(r.awaiting),
+    }));
+  }
+
   async campaignCurrencySums(
     period: ReportPeriod,
     timeZone: string,

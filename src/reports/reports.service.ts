@@ -39,14 +39,15 @@ export class ReportsService {
   async campaignReport(query: CampaignReportQuery): Promise<CampaignReportView> {
     const period = resolvePeriod(query, this.timeZone);
     const campaignId = query.campaign ? await this.campaignId(query.campaign) : undefined;
-    const [rows, actions] = await Promise.all([
+    const [rows, actions, changes] = await Promise.all([
       this.reports.campaignCurrencySums(period, this.timeZone, campaignId),
       this.reports.actionSignatures(period, this.timeZone, campaignId),
+      this.reports.pledgeChanges(campaignId),
     ]);
     return {
       ...period,
       timeZone: this.timeZone,
-      data: rows.map((row) => campaignReportRow(row, actions)),
+      data: rows.map((row) => campaignReportRow(row, actions, changes)),
     };
   }
 

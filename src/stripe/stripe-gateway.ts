@@ -335,6 +335,50 @@ export class StripeGateway {
     });
   }
 
+  /**
+   * A pledge given from now on to another campaign: the same subscription and card, its item
+   * billed under that campaign's Product (same amount, no proration), its metadata naming the
+   * campaign, renewing again if it was set to end.
+   */
+  moveSubscription(
+    subscriptionId: string,
+    move: {
+      itemId: string;
+      product: string;
+      currency: string;
+      unitAmount: number;
+      recurring: { interval: Stripe.Price.Recurring.Interval; interval_count?: number };
+      metadata: { campaign_id: string; campaign_slug: string };
+    },
+  ): Promise<Stripe.Subscription> {
+    return this.sdk.subscriptions.update(subscriptionId, {
+      items: [
+        {
+          id: move.itemId,
+          price_data: {
+            currency: move.currency,
+            product: move.product,
+            unit_amount: move.unitAmount,
+            recurring: move.recurring,
+          },
+        },
+      ],
+      proration_behavior: 'none',
+      cancel_at_period_end: false,
+      metadata: move.metadata,
+    });
+  }
+
+  /** Ends the subscription at the end of its current period (`true`), or renews it again. */
+  setSubscriptionEnding(subscriptionId: string, ending: boolean): Promise<Stripe.Subscription> {
+    return this.sdk.subscriptions.update(subscriptionId, { cancel_at_period_end: ending });
+  }
+
+  /** An open invoice that will not be collected: no more payment attempts. */
+  voidInvoice(invoiceId: string): Promise<Stripe.Invoice> {
+    return this.sdk.invoices.voidInvoice(invoiceId);
+  }
+
   /** Stops collecting (invoices are voided) until `until`, or until resumed. */
   pauseSubscription(subscriptionId: string, until?: Date): Promise<Stripe.Subscription> {
     return this.sdk.subscriptions.update(subscriptionId, {

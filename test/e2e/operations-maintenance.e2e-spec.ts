@@ -61,12 +61,12 @@ describe('operations: self-repair and readiness', () => {
     }, 20_000);
   }
 
-  it('registers one job scheduler per task (and the delivery schedule check), in the organisation time zone', async () => {
+  it('registers one job scheduler per task (and the delivery and campaign closing checks), in the organisation time zone', async () => {
     const queue = new Queue('maintenance', { connection: redis, prefix: app.queuePrefix });
     try {
       const schedulers = await eventually(async () => {
         const found = await queue.getJobSchedulers();
-        return found.length === 4 ? found : null;
+        return found.length === 5 ? found : null;
       });
       const byName = Object.fromEntries(schedulers.map((s) => [s.name, s]));
       expect(byName['maintenance.stripe-sync']).toMatchObject({
@@ -77,6 +77,8 @@ describe('operations: self-repair and readiness', () => {
       expect(byName['maintenance.retry-stuck']).toMatchObject({ every: 3_600_000 });
       // The check for actions whose deliveryCron came round (ACTION_DELIVERY_CHECK_SCHEDULE).
       expect(byName['action-delivery.schedule']).toMatchObject({ every: 60_000 });
+      // The check for campaigns whose endsAt came (CAMPAIGN_CLOSE_CHECK_SCHEDULE).
+      expect(byName['campaign-closing.check']).toMatchObject({ every: 60_000 });
     } finally {
       await queue.close();
     }

@@ -468,6 +468,13 @@ export class Environment {
   @IsSchedule()
   ACTION_DELIVERY_CHECK_SCHEDULE = '1m';
 
+  /**
+   * How often the worker closes campaigns whose `endsAt` has come, and finishes closings' pledge
+   * endings a lost job left (cron, interval such as `1m`, or `off`).
+   */
+  @IsSchedule()
+  CAMPAIGN_CLOSE_CHECK_SCHEDULE = '1m';
+
   /** A pending event, receipt or email is stuck once it has waited this many minutes. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of minutes' })

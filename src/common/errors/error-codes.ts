@@ -39,6 +39,11 @@ export const ERROR_CODES = {
     meaning:
       'The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed)',
   },
+  pledge_past_due: {
+    status: 409,
+    meaning:
+      'The pledge’s last payment failed: it takes a new card (or a cancel) before it can be paused',
+  },
   nothing_to_deliver: {
     status: 409,
     meaning: 'An action has no confirmed signature that an earlier delivery did not carry',
@@ -119,6 +124,10 @@ export const FIELD_ERROR_CODES = {
   return_url:
     'Not a return URL we send donors to: absolute https (plain http only to this machine, outside production), no user name or password',
   return_host_not_allowed: 'Leads to a site not in CHECKOUT_RETURN_HOSTS',
+  unknown_campaign: 'No campaign with this slug (or not public yet)',
+  same_campaign: 'Names the campaign itself, where another one is needed',
+  campaign_closed: 'Names a campaign that is closed, where an open one is needed',
+  not_allowed: 'Cannot be set here (a campaign is closed through its close route)',
 } as const;
 
 export type FieldErrorCode = keyof typeof FIELD_ERROR_CODES;

@@ -20,6 +20,10 @@ export interface JobPayloads {
   'action-delivery.send': { deliveryId: string };
   /** Make the deliveries whose action's `deliveryCron` has come round since the last one. */
   'action-delivery.schedule': { trigger: 'schedule' };
+  /** Tell Stripe to end each pledge of a closed campaign at the end of its period (campaigns.id). */
+  'campaign-closing.apply': { campaignId: string };
+  /** Close campaigns whose `endsAt` has come; sweep closings' pledges a lost job left. */
+  'campaign-closing.check': { trigger: 'schedule' };
   /** Self-repair: store and process events in Stripe's list that never arrived as webhooks. */
   'maintenance.stripe-sync': MaintenancePayload;
   /** Self-repair: compare campaign totals with the ledger; drift is recorded as an alert. */
@@ -55,6 +59,9 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } & JobDefinitions
   'action-delivery.send': { queue: 'mail', attempts: 7, backoffMs: 2000 },
   // Runs again at the next check anyway.
   'action-delivery.schedule': { queue: 'maintenance', attempts: 1, backoffMs: 30_000 },
+  // 5 s … about 2.5 minutes; the scheduled check takes over after that.
+  'campaign-closing.apply': { queue: 'maintenance', attempts: 5, backoffMs: 5000 },
+  'campaign-closing.check': { queue: 'maintenance', attempts: 1, backoffMs: 30_000 },
   // Scheduled again anyway; one retry covers a blip (Stripe or Postgres briefly away).
   'maintenance.stripe-sync': { queue: 'maintenance', attempts: 2, backoffMs: 30_000 },
   'maintenance.reconcile': { queue: 'maintenance', attempts: 2, backoffMs: 30_000 },

@@ -1,0 +1,230 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { ClosureOutcome, PledgeClosure } from './pledge-closure.entity';
+import { MoveActor, PledgeMove } from './pledge-move.entity';
+
+/** The statuses of a pledge that still bills (or may again): those a campaign's closing concerns. */
+export const RUNNING_STATUSES = ['active', 'paused', 'past_due'] as const;
+
+/** A running pledge its campaign's closing just reached. */
+export interface OpenedClosure {
+  pledgeId: string;
+  campaignId: string;
+  donorId: string;
+  status: string;
+  amount: number;
+  currency: string;
+  interval: string;
+  paidInstallments: number;
+  currentPeriodEnd: Date | null;
+}
+
+type OpenedRow = {
+  pledge_id: string;
+  campaign_id: string;
+  donor_id: string;
+  status: string;
+  amount: string;
+  currency: string;
+  interval: string;
+  paid_installments: number;
+  current_period_end: Date | null;
+};
+
+const opened = (r: OpenedRow): OpenedClosure => ({
+  pledgeId: r.pledge_id,
+  campaignId: r.campaign_id,
+  donorId: r.donor_id,
+  status: r.status,
+  amount: Number(r.amount),
+  currency: r.currency,
+  interval: r.interval,
+  paidInstallments: r.paid_installments,
+  currentPeriodEnd: r.current_period_end,
+});
+
+const OPENED_COLUMNS = `p.id AS pledge_id, p.campaign_id, p.donor_id, p.status, p.amount::text AS amount,
+  p.currency, p.interval, p.paid_installments, p.current_period_end`;
+
+/** A closure whose subscription Stripe has not yet been told to end at the end of its period. */
+export interface PendingEnding {
+  pledgeId: string;
+  campaignId: string;
+  subscriptionId: string | null;
+  status: string;
+}
+
+/** How the pledges running at a campaign's closing went. */
+export interface ClosureCounts {
+  /** Continued to another campaign (by the donor, or staff). */
+  moved: number;
+  /** Stopped by the donor (or staff) after the closing. */
+  stopped: number;
+  /** Ended at the end of their paid period with no choice made. */
+  ended: number;
+  /** No choice yet, still running until the end of their period. */
+  awaiting: number;
+}
+
+/** Pledge moves and closures: the two tables of a pledge's campaign changing under it. */
+@Injectable()
+export class PledgeClosuresRepository {
+  constructor(@InjectRepository(PledgeClosure) private readonly repo: Repository<PledgeClosure>) {}
+
+  /**
+   * Records a move and changes the pledge's campaign, in the caller's transaction, when the
+   * pledge is still on `from` (false otherwise: another move came first).
+   */
+  async recordMove(
+    em: EntityManager,
+    move: { pledgeId: string; from: string; to: string; by: MoveActor },
+  ): Promise<boolean> {
+    const [, count]: [unknown, number] = await em.query(
+      `UPDATE pledges SET campaign_id = $3, updated_at = now() WHERE id = $1 AND campaign_id = $2`,
+      [move.pledgeId, move.from, move.to],
+    );
+    if (count === 0) return false;
+    await em.insert(PledgeMove, {
+      pledgeId: move.pledgeId,
+      fromCampaignId: move.from,
+      toCampaignId: move.to,
+      movedBy: move.by,
+    });
+    return true;
+  }
+
+  /**
+   * The campaign the pledge was on at `at`, when it has moved since (null: it has not, so its
+   * current campaign).
+   */
+  async campaignBefore(em: EntityManager, pledgeId: string, at: Date): Promise<string | null> {
+    const rows: { from_campaign_id: string }[] = await em.query(
+      `SELECT from_campaign_id FROM pledge_moves WHERE pledge_id = $1 AND moved_at > $2
+        ORDER BY moved_at LIMIT 1`,
+      [pledgeId, at],
+    );
+    return rows[0]?.from_campaign_id ?? null;
+  }
+
+  /**
+   * Opens a closure for each running pledge of the campaign that has none, in the caller's
+   * transaction; returns those opened.
+   */
+  async open(em: EntityManager, campaignId: string): Promise<OpenedClosure[]> {
+    const rows: OpenedRow[] = await em.query(
+      `WITH opened AS (
+         INSERT INTO pledge_closures (pledge_id, campaign_id)
+         SELECT id, campaign_id FROM pledges
+          WHERE campaign_id = $1 AND status = ANY($2)
+         ON CONFLICT DO NOTHING
+         RETURNING pledge_id)
+       SELECT ${OPENED_COLUMNS} FROM opened o JOIN pledges p ON p.id = o.pledge_id`,
+      [campaignId, RUNNING_STATUSES],
+    );
+    return rows.map(opened);
+  }
+
+  /**
+   * Opens a closure for each running pledge on a closed campaign that has none: one that
+   * started (its first payment made on a Checkout page, say) after its campaign closed. Reads
+   * `campaigns` for their status. Returns those opened.
+   */
+  async openLate(em: EntityManager): Promise<OpenedClosure[]> {
+    const rows: OpenedRow[] = await em.query(
+      `WITH opened AS (
+         INSERT INTO pledge_closures (pledge_id, campaign_id)
+         SELECT p.id, p.campaign_id FROM pledges p JOIN campaigns c ON c.id = p.campaign_id
+          WHERE c.status = 'closed' AND p.status = ANY($1)
+         ON CONFLICT DO NOTHING
+         RETURNING pledge_id)
+       SELECT ${OPENED_COLUMNS} FROM opened o JOIN pledges p ON p.id = o.pledge_id`,
+      [RUNNING_STATUSES],
+    );
+    return rows.map(opened);
+  }
+
+  /** Closures still to be ended at Stripe (of one campaign, or all), oldest first. */
+  async pendingEndings(campaignId: string | null, limit: number): Promise<PendingEnding[]> {
+    const rows: {
+      pledge_id: string;
+      campaign_id: string;
+      stripe_subscription_id: string | null;
+      status: string;
+    }[] = await this.repo.query(
+      `SELECT c.pledge_id, c.campaign_id, p.stripe_subscription_id, p.status
+         FROM pledge_closures c JOIN pledges p ON p.id = c.pledge_id
+        WHERE c.ending_set_at IS NULL AND ($1::uuid IS NULL OR c.campaign_id = $1)
+        ORDER BY c.created_at LIMIT $2`,
+      [campaignId, limit],
+    );
+    return rows.map((r) => ({
+      pledgeId: r.pledge_id,
+      campaignId: r.campaign_id,
+      subscriptionId: r.stripe_subscription_id,
+      status: r.status,
+    }));
+  }
+
+  async markEndingSet(pledgeId: string, campaignId: string): Promise<void> {
+    await this.repo.update({ pledgeId, campaignId }, { endingSetAt: new Date() });
+  }
+
+  /**
+   * Whether the pledge should now end with the campaign that closed: its closure is undecided
+   * and the pledge is still on that campaign.
+   */
+  async stillEnding(pledgeId: string, campaignId: string): Promise<boolean> {
+    const rows: unknown[] = await this.repo.query(
+      `SELECT 1 FROM pledge_closures c JOIN pledges p ON p.id = c.pledge_id
+        WHERE c.pledge_id = $1 AND c.campaign_id = $2 AND c.outcome IS NULL
+          AND p.campaign_id = $2`,
+      [pledgeId, campaignId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The donor's (or staff's) choice for an undecided closure of the pledge's campaign, if any. */
+  async decide(
+    em: EntityManager,
+    pledgeId: string,
+    campaignId: string,
+    outcome: ClosureOutcome,
+  ): Promise<void> {
+    await em.update(
+      PledgeClosure,
+      { pledgeId, campaignId, outcome: IsNull() },
+      { outcome, decidedAt: new Date() },
+    );
+  }
+
+  findOne(pledgeId: string, campaignId: string): Promise<PledgeClosure | null> {
+    return this.repo.findOne({ where: { pledgeId, campaignId } });
+  }
+
+  async counts(campaignIds: string[]): Promise<Map<string, ClosureCounts>> {
+    const rows: {
+      campaign_id: string;
+      moved: number;
+      stopped: number;
+      ended: number;
+      awaiting: number;
+    }[] = await this.repo.query(
+      `SELECT c.campaign_id,
+              count(*) FILTER (WHERE c.outcome = 'moved')::int AS moved,
+              count(*) FILTER (WHERE c.outcome = 'stopped')::int AS stopped,
+              count(*) FILTER (WHERE c.outcome IS NULL AND p.status IN ('canceled', 'completed'))::int AS ended,
+              count(*) FILTER (WHERE c.outcome IS NULL AND p.status NOT IN ('canceled', 'completed'))::int AS awaiting
+         FROM pledge_closures c JOIN pledges p ON p.id = c.pledge_id
+        WHERE c.campaign_id = ANY($1)
+        GROUP BY c.campaign_id`,
+      [campaignIds],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.campaign_id,
+        { moved: r.moved, stopped: r.stopped, ended: r.ended, awaiting: r.awaiting },
+      ]),
+    );
+  }
+}
