@@ -406,7 +406,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a monthly or yearly pledge: a Subscription whose first payment to confirm */
+        /** Start a weekly, monthly, quarterly or yearly pledge: a Subscription whose first payment to confirm */
         post: operations["createPledge"];
         delete?: never;
         options?: never;
@@ -1870,7 +1870,7 @@ export interface components {
             /** @example usd */
             currency: string;
             /** @enum {string} */
-            interval: "month" | "year";
+            interval: "week" | "month" | "quarter" | "year";
             /** @description Whether the first payment is in the campaign's progress */
             counted: boolean;
             /**
@@ -1899,10 +1899,10 @@ export interface components {
             /** @description The CAPTCHA widget’s token, required when GET /v1/config says `captchaRequired` (ignored otherwise) */
             captchaToken?: string;
             /**
-             * @description A recurring gift (a pledge) charged every month or year; absent: a one-off gift
+             * @description A recurring gift (a pledge) charged every week, month, quarter (three months) or year; absent: a one-off gift
              * @enum {string}
              */
-            interval?: "month" | "year";
+            interval?: "week" | "month" | "quarter" | "year";
             /**
              * @description Where Stripe sends the donor after paying: an absolute https URL (http only for localhost, outside production). Stripe replaces `{CHECKOUT_SESSION_ID}` in it with the session id; nothing is added otherwise
              * @example https://example.org/thanks?session={CHECKOUT_SESSION_ID}
@@ -2027,8 +2027,11 @@ export interface components {
             address?: components["schemas"]["AddressDto"];
             /** @description The CAPTCHA widget’s token, required when GET /v1/config says `captchaRequired` (ignored otherwise) */
             captchaToken?: string;
-            /** @enum {string} */
-            interval: "month" | "year";
+            /**
+             * @description How often it charges: every week, month, quarter (three months) or year
+             * @enum {string}
+             */
+            interval: "week" | "month" | "quarter" | "year";
             /** @description A fixed number of payments, after which the pledge completes */
             installments?: number;
         };
@@ -2042,7 +2045,7 @@ export interface components {
             amount: number;
             currency: string;
             /** @enum {string} */
-            interval: "month" | "year";
+            interval: "week" | "month" | "quarter" | "year";
         };
         PledgeCampaignView: {
             /** @example free-the-seven */
@@ -2077,8 +2080,11 @@ export interface components {
             amount: number;
             /** @example eur */
             currency: string;
-            /** @enum {string} */
-            interval: "month" | "year";
+            /**
+             * @example month
+             * @enum {string}
+             */
+            interval: "week" | "month" | "quarter" | "year";
             /** @description Null: until canceled */
             installments: number | null;
             /** @example 3 */
@@ -2628,7 +2634,7 @@ export interface components {
             recurring: components["schemas"]["GrossCountView"];
             /** @description Active pledges now */
             activePledges: number;
-            /** @description What active pledges bring a month (a yearly one: amount / 12, floored) */
+            /** @description What active pledges bring a month, each floored: a weekly one amount × 52 / 12, a quarterly one amount / 3, a yearly one amount / 12 */
             monthlyRecurring: number;
             /**
              * @description All-time progress in the goal currency over the goal, one decimal, floored

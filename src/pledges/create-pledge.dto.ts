@@ -4,11 +4,15 @@ import { Type } from 'class-transformer';
 import { CreateDonationDto } from '../donations/create-donation.dto';
 import { PLEDGE_INTERVALS, PLEDGE_STATUSES, PledgeInterval, PledgeStatus } from './pledge.entity';
 import { PageQuery } from '../common/validation/page.query';
+import { INTERVAL_MESSAGE } from './pledge-interval';
 
 /** A recurring gift: what a one-off donation takes (but a message or tribute), plus its rhythm. */
 export class CreatePledgeDto extends OmitType(CreateDonationDto, ['message', 'tribute'] as const) {
-  @ApiProperty({ enum: PLEDGE_INTERVALS })
-  @IsIn(PLEDGE_INTERVALS, { message: 'interval must be month or year' })
+  @ApiProperty({
+    enum: PLEDGE_INTERVALS,
+    description: 'How often it charges: every week, month, quarter (three months) or year',
+  })
+  @IsIn(PLEDGE_INTERVALS, { message: INTERVAL_MESSAGE })
   interval: PledgeInterval;
 
   @ApiPropertyOptional({

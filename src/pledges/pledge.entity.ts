@@ -22,7 +22,8 @@ export const PLEDGE_STATUSES = [
   'completed',
 ] as const;
 export type PledgeStatus = (typeof PLEDGE_STATUSES)[number];
-export const PLEDGE_INTERVALS = ['month', 'year'] as const;
+/** How often a pledge charges; `quarter` is every three months (see stripeRecurring). */
+export const PLEDGE_INTERVALS = ['week', 'month', 'quarter', 'year'] as const;
 export type PledgeInterval = (typeof PLEDGE_INTERVALS)[number];
 /** Once here, a pledge never moves again, whatever late event arrives. */
 export const FINAL_PLEDGE_STATUSES: PledgeStatus[] = ['canceled', 'completed'];
@@ -33,7 +34,7 @@ export const FINAL_PLEDGE_STATUSES: PledgeStatus[] = ['canceled', 'completed'];
   'pledges_status_check',
   `status IN ('incomplete', 'active', 'past_due', 'paused', 'canceled', 'completed')`,
 )
-@Check('pledges_interval_check', `interval IN ('month', 'year')`)
+@Check('pledges_interval_check', `interval IN ('week', 'month', 'quarter', 'year')`)
 @Index('pledges_donor', ['donorId'])
 @Index('pledges_status', ['status', 'createdAt'])
 export class Pledge {

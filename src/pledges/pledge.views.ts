@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Pledge, PLEDGE_STATUSES } from './pledge.entity';
+import { Pledge, PLEDGE_INTERVALS, PLEDGE_STATUSES } from './pledge.entity';
 
 export class PledgeCampaignView {
   @ApiProperty({ example: 'free-the-seven' }) slug: string;
@@ -33,7 +33,7 @@ export class PledgeView {
   @ApiProperty({ enum: PLEDGE_STATUSES, example: 'active' }) status: Pledge['status'];
   @ApiProperty({ description: 'Each payment, minor units', example: 2000 }) amount: number;
   @ApiProperty({ example: 'eur' }) currency: string;
-  @ApiProperty({ enum: ['month', 'year'] }) interval: Pledge['interval'];
+  @ApiProperty({ enum: PLEDGE_INTERVALS, example: 'month' }) interval: Pledge['interval'];
 
   @ApiProperty({ type: Number, nullable: true, description: 'Null: until canceled' })
   installments: number | null;

@@ -14,7 +14,8 @@ export class PledgesController {
   @Post()
   @ApiOperation({
     operationId: 'createPledge',
-    summary: 'Start a monthly or yearly pledge: a Subscription whose first payment to confirm',
+    summary:
+      'Start a weekly, monthly, quarterly or yearly pledge: a Subscription whose first payment to confirm',
   })
   @StartsGift(PledgeCreatedView)
   create(

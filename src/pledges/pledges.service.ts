@@ -15,6 +15,7 @@ import { idOf, StripeGateway } from '../stripe/stripe-gateway';
 import { CreatePledgeDto, PledgeCreatedView } from './create-pledge.dto';
 import { FINAL_PLEDGE_STATUSES, Pledge, PledgeInterval, PledgeStatus } from './pledge.entity';
 import { PledgeView, pledgeView } from './pledge.views';
+import { stripeRecurring } from './pledge-interval';
 import { PledgesRepository } from './pledges.repository';
 import {
   ClosureCounts,
@@ -182,7 +183,7 @@ export class PledgesService {
         product: campaign.stripeProductId!,
         currency: pledge.currency,
         unitAmount: charge,
-        interval: pledge.interval,
+        recurring: stripeRecurring(pledge.interval),
       }),
     );
     await this.pledges.setIntendedAmount(pledge.id, amount);
@@ -393,7 +394,7 @@ export class PledgesService {
               currency: pledge.currency,
               product,
               unit_amount: pledge.amount,
-              recurring: { interval: pledge.interval },
+              recurring: stripeRecurring(pledge.interval),
             },
           },
         ],

@@ -24,6 +24,17 @@ export interface ReceiptDocument {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
+/**
+ * A pledge's interval as its receipts word it ("quarterly pledge 1a2b3c4d"). The pledges module
+ * owns the intervals, but receipts may not import it: src/pledges/pledge-interval.spec.ts checks they agree.
+ */
+export const PLEDGE_CADENCE: Readonly<Record<string, string>> = {
+  week: 'weekly',
+  month: 'monthly',
+  quarter: 'quarterly',
+  year: 'yearly',
+};
+
 export function receiptLines(r: ReceiptDocument): string[] {
   const lines = [
     r.type === 'correction' ? `Corrected receipt ${r.number}` : `Receipt ${r.number}`,

@@ -12,6 +12,7 @@ import { MailTransport } from '../mail/mail-transport';
 import { simpleEmail } from '../mail/templates';
 import { Letterhead, letterheadOf } from '../common/pdf/pdf';
 import {
+  PLEDGE_CADENCE,
   ReceiptDocument,
   renderReceiptPdf,
   renderStatementPdf,
@@ -355,7 +356,7 @@ export class ReceiptsService {
       giftDate: (row.succeeded_at as Date) ?? (row.issued_at as Date),
       tribute: (row.tribute as Tribute) ?? null,
       pledgeReference: row.pledge_id
-        ? `${row.pledge_interval}ly pledge ${String(row.pledge_id).slice(0, 8)}`
+        ? `${PLEDGE_CADENCE[row.pledge_interval as string]} pledge ${String(row.pledge_id).slice(0, 8)}`
         : null,
     };
   }

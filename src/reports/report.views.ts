@@ -84,7 +84,8 @@ export class CampaignReportRow {
   @ApiProperty({ description: 'Active pledges now' }) activePledges: number;
 
   @ApiProperty({
-    description: 'What active pledges bring a month (a yearly one: amount / 12, floored)',
+    description:
+      'What active pledges bring a month, each floored: a weekly one amount × 52 / 12, a quarterly one amount / 3, a yearly one amount / 12',
   })
   monthlyRecurring: number;
 

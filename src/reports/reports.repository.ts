@@ -193,12 +193,14 @@ const PERIOD_DONORS = `
 
 /**
  * Each campaign's goal-currency row and one per currency it has active pledges in: goal,
- * all-time progress, active pledges and their monthly amount. $1: campaign or null.
+ * all-time progress, active pledges and their monthly amount (each pledge's floored: a week
+ * is 52/12 of a month's, a quarter a third, a year a twelfth). $1: campaign or null.
  */
 const CAMPAIGN_ROWS = `
   WITH pledge_sums AS (
     SELECT p.campaign_id, p.currency, count(*) AS active_pledges,
-           sum(CASE WHEN p.interval = 'year' THEN p.amount / 12 ELSE p.amount END) AS monthly_recurring
+           sum(CASE p.interval WHEN 'week' THEN p.amount * 52 / 12 WHEN 'quarter' THEN p.amount / 3
+                               WHEN 'year' THEN p.amount / 12 ELSE p.amount END) AS monthly_recurring
       FROM pledges p
      WHERE p.status = 'active' AND ($1::uuid IS NULL OR p.campaign_id = $1::uuid)
      GROUP BY p.campaign_id, p.currency)

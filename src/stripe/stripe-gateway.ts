@@ -308,7 +308,10 @@ export class StripeGateway {
     return found.data[0]?.id ?? null;
   }
 
-  /** A new amount from the next payment on, without proration. */
+  /**
+   * A new amount from the next payment on, without proration. `recurring` must be the
+   * subscription's own cadence (interval and count), which Stripe requires of every price on it.
+   */
   changeSubscriptionPrice(
     subscriptionId: string,
     item: {
@@ -316,7 +319,7 @@ export class StripeGateway {
       product: string;
       currency: string;
       unitAmount: number;
-      interval: Stripe.Price.Recurring.Interval;
+      recurring: { interval: Stripe.Price.Recurring.Interval; interval_count: number };
     },
   ): Promise<Stripe.Subscription> {
     return this.sdk.subscriptions.update(subscriptionId, {
@@ -327,7 +330,7 @@ export class StripeGateway {
             currency: item.currency,
             product: item.product,
             unit_amount: item.unitAmount,
-            recurring: { interval: item.interval },
+            recurring: item.recurring,
           },
         },
       ],

@@ -21,7 +21,8 @@ jest.setTimeout(180_000);
 /**
  * The embeddable donation form, on a plain HTML page of another origin holding only the
  * one-line script, against the Stripe stand-in (simulated card): a one-off gift with the fees
- * covered, a monthly pledge, the Persian form right to left, a declined card retried.
+ * covered, a monthly and a quarterly pledge, the Persian form right to left, a declined card
+ * retried.
  */
 describe('donation form (/widget/donate.js) on another site, in Chromium', () => {
   let app: TestApp;
@@ -218,6 +219,35 @@ describe('donation form (/widget/donate.js) on another site, in Chromium', () =>
     expect(after).toBe(before + 10_000);
     await waitForText(form.locator('.figures'), new RegExp(`^\\${moneyText(after)} raised of`));
     await frameFitsContent(page, form);
+    expect(unexpectedProblems(browser.problems)).toEqual([]);
+    expect(browser.external).toEqual([]);
+  });
+
+  it('starts a quarterly pledge, worded "a quarter" up to the Pay button, billed every 3 months', async () => {
+    const form = await openForm();
+    await choose(form.getByRole('radio', { name: 'Quarterly' }));
+    await choose(form.getByRole('radio', { name: '$50.00 a quarter' }));
+    await form.getByLabel('Email').fill('quarterly@example.org');
+    await press(form.getByRole('button', { name: 'Continue to payment' }));
+    await waitForText(form.locator('.summary'), /Your gift: \$50\.00 a quarter/);
+    expect(await form.locator('.summary .total').textContent()).toBe(
+      'Total charged: $50.00 a quarter',
+    );
+    await press(form.getByRole('button', { name: 'Pay $50.00 a quarter' }));
+    await form.getByRole('heading', { name: 'Thank you!' }).waitFor();
+    await waitForText(form.locator('.thanks-status'), /recurring gift has started/, 30_000);
+    await waitForText(form.locator('.receipt-number'), /^\d{4}-\d+$/, 30_000);
+    const { rows } = await app.db.query(
+      `SELECT status, interval, stripe_subscription_id FROM pledges WHERE interval = 'quarter'`,
+    );
+    expect(rows).toEqual([
+      { status: 'active', interval: 'quarter', stripe_subscription_id: expect.any(String) },
+    ]);
+    const sub = await app.stripe.subscriptions.retrieve(rows[0].stripe_subscription_id);
+    expect(sub.items.data[0].price.recurring).toMatchObject({
+      interval: 'month',
+      interval_count: 3,
+    });
     expect(unexpectedProblems(browser.problems)).toEqual([]);
     expect(browser.external).toEqual([]);
   });

@@ -454,7 +454,7 @@ describe('Checkout sessions', () => {
     });
 
     it('refuses a bad interval and a missing successUrl', async () => {
-      const res = await start(slug, { interval: 'week', successUrl: undefined }).expect(400);
+      const res = await start(slug, { interval: 'day', successUrl: undefined }).expect(400);
       const fields = res.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]);
       expect(fields).toEqual(
         expect.arrayContaining([

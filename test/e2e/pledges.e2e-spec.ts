@@ -309,7 +309,7 @@ describe('recurring pledges', () => {
   it('refuses bad input with 4xx naming the field, changing nothing', async () => {
     const { slug } = await createCampaign(app, adminKey, { minAmount: 500 });
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ interval: 'week' }, /^interval must be month or year/],
+      [{ interval: 'day' }, /^interval must be week, month, quarter or year/],
       [{ installments: 0 }, /^installments must be a positive integer/],
       [{ installments: 2.5 }, /^installments must be a positive integer/],
       [{ amount: 100 }, /^amount must be at least 500/],

@@ -264,7 +264,13 @@ describe('finance reports', () => {
       const row = rowOf(slugOf.get(p.campaign_id)!, p.currency);
       row.activePledges += 1;
       const amount = Number(p.amount);
-      row.monthlyRecurring += p.interval === 'year' ? Math.floor(amount / 12) : amount;
+      const perMonth = {
+        week: (amount * 52) / 12,
+        month: amount,
+        quarter: amount / 3,
+        year: amount / 12,
+      };
+      row.monthlyRecurring += Math.floor(perMonth[p.interval as keyof typeof perMonth]);
     }
     const out = new Map<string, Expected>();
     for (const [key, { donors, ...row }] of rows) {

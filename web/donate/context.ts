@@ -3,7 +3,32 @@ import { PublicConfig } from '../shared/config';
 import { Lang, MessageKey, problemMessage, t } from '../shared/i18n';
 import { formatMoney } from '../shared/money';
 
-export type Frequency = 'once' | 'month' | 'year';
+/** How often a gift is given: once, or a pledge's interval (the API's `interval`). */
+export const FREQUENCIES = ['once', 'week', 'month', 'quarter', 'year'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+
+const PER: Record<Frequency, MessageKey | null> = {
+  once: null,
+  week: 'perWeek',
+  month: 'perMonth',
+  quarter: 'perQuarter',
+  year: 'perYear',
+};
+
+/** "$10.30", "$10.30 a week", "$10.30 a quarter"…: an amount and how often it is given. */
+export function everyText(ctx: Ctx, frequency: Frequency, amount: string): string {
+  const key = PER[frequency];
+  return key ? ctx.tr(key, { amount }) : amount;
+}
+
+/** "Your gift: $10.30 a quarter", as the card step's summary says it. */
+export const YOU_GIVE: Record<Frequency, MessageKey> = {
+  once: 'youGive',
+  week: 'youGiveWeekly',
+  month: 'youGiveMonthly',
+  quarter: 'youGiveQuarterly',
+  year: 'youGiveYearly',
+};
 
 /** What the page knows once loaded: the language, the campaign and the deployment's config. */
 export interface Ctx {

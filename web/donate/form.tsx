@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, FieldProblem, idempotencyKey } from '../shared/api';
 import { exponent, fromMinor, parseAmount } from '../shared/money';
 import { MessageKey } from '../shared/i18n';
-import { Ctx, Frequency, problemText, Started } from './context';
+import { Ctx, everyText, FREQUENCIES, Frequency, problemText, Started } from './context';
 
 /** What the donor has typed, kept when they go to the card step and come back. */
 export interface Draft {
@@ -381,13 +381,8 @@ export function DonateForm(props: {
   );
 
   const money = (n: number) => ctx.money(n, d.currency);
-  /** "$10.30", "$10.30 a month" or "$10.30 a year", as the chosen frequency says. */
-  const every = (amount: string) =>
-    d.frequency === 'month'
-      ? ctx.tr('perMonth', { amount })
-      : d.frequency === 'year'
-        ? ctx.tr('perYear', { amount })
-        : amount;
+  /** "$10.30", "$10.30 a month", "$10.30 a quarter"…, as the chosen frequency says. */
+  const every = (amount: string) => everyText(ctx, d.frequency, amount);
   const extra =
     quote && minor !== null && quote.amount === minor ? quote.charge - quote.amount : null;
 
@@ -403,7 +398,7 @@ export function DonateForm(props: {
       <fieldset class="choices frequency">
         <legend>{ctx.tr('frequency')}</legend>
         <div class="options">
-          {(['once', 'month', 'year'] as const).map((f) => (
+          {FREQUENCIES.map((f) => (
             <label key={f} class="option">
               <input
                 type="radio"
@@ -455,11 +450,7 @@ export function DonateForm(props: {
                 checked={d.choice === a}
                 onChange={() => set({ choice: a })}
               />
-              <span>
-                {d.frequency === 'once'
-                  ? money(a)
-                  : ctx.tr(d.frequency === 'month' ? 'perMonth' : 'perYear', { amount: money(a) })}
-              </span>
+              <span>{every(money(a))}</span>
             </label>
           ))}
           <label class="option amount-option">

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Alert } from '../shared/ui';
 import { completeAtStandIn, intentIdOf, isDeclinedCard } from '../shared/stand-in';
-import { Ctx, Started } from './context';
+import { Ctx, everyText, Started, YOU_GIVE } from './context';
 
 /**
  * The card step: Stripe's Payment Element with a publishable key, or (Stripe stand-in, never in
@@ -12,20 +12,10 @@ export function Pay(props: { ctx: Ctx; started: Started; onPaid: () => void; onB
   const { ctx, started } = props;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
-  const summary =
-    started.frequency === 'month'
-      ? 'youGiveMonthly'
-      : started.frequency === 'year'
-        ? 'youGiveYearly'
-        : 'youGive';
+  const summary = YOU_GIVE[started.frequency];
   const amount = ctx.money(started.charge, started.currency);
   // What the donor pays, and how often: "$10.30 a month" on the total and the Pay button.
-  const charge =
-    started.frequency === 'month'
-      ? ctx.tr('perMonth', { amount })
-      : started.frequency === 'year'
-        ? ctx.tr('perYear', { amount })
-        : amount;
+  const charge = everyText(ctx, started.frequency, amount);
   return (
     <section class="pay" aria-labelledby="pay-title">
       <h1 id="pay-title" tabIndex={-1} ref={heading}>

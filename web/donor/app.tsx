@@ -243,7 +243,7 @@ interface Pledge {
   status: string;
   amount: number;
   currency: string;
-  interval: 'month' | 'year';
+  interval: 'week' | 'month' | 'quarter' | 'year';
   installments: number | null;
   paidInstallments: number;
   currentPeriodEnd: string | null;

@@ -11,6 +11,7 @@ import {
   IdempotencyClaim,
 } from '../../donations/donations.service';
 import { GiftRules } from '../../donations/gift-rules';
+import { stripeRecurring } from '../../pledges/pledge-interval';
 import { PledgesService } from '../../pledges/pledges.service';
 import { StripeGateway } from '../../stripe/stripe-gateway';
 import {
@@ -101,7 +102,7 @@ export class CheckoutSessionsService {
                   currency: pledge.currency,
                   product,
                   unit_amount: pledge.amount,
-                  recurring: { interval },
+                  recurring: stripeRecurring(interval),
                 },
               },
             ],

@@ -9,6 +9,7 @@ import {
 } from 'class-validator';
 import { CreateDonationDto } from '../../donations/create-donation.dto';
 import { PLEDGE_INTERVALS, PledgeInterval } from '../../pledges/pledge.entity';
+import { INTERVAL_MESSAGE } from '../../pledges/pledge-interval';
 import { Trim } from '../../common/validation/transforms';
 
 /** Hosts a site may send donors back to over plain http, outside production: a developer's machine. */
@@ -61,10 +62,11 @@ export class CreateCheckoutSessionDto extends PickType(CreateDonationDto, [
 ] as const) {
   @ApiPropertyOptional({
     enum: PLEDGE_INTERVALS,
-    description: 'A recurring gift (a pledge) charged every month or year; absent: a one-off gift',
+    description:
+      'A recurring gift (a pledge) charged every week, month, quarter (three months) or year; absent: a one-off gift',
   })
   @IsOptional()
-  @IsIn(PLEDGE_INTERVALS, { message: 'interval must be month or year' })
+  @IsIn(PLEDGE_INTERVALS, { message: INTERVAL_MESSAGE })
   interval?: PledgeInterval;
 
   @ApiProperty({

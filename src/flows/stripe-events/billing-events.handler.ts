@@ -9,6 +9,7 @@ import { MailService } from '../../mail/mail.service';
 import { simpleEmail } from '../../mail/templates';
 import { InstallmentsService } from '../../pledges/installments.service';
 import { Pledge } from '../../pledges/pledge.entity';
+import { intervalAdjective } from '../../pledges/pledge-interval';
 import { PledgeSyncService } from '../../pledges/pledge-sync.service';
 import { idOf, StripeGateway } from '../../stripe/stripe-gateway';
 import { PaymentEventsHandler } from './payment-events.handler';
@@ -112,11 +113,12 @@ export class BillingEventsHandler {
     if (pledge.paidInstallments < 1) return;
     const base = this.env.PUBLIC_BASE_URL.replace(/\/$/, '');
     const amount = formatMoney(pledge.amount, pledge.currency);
+    const cadence = intervalAdjective(pledge.interval);
     const content = {
       'payment-failed': {
-        subject: 'Your monthly gift could not be charged',
+        subject: `Your ${cadence} gift could not be charged`,
         paragraphs: [
-          `We could not charge your card for your ${amount} ${pledge.interval}ly gift.`,
+          `We could not charge your card for your ${amount} ${cadence} gift.`,
           'Please update your card so that your support continues.',
           NOT_YOURS,
         ],
@@ -124,10 +126,7 @@ export class BillingEventsHandler {
       },
       'action-required': {
         subject: 'Please confirm your gift',
-        paragraphs: [
-          `Your bank asks you to confirm your ${amount} ${pledge.interval}ly gift.`,
-          NOT_YOURS,
-        ],
+        paragraphs: [`Your bank asks you to confirm your ${amount} ${cadence} gift.`, NOT_YOURS],
         action: {
           label: 'Confirm the payment',
           url: actionUrl ?? `${base}/donor/pledges/${pledge.id}`,
@@ -136,7 +135,7 @@ export class BillingEventsHandler {
       'canceled-unpaid': {
         subject: 'Your recurring gift has stopped',
         paragraphs: [
-          `After several attempts we could not charge your ${amount} ${pledge.interval}ly gift, so it has stopped.`,
+          `After several attempts we could not charge your ${amount} ${cadence} gift, so it has stopped.`,
           'Thank you for all you have given. You can start a new gift at any time.',
         ],
         action: undefined,
