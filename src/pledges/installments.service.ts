@@ -28,13 +28,16 @@ export class InstallmentsService {
    * and links it here, once, to a pledge that has no subscription yet.
    *
    * The pledge's `campaignId` is the campaign it was given to when Stripe made the invoice: an
-   * installment billed before the pledge moved to another campaign stays with the earlier one.
+   * installment billed before the pledge moved to another campaign (the invoice Stripe had last
+   * made then, or an earlier one) stays with the earlier campaign.
    */
   async pledgeOfInvoice(em: EntityManager, invoice: Stripe.Invoice): Promise<Pledge | null> {
     const pledge = await this.linkedPledge(em, invoice);
     if (!pledge) return null;
-    const billedAt = new Date(invoice.created * 1000);
-    const earlier = await this.closures.campaignBefore(em, pledge.id, billedAt);
+    const earlier = await this.closures.campaignBilled(em, pledge.id, {
+      id: invoice.id!,
+      created: new Date(invoice.created * 1000),
+    });
     return earlier ? { ...pledge, campaignId: earlier } : pledge;
   }
 

@@ -78,7 +78,13 @@ export class PledgeClosuresRepository {
    */
   async recordMove(
     em: EntityManager,
-    move: { pledgeId: string; from: string; to: string; by: MoveActor },
+    move: {
+      pledgeId: string;
+      from: string;
+      to: string;
+      by: MoveActor;
+      lastInvoice: { id: string; created: Date } | null;
+    },
   ): Promise<boolean> {
     const [, count]: [unknown, number] = await em.query(
       `UPDATE pledges SET campaign_id = $3, updated_at = now() WHERE id = $1 AND campaign_id = $2`,
@@ -90,19 +96,27 @@ export class PledgeClosuresRepository {
       fromCampaignId: move.from,
       toCampaignId: move.to,
       movedBy: move.by,
+      lastInvoiceId: move.lastInvoice?.id ?? null,
+      lastInvoiceCreated: move.lastInvoice?.created ?? null,
     });
     return true;
   }
 
   /**
-   * The campaign the pledge was on at `at`, when it has moved since (null: it has not, so its
-   * current campaign).
+   * The campaign the pledge was on when Stripe made this invoice, when it has moved since (null:
+   * it has not, so its current campaign): the first move whose latest invoice was this one or
+   * a later one.
    */
-  async campaignBefore(em: EntityManager, pledgeId: string, at: Date): Promise<string | null> {
+  async campaignBilled(
+    em: EntityManager,
+    pledgeId: string,
+    invoice: { id: string; created: Date },
+  ): Promise<string | null> {
     const rows: { from_campaign_id: string }[] = await em.query(
-      `SELECT from_campaign_id FROM pledge_moves WHERE pledge_id = $1 AND moved_at > $2
+      `SELECT from_campaign_id FROM pledge_moves
+        WHERE pledge_id = $1 AND (last_invoice_id = $2 OR last_invoice_created > $3)
         ORDER BY moved_at LIMIT 1`,
-      [pledgeId, at],
+      [pledgeId, invoice.id, invoice.created],
     );
     return rows[0]?.from_campaign_id ?? null;
   }

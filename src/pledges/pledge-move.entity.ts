@@ -4,8 +4,9 @@ export const MOVE_ACTORS = ['donor', 'staff'] as const;
 export type MoveActor = (typeof MOVE_ACTORS)[number];
 
 /**
- * A pledge moved from one campaign to another (same subscription and card). Installments
- * billed before `movedAt` stay with `fromCampaignId`; later ones count under `toCampaignId`.
+ * A pledge moved from one campaign to another (same subscription and card). The invoice Stripe
+ * had last made when it moved, and those before it, stay with `fromCampaignId`; later ones count
+ * under `toCampaignId`. Invoices are ordered by Stripe's own clock (`created`), never against ours.
  */
 @Entity('pledge_moves')
 @Check('pledge_moves_by_check', `moved_by IN ('donor', 'staff')`)
@@ -27,6 +28,14 @@ export class PledgeMove {
 
   @Column('text', { name: 'moved_by' })
   movedBy: MoveActor;
+
+  /** The subscription's latest invoice when it moved (null: it had none). */
+  @Column('text', { name: 'last_invoice_id', nullable: true })
+  lastInvoiceId: string | null;
+
+  /** That invoice's `created`, by Stripe's clock. */
+  @Column('timestamptz', { name: 'last_invoice_created', nullable: true })
+  lastInvoiceCreated: Date | null;
 
   @CreateDateColumn({ name: 'moved_at', type: 'timestamptz' })
   movedAt: Date;

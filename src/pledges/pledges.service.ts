@@ -267,16 +267,18 @@ export class PledgesService {
         product,
         currency: pledge.currency,
         unitAmount: pledge.amount,
-        recurring: { interval: pledge.interval },
+        recurring: stripeRecurring(pledge.interval),
         metadata: { campaign_id: target.id, campaign_slug: target.slug },
       }),
     );
+    const last = subscription.latest_invoice as Stripe.Invoice | null;
     const moved = await this.pledges.transaction(async (em) => {
       const done = await this.closures.recordMove(em, {
         pledgeId: pledge.id,
         from: pledge.campaignId,
         to: target.id,
         by: 'staff' in actor ? 'staff' : 'donor',
+        lastInvoice: last?.id ? { id: last.id, created: new Date(last.created * 1000) } : null,
       });
       if (done) await this.closures.decide(em, pledge.id, pledge.campaignId, 'moved');
       return done;

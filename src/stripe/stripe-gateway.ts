@@ -341,7 +341,8 @@ export class StripeGateway {
   /**
    * A pledge given from now on to another campaign: the same subscription and card, its item
    * billed under that campaign's Product (same amount, no proration), its metadata naming the
-   * campaign, renewing again if it was set to end.
+   * campaign, renewing again if it was set to end. Its latest invoice comes expanded: the last
+   * one billed for the earlier campaign.
    */
   moveSubscription(
     subscriptionId: string,
@@ -369,6 +370,7 @@ export class StripeGateway {
       proration_behavior: 'none',
       cancel_at_period_end: false,
       metadata: move.metadata,
+      expand: ['latest_invoice'],
     });
   }
 

@@ -13,6 +13,8 @@ import { QueueService } from '../../common/queue/queue.service';
 import { DonorsService } from '../../donors/donors.service';
 import { MailService } from '../../mail/mail.service';
 import { Paragraph, simpleEmail } from '../../mail/templates';
+import { intervalAdjective } from '../../pledges/pledge-interval';
+import { PledgeInterval } from '../../pledges/pledge.entity';
 import { OpenedClosure, PledgesService } from '../../pledges/pledges.service';
 import { CampaignClosedView, CloseCampaignDto } from './close-campaign.dto';
 
@@ -219,7 +221,7 @@ export class CampaignClosingService {
         ? ` It ends on ${this.day(p.currentPeriodEnd)}, the end of the period already paid.`
         : '';
       const unpaid = p.status === 'past_due' ? ' Its failed payment will not be tried again.' : '';
-      return `Your ${amount} ${p.interval}ly gift will not be charged again.${ends}${unpaid}`;
+      return `Your ${amount} ${intervalAdjective(p.interval as PledgeInterval)} gift will not be charged again.${ends}${unpaid}`;
     });
     const choice: Paragraph[] = successor
       ? [

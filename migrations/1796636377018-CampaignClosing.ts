@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class CampaignClosing1796635901920 implements MigrationInterface {
-  name = 'CampaignClosing1796635901920';
+export class CampaignClosing1796636377018 implements MigrationInterface {
+  name = 'CampaignClosing1796636377018';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
@@ -11,6 +11,8 @@ export class CampaignClosing1796635901920 implements MigrationInterface {
                 "from_campaign_id" uuid NOT NULL,
                 "to_campaign_id" uuid NOT NULL,
                 "moved_by" text NOT NULL,
+                "last_invoice_id" text,
+                "last_invoice_created" TIMESTAMP WITH TIME ZONE,
                 "moved_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "pledge_moves_other_campaign" CHECK (from_campaign_id <> to_campaign_id),
                 CONSTRAINT "pledge_moves_by_check" CHECK (moved_by IN ('donor', 'staff')),
