@@ -105,7 +105,7 @@ const MODULE_MAP = [
     layer: 'domain',
     owns: ['campaigns'],
     offers:
-      'campaign rules (currencies, limits, suggested amounts, status) and the public view with progress, ' +
+      'campaign rules (currencies, limits, suggested amounts, status), goals (the goal then stretch goals: the next goal, whether the final one is reached) and the public view with progress and the next goal, ' +
       'supporters (private by default, days not times, sealed cursors) and active actions (read ' +
       'from the actions tables, whose module imports this one).',
     imports: ['common', 'auth', 'ledger'],

@@ -1394,6 +1394,20 @@ export interface components {
             /** @example eur */
             currency: string;
         };
+        NextGoalView: {
+            /**
+             * @description The first goal progress has not reached (the goal, then each stretch goal); once every goal is reached, the last. Minor units of the goal currency.
+             * @example 7500000
+             */
+            amount: number;
+            /** @example eur */
+            currency: string;
+            /**
+             * @description Progress toward this goal, to one decimal, floored: 100 only once it is reached
+             * @example 82.3
+             */
+            percent: number;
+        };
         ProgressView: {
             /**
              * @description Given, net of refunds and disputes, in the goal currency (minor units)
@@ -1473,6 +1487,26 @@ export interface components {
             status: "draft" | "active" | "closed";
             goal: components["schemas"]["MoneyView"];
             /**
+             * @description Goals beyond the goal, in increasing order, in the goal currency (minor units); [] when none
+             * @example [
+             *       7500000,
+             *       10000000
+             *     ]
+             */
+            stretchGoals: number[];
+            /** @description The goal to show next: `goal` until it is reached, then each stretch goal in turn */
+            nextGoal: components["schemas"]["NextGoalView"];
+            /**
+             * @description How many goals progress has reached, the goal and stretch goals together: 0 until the goal is reached
+             * @example 1
+             */
+            goalsReached: number;
+            /**
+             * @description The campaign closes once progress reaches its final goal
+             * @example false
+             */
+            closeAtGoal: boolean;
+            /**
              * @example [
              *       "eur",
              *       "usd"
@@ -1547,6 +1581,19 @@ export interface components {
             description?: string;
             goal: components["schemas"]["MoneyDto"];
             /**
+             * @description Goals beyond the goal, shown one at a time once the one before is reached: up to 10 integers in the goal currency’s minor unit, each above goal.amount and above the one before. [] or null removes them.
+             * @example [
+             *       7500000,
+             *       10000000
+             *     ]
+             */
+            stretchGoals?: number[] | null;
+            /**
+             * @description Close the campaign once progress reaches its final goal (the last stretch goal, else the goal)
+             * @default false
+             */
+            closeAtGoal?: boolean;
+            /**
              * @default draft
              * @enum {string}
              */
@@ -1596,6 +1643,19 @@ export interface components {
             title?: string;
             description?: string;
             goal?: components["schemas"]["MoneyDto"];
+            /**
+             * @description Goals beyond the goal, shown one at a time once the one before is reached: up to 10 integers in the goal currency’s minor unit, each above goal.amount and above the one before. [] or null removes them.
+             * @example [
+             *       7500000,
+             *       10000000
+             *     ]
+             */
+            stretchGoals?: number[] | null;
+            /**
+             * @description Close the campaign once progress reaches its final goal (the last stretch goal, else the goal)
+             * @default false
+             */
+            closeAtGoal?: boolean;
             /**
              * @default draft
              * @enum {string}

@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { Lowercase, LowercaseEach } from '../common/validation/transforms';
 import { CAMPAIGN_STATUSES, CampaignStatus } from './campaign.entity';
+import { MAX_STRETCH_GOALS } from './campaign-goals';
 
 export class MoneyDto {
   @ApiProperty({
@@ -52,6 +53,30 @@ export class CreateCampaignDto {
   @ValidateNested()
   @Type(() => MoneyDto)
   goal: MoneyDto;
+
+  @ApiPropertyOptional({
+    type: [Number],
+    description: `Goals beyond the goal, shown one at a time once the one before is reached: up to ${MAX_STRETCH_GOALS} integers in the goal currency’s minor unit, each above goal.amount and above the one before. [] or null removes them.`,
+    example: [7_500_000, 10_000_000],
+    maxItems: MAX_STRETCH_GOALS,
+    nullable: true,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_STRETCH_GOALS)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(Number.MAX_SAFE_INTEGER, { each: true })
+  stretchGoals?: number[] | null;
+
+  @ApiPropertyOptional({
+    description:
+      'Close the campaign once progress reaches its final goal (the last stretch goal, else the goal)',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  closeAtGoal?: boolean;
 
   @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES, default: 'draft' })
   @IsOptional()

@@ -6,7 +6,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { bigintArrayTransformer, bigintTransformer } from '../common/database/bigint.transformer';
 import type { GiftLimits } from './campaign-limits';
 import type { SuggestedAmounts } from './suggested-amounts';
 
@@ -20,6 +20,7 @@ export type CloseReason = (typeof CLOSE_REASONS)[number];
 @Check('campaigns_goal_positive', `goal_amount > 0`)
 @Check('campaigns_close_reason_check', `close_reason IN ('staff', 'ended', 'goal')`)
 @Check('campaigns_successor_not_self', `successor_campaign_id <> id`)
+@Check('campaigns_stretch_goals_max', `cardinality(stretch_goals) <= 10`)
 export class Campaign {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -41,6 +42,22 @@ export class Campaign {
 
   @Column('text', { array: true })
   currencies: string[];
+
+  /**
+   * Goals beyond the goal, in the goal currency's minor unit: each above `goal_amount` and the
+   * one before it (see campaign-goals.ts). Empty: the goal is the only one.
+   */
+  @Column('bigint', {
+    name: 'stretch_goals',
+    array: true,
+    default: '{}',
+    transformer: bigintArrayTransformer,
+  })
+  stretchGoals: number[];
+
+  /** Close the campaign once progress reaches its final goal (the last stretch goal, else the goal). */
+  @Column('boolean', { name: 'close_at_goal', default: false })
+  closeAtGoal: boolean;
 
   /** Minimum and maximum gift, in the goal currency's minor unit. */
   @Column('bigint', { name: 'min_amount', nullable: true, transformer: bigintTransformer })

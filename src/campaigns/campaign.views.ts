@@ -4,6 +4,7 @@ import { Progress } from '../ledger/ledger.service';
 import { CampaignAction, Supporter, SupporterCursor } from './campaigns.repository';
 import { openCursor, sealCursor } from '../common/cursor/opaque-cursor';
 import { isUuid } from '../common/validation/is-uuid';
+import { goalsReached, nextGoal } from './campaign-goals';
 
 export class SupporterView {
   @ApiProperty({
@@ -61,6 +62,23 @@ export class ProgressView {
   @ApiProperty({ example: 388 }) donorCount: number;
 }
 
+export class NextGoalView {
+  @ApiProperty({
+    description:
+      'The first goal progress has not reached (the goal, then each stretch goal); once every goal is reached, the last. Minor units of the goal currency.',
+    example: 7500000,
+  })
+  amount: number;
+
+  @ApiProperty({ example: 'eur' }) currency: string;
+
+  @ApiProperty({
+    description: 'Progress toward this goal, to one decimal, floored: 100 only once it is reached',
+    example: 82.3,
+  })
+  percent: number;
+}
+
 export class SupportersPageView {
   @ApiProperty({ type: [SupporterView] }) data: SupporterView[];
 
@@ -90,6 +108,34 @@ export class CampaignView {
   status: Campaign['status'];
 
   @ApiProperty({ type: MoneyView }) goal: { amount: number; currency: string };
+
+  @ApiProperty({
+    type: [Number],
+    description:
+      'Goals beyond the goal, in increasing order, in the goal currency (minor units); [] when none',
+    example: [7500000, 10000000],
+  })
+  stretchGoals: number[];
+
+  @ApiProperty({
+    type: NextGoalView,
+    description:
+      'The goal to show next: `goal` until it is reached, then each stretch goal in turn',
+  })
+  nextGoal: NextGoalView;
+
+  @ApiProperty({
+    description:
+      'How many goals progress has reached, the goal and stretch goals together: 0 until the goal is reached',
+    example: 1,
+  })
+  goalsReached: number;
+
+  @ApiProperty({
+    description: 'The campaign closes once progress reaches its final goal',
+    example: false,
+  })
+  closeAtGoal: boolean;
 
   @ApiProperty({ type: [String], example: ['eur', 'usd'] }) currencies: string[];
 
@@ -161,6 +207,14 @@ export function campaignView(
     description: c.description,
     status: c.status,
     goal: { amount: c.goalAmount, currency: c.goalCurrency },
+    stretchGoals: c.stretchGoals,
+    nextGoal: {
+      amount: nextGoal(c, progress.raised),
+      currency: c.goalCurrency,
+      percent: percentOfGoal(progress.raised, nextGoal(c, progress.raised)),
+    },
+    goalsReached: goalsReached(c, progress.raised),
+    closeAtGoal: c.closeAtGoal,
     currencies: c.currencies,
     minAmount: c.minAmount,
     maxAmount: c.maxAmount,

@@ -18,6 +18,8 @@ export type NewCampaign = Pick<
       | 'hideAmounts'
       | 'startsAt'
       | 'endsAt'
+      | 'stretchGoals'
+      | 'closeAtGoal'
     >
   >;
 
@@ -96,6 +98,7 @@ export class CampaignsRepository {
     // A JSON column is replaced, never merged key by key with what was stored.
     if ('limits' in changes) merged.limits = changes.limits ?? null;
     if ('suggestedAmounts' in changes) merged.suggestedAmounts = changes.suggestedAmounts ?? null;
+    if ('stretchGoals' in changes) merged.stretchGoals = changes.stretchGoals ?? [];
     return this.repo.save(merged);
   }
 

@@ -6,6 +6,7 @@ import { DomainError, invalidField } from '../common/errors/domain-error';
 import { Campaign, CloseReason } from './campaign.entity';
 import { EntityManager } from 'typeorm';
 import { assertLimitsComplete, normaliseLimits } from './campaign-limits';
+import { checkStretchGoals } from './campaign-goals';
 import { CreateCampaignDto, UpdateCampaignDto } from './campaign.dto';
 import { Environment } from '../common/config/environment';
 import { deriveKey } from '../common/crypto/derive-key';
@@ -49,6 +50,8 @@ export class CampaignsService {
       hideAmounts: dto.hideAmounts ?? false,
       startsAt: dto.startsAt ?? null,
       endsAt: dto.endsAt ?? null,
+      stretchGoals: checkStretchGoals(dto.stretchGoals ?? [], dto.goal.amount),
+      closeAtGoal: dto.closeAtGoal ?? false,
     };
     if (dto.limits !== undefined) Object.assign(fields, normaliseLimits(dto.limits, fields));
     this.assertConsistent(fields);
@@ -96,12 +99,21 @@ export class CampaignsService {
       ...(dto.hideAmounts !== undefined && { hideAmounts: dto.hideAmounts }),
       ...(dto.startsAt !== undefined && { startsAt: dto.startsAt }),
       ...(dto.endsAt !== undefined && { endsAt: dto.endsAt }),
+      ...(dto.closeAtGoal !== undefined && { closeAtGoal: dto.closeAtGoal }),
     };
     const goalCurrency = changes.goalCurrency ?? campaign.goalCurrency;
     if (dto.currencies || dto.goal) {
       changes.currencies = this.currencies(dto.currencies ?? campaign.currencies, goalCurrency);
     }
     const next = { ...campaign, ...changes };
+    // New stretch goals are checked against the goal; so are the stored ones when the goal
+    // moves under them.
+    if (dto.stretchGoals !== undefined) {
+      changes.stretchGoals = checkStretchGoals(dto.stretchGoals ?? [], next.goalAmount);
+      next.stretchGoals = changes.stretchGoals;
+    } else if (dto.goal) {
+      checkStretchGoals(campaign.stretchGoals, next.goalAmount, true);
+    }
     if (dto.limits !== undefined) {
       Object.assign(changes, normaliseLimits(dto.limits, next));
       Object.assign(next, changes);

@@ -10,6 +10,8 @@ export const DEMO_CAMPAIGNS: NewCampaign[] = [
       'release: legal work, advocacy at the UN and support for their families.',
     goalAmount: 25_000_000,
     goalCurrency: 'usd',
+    // Once the goal is reached, the widget and the form show the next one.
+    stretchGoals: [40_000_000, 60_000_000],
     currencies: ['usd', 'eur', 'gbp'],
     minAmount: 500,
     maxAmount: 10_000_000,

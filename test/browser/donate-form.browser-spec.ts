@@ -373,6 +373,36 @@ describe('donation form (/widget/donate.js) on another site, in Chromium', () =>
     expect(browser.external).toEqual([]);
   });
 
+  it('says on the thank-you that the goal is reached and names the next goal (in French)', async () => {
+    const { page } = browser;
+    const adminKey = await app.createKey('admin');
+    const growing = await createCampaign(app, adminKey, {
+      title: 'Goals that grow',
+      goal: { amount: 5000, currency: 'usd' },
+      stretchGoals: [20_000],
+      suggestedAmounts: { usd: [5000] },
+    });
+    await page.goto(`${app.url}/donate/${growing.slug}?lang=fr`);
+    await choose(page.getByRole('radio', { name: /^50,00/ }));
+    await page.locator('#email').fill('stretch.donor@example.org');
+    await press(page.getByRole('button', { name: 'Continuer vers le paiement' }));
+    await press(page.locator('.card-form button[type="submit"]'));
+    // The gift reaches the goal: once it counts, the thank-you shows the next goal.
+    await waitForText(
+      page.locator('.next-goal'),
+      /^Objectif atteint — prochain objectif : 200,00\s\$US$/,
+      30_000,
+    );
+    expect(await page.locator('.figures').textContent()).toMatch(/collectés sur 200,00\s\$US$/);
+    const raised = (await progress(app, growing.slug)).raised;
+    expect(raised).toBeGreaterThanOrEqual(5000);
+    expect(await page.getByRole('progressbar').getAttribute('aria-valuenow')).toBe(
+      String(Math.floor((raised * 1000) / 20_000) / 10),
+    );
+    await screenshots(page, 'donate-thank-you-next-goal');
+    expect(unexpectedProblems(browser.problems, KNOWN_FAILURES)).toEqual([]);
+  });
+
   it('serves the form frameable by any site, uncached, with the loader at /widget/donate.js', async () => {
     const form = await app.http.get(`/donate/${slug}`).expect(200);
     expect(form.headers['x-frame-options']).toBeUndefined();

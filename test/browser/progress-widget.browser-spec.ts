@@ -179,6 +179,45 @@ describe('progress widget (/widget) on another site, in Chromium', () => {
     expect(await page.locator('.fill').evaluate((f) => f.getBoundingClientRect().width)).toBe(0);
   });
 
+  it('shows the next goal once the goal is reached, its bar and percent toward it', async () => {
+    const adminKey = await app.createKey('admin');
+    const growing = await createCampaign(app, adminKey, {
+      title: 'Goals that grow',
+      goal: { amount: 10_000, currency: 'usd' },
+      stretchGoals: [15_000, 30_000],
+    });
+    await paidDonation(app, growing.slug, { amount: 6000 });
+    const { page } = browser;
+    await page.goto(`${app.url}/widget/embed.html?campaign=${growing.slug}`);
+    // Before the goal: the goal, as a campaign without stretch goals shows it.
+    await waitForText(page.locator('.raised'), /^\$60\.00$/);
+    expect(await page.locator('.goal').textContent()).toBe('$100.00');
+    expect(await page.locator('.percent').textContent()).toBe('60%');
+    expect(await page.locator('.next-goal').count()).toBe(0);
+
+    await paidDonation(app, growing.slug, { amount: 4000 });
+    await page.reload();
+    await waitForText(page.locator('.next-goal'), /^Goal reached — next goal \$150\.00$/);
+    expect(await page.locator('.raised').textContent()).toBe('$100.00');
+    expect(await page.locator('.goal').textContent()).toBe('$150.00');
+    expect(await page.locator('.percent').textContent()).toBe('66.6%');
+    const bar = page.getByRole('progressbar');
+    expect(await bar.getAttribute('aria-valuenow')).toBe('66.6');
+    expect(await bar.getAttribute('aria-label')).toBe(
+      'Goals that grow: progress toward the next goal',
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}/widget-next-goal.png` });
+
+    // Past the last stretch goal: the last goal, full, and that every goal is reached.
+    await paidDonation(app, growing.slug, { amount: 20_000 });
+    await page.reload();
+    await waitForText(page.locator('.next-goal'), /^Every goal reached$/);
+    expect(await page.locator('.goal').textContent()).toBe('$300.00');
+    expect(await page.locator('.percent').textContent()).toBe('100%');
+    expect(await bar.getAttribute('aria-valuenow')).toBe('100');
+    expect(unexpectedProblems(browser.problems)).toEqual([]);
+  });
+
   it('answers /favicon.ico and /favicon.svg, linked from every page', async () => {
     const ico = await app.http.get('/favicon.ico').expect(200);
     expect(ico.headers['content-type']).toMatch(/image\/(x-icon|vnd\.microsoft\.icon)/);

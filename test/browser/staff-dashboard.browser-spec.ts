@@ -181,6 +181,25 @@ describe('staff dashboard (/admin) in Chromium', () => {
     await screenshots(page, 'admin-dashboard-gifts');
   });
 
+  it('shows a campaign’s stretch goals, and the next one once the goal is reached', async () => {
+    const { page } = browser;
+    const growing = await createCampaign(app, adminKey, {
+      title: 'Goals that grow',
+      goal: { amount: 10_000, currency: 'usd' },
+      stretchGoals: [25_000, 40_000],
+      closeAtGoal: true,
+    });
+    await paidDonation(app, growing.slug, { amount: 10_000 });
+    await page.getByRole('button', { name: 'Refresh' }).first().click();
+    const card = page.locator(`article[data-slug="${growing.slug}"]`);
+    await waitForText(card.locator('.next-goal'), /^Goal reached — next goal \$250\.00$/);
+    expect(await card.locator('.goals').textContent()).toBe(
+      'Goal $100.00 · stretch goals $250.00, $400.00 · closes at its final goal',
+    );
+    expect(await card.locator('.percent').textContent()).toBe('40%');
+    expect(await card.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('40');
+  });
+
   it('downloads the ledger CSV with the donation in it', async () => {
     const { page } = browser;
     const [download] = await Promise.all([

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, CampaignView, download, idempotencyKey, messageOf } from '../shared/api';
 import { count } from '../shared/messages';
 import { formatDate, formatMoney, parseAmount } from '../shared/money';
-import { percentText } from '../shared/progress';
+import { percentText, shownGoal } from '../shared/progress';
 import {
   Alert,
   ConfirmDialog,
@@ -170,14 +170,7 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
                 <div class="muted">
                   {c.slug} · <span class="badge">{c.status}</span>
                 </div>
-                <ProgressBar progress={c.progress} label={`${c.title}: progress toward the goal`} />
-                <div>
-                  <strong class="raised">
-                    {formatMoney(c.progress.raised, c.progress.currency)}
-                  </strong>{' '}
-                  of {formatMoney(c.goal.amount, c.goal.currency)} ·{' '}
-                  <span class="percent">{percentText(c.progress)}</span>
-                </div>
+                <CampaignGoals c={c} />
                 <div class="muted counts">
                   {count('donation', c.progress.donationCount)} ·{' '}
                   {count('donor', c.progress.donorCount)}
@@ -211,6 +204,42 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
  * (HttpOnly, SameSite=Strict, for /admin/queues only), so the browser never holds the key in
  * a form other sites' requests could carry.
  */
+/**
+ * A campaign card's progress: toward the goal, then (once it is reached) toward the next
+ * stretch goal, as the widget shows it; with the goals listed when there are stretch goals.
+ */
+function CampaignGoals({ c }: { c: CampaignView }) {
+  const shown = shownGoal(c);
+  const money = (amount: number) => formatMoney(amount, c.goal.currency);
+  const stretch = c.stretchGoals ?? [];
+  return (
+    <>
+      <ProgressBar
+        progress={shown.figures}
+        label={`${c.title}: progress toward the ${shown.stage === null ? 'goal' : 'next goal'}`}
+      />
+      <div>
+        <strong class="raised">{formatMoney(c.progress.raised, c.progress.currency)}</strong> of{' '}
+        {formatMoney(shown.target.amount, shown.target.currency)} ·{' '}
+        <span class="percent">{percentText(shown.figures)}</span>
+      </div>
+      {shown.stage === 'next' && (
+        <div class="next-goal">
+          Goal reached — next goal {formatMoney(shown.target.amount, shown.target.currency)}
+        </div>
+      )}
+      {shown.stage === 'all' && <div class="next-goal">Every goal reached</div>}
+      {(stretch.length > 0 || c.closeAtGoal) && (
+        <div class="muted goals">
+          Goal {money(c.goal.amount)}
+          {stretch.length > 0 && <> · stretch goals {stretch.map(money).join(', ')}</>}
+          {c.closeAtGoal && <> · closes at its final goal</>}
+        </div>
+      )}
+    </>
+  );
+}
+
 function QueuesLink({ token }: { token: string }) {
   const [error, setError] = useState<string | null>(null);
   const open = async (event: Event) => {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, CampaignView } from '../shared/api';
+import { shownGoal } from '../shared/progress';
 import { ProgressBar } from '../shared/ui';
 import { Ctx } from './context';
 
@@ -79,6 +80,8 @@ export function Thanks(props: {
 
   const failed = status && ['failed', 'canceled'].includes(status.status);
   const p = campaign.progress;
+  // Once the goal is reached, a campaign with stretch goals shows its next one.
+  const shown = shownGoal(campaign);
   return (
     <section class="thanks" aria-labelledby="thanks-title">
       <h1 id="thanks-title" tabIndex={-1} ref={heading}>
@@ -102,13 +105,24 @@ export function Thanks(props: {
         {slow && !status?.counted && <p>{ctx.tr('slow')}</p>}
       </div>
       <div class="campaign-progress">
-        <ProgressBar progress={p} label={ctx.tr('progress', { campaign: campaign.title })} />
+        <ProgressBar
+          progress={shown.figures}
+          label={ctx.tr('progress', { campaign: campaign.title })}
+        />
         <p class="figures">
           {ctx.tr('raisedOf', {
             raised: ctx.money(p.raised, p.currency),
-            goal: ctx.money(campaign.goal.amount, campaign.goal.currency),
+            goal: ctx.money(shown.target.amount, shown.target.currency),
           })}
         </p>
+        {shown.stage === 'next' && (
+          <p class="next-goal">
+            {ctx.tr('nextGoal', {
+              goal: ctx.money(shown.target.amount, shown.target.currency),
+            })}
+          </p>
+        )}
+        {shown.stage === 'all' && <p class="next-goal">{ctx.tr('allGoals')}</p>}
       </div>
     </section>
   );

@@ -137,6 +137,14 @@ export interface CampaignView {
   description: string;
   status: string;
   goal: { amount: number; currency: string };
+  /** Goals beyond the goal, increasing, in the goal currency (minor units). */
+  stretchGoals?: number[];
+  /** The first goal not reached yet (the goal, then each stretch goal); once all are, the last. */
+  nextGoal?: { amount: number; currency: string; percent: number };
+  /** How many goals (the goal and stretch goals) progress has reached. */
+  goalsReached?: number;
+  /** The campaign closes once progress reaches its final goal. */
+  closeAtGoal?: boolean;
   currencies: string[];
   hideAmounts: boolean;
   minAmount?: number | null;

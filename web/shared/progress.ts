@@ -31,3 +31,39 @@ export function signatureProgress(signatures: number, goal: number): ProgressFig
   const percent = goal > 0 ? Math.floor((signatures * 1000) / goal) / 10 : 0;
   return { raised: signatures, percent };
 }
+
+/** What the campaign views say about goals (stretch goals are absent from older answers). */
+export interface CampaignGoals {
+  goal: { amount: number; currency: string };
+  progress: ProgressFigures;
+  stretchGoals?: number[];
+  nextGoal?: { amount: number; currency: string; percent: number };
+  goalsReached?: number;
+}
+
+/** The goal a progress display shows, and its bar's figures. */
+export interface ShownGoal {
+  /** The goal until it is reached; then, with stretch goals, the next one (or the last). */
+  target: { amount: number; currency: string };
+  /** Progress toward `target`. */
+  figures: ProgressFigures;
+  /**
+   * What to say beside the figures: 'next' once the goal (or a stretch goal) is reached and
+   * another stretch goal is next ("Goal reached — next goal €X"), 'all' once the last stretch
+   * goal is reached; null before the goal is reached, and for a campaign without stretch goals
+   * (shown as it always was).
+   */
+  stage: 'next' | 'all' | null;
+}
+
+export function shownGoal(c: CampaignGoals): ShownGoal {
+  const stretch = c.stretchGoals ?? [];
+  const reached = c.goalsReached ?? 0;
+  if (!c.nextGoal || !stretch.length || reached < 1)
+    return { target: c.goal, figures: c.progress, stage: null };
+  return {
+    target: { amount: c.nextGoal.amount, currency: c.nextGoal.currency },
+    figures: { raised: c.progress.raised, percent: c.nextGoal.percent },
+    stage: reached > stretch.length ? 'all' : 'next',
+  };
+}

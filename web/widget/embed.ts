@@ -2,11 +2,19 @@ import './embed.css';
 import { ActionSummary, api, ApiError, CampaignView } from '../shared/api';
 import { count } from '../shared/messages';
 import { formatMoney } from '../shared/money';
-import { barPercent, percentText, progressSliver, signatureProgress } from '../shared/progress';
+import {
+  barPercent,
+  percentText,
+  progressSliver,
+  shownGoal,
+  signatureProgress,
+} from '../shared/progress';
 
 /**
  * The widget inside its iframe: a campaign's goal, raised, percent, each active action's
- * signatures toward its goal, and a donate button.
+ * signatures toward its goal, and a donate button. Once the goal is reached, a campaign with
+ * stretch goals shows the next one instead ("Goal reached — next goal $X"), its bar and
+ * percent toward it.
  */
 const params = new URLSearchParams(location.search);
 const slug = params.get('campaign') ?? '';
@@ -91,27 +99,37 @@ function actionLine(a: ActionSummary) {
   );
 }
 
+/** After the figures, once a goal is reached: the next goal, or that every goal is. */
+function goalNote(stage: 'next' | 'all' | null, target: string) {
+  if (stage === 'next')
+    return [el('p', { class: 'next-goal' }, `Goal reached — next goal ${target}`)];
+  if (stage === 'all') return [el('p', { class: 'next-goal' }, 'Every goal reached')];
+  return [];
+}
+
 function render(c: CampaignView) {
-  const percent = barPercent(c.progress);
+  const shown = shownGoal(c);
+  const target = formatMoney(shown.target.amount, shown.target.currency);
   const donate = safeUrl(params.get('donate'));
   const actions = c.actions ?? [];
   root.replaceChildren(
     el('h1', { class: 'title' }, c.title),
     bar(
-      `${c.title}: progress toward the goal`,
-      percent,
-      percentText(c.progress),
-      progressSliver(c.progress),
+      `${c.title}: progress toward the ${shown.stage === null ? 'goal' : 'next goal'}`,
+      barPercent(shown.figures),
+      percentText(shown.figures),
+      progressSliver(shown.figures),
     ),
     el(
       'p',
       { class: 'figures' },
       el('strong', { class: 'raised' }, formatMoney(c.progress.raised, c.progress.currency)),
       ' raised of ',
-      el('span', { class: 'goal' }, formatMoney(c.goal.amount, c.goal.currency)),
+      el('span', { class: 'goal' }, target),
       ' · ',
-      el('span', { class: 'percent' }, percentText(c.progress)),
+      el('span', { class: 'percent' }, percentText(shown.figures)),
     ),
+    ...goalNote(shown.stage, target),
     ...(actions.length ? [el('ul', { class: 'actions' }, ...actions.map(actionLine))] : []),
     ...(donate
       ? [

@@ -17,3 +17,10 @@ export const bigintTransformer: ValueTransformer = {
   from: (value: string | null) =>
     value === null || value === undefined ? value : toSafeInteger(value),
 };
+
+/** A `bigint[]` column: each element converted as `bigintTransformer` does. */
+export const bigintArrayTransformer: ValueTransformer = {
+  to: (value: number[] | null | undefined) => value,
+  from: (value: (string | number)[] | null) =>
+    value === null || value === undefined ? value : value.map(toSafeInteger),
+};
