@@ -130,11 +130,13 @@ export class CampaignsRepository {
       .getMany();
   }
 
-  /** Closed campaigns, most recently closed first (for the sweep of late-starting pledges). */
-  closedSince(since: Date): Promise<Campaign[]> {
+  /** Active campaigns that close once their final goal is reached. */
+  activeClosingAtGoal(limit: number): Promise<Campaign[]> {
     return this.repo
       .createQueryBuilder('c')
-      .where(`c.status = 'closed' AND c.closed_at >= :since`, { since })
+      .where(`c.status = 'active' AND c.close_at_goal`)
+      .orderBy('c.created_at')
+      .limit(limit)
       .getMany();
   }
 

@@ -4,6 +4,7 @@ import { chargeAmountProblem } from '../common/money/currency';
 import { checkSuggestedAmounts } from './suggested-amounts';
 import { DomainError, invalidField } from '../common/errors/domain-error';
 import { Campaign, CloseReason } from './campaign.entity';
+import { finalGoalReached } from './campaign-goals';
 import { EntityManager } from 'typeorm';
 import { assertLimitsComplete, normaliseLimits } from './campaign-limits';
 import { checkStretchGoals } from './campaign-goals';
@@ -19,6 +20,9 @@ import {
 } from './campaign.views';
 import { LedgerService } from '../ledger/ledger.service';
 import { CampaignsRepository, NewCampaign, SlugTakenError } from './campaigns.repository';
+
+/** Campaigns that close at their goal looked at per check. */
+const MAX_GOAL_CHECKS = 500;
 
 @Injectable()
 export class CampaignsService {
@@ -277,8 +281,17 @@ export class CampaignsService {
     return this.campaigns.endedButOpen(new Date(), limit);
   }
 
-  closedSince(since: Date): Promise<Campaign[]> {
-    return this.campaigns.closedSince(since);
+  /**
+   * Active campaigns that close at their final goal and have reached it (progress as the
+   * campaign view shows it), of those given, or of all when none are.
+   */
+  async reachedFinalGoal(ids?: string[]): Promise<Campaign[]> {
+    const candidates = ids
+      ? (await this.campaigns.findByIds(ids)).filter((c) => c.status === 'active' && c.closeAtGoal)
+      : await this.campaigns.activeClosingAtGoal(MAX_GOAL_CHECKS);
+    if (!candidates.length) return [];
+    const progress = await this.ledger.progress(candidates.map((c) => c.id));
+    return candidates.filter((c) => finalGoalReached(c, progress.get(c.id)?.raised ?? 0));
   }
 
   /** Records the campaign's Stripe Product (the first one stored wins); returns the stored id. */

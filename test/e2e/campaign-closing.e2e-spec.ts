@@ -328,4 +328,28 @@ describe('closing a campaign with pledges', () => {
       return sub.cancel_at_period_end ? sub : null;
     }, 20_000);
   });
+
+  it('closes at its final goal when closeAtGoal, not before: a stretch goal shows once the goal is reached', async () => {
+    const { slug } = await createCampaign(app, adminKey, {
+      goal: { amount: 2000, currency: 'usd' },
+      stretchGoals: [4000],
+      closeAtGoal: true,
+    });
+    const email = 'goal.pledger@example.org';
+    await activePledge(slug, email, { amount: 1000 });
+    await paidDonation(app, slug, { amount: 1500 });
+    // The goal is reached (2500 of 2000): the stretch goal shows, the campaign stays open.
+    const open = (await app.http.get(`/v1/campaigns/${slug}`).expect(200)).body;
+    expect(open).toMatchObject({ status: 'active', nextGoal: { amount: 4000 } });
+    await paidDonation(app, slug, { amount: 1500 });
+    const closed = await eventually(async () => {
+      const res = await app.http.get(`/v1/campaigns/${slug}`).expect(200);
+      return res.body.status === 'closed' ? res.body : null;
+    }, 20_000);
+    expect(closed.progress.raised).toBe(4000);
+    const mail = await app.mail.waitFor(
+      (m) => m.to.includes(email) && /has closed/.test(m.subject),
+    );
+    expect(mail.text).toContain('has reached its goal');
+  });
 });

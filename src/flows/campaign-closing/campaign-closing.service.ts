@@ -103,6 +103,20 @@ export class CampaignClosingService {
   }
 
   /**
+   * Closes, for reaching it, each campaign that closes at its final goal and has reached it (of
+   * those given, after their payments were recorded; or of all, at the check). Returns how
+   * many it closed.
+   */
+  async closeReachedGoals(campaignIds?: string[]): Promise<number> {
+    let closed = 0;
+    for (const campaign of await this.campaigns.reachedFinalGoal(campaignIds)) {
+      const done = await this.close({ campaign, reason: 'goal', successor: null, message: null });
+      if (done) closed += 1;
+    }
+    return closed;
+  }
+
+  /**
    * Tells Stripe to end each undecided closure's subscription at the end of its period (one
    * campaign's, or all). A pledge Stripe fails on is left for the next run; the job is retried
    * when any failed.
@@ -126,7 +140,8 @@ export class CampaignClosingService {
   }
 
   /**
-   * The schedule's check: closes the campaigns whose `endsAt` has come, opens closures for
+   * The schedule's check: closes the campaigns whose `endsAt` has come or that reached their
+   * final goal (`closeAtGoal`: offline gifts, or a close missed after a payment), opens closures for
    * pledges that started on a campaign after it closed (their donors are told too), and sends
    * the endings a lost job left.
    */
@@ -136,6 +151,7 @@ export class CampaignClosingService {
       const done = await this.close({ campaign, reason: 'ended', successor: null, message: null });
       if (done) closed += 1;
     }
+    closed += await this.closeReachedGoals();
     const late = await this.db.transaction(async (em) => {
       const opened = await this.pledges.openLateClosures(em);
       if (!opened.length) return { opened, emailIds: [] };

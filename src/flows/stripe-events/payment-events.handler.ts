@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { lockFor } from '../../common/database/locks';
+import { CampaignClosingService } from '../campaign-closing/campaign-closing.service';
 import { CreationLimitsService } from '../../common/rate-limit/creation-limits.service';
 import { PaymentRecordsService } from '../../donations/payment-records.service';
 import { LedgerService } from '../../ledger/ledger.service';
@@ -38,6 +39,7 @@ export class PaymentEventsHandler {
     private readonly mail: MailService,
     private readonly metrics: MetricsService,
     private readonly creationLimits: CreationLimitsService,
+    private readonly closing: CampaignClosingService,
   ) {}
 
   async handle(paymentIntentId: string): Promise<void> {
@@ -51,6 +53,9 @@ export class PaymentEventsHandler {
     }
     await this.receipts.enqueue(issued.receiptIds);
     await this.mail.enqueue(issued.emailIds);
+    // A campaign that closes at its final goal closes as soon as a payment reaches it.
+    if (newCharges.length && synced.campaignId)
+      await this.closing.closeReachedGoals([synced.campaignId]);
     if (completed?.subscriptionId) {
       // After the last installment, Stripe must charge no more.
       this.logger.log(
@@ -100,7 +105,7 @@ export class PaymentEventsHandler {
             ? await this.installments.countPaid(em, donation.pledgeId)
             : null;
         const failures = this.donations.failedAttempts(donation, state);
-        return { completed, issued, newCharges, failures };
+        return { completed, issued, newCharges, failures, campaignId: donation.campaignId };
       });
       if (synced) return synced;
     }

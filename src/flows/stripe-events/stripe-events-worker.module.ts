@@ -4,6 +4,7 @@ import { DonorsModule } from '../../donors/donors.module';
 import { LedgerModule } from '../../ledger/ledger.module';
 import { MailModule } from '../../mail/mail.module';
 import { PayoutsModule } from '../../payouts/payouts.module';
+import { CampaignClosingModule } from '../campaign-closing/campaign-closing.module';
 import { PledgesModule } from '../../pledges/pledges.module';
 import { ReceiptsModule } from '../../receipts/receipts.module';
 import { StripeEventsModule } from '../../stripe/stripe-events.module';
@@ -24,6 +25,7 @@ import { StripeEventsProcessor } from './stripe-events.processor';
     PayoutsModule,
     PledgesModule,
     ReceiptsModule,
+    CampaignClosingModule,
   ],
   providers: [
     StripeEventsProcessor,
