@@ -380,6 +380,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/donor/email-changes/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a new email address with the token of its emailed link */
+        post: operations["confirmDonorEmailChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{slug}/pledges": {
         parameters: {
             query?: never;
@@ -1119,6 +1136,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/donors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A donor’s email, and name and address for receipts */
+        get: operations["getDonor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a donor’s name and address for future receipts */
+        patch: operations["updateDonor"];
+        trace?: never;
+    };
     "/v1/admin/donors/{id}/export": {
         parameters: {
             query?: never;
@@ -1187,6 +1222,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/donor/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in donor’s email, and name and address for receipts */
+        get: operations["getDonorProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the name and address for future receipts, or ask to change the email */
+        patch: operations["updateDonorProfile"];
+        trace?: never;
+    };
     "/v1/config": {
         parameters: {
             query?: never;
@@ -1236,7 +1289,7 @@ export interface components {
              * @example below_minimum
              * @enum {string}
              */
-            code: "unknown_field" | "invalid_format" | "invalid_nested" | "is_string" | "is_int" | "is_boolean" | "is_date" | "is_email" | "is_uuid" | "is_in" | "is_array" | "is_object" | "is_length" | "max_length" | "min" | "max" | "array_min_size" | "array_max_size" | "equals" | "required" | "contains_nul" | "not_accepted" | "below_minimum" | "above_maximum" | "invalid_amount" | "out_of_range" | "invalid_limits" | "return_url" | "return_host_not_allowed";
+            code: "unknown_field" | "invalid_format" | "invalid_nested" | "is_string" | "is_int" | "is_boolean" | "is_date" | "is_email" | "is_uuid" | "is_in" | "is_array" | "is_object" | "is_length" | "max_length" | "min" | "max" | "array_min_size" | "array_max_size" | "equals" | "required" | "contains_nul" | "not_accepted" | "below_minimum" | "above_maximum" | "invalid_amount" | "out_of_range" | "invalid_limits" | "unchanged" | "return_url" | "return_host_not_allowed";
             /** @example amount must be at least 500 (€5.00) for this campaign */
             message: string;
         };
@@ -1252,11 +1305,11 @@ export interface components {
              */
             error: string;
             /**
-             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `invalid_token` (400): The confirmation link’s token is unknown, used, replaced by a newer link or expired. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed). `nothing_to_deliver` (409): An action has no confirmed signature that an earlier delivery did not carry. `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
+             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `invalid_token` (400): The confirmation link’s token is unknown, used, replaced by a newer link or expired. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed). `email_taken` (409): Confirming an email change: another donor record already uses the new address, so nothing changed. `nothing_to_deliver` (409): An action has no confirmed signature that an earlier delivery did not carry. `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_token" | "unauthenticated" | "forbidden" | "captcha_failed" | "not_found" | "conflict" | "idempotency_conflict" | "not_active" | "nothing_to_deliver" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "temporarily_blocked" | "internal_error" | "payment_provider_error" | "unavailable" | "captcha_unavailable" | "http_error";
+            code: "validation_failed" | "invalid_token" | "unauthenticated" | "forbidden" | "captcha_failed" | "not_found" | "conflict" | "idempotency_conflict" | "not_active" | "email_taken" | "nothing_to_deliver" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "temporarily_blocked" | "internal_error" | "payment_provider_error" | "unavailable" | "captcha_unavailable" | "http_error";
             /**
              * @description For people: names the field or the reason
              * @example amount must be at least 500 (€5.00) for this campaign
@@ -1915,6 +1968,22 @@ export interface components {
         };
         DonorDonationsPage: {
             data: components["schemas"]["DonorDonationView"][];
+        };
+        ConfirmEmailChangeDto: {
+            /** @description The token from the email change link’s fragment (after `#token=`) */
+            token: string;
+        };
+        EmailChangedView: {
+            /**
+             * @description The donor’s email from now on (the address that confirmed it)
+             * @example new.address@example.org
+             */
+            email: string;
+            /**
+             * @description Every session of the donor ended: they sign in again with the new address
+             * @example Your email address is changed. Sign in again with it.
+             */
+            message: string;
         };
         CreatePledgeDto: {
             /**
@@ -2773,10 +2842,28 @@ export interface components {
         DonorIdView: {
             id: string;
         };
+        AdminDonorView: {
+            id: string;
+            /** @description Null once erased */
+            email: string | null;
+            name: string | null;
+            address: components["schemas"]["AddressDto"] | null;
+            /** Format: date-time */
+            erasedAt: string | null;
+        };
+        AdminUpdateDonorDto: {
+            /**
+             * @description The name on future receipts; null clears it
+             * @example Jane Doe
+             */
+            name?: string | null;
+            /** @description The postal address on future receipts; null clears it */
+            address?: components["schemas"]["AddressDto"] | null;
+        };
         DonorExport: {
             /** Format: date-time */
             exportedAt: string;
-            /** @description The donor’s profile: email, name, address, preferences, dates */
+            /** @description The donor’s profile: email, name, address, a pending email change, preferences, dates */
             profile: {
                 [key: string]: unknown;
             };
@@ -2841,6 +2928,8 @@ export interface components {
             sessions: number;
             /** @description Sign-in links voided */
             signInTokens: number;
+            /** @description Email changes deleted (pending or expired), with the address asked for */
+            emailChanges: number;
             /** @description Signatures deleted (theirs, and pending ones of their address): counts drop */
             signatures: number;
         };
@@ -2861,6 +2950,44 @@ export interface components {
              * @enum {boolean}
              */
             confirm: true;
+        };
+        DonorProfileView: {
+            /**
+             * @description Receipts and sign-in links go here
+             * @example jane@example.org
+             */
+            email: string;
+            /**
+             * @description For future receipts of pledges (each gift keeps the name it was given with); null: none set
+             * @example Jane Doe
+             */
+            name: string | null;
+            /** @description For future receipts; null: none */
+            address: components["schemas"]["AddressDto"] | null;
+            /**
+             * @description An email change waiting for its link to be followed; null when none
+             * @example new.address@example.org
+             */
+            pendingEmail: string | null;
+            /**
+             * Format: date-time
+             * @description When the pending change’s link stops working
+             */
+            pendingEmailExpiresAt: string | null;
+        };
+        UpdateDonorProfileDto: {
+            /**
+             * @description The name on future receipts; null clears it
+             * @example Jane Doe
+             */
+            name?: string | null;
+            /** @description The postal address on future receipts; null clears it */
+            address?: components["schemas"]["AddressDto"] | null;
+            /**
+             * @description A new email: nothing changes until the link mailed to it is followed (`pendingEmail` until then)
+             * @example new.address@example.org
+             */
+            email?: string;
         };
         PublicConfigView: {
             /** @description For Stripe.js; null when unset */
@@ -3355,7 +3482,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The slug is taken (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The slug is taken (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3518,7 +3645,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3623,7 +3750,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The payment is already confirmed, or the campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The payment is already confirmed, or the campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3713,7 +3840,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3795,7 +3922,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description More than remains, an offline gift, a gift not succeeded, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description More than remains, an offline gift, a gift not succeeded, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3894,7 +4021,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3983,7 +4110,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description A card gift (refund it instead), or already voided (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description A card gift (refund it instead), or already voided (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4168,7 +4295,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4464,6 +4591,74 @@ export interface operations {
             };
         };
     };
+    confirmDonorEmailChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmEmailChangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangedView"];
+                };
+            };
+            /** @description token missing, or unknown, used, replaced or expired (code: `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Another donor record already uses the address; nothing changed (code: `email_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Too many requests from this client: see Retry-After (code: `rate_limited`, `temporarily_blocked`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
     createPledge: {
         parameters: {
             query?: never;
@@ -4518,7 +4713,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4718,7 +4913,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4815,7 +5010,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4908,7 +5103,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4992,7 +5187,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5076,7 +5271,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5299,7 +5494,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5405,7 +5600,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5507,7 +5702,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5600,7 +5795,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5693,7 +5888,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5857,7 +6052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The campaign has an action with this slug (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The campaign has an action with this slug (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6011,7 +6206,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The action is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The action is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6261,7 +6456,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The action does not take signatures (draft or closed; code: `not_active`) (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The action does not take signatures (draft or closed; code: `not_active`) (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6599,7 +6794,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description No signature left to deliver (`nothing_to_deliver`), or the Idempotency-Key came with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description No signature left to deliver (`nothing_to_deliver`), or the Idempotency-Key came with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7908,6 +8103,160 @@ export interface operations {
             };
         };
     };
+    getDonor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminDonorView"];
+                };
+            };
+            /** @description A parameter is malformed (code: `validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such donor (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    updateDonor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminUpdateDonorDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminDonorView"];
+                };
+            };
+            /** @description A field is wrong, or none was sent (code: `validation_failed`, `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such donor (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The donor is erased (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
     exportDonor: {
         parameters: {
             query?: never;
@@ -8030,7 +8379,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The donor has pledges that can still charge (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description The donor has pledges that can still charge (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8136,7 +8485,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Pledges that can still charge: cancel them first (code: `conflict`, `idempotency_conflict`, `not_active`, `nothing_to_deliver`) */
+            /** @description Pledges that can still charge: cancel them first (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8165,6 +8514,120 @@ export interface operations {
             };
             /** @description Stripe failed or could not be reached (code: `payment_provider_error`) */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    getDonorProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DonorProfileView"];
+                };
+            };
+            /** @description No, unknown, expired or signed-out access token (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    updateDonorProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDonorProfileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DonorProfileView"];
+                };
+            };
+            /** @description A field is wrong, none was sent, or email is already the donor’s (code: `unchanged`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown, expired or signed-out access token (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The donor was erased meanwhile (code: `conflict`, `idempotency_conflict`, `not_active`, `email_taken`, `nothing_to_deliver`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Too many email changes asked for this hour: see Retry-After (code: `rate_limited`, `temporarily_blocked`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
