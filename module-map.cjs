@@ -115,8 +115,9 @@ const MODULE_MAP = [
     layer: 'domain',
     owns: ['donors'],
     offers:
-      'find-or-create by email (never rewriting a donor: names and addresses belong to each ' +
-      'gift), the current address, the receipt choice.',
+      'find-or-create by email (a gift never rewrites a donor: each gift keeps its own name ' +
+      'and address), the current address, the receipt name and address a donor or staff set, a ' +
+      'confirmed change of email, the receipt choice.',
     imports: ['common'],
   },
   {
@@ -132,10 +133,10 @@ const MODULE_MAP = [
   {
     name: 'donor-auth',
     layer: 'domain',
-    owns: ['donor_sessions', 'donor_sign_in_tokens'],
+    owns: ['donor_sessions', 'donor_sign_in_tokens', 'donor_email_changes'],
     offers:
       'sign-in by emailed link (only to donors who gave or confirmed a signature), sessions, the `DonorOnly` guard and ' +
-      'donor history.',
+      'donor history; a signed-in donor’s email change, confirmed by a link to the new address.',
     imports: ['common', 'mail', 'donors', 'donations'],
   },
   {
@@ -269,9 +270,10 @@ const MODULE_MAP = [
     layer: 'flows',
     owns: [],
     offers:
-      'export and erasure of a donor, by staff and by the donor: it reads every table that ' +
-      'holds their data (signatures through their owner), and erases through each owner’s ' +
-      'service in one transaction.',
+      'export, correction and erasure of a donor, by staff and by the donor: it reads every ' +
+      'table that holds their data (signatures through their owner), and erases through each ' +
+      'owner’s service in one transaction; the donor’s profile (receipt name and address, ' +
+      'which their pledges that can still bill take; the email, through donor-auth).',
     imports: [
       'common',
       'auth',

@@ -397,6 +397,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/donor/email-changes/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a new email address with the token of its emailed link */
+        post: operations["confirmDonorEmailChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{slug}/pledges": {
         parameters: {
             query?: never;
@@ -1170,6 +1187,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/donors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A donor’s email, and name and address for receipts */
+        get: operations["getDonor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a donor’s name and address for future receipts */
+        patch: operations["updateDonor"];
+        trace?: never;
+    };
     "/v1/admin/donors/{id}/export": {
         parameters: {
             query?: never;
@@ -1238,6 +1273,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/donor/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in donor’s email, and name and address for receipts */
+        get: operations["getDonorProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the name and address for future receipts, or ask to change the email */
+        patch: operations["updateDonorProfile"];
+        trace?: never;
+    };
     "/v1/config": {
         parameters: {
             query?: never;
@@ -1287,7 +1340,7 @@ export interface components {
              * @example below_minimum
              * @enum {string}
              */
-            code: "unknown_field" | "invalid_format" | "invalid_nested" | "is_string" | "is_int" | "is_boolean" | "is_date" | "is_email" | "is_uuid" | "is_in" | "is_array" | "is_object" | "is_length" | "max_length" | "min" | "max" | "array_min_size" | "array_max_size" | "equals" | "required" | "contains_nul" | "not_accepted" | "below_minimum" | "above_maximum" | "invalid_amount" | "out_of_range" | "invalid_limits" | "return_url" | "return_host_not_allowed" | "unknown_campaign" | "same_campaign" | "campaign_closed" | "not_allowed";
+            code: "unknown_field" | "invalid_format" | "invalid_nested" | "is_string" | "is_int" | "is_boolean" | "is_date" | "is_email" | "is_uuid" | "is_in" | "is_array" | "is_object" | "is_length" | "max_length" | "min" | "max" | "array_min_size" | "array_max_size" | "equals" | "required" | "contains_nul" | "not_accepted" | "below_minimum" | "above_maximum" | "invalid_amount" | "out_of_range" | "invalid_limits" | "unchanged" | "return_url" | "return_host_not_allowed" | "unknown_campaign" | "same_campaign" | "campaign_closed" | "not_allowed";
             /** @example amount must be at least 500 (€5.00) for this campaign */
             message: string;
         };
@@ -1303,11 +1356,11 @@ export interface components {
              */
             error: string;
             /**
-             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `invalid_token` (400): The confirmation link’s token is unknown, used, replaced by a newer link or expired. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed). `pledge_past_due` (409): The pledge’s last payment failed: it takes a new card (or a cancel) before it can be paused. `nothing_to_deliver` (409): An action has no confirmed signature that an earlier delivery did not carry. `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
+             * @description Stable snake_case; a program branches on it, not on the message. `validation_failed` (400): A field, header, query or path parameter is missing or wrong; the message names it and `errors` lists each problem. `invalid_token` (400): The confirmation link’s token is unknown, used, replaced by a newer link or expired. `unauthenticated` (401): No, unknown, revoked or expired credentials (staff API key, donor access token, sign-in link, metrics token). `forbidden` (403): The staff key lacks the role this route needs. `captcha_failed` (403): The CAPTCHA service refused the `captchaToken`. `not_found` (404): No such route or resource (also a wrong `X-Client-Secret`: unknown id and wrong secret look alike). `conflict` (409): The resource is not in a state that allows this (a confirmed payment, a refund over what remains…). `idempotency_conflict` (409): The `Idempotency-Key` was used before with another request body. `not_active` (409): The campaign does not take gifts now (draft, not started, ended, closed), or the action does not take signatures (draft, closed). `pledge_past_due` (409): The pledge’s last payment failed: it takes a new card (or a cancel) before it can be paused. `email_taken` (409): Confirming an email change: another donor record already uses the new address, so nothing changed. `nothing_to_deliver` (409): An action has no confirmed signature that an earlier delivery did not carry. `payload_too_large` (413): The request body is over the size limit. `unsupported_media_type` (415): The body’s charset or encoding is not supported. `unprocessable` (422): Stripe refused a change to a pledge (its amount, pause or card). `rate_limited` (429): Too many requests (per client, email or campaign): retry after `Retry-After` seconds. `temporarily_blocked` (429): Too many failed payments from this client: blocked for `Retry-After` seconds. `internal_error` (500): A fault of ours: the `requestId` finds it in our logs. `payment_provider_error` (502): Stripe failed or could not be reached; retry later. `unavailable` (503): A dependency is down, or the service is shutting down; retry later. `captcha_unavailable` (503): The CAPTCHA service cannot be reached; retry later. `http_error`: Any other status (none is sent today): the status and message say what happened.
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_token" | "unauthenticated" | "forbidden" | "captcha_failed" | "not_found" | "conflict" | "idempotency_conflict" | "not_active" | "pledge_past_due" | "nothing_to_deliver" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "temporarily_blocked" | "internal_error" | "payment_provider_error" | "unavailable" | "captcha_unavailable" | "http_error";
+            code: "validation_failed" | "invalid_token" | "unauthenticated" | "forbidden" | "captcha_failed" | "not_found" | "conflict" | "idempotency_conflict" | "not_active" | "pledge_past_due" | "email_taken" | "nothing_to_deliver" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "temporarily_blocked" | "internal_error" | "payment_provider_error" | "unavailable" | "captcha_unavailable" | "http_error";
             /**
              * @description For people: names the field or the reason
              * @example amount must be at least 500 (€5.00) for this campaign
@@ -2058,6 +2111,22 @@ export interface components {
         };
         DonorDonationsPage: {
             data: components["schemas"]["DonorDonationView"][];
+        };
+        ConfirmEmailChangeDto: {
+            /** @description The token from the email change link’s fragment (after `#token=`) */
+            token: string;
+        };
+        EmailChangedView: {
+            /**
+             * @description The donor’s email from now on (the address that confirmed it)
+             * @example new.address@example.org
+             */
+            email: string;
+            /**
+             * @description Every session of the donor ended: they sign in again with the new address
+             * @example Your email address is changed. Sign in again with it.
+             */
+            message: string;
         };
         CreatePledgeDto: {
             /**
@@ -2978,10 +3047,28 @@ export interface components {
         DonorIdView: {
             id: string;
         };
+        AdminDonorView: {
+            id: string;
+            /** @description Null once erased */
+            email: string | null;
+            name: string | null;
+            address: components["schemas"]["AddressDto"] | null;
+            /** Format: date-time */
+            erasedAt: string | null;
+        };
+        AdminUpdateDonorDto: {
+            /**
+             * @description The name on future receipts; null clears it
+             * @example Jane Doe
+             */
+            name?: string | null;
+            /** @description The postal address on future receipts; null clears it */
+            address?: components["schemas"]["AddressDto"] | null;
+        };
         DonorExport: {
             /** Format: date-time */
             exportedAt: string;
-            /** @description The donor’s profile: email, name, address, preferences, dates */
+            /** @description The donor’s profile: email, name, address, a pending email change, preferences, dates */
             profile: {
                 [key: string]: unknown;
             };
@@ -3046,6 +3133,8 @@ export interface components {
             sessions: number;
             /** @description Sign-in links voided */
             signInTokens: number;
+            /** @description Email changes deleted (pending or expired), with the address asked for */
+            emailChanges: number;
             /** @description Signatures deleted (theirs, and pending ones of their address): counts drop */
             signatures: number;
         };
@@ -3066,6 +3155,44 @@ export interface components {
              * @enum {boolean}
              */
             confirm: true;
+        };
+        DonorProfileView: {
+            /**
+             * @description Receipts and sign-in links go here
+             * @example jane@example.org
+             */
+            email: string;
+            /**
+             * @description For future receipts of pledges (each gift keeps the name it was given with); null: none set
+             * @example Jane Doe
+             */
+            name: string | null;
+            /** @description For future receipts; null: none */
+            address: components["schemas"]["AddressDto"] | null;
+            /**
+             * @description An email change waiting for its link to be followed; null when none
+             * @example new.address@example.org
+             */
+            pendingEmail: string | null;
+            /**
+             * Format: date-time
+             * @description When the pending change’s link stops working
+             */
+            pendingEmailExpiresAt: string | null;
+        };
+        UpdateDonorProfileDto: {
+            /**
+             * @description The name on future receipts; null clears it
+             * @example Jane Doe
+             */
+            name?: string | null;
+            /** @description The postal address on future receipts; null clears it */
+            address?: components["schemas"]["AddressDto"] | null;
+            /**
+             * @description A new email: nothing changes until the link mailed to it is followed (`pendingEmail` until then)
+             * @example new.address@example.org
+             */
+            email?: string;
         };
         PublicConfigView: {
             /** @description For Stripe.js; null when unset */
@@ -3560,7 +3687,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The slug is taken (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The slug is taken (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3723,7 +3850,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3828,7 +3955,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The payment is already confirmed, or the campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The payment is already confirmed, or the campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3918,7 +4045,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The campaign does not take gifts now (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4000,7 +4127,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description More than remains, an offline gift, a gift not succeeded, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description More than remains, an offline gift, a gift not succeeded, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4099,7 +4226,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4188,7 +4315,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description A card gift (refund it instead), or already voided (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description A card gift (refund it instead), or already voided (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4373,7 +4500,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4488,7 +4615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The campaign is already closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The campaign is already closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4757,6 +4884,74 @@ export interface operations {
             };
         };
     };
+    confirmDonorEmailChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmEmailChangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangedView"];
+                };
+            };
+            /** @description token missing, or unknown, used, replaced or expired (code: `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Another donor record already uses the address; nothing changed (code: `email_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Too many requests from this client: see Retry-After (code: `rate_limited`, `temporarily_blocked`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
     createPledge: {
         parameters: {
             query?: never;
@@ -4811,7 +5006,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description Campaign not active, or Idempotency-Key reused with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5011,7 +5206,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5108,7 +5303,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5201,7 +5396,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5285,7 +5480,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5369,7 +5564,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5457,7 +5652,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5689,7 +5884,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5795,7 +5990,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5897,7 +6092,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5990,7 +6185,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6083,7 +6278,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6180,7 +6375,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The pledge is not in a state that allows this (canceled, completed, not started; past due for a pause), or the campaign is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6353,7 +6548,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The campaign has an action with this slug (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The campaign has an action with this slug (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6507,7 +6702,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The action is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The action is closed (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6757,7 +6952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The action does not take signatures (draft or closed; code: `not_active`) (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The action does not take signatures (draft or closed; code: `not_active`) (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7095,7 +7290,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description No signature left to deliver (`nothing_to_deliver`), or the Idempotency-Key came with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description No signature left to deliver (`nothing_to_deliver`), or the Idempotency-Key came with another body (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8404,6 +8599,160 @@ export interface operations {
             };
         };
     };
+    getDonor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminDonorView"];
+                };
+            };
+            /** @description A parameter is malformed (code: `validation_failed`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such donor (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    updateDonor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminUpdateDonorDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminDonorView"];
+                };
+            };
+            /** @description A field is wrong, or none was sent (code: `validation_failed`, `invalid_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown or revoked API key (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The key lacks the admin role (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No such donor (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The donor is erased (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
     exportDonor: {
         parameters: {
             query?: never;
@@ -8526,7 +8875,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description The donor has pledges that can still charge (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description The donor has pledges that can still charge (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8632,7 +8981,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyView"];
                 };
             };
-            /** @description Pledges that can still charge: cancel them first (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `nothing_to_deliver`) */
+            /** @description Pledges that can still charge: cancel them first (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8661,6 +9010,120 @@ export interface operations {
             };
             /** @description Stripe failed or could not be reached (code: `payment_provider_error`) */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    getDonorProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DonorProfileView"];
+                };
+            };
+            /** @description No, unknown, expired or signed-out access token (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+        };
+    };
+    updateDonorProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDonorProfileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DonorProfileView"];
+                };
+            };
+            /** @description A field is wrong, none was sent, or email is already the donor’s (code: `unchanged`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description No, unknown, expired or signed-out access token (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The donor was erased meanwhile (code: `conflict`, `idempotency_conflict`, `not_active`, `pledge_past_due`, `email_taken`, `nothing_to_deliver`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description The body is over the size limit (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Too many email changes asked for this hour: see Retry-After (code: `rate_limited`, `temporarily_blocked`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyView"];
+                };
+            };
+            /** @description Internal Server Error (code: `internal_error`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { normaliseEmail } from '../common/validation/email';
 import { MailService } from '../mail/mail.service';
 import { simpleEmail } from '../mail/templates';
+import { DonorEmailChangesRepository } from './donor-email-changes.repository';
 import { DonorSessionsRepository } from './donor-sessions.repository';
 import { SignInRateLimitService } from './sign-in-rate-limit.service';
 
@@ -47,6 +48,7 @@ export class DonorSessionsService {
     private readonly sessions: DonorSessionsRepository,
     private readonly mail: MailService,
     private readonly rateLimit: SignInRateLimitService,
+    private readonly emailChanges: DonorEmailChangesRepository,
   ) {}
 
   /** Counts a sign-in request from this client: 429 past its hourly limit, whatever the address. */
@@ -122,23 +124,31 @@ export class DonorSessionsService {
     return this.sessions.revokeSession(sessionId);
   }
 
-  /** Signs the donor out everywhere: every session revoked, every unused sign-in link void. */
+  /**
+   * Signs the donor out everywhere: every session revoked, every unused sign-in link void, and
+   * a pending email change's link too (one asked for with a stolen session).
+   */
   signOutEverywhere(donorId: string): Promise<number> {
     return this.sessions.transaction(async (em) => {
       await this.sessions.deleteUnusedSignInTokens(em, donorId);
+      await this.emailChanges.deleteAllOf(em, donorId);
       return this.sessions.revokeAllSessions(em, donorId);
     });
   }
 
   /**
-   * Donor erasure, in the caller's transaction: the donor's sessions and sign-in links are
-   * deleted, not just revoked. Returns how many of each there were.
+   * Donor erasure, in the caller's transaction: the donor's sessions, sign-in links and email
+   * changes (with the address asked for) are deleted, not just revoked. Returns how many of
+   * each there were.
    */
-  forgetDonor(
+  async forgetDonor(
     em: EntityManager,
     donorId: string,
-  ): Promise<{ sessions: number; signInTokens: number }> {
-    return this.sessions.deleteAllOf(em, donorId);
+  ): Promise<{ sessions: number; signInTokens: number; emailChanges: number }> {
+    return {
+      ...(await this.sessions.deleteAllOf(em, donorId)),
+      emailChanges: await this.emailChanges.deleteAllOf(em, donorId),
+    };
   }
 
   /** Greets without a name: the donor row carries none reliably (each gift keeps its own). */

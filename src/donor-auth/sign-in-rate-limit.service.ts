@@ -8,6 +8,8 @@ import { QueueService } from '../common/queue/queue.service';
 const WINDOW_SECONDS = 3600;
 /** Sign-in requests one client IP may make an hour, whatever the addresses. */
 export const SIGN_IN_REQUESTS_PER_IP_PER_HOUR = 30;
+/** Email changes one signed-in donor may ask for an hour (each mails a link to an address). */
+export const EMAIL_CHANGES_PER_DONOR_PER_HOUR = 5;
 
 /** Keys name a SHA-256, never the address or IP itself: Redis is not a place for personal data. */
 function digest(value: string): string {
@@ -18,8 +20,9 @@ function digest(value: string): string {
  * Fixed one-hour windows counted in Redis, shared by every API process: per client IP, checked
  * before the answer (429), and per email address (`RATE_LIMIT_SIGNIN`), checked after it, with
  * the rest of the per-address work: over its limit an address silently gets no more links, so
- * neither the answer nor its timing depends on the address. If Redis is down, sign-in requests
- * go through and the log says so.
+ * neither the answer nor its timing depends on the address. Email-change links count against
+ * their new address's limit too, and against the signed-in donor's own hourly limit (429). If
+ * Redis is down, requests go through and the log says so.
  */
 @Injectable()
 export class SignInRateLimitService {
@@ -51,6 +54,21 @@ export class SignInRateLimitService {
   async hitAddress(email: string): Promise<boolean> {
     const count = await this.count(`${this.prefix}:email:${digest(email)}`);
     return !count || count.count <= this.env.RATE_LIMIT_SIGNIN;
+  }
+
+  /**
+   * Counts one email change asked for by this donor; throws `rate_limited` (with Retry-After)
+   * when over. The donor is signed in and typed the address: an explicit 429 reveals nothing.
+   */
+  async hitEmailChange(donorId: string): Promise<void> {
+    const count = await this.count(`${this.prefix}:email-change:${donorId}`);
+    if (!count || count.count <= EMAIL_CHANGES_PER_DONOR_PER_HOUR) return;
+    const seconds = count.ttl > 0 ? count.ttl : WINDOW_SECONDS;
+    throw new DomainError(
+      'rate_limited',
+      `Too many email changes asked for: try again in ${seconds} seconds`,
+      { retryAfterSeconds: seconds },
+    );
   }
 
   /** The key's count after this hit and its seconds to live; null when Redis did not answer. */

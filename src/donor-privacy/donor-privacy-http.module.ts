@@ -11,8 +11,13 @@ import { AdminDonorsController } from './admin-donors.controller';
 import { DonorDataController } from './donor-data.controller';
 import { DonorPrivacyRepository } from './donor-privacy.repository';
 import { DonorPrivacyService } from './donor-privacy.service';
+import { DonorProfileController } from './donor-profile.controller';
+import { DonorProfileService } from './donor-profile.service';
 
-/** A donor's data rights: staff find by email, export, erase; a signed-in donor exports and erases. */
+/**
+ * A donor's data rights: staff find by email, export, correct (name and address), erase; a
+ * signed-in donor exports, corrects (name, address, email) and erases.
+ */
 @Module({
   imports: [
     DonorAuthModule,
@@ -24,7 +29,7 @@ import { DonorPrivacyService } from './donor-privacy.service';
     StripeEventsModule,
     ActionsModule,
   ],
-  controllers: [AdminDonorsController, DonorDataController],
-  providers: [DonorPrivacyRepository, DonorPrivacyService],
+  controllers: [AdminDonorsController, DonorDataController, DonorProfileController],
+  providers: [DonorPrivacyRepository, DonorPrivacyService, DonorProfileService],
 })
 export class DonorPrivacyHttpModule {}

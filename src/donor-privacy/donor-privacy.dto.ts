@@ -40,6 +40,10 @@ export class RemovedRecordsView {
   @ApiProperty({ description: 'Sessions ended' }) sessions: number;
   @ApiProperty({ description: 'Sign-in links voided' }) signInTokens: number;
   @ApiProperty({
+    description: 'Email changes deleted (pending or expired), with the address asked for',
+  })
+  emailChanges: number;
+  @ApiProperty({
     description: 'Signatures deleted (theirs, and pending ones of their address): counts drop',
   })
   signatures: number;
@@ -82,7 +86,8 @@ export class DonorExport {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'The donor’s profile: email, name, address, preferences, dates',
+    description:
+      'The donor’s profile: email, name, address, a pending email change, preferences, dates',
   })
   profile: NonNullable<Rows<'profile'>>;
 

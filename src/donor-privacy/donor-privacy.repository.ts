@@ -235,11 +235,20 @@ export class DonorPrivacyRepository {
     );
     const r = rows[0];
     if (!r) return null;
+    // An email change waiting for its link (donor-auth's table, read here).
+    const pending: { new_email: string; expires_at: Date }[] = await this.dataSource.query(
+      `SELECT new_email, expires_at FROM donor_email_changes
+        WHERE donor_id = $1 AND expires_at > now() ORDER BY created_at DESC LIMIT 1`,
+      [donorId],
+    );
     return {
       id: r.id,
       email: r.email,
       name: r.name,
       address: r.address,
+      pendingEmail: pending[0]
+        ? { email: pending[0].new_email, expiresAt: pending[0].expires_at }
+        : null,
       stripeCustomerId: r.stripe_customer_id,
       installmentReceipts: r.installment_receipts,
       createdAt: r.created_at,

@@ -92,7 +92,7 @@ export class DonorPrivacyService {
       const emails = await this.mail.eraseRecipient(em, id, donor.email);
       const sendingErrors = await this.receipts.clearSendingErrors(em, id);
       const jobFailures = await this.jobFailures.eraseErrorsAbout(em, jobs, donor.email);
-      const { sessions, signInTokens } = await this.sessions.forgetDonor(em, id);
+      const { sessions, signInTokens, emailChanges } = await this.sessions.forgetDonor(em, id);
       // Theirs, and pending ones of the address they had (read under the lock).
       const signatures = await this.signatures.forgetDonor(em, id, donor.email);
       // A create request's key and body hash: of no use after the retry window, and the hash
@@ -107,6 +107,7 @@ export class DonorPrivacyService {
           jobFailures,
           sessions,
           signInTokens,
+          emailChanges,
           signatures,
         },
         jobs,
@@ -134,6 +135,7 @@ export class DonorPrivacyService {
         queuedJobs,
         sessions: counts.sessions,
         signInTokens: counts.signInTokens,
+        emailChanges: counts.emailChanges,
         signatures: counts.signatures,
       },
     };

@@ -17,9 +17,11 @@ export interface PostalAddress {
 
 /**
  * A donor: the email their gifts were given with. Each gift keeps its own receipt name and
- * address (an unauthenticated request never writes an existing donor), so `name` and `address`
- * are only what donors created before that held; new donors carry neither. Personal fields are
- * cleared on erasure; the row stays so that the ledger keeps its links.
+ * address (an unauthenticated request never writes an existing donor). `name` and `address`
+ * are what the donor set in their profile (or staff corrected): a pledge that can still bill
+ * takes them for its later installments when they are set; a new donor carries neither. The
+ * email changes only once the new address confirms it. Personal fields are cleared on erasure;
+ * the row stays so that the ledger keeps its links.
  */
 @Entity('donors')
 export class Donor {

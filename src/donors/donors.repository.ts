@@ -2,6 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { normaliseEmail } from '../common/validation/email';
+import { PostalAddress } from './donor.entity';
+
+/** What a donor sees and changes of themself: the email and the name and address for receipts. */
+export interface DonorProfile {
+  id: string;
+  email: string | null;
+  name: string | null;
+  address: PostalAddress | null;
+  erasedAt: Date | null;
+}
+
+/** The receipt name and address to change; a field left out stays, `null` clears it. */
+export interface ReceiptIdentity {
+  name?: string | null;
+  address?: PostalAddress | null;
+}
+
+/** Postgres's unique_violation. */
+const UNIQUE_VIOLATION = '23505';
 
 /** A donor's row as locked for erasure. */
 export interface LockedDonor {
@@ -35,6 +54,74 @@ export class DonorsRepository {
       if (rows[0]) return rows[0];
     }
     throw new Error('donor neither found nor created');
+  }
+
+  async profile(id: string): Promise<DonorProfile | null> {
+    const rows: {
+      id: string;
+      email: string | null;
+      name: string | null;
+      address: PostalAddress | null;
+      erased_at: Date | null;
+    }[] = await this.dataSource.query(
+      `SELECT id, email, name, address, erased_at FROM donors WHERE id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    return r
+      ? { id: r.id, email: r.email, name: r.name, address: r.address, erasedAt: r.erased_at }
+      : null;
+  }
+
+  /**
+   * Writes the fields given (null clears one) on a donor not erased, in the caller's
+   * transaction; false when there is no such donor.
+   */
+  async setReceiptIdentity(
+    em: EntityManager,
+    id: string,
+    identity: ReceiptIdentity,
+  ): Promise<boolean> {
+    // TypeORM's postgres driver answers a raw UPDATE with [rows, affected count].
+    const [, count]: [unknown, number] = await em.query(
+      `UPDATE donors
+          SET name = CASE WHEN $2 THEN $3 ELSE name END,
+              address = CASE WHEN $4 THEN $5::jsonb ELSE address END,
+              updated_at = now()
+        WHERE id = $1 AND erased_at IS NULL`,
+      [
+        id,
+        identity.name !== undefined,
+        identity.name ?? null,
+        identity.address !== undefined,
+        identity.address ? JSON.stringify(identity.address) : null,
+      ],
+    );
+    return count === 1;
+  }
+
+  /**
+   * Gives the donor this (normalised) email, in the caller's transaction: `taken` when another
+   * donor row has it (then nothing changes, and the transaction stays usable: the attempt runs
+   * under a savepoint, as a row inserted meanwhile makes it fail on the unique index).
+   */
+  async replaceEmail(em: EntityManager, id: string, email: string): Promise<'replaced' | 'taken'> {
+    await em.query(`SAVEPOINT replace_email`);
+    try {
+      const [, count]: [unknown, number] = await em.query(
+        `UPDATE donors SET email = $2, updated_at = now()
+          WHERE id = $1 AND erased_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM donors o WHERE o.email = $2 AND o.id <> $1)`,
+        [id, email],
+      );
+      await em.query(`RELEASE SAVEPOINT replace_email`);
+      return count === 1 ? 'replaced' : 'taken';
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code !== UNIQUE_VIOLATION)
+        throw error;
+      await em.query(`ROLLBACK TO SAVEPOINT replace_email`);
+      return 'taken';
+    }
   }
 
   async setInstallmentReceipts(donorId: string, choice: 'each' | 'year_end'): Promise<void> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { PostalAddress } from '../donors/donor.entity';
 import { Pledge, PledgeStatus } from './pledge.entity';
 
 export type NewPledge = Pick<
@@ -242,6 +243,34 @@ export class PledgesRepository {
         WHERE donor_id = $1
           AND (display_name IS NOT NULL OR donor_name IS NOT NULL OR donor_address IS NOT NULL)`,
       [donorId],
+    );
+    return count;
+  }
+
+  /**
+   * Writes the receipt name and address given (null clears one) on the donor's pledges whose
+   * status is not one of `finalStatuses`, in the caller's transaction; returns how many.
+   */
+  async setDonorIdentity(
+    em: EntityManager,
+    donorId: string,
+    identity: { name?: string | null; address?: PostalAddress | null },
+    finalStatuses: PledgeStatus[],
+  ): Promise<number> {
+    const [, count]: [unknown, number] = await em.query(
+      `UPDATE pledges
+          SET donor_name = CASE WHEN $2 THEN $3 ELSE donor_name END,
+              donor_address = CASE WHEN $4 THEN $5::jsonb ELSE donor_address END,
+              updated_at = now()
+        WHERE donor_id = $1 AND status <> ALL($6)`,
+      [
+        donorId,
+        identity.name !== undefined,
+        identity.name ?? null,
+        identity.address !== undefined,
+        identity.address ? JSON.stringify(identity.address) : null,
+        finalStatuses,
+      ],
     );
     return count;
   }

@@ -10,7 +10,7 @@ import { DomainError, invalidField } from '../common/errors/domain-error';
 
 import { GiftRules, isAnonymous, notAcceptingReason } from '../donations/gift-rules';
 import { CheckoutGift, IdempotencyClaim } from '../donations/donations.service';
-import { DonorsService } from '../donors/donors.service';
+import { DonorsService, ReceiptIdentity } from '../donors/donors.service';
 import { idOf, StripeGateway } from '../stripe/stripe-gateway';
 import { CreatePledgeDto, PledgeCreatedView } from './create-pledge.dto';
 import { FINAL_PLEDGE_STATUSES, Pledge, PledgeInterval, PledgeStatus } from './pledge.entity';
@@ -568,5 +568,14 @@ export class PledgesService {
    */
   clearDonorDetails(em: EntityManager, donorId: string): Promise<number> {
     return this.pledges.clearDonorDetails(em, donorId);
+  }
+
+  /**
+   * The donor's new receipt name and address (a field left out stays, null clears), in the
+   * caller's transaction, on their pledges that can still bill (not canceled or completed):
+   * installments recorded from now on carry them. Returns how many pledges took them.
+   */
+  useDonorIdentity(em: EntityManager, donorId: string, identity: ReceiptIdentity): Promise<number> {
+    return this.pledges.setDonorIdentity(em, donorId, identity, FINAL_PLEDGE_STATUSES);
   }
 }

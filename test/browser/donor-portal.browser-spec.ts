@@ -480,7 +480,7 @@ describe('donor portal (/donor) in Chromium', () => {
         { status: 401, path: '/v1/donor/sessions/verify' },
         // The refused erasure (a pledge still active), and the other device after signing out.
         { status: 409, path: '/v1/donor/erasure' },
-        { status: 401, path: /^\/v1\/donor\/(pledges|donations|receipts|signatures)$/ },
+        { status: 401, path: /^\/v1\/donor\/(pledges|donations|receipts|signatures|profile)$/ },
       ]),
     ).toEqual([]);
   });

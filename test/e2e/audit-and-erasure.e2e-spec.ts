@@ -304,6 +304,7 @@ describe('audit log and donor erasure', () => {
         queuedJobs: 0,
         sessions: 0,
         signInTokens: 0,
+        emailChanges: 0,
         signatures: 0,
       },
     });

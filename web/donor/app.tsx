@@ -18,6 +18,7 @@ import {
 } from '../shared/ui';
 import { publicConfig } from '../shared/config';
 import { cardReturnOutcome, CardForm } from './card-form';
+import { ConfirmEmailChange, YourDetails } from './details';
 import { clearSession, DonorSession, loadSession, saveSession } from './session';
 import { Signatures } from './signatures';
 
@@ -51,6 +52,19 @@ export function App() {
           go('/donor');
         }}
       />
+    );
+  // An email change's link: works signed in or not (the token is the proof).
+  if (/^\/donor\/email\/?$/.test(path))
+    return (
+      <Shell>
+        <ConfirmEmailChange
+          onChanged={() => {
+            // Every session of the donor ended with the change.
+            clearSession();
+            setSession(null);
+          }}
+        />
+      </Shell>
     );
   if (!session)
     return (
@@ -118,6 +132,7 @@ function Shell(props: {
             {!props.signerOnly && <a href="#receipts">Receipts</a>}
             <a href="#signatures">Signatures</a>
             {!props.signerOnly && <a href="#statements">Statements</a>}
+            <a href="#your-details">Your details</a>
             <a href="#your-data">Your data</a>
             <button type="button" onClick={props.onSignOut}>
               Sign out
@@ -383,6 +398,8 @@ function Portal(props: {
       {!signerOnly && <Statements key="statements" years={years} token={token} />}
 
       {!signerOnly && <Signatures key="signatures" call={call} />}
+
+      <YourDetails key="your-details" call={call} />
 
       <YourData
         key="your-data"

@@ -44,6 +44,11 @@ export const ERROR_CODES = {
     meaning:
       'The pledge’s last payment failed: it takes a new card (or a cancel) before it can be paused',
   },
+  email_taken: {
+    status: 409,
+    meaning:
+      'Confirming an email change: another donor record already uses the new address, so nothing changed',
+  },
   nothing_to_deliver: {
     status: 409,
     meaning: 'An action has no confirmed signature that an earlier delivery did not carry',
@@ -121,6 +126,7 @@ export const FIELD_ERROR_CODES = {
     'Not an amount Stripe can charge in this currency (too small, too large, or not a whole unit)',
   out_of_range: 'Outside the allowed range (a date in the past or future, a year, from after to…)',
   invalid_limits: 'The campaign’s gift limits are incomplete or inconsistent',
+  unchanged: 'The same as what is stored (an email change to the address already in use)',
   return_url:
     'Not a return URL we send donors to: absolute https (plain http only to this machine, outside production), no user name or password',
   return_host_not_allowed: 'Leads to a site not in CHECKOUT_RETURN_HOSTS',
