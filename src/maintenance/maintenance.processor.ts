@@ -3,12 +3,9 @@ import { Environment } from '../common/config/environment';
 import { JobPayloads } from '../common/queue/job-catalogue';
 import { JobHandler } from '../common/queue/job-handler.decorator';
 import { QueueService } from '../common/queue/queue.service';
-import { MaintenanceTask } from './maintenance-run.entity';
-import { parseSchedule } from '../common/queue/schedule';
+import { keepSchedules } from '../common/queue/job-schedules';
 import { MaintenanceTasksService, RunOutcome } from './maintenance-tasks.service';
 import { errorSummary } from '../common/errors/describe-error';
-
-const RETRY_SCHEDULING_MS = 30_000;
 
 /**
  * The worker side of self-repair: registers each task's BullMQ job scheduler at start (an
@@ -19,7 +16,7 @@ const RETRY_SCHEDULING_MS = 30_000;
 @Injectable()
 export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MaintenanceProcessor.name);
-  private retryTimer?: NodeJS.Timeout;
+  private stopScheduling?: () => void;
 
   constructor(
     private readonly env: Environment,
@@ -28,14 +25,30 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    void this.registerSchedules();
+    this.stopScheduling = keepSchedules(
+      this.queues,
+      (
+        [
+          ['stripe-sync', this.env.MAINTENANCE_STRIPE_SYNC_SCHEDULE],
+          ['reconcile', this.env.MAINTENANCE_RECONCILE_SCHEDULE],
+          ['retry-stuck', this.env.MAINTENANCE_RETRY_STUCK_SCHEDULE],
+        ] as const
+      ).map(([task, value]) => ({
+        name: `maintenance.${task}` as const,
+        payload: { trigger: 'schedule' as const },
+        value,
+      })),
+      this.env.ORGANIZATION_TIMEZONE,
+      this.logger,
+      'maintenance schedules',
+    );
     await this.tasks.failInterruptedRuns().catch((error: unknown) => {
       this.logger.warn(`could not close interrupted maintenance runs: ${errorSummary(error)}`);
     });
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.retryTimer);
+    this.stopScheduling?.();
   }
 
   @JobHandler('maintenance.stripe-sync')
@@ -51,31 +64,5 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
   @JobHandler('maintenance.retry-stuck')
   retryStuck(payload: JobPayloads['maintenance.retry-stuck']): Promise<RunOutcome> {
     return this.tasks.run('retry-stuck', payload.trigger);
-  }
-
-  /** Best effort at start; while Redis is away it tries again every 30 s. */
-  async registerSchedules(): Promise<void> {
-    const schedules: [MaintenanceTask, string][] = [
-      ['stripe-sync', this.env.MAINTENANCE_STRIPE_SYNC_SCHEDULE],
-      ['reconcile', this.env.MAINTENANCE_RECONCILE_SCHEDULE],
-      ['retry-stuck', this.env.MAINTENANCE_RETRY_STUCK_SCHEDULE],
-    ];
-    try {
-      for (const [task, value] of schedules) {
-        const name = `maintenance.${task}` as const;
-        const repeat = parseSchedule(value, this.env.ORGANIZATION_TIMEZONE);
-        if (repeat) await this.queues.schedule(name, { trigger: 'schedule' }, repeat);
-        else await this.queues.unschedule(name);
-      }
-      this.logger.log(
-        `maintenance schedules: ${schedules.map(([task, value]) => `${task} "${value}"`).join(', ')}`,
-      );
-    } catch (error) {
-      this.logger.warn(
-        `could not register maintenance schedules (${errorSummary(error)}): trying again in 30 s`,
-      );
-      this.retryTimer = setTimeout(() => void this.registerSchedules(), RETRY_SCHEDULING_MS);
-      this.retryTimer.unref();
-    }
   }
 }

@@ -289,10 +289,11 @@ export class PledgesService {
       this.stripe.retrieveSubscription(pledge.stripeSubscriptionId!),
     );
     if (current.cancel_at_period_end || current.cancel_at) {
+      const renewTicket = await this.sync.ticket();
       const renewed = await this.call(() =>
         this.stripe.setSubscriptionEnding(pledge.stripeSubscriptionId!, false),
       );
-      return this.applied(await this.sync.ticket(), renewed, pledge.id);
+      return this.applied(renewTicket, renewed, pledge.id);
     }
     return this.applied(ticket, subscription, pledge.id);
   }
@@ -319,8 +320,9 @@ export class PledgesService {
         await this.stripe.voidInvoice(invoice.id!);
       // The donor moved it while Stripe answered: the move wins.
       if (!(await this.closures.stillEnding(pledgeId, campaignId))) {
+        const renewTicket = await this.sync.ticket();
         const renewed = await this.stripe.setSubscriptionEnding(subscriptionId, false);
-        await this.sync.applyReturned(renewed, await this.sync.ticket());
+        await this.sync.applyReturned(renewed, renewTicket);
       }
     }
     await this.closures.markEndingSet(pledgeId, campaignId);

@@ -1,13 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Environment } from '../../common/config/environment';
-import { errorSummary } from '../../common/errors/describe-error';
 import { JobPayloads } from '../../common/queue/job-catalogue';
 import { JobHandler } from '../../common/queue/job-handler.decorator';
 import { QueueService } from '../../common/queue/queue.service';
-import { parseSchedule } from '../../common/queue/schedule';
+import { keepSchedules } from '../../common/queue/job-schedules';
 import { CampaignClosingService } from './campaign-closing.service';
-
-const RETRY_SCHEDULING_MS = 30_000;
 
 /**
  * The worker side of closings: ends a closed campaign's pledges at Stripe, and checks on
@@ -17,7 +14,7 @@ const RETRY_SCHEDULING_MS = 30_000;
 @Injectable()
 export class CampaignClosingProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CampaignClosingProcessor.name);
-  private retryTimer?: NodeJS.Timeout;
+  private stopScheduling?: () => void;
 
   constructor(
     private readonly env: Environment,
@@ -26,11 +23,23 @@ export class CampaignClosingProcessor implements OnApplicationBootstrap, OnAppli
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.registerSchedule();
+    this.stopScheduling = keepSchedules(
+      this.queues,
+      [
+        {
+          name: 'campaign-closing.check',
+          payload: { trigger: 'schedule' },
+          value: this.env.CAMPAIGN_CLOSE_CHECK_SCHEDULE,
+        },
+      ],
+      this.env.ORGANIZATION_TIMEZONE,
+      this.logger,
+      'the campaign closing check',
+    );
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.retryTimer);
+    this.stopScheduling?.();
   }
 
   @JobHandler('campaign-closing.apply')
@@ -41,22 +50,5 @@ export class CampaignClosingProcessor implements OnApplicationBootstrap, OnAppli
   @JobHandler('campaign-closing.check')
   check() {
     return this.closing.check();
-  }
-
-  /** Best effort at start; while Redis is away it tries again every 30 s. */
-  async registerSchedule(): Promise<void> {
-    const value = this.env.CAMPAIGN_CLOSE_CHECK_SCHEDULE;
-    try {
-      const repeat = parseSchedule(value, this.env.ORGANIZATION_TIMEZONE);
-      if (repeat) {
-        await this.queues.schedule('campaign-closing.check', { trigger: 'schedule' }, repeat);
-      } else await this.queues.unschedule('campaign-closing.check');
-    } catch (error) {
-      this.logger.warn(
-        `could not register the campaign closing check (${errorSummary(error)}): trying again in 30 s`,
-      );
-      this.retryTimer = setTimeout(() => void this.registerSchedule(), RETRY_SCHEDULING_MS);
-      this.retryTimer.unref();
-    }
   }
 }
