@@ -120,6 +120,18 @@ export class CampaignsRepository {
     return count > 0;
   }
 
+  /**
+   * The campaigns' statuses, their rows share-locked for the caller's transaction: a closing
+   * (which updates the row) waits for it, or it for the closing.
+   */
+  async lockStatuses(em: EntityManager, ids: string[]): Promise<Map<string, string>> {
+    const rows: { id: string; status: string }[] = await em.query(
+      `SELECT id, status FROM campaigns WHERE id = ANY($1) ORDER BY id FOR SHARE`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
   /** Active campaigns whose `endsAt` has come, oldest end first. */
   endedButOpen(now: Date, limit: number): Promise<Campaign[]> {
     return this.repo

@@ -276,6 +276,14 @@ export class CampaignsService {
     return this.campaigns.close(em, id, close);
   }
 
+  /**
+   * In the caller's transaction, the campaigns' statuses as a closing cannot change them until
+   * it ends (a pledge moving between them: the closing then sees where it went).
+   */
+  lockStatuses(em: EntityManager, ids: string[]): Promise<Map<string, string>> {
+    return this.campaigns.lockStatuses(em, ids);
+  }
+
   /** Active campaigns whose `endsAt` has come. */
   endedButOpen(limit: number): Promise<Campaign[]> {
     return this.campaigns.endedButOpen(new Date(), limit);

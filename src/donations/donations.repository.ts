@@ -39,6 +39,13 @@ export interface NewInstallment {
   paymentIntentId: string;
 }
 
+/** A gift, or a pledge's first payment, that has not been paid yet: what Stripe could still take. */
+export interface UnpaidGift {
+  id: string;
+  paymentIntentId: string | null;
+  checkoutSessionId: string | null;
+}
+
 @Injectable()
 export class DonationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -109,6 +116,20 @@ export class DonationsRepository {
 
   async attachCheckoutSession(id: string, sessionId: string): Promise<void> {
     await this.dataSource.manager.update(Donation, { id }, { checkoutSessionId: sessionId });
+  }
+
+  /** A campaign's one-off gifts still waiting for their payment (oldest first). */
+  async pendingOfCampaign(campaignId: string, limit: number): Promise<UnpaidGift[]> {
+    const rows: Donation[] = await this.dataSource.manager.find(Donation, {
+      where: { campaignId, kind: 'one_off', status: 'pending' },
+      order: { createdAt: 'ASC' },
+      take: limit,
+    });
+    return rows.map((d) => ({
+      id: d.id,
+      paymentIntentId: d.stripePaymentIntentId,
+      checkoutSessionId: d.checkoutSessionId,
+    }));
   }
 
   /** Cancels the still-pending, unpaid gift of a Checkout Session: whether there was one. */

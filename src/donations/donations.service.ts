@@ -12,7 +12,7 @@ import { DonorsService } from '../donors/donors.service';
 import { StripeGateway } from '../stripe/stripe-gateway';
 import { CreateDonationDto, DonationCreatedView } from './create-donation.dto';
 import { Donation } from './donation.entity';
-import { DonationsRepository } from './donations.repository';
+import { DonationsRepository, UnpaidGift } from './donations.repository';
 import { GiftRules, isAnonymous } from './gift-rules';
 import { errorSummary } from '../common/errors/describe-error';
 import { isUuid } from '../common/validation/is-uuid';
@@ -167,6 +167,11 @@ export class DonationsService {
     claim: IdempotencyClaim,
   ): Promise<{ donation: Donation; retried: boolean }> {
     return this.recordPending(campaign, gift, gift.amount, claim);
+  }
+
+  /** A campaign's one-off gifts still waiting for their payment (for its closing to stop). */
+  pendingOfCampaign(campaignId: string, limit: number): Promise<UnpaidGift[]> {
+    return this.donations.pendingOfCampaign(campaignId, limit);
   }
 
   /** A pending gift whose payment Stripe refused to start: canceled, with Stripe's reason. */

@@ -140,22 +140,43 @@ export class PledgeClosuresRepository {
   }
 
   /**
-   * Opens a closure for each running pledge on a closed campaign that has none: one that
-   * started (its first payment made on a Checkout page, say) after its campaign closed. Reads
-   * `campaigns` for their status. Returns those opened.
+   * Opens a closure for each running pledge on a closed campaign that has none: one whose first
+   * payment was made after its campaign closed (once it is counted, so that its donor can be
+   * told). Reads `campaigns` for their status. Returns those opened.
    */
   async openLate(em: EntityManager): Promise<OpenedClosure[]> {
     const rows: OpenedRow[] = await em.query(
       `WITH opened AS (
          INSERT INTO pledge_closures (pledge_id, campaign_id)
          SELECT p.id, p.campaign_id FROM pledges p JOIN campaigns c ON c.id = p.campaign_id
-          WHERE c.status = 'closed' AND p.status = ANY($1)
+          WHERE c.status = 'closed' AND p.status = ANY($1) AND p.paid_installments > 0
          ON CONFLICT DO NOTHING
          RETURNING pledge_id)
        SELECT ${OPENED_COLUMNS} FROM opened o JOIN pledges p ON p.id = o.pledge_id`,
       [RUNNING_STATUSES],
     );
     return rows.map(opened);
+  }
+
+  /** A campaign's pledges whose first payment is still due (oldest first). */
+  async unstartedOf(
+    campaignId: string,
+    limit: number,
+  ): Promise<{ id: string; subscriptionId: string | null; checkoutSessionId: string | null }[]> {
+    const rows: {
+      id: string;
+      stripe_subscription_id: string | null;
+      checkout_session_id: string | null;
+    }[] = await this.repo.query(
+      `SELECT id, stripe_subscription_id, checkout_session_id FROM pledges
+        WHERE campaign_id = $1 AND status = 'incomplete' ORDER BY created_at LIMIT $2`,
+      [campaignId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      subscriptionId: r.stripe_subscription_id,
+      checkoutSessionId: r.checkout_session_id,
+    }));
   }
 
   /** Closures still to be ended at Stripe (of one campaign, or all), oldest first. */

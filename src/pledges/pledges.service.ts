@@ -11,7 +11,7 @@ import { DomainError, invalidField } from '../common/errors/domain-error';
 import { GiftRules, isAnonymous, notAcceptingReason } from '../donations/gift-rules';
 import { CheckoutGift, IdempotencyClaim } from '../donations/donations.service';
 import { DonorsService, ReceiptIdentity } from '../donors/donors.service';
-import { idOf, StripeGateway } from '../stripe/stripe-gateway';
+import { idempotencyKey, idOf, StripeGateway } from '../stripe/stripe-gateway';
 import { CreatePledgeDto, PledgeCreatedView } from './create-pledge.dto';
 import { FINAL_PLEDGE_STATUSES, Pledge, PledgeInterval, PledgeStatus } from './pledge.entity';
 import { PledgeView, pledgeView } from './pledge.views';
@@ -259,20 +259,14 @@ export class PledgesService {
         'not_accepted',
         `campaign: "${slug}" does not take gifts in ${pledge.currency} (it takes ${target.currencies.join(', ')})`,
       );
-    const product = await this.productFor(target);
     const ticket = await this.sync.ticket();
-    const subscription = await this.call(() =>
-      this.stripe.moveSubscription(pledge.stripeSubscriptionId!, {
-        itemId: pledge.stripeSubscriptionItemId!,
-        product,
-        currency: pledge.currency,
-        unitAmount: pledge.amount,
-        recurring: stripeRecurring(pledge.interval),
-        metadata: { campaign_id: target.id, campaign_slug: target.slug },
-      }),
-    );
+    const subscription = await this.billUnder(pledge, target);
     const last = subscription.latest_invoice as Stripe.Invoice | null;
-    const moved = await this.pledges.transaction(async (em) => {
+    const outcome = await this.pledges.transaction(async (em) => {
+      // A closing of either campaign waits for this, or this for it: a pledge cannot move onto
+      // a campaign that closed meanwhile, nor slip past its own campaign's closing unrecorded.
+      const statuses = await this.campaigns.lockStatuses(em, [pledge.campaignId, target.id]);
+      if (statuses.get(target.id) !== 'active') return 'target closed';
       const done = await this.closures.recordMove(em, {
         pledgeId: pledge.id,
         from: pledge.campaignId,
@@ -280,10 +274,17 @@ export class PledgesService {
         by: 'staff' in actor ? 'staff' : 'donor',
         lastInvoice: last?.id ? { id: last.id, created: new Date(last.created * 1000) } : null,
       });
-      if (done) await this.closures.decide(em, pledge.id, pledge.campaignId, 'moved');
-      return done;
+      if (!done) return 'moved meanwhile';
+      await this.closures.decide(em, pledge.id, pledge.campaignId, 'moved');
+      return 'moved';
     });
-    if (!moved) throw new DomainError('conflict', 'The pledge was moved meanwhile: look again');
+    if (outcome !== 'moved') {
+      // Stripe was changed for a move that did not happen: bill as our records say again.
+      await this.restoreBilling(pledge.id);
+      if (outcome === 'target closed')
+        throw new DomainError('not_active', `Campaign "${slug}" is closed`);
+      throw new DomainError('conflict', 'The pledge was moved meanwhile: look again');
+    }
     // A closing's ending may have been sent to Stripe while we moved: the move wins.
     const current = await this.call(() =>
       this.stripe.retrieveSubscription(pledge.stripeSubscriptionId!),
@@ -296,6 +297,39 @@ export class PledgesService {
       return this.applied(renewTicket, renewed, pledge.id);
     }
     return this.applied(ticket, subscription, pledge.id);
+  }
+
+  /** The pledge's subscription billed under the campaign's Product and metadata, renewing. */
+  private async billUnder(pledge: Pledge, campaign: Campaign): Promise<Stripe.Subscription> {
+    const product = await this.productFor(campaign);
+    return this.call(() =>
+      this.stripe.moveSubscription(pledge.stripeSubscriptionId!, {
+        itemId: pledge.stripeSubscriptionItemId!,
+        product,
+        currency: pledge.currency,
+        unitAmount: pledge.amount,
+        recurring: stripeRecurring(pledge.interval),
+        metadata: { campaign_id: campaign.id, campaign_slug: campaign.slug },
+      }),
+    );
+  }
+
+  /**
+   * After a move that lost (to another move, or to the target's closing): the subscription is
+   * billed again under the campaign the pledge is on, and set to end again if that campaign's
+   * closing is still waiting for the donor's choice.
+   */
+  private async restoreBilling(pledgeId: string): Promise<void> {
+    const pledge = (await this.pledges.findById(pledgeId))!;
+    const campaign = (await this.campaigns.findById(pledge.campaignId))!;
+    const ticket = await this.sync.ticket();
+    let subscription = await this.billUnder(pledge, campaign);
+    if (await this.closures.stillEnding(pledge.id, campaign.id)) {
+      subscription = await this.call(() =>
+        this.stripe.setSubscriptionEnding(pledge.stripeSubscriptionId!, true),
+      );
+    }
+    await this.sync.applyReturned(subscription, ticket);
   }
 
   /**
@@ -313,13 +347,18 @@ export class PledgesService {
     if (pledge && ending) {
       const subscriptionId = pledge.stripeSubscriptionId!;
       const ticket = await this.sync.ticket();
-      const subscription = await this.stripe.setSubscriptionEnding(subscriptionId, true);
+      const subscription = await this.stripe.setSubscriptionEnding(
+        subscriptionId,
+        true,
+        idempotencyKey('pledge_ending', pledgeId, campaignId),
+      );
       await this.sync.applyReturned(subscription, ticket);
-      // A failed payment of the period already begun is not retried: the gift has ended.
-      for (const invoice of await this.stripe.openInvoices(subscriptionId))
-        await this.stripe.voidInvoice(invoice.id!);
-      // The donor moved it while Stripe answered: the move wins.
-      if (!(await this.closures.stillEnding(pledgeId, campaignId))) {
+      if (await this.closures.stillEnding(pledgeId, campaignId)) {
+        // A failed payment of the period already begun is not retried: the gift has ended.
+        for (const invoice of await this.stripe.openInvoices(subscriptionId))
+          await this.stripe.voidInvoice(invoice.id!);
+      } else {
+        // The donor moved it while Stripe answered: the move wins.
         const renewTicket = await this.sync.ticket();
         const renewed = await this.stripe.setSubscriptionEnding(subscriptionId, false);
         await this.sync.applyReturned(renewed, renewTicket);
@@ -552,6 +591,11 @@ export class PledgesService {
   /** Closures for running pledges of closed campaigns that started after the closing. */
   openLateClosures(em: EntityManager): Promise<OpenedClosure[]> {
     return this.closures.openLate(em);
+  }
+
+  /** A campaign's pledges whose first payment is still due (for its closing to stop). */
+  unstartedOf(campaignId: string, limit: number) {
+    return this.closures.unstartedOf(campaignId, limit);
   }
 
   /** Closures whose subscription Stripe has not yet been told to end (one campaign's, or all). */

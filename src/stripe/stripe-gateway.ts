@@ -374,14 +374,43 @@ export class StripeGateway {
     });
   }
 
-  /** Ends the subscription at the end of its current period (`true`), or renews it again. */
-  setSubscriptionEnding(subscriptionId: string, ending: boolean): Promise<Stripe.Subscription> {
-    return this.sdk.subscriptions.update(subscriptionId, { cancel_at_period_end: ending });
+  /**
+   * Ends the subscription at the end of its current period (`true`), or renews it again; `key`
+   * when the same change may be sent more than once.
+   */
+  setSubscriptionEnding(
+    subscriptionId: string,
+    ending: boolean,
+    key?: string,
+  ): Promise<Stripe.Subscription> {
+    return this.sdk.subscriptions.update(
+      subscriptionId,
+      { cancel_at_period_end: ending },
+      key ? { idempotencyKey: key } : undefined,
+    );
   }
 
   /** An open invoice that will not be collected: no more payment attempts. */
   voidInvoice(invoiceId: string): Promise<Stripe.Invoice> {
-    return this.sdk.invoices.voidInvoice(invoiceId);
+    return this.sdk.invoices.voidInvoice(invoiceId, undefined, {
+      idempotencyKey: idempotencyKey('invoice_void', invoiceId),
+    });
+  }
+
+  /** A gift's PaymentIntent that must not be paid any more (its campaign closed). */
+  cancelPaymentIntent(donationId: string, paymentIntentId: string): Promise<Stripe.PaymentIntent> {
+    return this.sdk.paymentIntents.cancel(
+      paymentIntentId,
+      { cancellation_reason: 'abandoned' },
+      { idempotencyKey: idempotencyKey('payment_intent_cancel', donationId) },
+    );
+  }
+
+  /** A Checkout Session that must not be paid any more (its campaign closed). */
+  expireCheckoutSession(sessionId: string): Promise<Stripe.Checkout.Session> {
+    return this.sdk.checkout.sessions.expire(sessionId, undefined, {
+      idempotencyKey: idempotencyKey('checkout_session_expire', sessionId),
+    });
   }
 
   /** Stops collecting (invoices are voided) until `until`, or until resumed. */

@@ -10,7 +10,9 @@ import { errorSummary } from '../../common/errors/describe-error';
 import { DomainError } from '../../common/errors/domain-error';
 import { formatMoney } from '../../common/money/currency';
 import { QueueService } from '../../common/queue/queue.service';
+import { DonationsService } from '../../donations/donations.service';
 import { DonorsService } from '../../donors/donors.service';
+import { idempotencyKey, StripeGateway } from '../../stripe/stripe-gateway';
 import { MailService } from '../../mail/mail.service';
 import { Paragraph, simpleEmail } from '../../mail/templates';
 import { intervalAdjective } from '../../pledges/pledge-interval';
@@ -48,6 +50,8 @@ export class CampaignClosingService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly campaigns: CampaignsService,
     private readonly pledges: PledgesService,
+    private readonly donations: DonationsService,
+    private readonly stripe: StripeGateway,
     private readonly donors: DonorsService,
     private readonly mail: MailService,
     private readonly queues: QueueService,
@@ -121,9 +125,12 @@ export class CampaignClosingService {
    * campaign's, or all). A pledge Stripe fails on is left for the next run; the job is retried
    * when any failed.
    */
-  async applyEndings(campaignId: string | null): Promise<{ ended: number; failed: number }> {
+  async applyEndings(
+    campaignId: string | null,
+  ): Promise<{ ended: number; unpaidStopped: number; failed: number }> {
+    const unpaid = campaignId ? await this.stopUnpaid(campaignId) : { stopped: 0, failed: 0 };
     const pending = await this.pledges.pendingEndings(campaignId, ENDINGS_PER_RUN);
-    let failed = 0;
+    let failed = unpaid.failed;
     for (const closure of pending) {
       try {
         await this.pledges.endWithCampaign(closure.pledgeId, closure.campaignId);
@@ -135,8 +142,68 @@ export class CampaignClosingService {
         );
       }
     }
-    if (failed) throw new Error(`${failed} of ${pending.length} pledge endings failed`);
-    return { ended: pending.length, failed };
+    if (failed) throw new Error(`${failed} pledge endings or unpaid gifts failed`);
+    return { ended: pending.length, unpaidStopped: unpaid.stopped, failed };
+  }
+
+  /**
+   * Gifts stop at once, also those started before the closing and not paid yet: each pending
+   * one-off gift's PaymentIntent is canceled (or its Checkout Session expired), and each pledge
+   * still waiting for its first payment has its subscription canceled (or its session expired).
+   * Their own events then cancel them here. One the donor paid meanwhile (Stripe refuses the
+   * cancel) is a gift made before the closing reached it, and counts; a pledge of them is then
+   * running, and the check opens its closure.
+   */
+  private async stopUnpaid(campaignId: string): Promise<{ stopped: number; failed: number }> {
+    const calls: { id: string; stop: () => Promise<unknown> }[] = [];
+    for (const gift of await this.donations.pendingOfCampaign(campaignId, ENDINGS_PER_RUN)) {
+      const { paymentIntentId, checkoutSessionId } = gift;
+      if (paymentIntentId)
+        calls.push({
+          id: gift.id,
+          stop: () => this.stripe.cancelPaymentIntent(gift.id, paymentIntentId),
+        });
+      else if (checkoutSessionId)
+        calls.push({
+          id: gift.id,
+          stop: () => this.stripe.expireCheckoutSession(checkoutSessionId),
+        });
+    }
+    for (const pledge of await this.pledges.unstartedOf(campaignId, ENDINGS_PER_RUN)) {
+      const { subscriptionId, checkoutSessionId } = pledge;
+      if (subscriptionId)
+        calls.push({
+          id: pledge.id,
+          stop: () =>
+            this.stripe.cancelSubscription(
+              subscriptionId,
+              'its campaign closed before the first payment',
+              idempotencyKey('subscription_campaign_closed', pledge.id),
+            ),
+        });
+      else if (checkoutSessionId)
+        calls.push({
+          id: pledge.id,
+          stop: () => this.stripe.expireCheckoutSession(checkoutSessionId),
+        });
+    }
+    let stopped = 0;
+    let failed = 0;
+    for (const call of calls) {
+      try {
+        await call.stop();
+        stopped += 1;
+      } catch (error) {
+        // Stripe refuses to cancel what was paid (or ended) meanwhile: nothing is left to stop.
+        if ((error as { type?: string }).type === 'StripeInvalidRequestError') continue;
+        failed += 1;
+        this.logger.warn(
+          { giftId: call.id, err: errorSummary(error) },
+          'could not stop an unpaid gift of a closed campaign: tried again',
+        );
+      }
+    }
+    return { stopped, failed };
   }
 
   /**
@@ -156,7 +223,7 @@ export class CampaignClosingService {
       const opened = await this.pledges.openLateClosures(em);
       if (!opened.length) return { opened, emailIds: [] };
       const campaigns = await this.closings([...new Set(opened.map((o) => o.campaignId))]);
-      return { opened, emailIds: await this.tell(em, opened, campaigns) };
+      return { opened, emailIds: await this.tell(em, opened, campaigns, { late: true }) };
     });
     await this.mail.enqueue(late.emailIds);
     const { ended } = await this.applyEndings(null);
@@ -186,14 +253,16 @@ export class CampaignClosingService {
   }
 
   /**
-   * One email per donor and campaign (the dedupe key makes it once, whenever asked), in the
-   * caller's transaction, to donors whose pledge has paid at least once: before that, the
-   * address is only what the request that started it said.
+   * One email per donor and campaign (the dedupe key makes it once, whenever asked; a pledge
+   * that started after the closing gets one of its own), in the caller's transaction, to donors
+   * whose pledge has paid at least once: before that, the address is only what the request that
+   * started it said.
    */
   private async tell(
     em: EntityManager,
     opened: OpenedClosure[],
     closings: Map<string, Closing>,
+    { late = false } = {},
   ): Promise<(string | null)[]> {
     const byDonor = new Map<string, OpenedClosure[]>();
     for (const pledge of opened) {
@@ -210,7 +279,10 @@ export class CampaignClosingService {
       const rendered = this.closedEmail(closing, pledges);
       ids.push(
         await this.mail.add(em, {
-          dedupeKey: `campaign-closed:${key}`,
+          // A pledge that started after the closing is told of, once, on its own.
+          dedupeKey: late
+            ? `campaign-closed:${key}:${pledges.map((p) => p.pledgeId).join(',')}`
+            : `campaign-closed:${key}`,
           kind: 'campaign-closed',
           donorId,
           toAddress,
@@ -239,11 +311,12 @@ export class CampaignClosingService {
       const unpaid = p.status === 'past_due' ? ' Its failed payment will not be tried again.' : '';
       return `Your ${amount} ${intervalAdjective(p.interval as PledgeInterval)} gift will not be charged again.${ends}${unpaid}`;
     });
-    const choice: Paragraph[] = successor
+    const offered = successor && pledges.some((p) => successor.currencies.includes(p.currency));
+    const choice: Paragraph[] = offered
       ? [
           [
             'You can continue the same gift, on the same card, to ',
-            { isolate: successor.title },
+            { isolate: successor!.title },
             ', or stop it now. Choose in your donor account; if you choose nothing, it simply ends.',
           ],
         ]
