@@ -302,6 +302,14 @@ describe('closing a campaign, in the donor portal and the dashboard (Chromium)',
     await report.getByLabel('Campaign').selectOption({ label: 'Protect Camp Ashraf' });
     await waitForText(report.locator('.moved-in'), /^1 moved in$/);
 
+    // Closing is an admin's: a finance key sees the cards without the button.
+    const financeKey = await app.createKey('finance');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Staff API key').fill(financeKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator(`article[data-slug="${successor.slug}"]`).waitFor();
+    expect(await page.getByRole('button', { name: /^Close campaign/ }).count()).toBe(0);
+
     expect(
       unexpectedProblems(browser.problems, [
         { status: 400, path: `/v1/admin/campaigns/${legal.slug}/close` },

@@ -567,7 +567,13 @@ function PledgeCard(props: {
       </h3>
       <p>
         <strong class="pledge-amount">{formatMoney(p.amount, p.currency)}</strong> every{' '}
-        {p.interval} · <span class="badge">{STATUS_TEXT[p.status] ?? p.status}</span>
+        {p.interval} ·{' '}
+        <span class="badge">
+          {/* Its campaign closed: the failed payment is not tried again, a new card is not asked. */}
+          {closing && p.status === 'past_due'
+            ? 'Last payment failed'
+            : (STATUS_TEXT[p.status] ?? p.status)}
+        </span>
         <br />
         <span class="muted">
           {count('paymentMade', p.paidInstallments)}
