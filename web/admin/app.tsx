@@ -21,6 +21,7 @@ import {
 } from '../shared/ui';
 import { Actions } from './actions';
 import { DonationsChart, Series } from './chart';
+import { closedText, CloseCampaignDialog } from './close-campaign';
 import { Call, CampaignField } from './fields';
 
 /** The staff key lives for this browser session only (sessionStorage), never in a cookie. */
@@ -131,6 +132,9 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
   }, []);
 
   const list = campaigns.data?.data ?? [];
+  // Closing a campaign (admins): the card whose dialog is open, and what the last close reached.
+  const [closing, setClosing] = useState<CampaignView | null>(null);
+  const [closed, setClosed] = useState<string | null>(null);
   return (
     <>
       <header class="top">
@@ -163,12 +167,14 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
             </button>
           </div>
           {campaigns.error && <Alert kind="error">{campaigns.error}</Alert>}
+          {closed && <Alert kind="success">{closed}</Alert>}
           <div class="grid">
             {list.map((c) => (
               <article class="campaign" key={c.slug} data-slug={c.slug} aria-label={c.title}>
-                <h3>{c.title}</h3>
+                <h3 id={`campaign-${c.slug}-title`}>{c.title}</h3>
                 <div class="muted">
-                  {c.slug} · <span class="badge">{c.status}</span>
+                  {c.slug} · <span class={`badge status-${c.status}`}>{c.status}</span>
+                  {c.status === 'closed' && c.closedAt && <> on {formatDate(c.closedAt)}</>}
                 </div>
                 <CampaignGoals c={c} />
                 <div class="muted counts">
@@ -180,10 +186,39 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
                     {a.title}: {a.signatures.toLocaleString('en')} of {count('signature', a.goal)}
                   </div>
                 ))}
+                {isAdmin && c.status === 'active' && (
+                  <div class="actions">
+                    <button
+                      type="button"
+                      class="danger-outline"
+                      aria-haspopup="dialog"
+                      aria-describedby={`campaign-${c.slug}-title`}
+                      onClick={() => {
+                        setClosed(null);
+                        setClosing(c);
+                      }}
+                    >
+                      Close campaign…
+                    </button>
+                  </div>
+                )}
               </article>
             ))}
           </div>
           {!campaigns.loading && !list.length && !campaigns.error && <p>No active campaigns.</p>}
+          {isAdmin && (
+            <CloseCampaignDialog
+              campaign={closing}
+              campaigns={list}
+              call={call}
+              onCancel={() => setClosing(null)}
+              onClosed={(done) => {
+                setClosing(null);
+                setClosed(closedText(done));
+                setTick((t) => t + 1);
+              }}
+            />
+          )}
         </section>
         <Timeseries campaigns={list} call={call} tick={tick} />
         <Report campaigns={list} token={session.key} call={call} tick={tick} />
@@ -345,6 +380,7 @@ const REPORT_COLUMNS = [
   'Donations',
   'Donors',
   'Goal',
+  'Pledges',
 ];
 
 interface ReportRow {
@@ -359,6 +395,38 @@ interface ReportRow {
   donationCount: number;
   distinctDonors: number;
   percentOfGoal: number | null;
+  activePledges?: number;
+  /** Once the campaign is closed: what its running pledges did (the same on each currency row). */
+  pledgeClosing?: {
+    closedAt: string;
+    moved: number;
+    stopped: number;
+    ended: number;
+    awaiting: number;
+  } | null;
+  /** Pledges moved to this campaign from another, all time. */
+  pledgesMovedIn?: number;
+}
+
+/**
+ * The report's Pledges cell: active pledges now, pledges moved in from closed campaigns, and,
+ * once the campaign is closed, what its pledges did (said on its first row only: the API
+ * repeats it on each currency row).
+ */
+function PledgeFigures({ r, first }: { r: ReportRow; first: boolean }) {
+  const c = first ? r.pledgeClosing : null;
+  return (
+    <>
+      <span class="active-pledges">{r.activePledges ?? 0} active</span>
+      {first && !!r.pledgesMovedIn && <div class="muted moved-in">{r.pledgesMovedIn} moved in</div>}
+      {c && (
+        <div class="muted pledge-closing">
+          At closing ({formatDate(c.closedAt)}): {c.moved} moved, {c.stopped} stopped, {c.ended}{' '}
+          ended, {c.awaiting} awaiting
+        </div>
+      )}
+    </>
+  );
 }
 
 function Report({
@@ -428,14 +496,14 @@ function Report({
         <>
           <DataTable
             columns={REPORT_COLUMNS}
-            numeric={REPORT_COLUMNS.filter((c) => c !== 'Campaign')}
+            numeric={REPORT_COLUMNS.filter((c) => c !== 'Campaign' && c !== 'Pledges')}
             caption={
               <>
                 {report.data.from} to {report.data.to} ({report.data.timeZone})
               </>
             }
           >
-            {report.data.data.map((r) => (
+            {report.data.data.map((r, i, rows) => (
               <Row key={`${r.campaign}-${r.currency}`}>
                 <td>{r.title ?? 'Unattributed'}</td>
                 <td class="num">{formatMoney(r.gross, r.currency)}</td>
@@ -449,6 +517,12 @@ function Report({
                   {r.percentOfGoal === null
                     ? '—'
                     : percentText({ raised: r.gross, percent: r.percentOfGoal })}
+                </td>
+                <td>
+                  <PledgeFigures
+                    r={r}
+                    first={rows.findIndex((o) => o.campaign === r.campaign) === i}
+                  />
                 </td>
               </Row>
             ))}

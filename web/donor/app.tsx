@@ -18,6 +18,7 @@ import {
 } from '../shared/ui';
 import { publicConfig } from '../shared/config';
 import { cardReturnOutcome, CardForm } from './card-form';
+import { ClosingPanel, PledgeClosing } from './closing';
 import { ConfirmEmailChange, YourDetails } from './details';
 import { clearSession, DonorSession, loadSession, saveSession } from './session';
 import { Signatures } from './signatures';
@@ -262,6 +263,10 @@ interface Pledge {
   installments: number | null;
   paidInstallments: number;
   currentPeriodEnd: string | null;
+  /** It ends by itself then, with no further payment (its campaign closed); null while it renews. */
+  endsAt: string | null;
+  /** Set while it runs on a closed campaign: the donor may continue it to the successor, or stop. */
+  closing: PledgeClosing | null;
   pausedUntil: string | null;
 }
 
@@ -519,19 +524,31 @@ function PledgeCard(props: {
   const [confirmCancel, setConfirmCancel] = useState(false);
   const action = useAction();
   const open = p.status !== 'canceled' && p.status !== 'completed';
+  // What the API takes for this pledge: an incomplete one (first payment still due) can only be
+  // canceled; a past-due one cannot be paused (a new card first); on a closed campaign the
+  // amount cannot change and pausing means nothing (it is not charged again): the closing
+  // panel's choices replace them.
+  const started = open && p.status !== 'incomplete';
+  const closing = open ? p.closing : null;
+  const canChangeAmount = started && !closing && p.status !== 'paused';
+  const canPause = started && !closing && p.status !== 'paused' && p.status !== 'past_due';
+  const heading = useRef<HTMLHeadingElement>(null);
   const toggle = (next: Panel) => {
     action.setOutcome(null);
     setPanel(next);
   };
   const title = p.campaign?.title ?? 'General support';
-  const act = (fn: () => Promise<string>) =>
+  const act = (fn: () => Promise<string>, after?: () => void) =>
     void action.run(fn).then((ok) => {
       if (ok) {
         setPanel(null);
         setConfirmCancel(false);
         props.onChanged();
+        after?.();
       }
     });
+  // The closing panel's buttons go once the donor has chosen: focus stays on this pledge.
+  const focusHeading = () => heading.current?.focus();
   const headingId = `pledge-${p.id}-title`;
   return (
     <article
@@ -545,26 +562,74 @@ function PledgeCard(props: {
         marginBottom: '0.75rem',
       }}
     >
-      <h3 id={headingId} style={{ margin: 0 }}>
+      <h3 id={headingId} ref={heading} tabIndex={-1} style={{ margin: 0 }}>
         {title}
       </h3>
       <p>
         <strong class="pledge-amount">{formatMoney(p.amount, p.currency)}</strong> every{' '}
-        {p.interval} · <span class="badge">{STATUS_TEXT[p.status] ?? p.status}</span>
+        {p.interval} ·{' '}
+        <span class="badge">
+          {/* Its campaign closed: the failed payment is not tried again, a new card is not asked. */}
+          {closing && p.status === 'past_due'
+            ? 'Last payment failed'
+            : (STATUS_TEXT[p.status] ?? p.status)}
+        </span>
         <br />
         <span class="muted">
           {count('paymentMade', p.paidInstallments)}
           {p.installments ? ` of ${p.installments}` : ''}
           {p.status === 'paused' && p.pausedUntil ? ` · resumes ${formatDate(p.pausedUntil)}` : ''}
-          {open && p.status !== 'paused' && p.currentPeriodEnd
+          {open && p.status !== 'paused' && p.currentPeriodEnd && !p.endsAt
             ? ` · next payment ${formatDate(p.currentPeriodEnd)}`
             : ''}
         </span>
+        {open && p.endsAt && !closing && (
+          <>
+            <br />
+            <span class="pledge-ends">
+              Ends on {formatDate(p.endsAt)}, with no further payment.
+            </span>
+          </>
+        )}
       </p>
+      {closing && (
+        <ClosingPanel
+          pledgeId={p.id}
+          campaignTitle={title}
+          closing={closing}
+          endsOn={p.endsAt ?? p.currentPeriodEnd}
+          busy={action.busy}
+          canContinue={started}
+          onContinue={() => {
+            const successor = closing.successor!;
+            act(async () => {
+              const moved = await props.call<Pledge>(`/v1/donor/pledges/${p.id}/move`, {
+                method: 'POST',
+                body: { campaign: successor.slug },
+              });
+              return `Your ${formatMoney(moved.amount, moved.currency)} gift every ${moved.interval} now goes to ${moved.campaign?.title ?? successor.title}, on the same card, from your next payment.`;
+            }, focusHeading);
+          }}
+          onStop={() => {
+            action.setOutcome(null);
+            setConfirmCancel(true);
+          }}
+        />
+      )}
       <OutcomeAlert outcome={action.outcome} />
+      {p.status === 'incomplete' && (
+        <p class="hint">
+          Its first payment has not gone through yet: until it does, it can only be canceled.
+        </p>
+      )}
+      {p.status === 'past_due' && !closing && (
+        <p class="hint" id={`past-due-${p.id}`}>
+          It cannot be paused while a payment has failed: update the card (or cancel the pledge).
+        </p>
+      )}
       {open && (
         <div class="actions" role="group" aria-label={`Manage the pledge to ${title}`}>
-          {p.status !== 'paused' && (
+          {canChangeAmount && (
             <button
               type="button"
               aria-expanded={panel === 'amount'}
@@ -573,7 +638,7 @@ function PledgeCard(props: {
               Change amount
             </button>
           )}
-          {p.status !== 'paused' && (
+          {canPause && (
             <button
               type="button"
               aria-expanded={panel === 'pause'}
@@ -596,16 +661,24 @@ function PledgeCard(props: {
               Resume
             </button>
           )}
-          <button
-            type="button"
-            aria-expanded={panel === 'card'}
-            onClick={() => toggle(panel === 'card' ? null : 'card')}
-          >
-            Update card
-          </button>
-          <button type="button" class="danger" onClick={() => setConfirmCancel(true)}>
-            Cancel pledge
-          </button>
+          {started && (
+            <button
+              type="button"
+              aria-expanded={panel === 'card'}
+              aria-describedby={
+                p.status === 'past_due' && !closing ? `past-due-${p.id}` : undefined
+              }
+              onClick={() => toggle(panel === 'card' ? null : 'card')}
+            >
+              Update card
+            </button>
+          )}
+          {/* On a closed campaign, "Stop now" in the closing panel is the cancel. */}
+          {!closing && (
+            <button type="button" class="danger" onClick={() => setConfirmCancel(true)}>
+              Cancel pledge
+            </button>
+          )}
         </div>
       )}
       {panel === 'amount' && (
@@ -680,19 +753,29 @@ function PledgeCard(props: {
       )}
       <ConfirmDialog
         open={confirmCancel}
-        title={`Cancel your pledge to ${title}?`}
-        confirmLabel="Cancel pledge"
+        title={closing ? `Stop your gift to ${title} now?` : `Cancel your pledge to ${title}?`}
+        confirmLabel={closing ? 'Stop now' : 'Cancel pledge'}
         danger
         busy={action.busy}
         onCancel={() => setConfirmCancel(false)}
         onConfirm={() =>
-          act(async () => {
-            await props.call(`/v1/donor/pledges/${p.id}/cancel`, { method: 'POST' });
-            return 'Your pledge is canceled. Thank you for your support.';
-          })
+          act(
+            async () => {
+              await props.call(`/v1/donor/pledges/${p.id}/cancel`, { method: 'POST' });
+              return closing
+                ? 'Your gift is stopped: no further payment will be taken. Thank you for your support.'
+                : 'Your pledge is canceled. Thank you for your support.';
+            },
+            closing ? focusHeading : undefined,
+          )
         }
       >
-        <p>No further payments will be taken. Payments already made stay with the campaign.</p>
+        <p>
+          {closing?.successor
+            ? `It ends now, and will not continue to ${closing.successor.title}. `
+            : ''}
+          No further payments will be taken. Payments already made stay with the campaign.
+        </p>
         <OutcomeAlert outcome={action.outcome} />
       </ConfirmDialog>
     </article>

@@ -146,6 +146,8 @@ export interface CampaignView {
   /** The campaign closes once progress reaches its final goal. */
   closeAtGoal?: boolean;
   currencies: string[];
+  /** When it was closed (status closed): by staff, its endsAt, or reaching its goal. */
+  closedAt?: string | null;
   hideAmounts: boolean;
   minAmount?: number | null;
   maxAmount?: number | null;

@@ -10,6 +10,8 @@ describe('count phrases (plural rules, not n === 1)', () => {
     ['donor', 1250, '1,250 donors'],
     ['paymentMade', 1, '1 payment made'],
     ['paymentMade', 3, '3 payments made'],
+    ['pledgeRunning', 1, '1 pledge was running on it'],
+    ['donorEmailed', 2, '2 donors are emailed'],
   ] as const)('%s × %d → %s', (phrase, n, text) => {
     expect(count(phrase, n)).toBe(text);
   });

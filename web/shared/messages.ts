@@ -12,6 +12,8 @@ const en = {
   donation: { one: '{n} donation', other: '{n} donations' },
   donor: { one: '{n} donor', other: '{n} donors' },
   paymentMade: { one: '{n} payment made', other: '{n} payments made' },
+  pledgeRunning: { one: '{n} pledge was running on it', other: '{n} pledges were running on it' },
+  donorEmailed: { one: '{n} donor is emailed', other: '{n} donors are emailed' },
   signature: { one: '{n} signature', other: '{n} signatures' },
 } satisfies Record<string, Forms>;
 
