@@ -174,12 +174,17 @@ export class CampaignClosingService {
       if (subscriptionId)
         calls.push({
           id: pledge.id,
-          stop: () =>
-            this.stripe.cancelSubscription(
+          stop: async () => {
+            // Only while its first payment is still due: a pledge paid meanwhile is running, and
+            // the check opens its closure like any other (it ends at the end of its period).
+            const current = await this.stripe.retrieveSubscription(subscriptionId);
+            if (current.status !== 'incomplete') return;
+            await this.stripe.cancelSubscription(
               subscriptionId,
               'its campaign closed before the first payment',
               idempotencyKey('subscription_campaign_closed', pledge.id),
-            ),
+            );
+          },
         });
       else if (checkoutSessionId)
         calls.push({
