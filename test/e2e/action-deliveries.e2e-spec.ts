@@ -222,7 +222,9 @@ describe('action deliveries, the signatures CSV', () => {
     const answer = (jobId: string) =>
       eventually(async () => {
         const job = await queue.getJob(jobId);
-        return job && (await job.isCompleted()) ? { answer: job.returnvalue as string } : null;
+        if (!job || !(await job.isCompleted())) return null;
+        // Read again: the first read may predate the completion (its returnvalue still null).
+        return { answer: (await queue.getJob(jobId))!.returnvalue as string };
       }, 20_000);
     try {
       const { id } = (await deliver(action.id).expect(202)).body;

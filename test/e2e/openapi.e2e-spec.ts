@@ -57,6 +57,7 @@ const VERBS = [
   'close',
   'confirm',
   'withdraw',
+  'move',
 ];
 const ERROR_SCHEMA = '#/components/schemas/ErrorBodyView';
 

@@ -96,7 +96,10 @@ describe('outbox leases: no connection held while a job waits on Stripe or SMTP'
       const queue = new Queue(queueName, { connection: redis, prefix: app.queuePrefix });
       try {
         const job = await queue.getJob(jobId);
-        return job && (await job.isCompleted()) ? { answer: job.returnvalue as string } : null;
+        if (!job || !(await job.isCompleted())) return null;
+        // Read again: the first read may predate the completion (its returnvalue still null).
+        const done = await queue.getJob(jobId);
+        return { answer: done!.returnvalue as string };
       } finally {
         await queue.close();
       }
