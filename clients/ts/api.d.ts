@@ -1340,7 +1340,7 @@ export interface components {
              * @example below_minimum
              * @enum {string}
              */
-            code: "unknown_field" | "invalid_format" | "invalid_nested" | "is_string" | "is_int" | "is_boolean" | "is_date" | "is_email" | "is_uuid" | "is_in" | "is_array" | "is_object" | "is_length" | "max_length" | "min" | "max" | "array_min_size" | "array_max_size" | "equals" | "required" | "contains_nul" | "not_accepted" | "below_minimum" | "above_maximum" | "invalid_amount" | "out_of_range" | "invalid_limits" | "unchanged" | "return_url" | "return_host_not_allowed" | "unknown_campaign" | "same_campaign" | "campaign_closed" | "not_allowed";
+            code: "unknown_field" | "invalid_format" | "invalid_nested" | "is_string" | "is_int" | "is_boolean" | "is_date" | "is_email" | "is_uuid" | "is_in" | "is_array" | "is_object" | "is_length" | "max_length" | "min" | "max" | "array_min_size" | "array_max_size" | "equals" | "required" | "contains_nul" | "not_accepted" | "below_minimum" | "above_maximum" | "invalid_amount" | "out_of_range" | "invalid_limits" | "unchanged" | "return_url" | "return_host_not_allowed" | "unknown_campaign" | "same_campaign" | "campaign_closed";
             /** @example amount must be at least 500 (€5.00) for this campaign */
             message: string;
         };
@@ -1647,10 +1647,11 @@ export interface components {
              */
             closeAtGoal?: boolean;
             /**
+             * @description A campaign is closed with POST /v1/admin/campaigns/{slug}/close, which tells its pledge donors
              * @default draft
              * @enum {string}
              */
-            status?: "draft" | "active" | "closed";
+            status?: "draft" | "active";
             /** @description Accepted currencies; the goal’s by default */
             currencies?: string[];
             /** @description Smallest gift, in the goal currency’s minor unit */
@@ -1710,10 +1711,11 @@ export interface components {
              */
             closeAtGoal?: boolean;
             /**
+             * @description A campaign is closed with POST /v1/admin/campaigns/{slug}/close, which tells its pledge donors
              * @default draft
              * @enum {string}
              */
-            status?: "draft" | "active" | "closed";
+            status?: "draft" | "active";
             /** @description Accepted currencies; the goal’s by default */
             currencies?: string[];
             /** @description Smallest gift, in the goal currency’s minor unit */

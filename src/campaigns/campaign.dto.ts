@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Lowercase, LowercaseEach } from '../common/validation/transforms';
-import { CAMPAIGN_STATUSES, CampaignStatus } from './campaign.entity';
+import { CampaignStatus } from './campaign.entity';
 import { MAX_STRETCH_GOALS } from './campaign-goals';
 
 export class MoneyDto {
@@ -36,6 +36,9 @@ export class MoneyDto {
   @Matches(/^[a-z]{3}$/, { message: 'currency must be a three-letter ISO code such as usd' })
   currency: string;
 }
+
+/** The statuses staff set directly; closing has its own route. */
+const OPEN_STATUSES = ['draft', 'active'] as const;
 
 export class CreateCampaignDto {
   @ApiProperty({ example: 'release-the-seven', description: 'Lower-case words joined by hyphens' })
@@ -78,10 +81,18 @@ export class CreateCampaignDto {
   @IsBoolean()
   closeAtGoal?: boolean;
 
-  @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES, default: 'draft' })
+  @ApiPropertyOptional({
+    enum: OPEN_STATUSES,
+    default: 'draft',
+    description:
+      'A campaign is closed with POST /v1/admin/campaigns/{slug}/close, which tells its pledge donors',
+  })
   @IsOptional()
-  @IsIn(CAMPAIGN_STATUSES)
-  status?: CampaignStatus;
+  @IsIn(OPEN_STATUSES, {
+    message:
+      'status must be draft or active (close a campaign with POST /v1/admin/campaigns/{slug}/close)',
+  })
+  status?: Exclude<CampaignStatus, 'closed'>;
 
   @ApiPropertyOptional({
     type: [String],

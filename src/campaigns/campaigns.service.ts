@@ -80,19 +80,11 @@ export class CampaignsService {
 
   async update(slug: string, dto: UpdateCampaignDto): Promise<CampaignView> {
     const campaign = await this.findOrFail(slug);
-    if (dto.status !== undefined && dto.status !== campaign.status) {
-      if (campaign.status === 'closed')
-        throw new DomainError(
-          'conflict',
-          'A closed campaign stays closed: its pledges were told it ended',
-        );
-      if (dto.status === 'closed')
-        throw invalidField(
-          'status',
-          'not_allowed',
-          `status: close a campaign with POST /v1/admin/campaigns/${slug}/close, which tells its pledge donors`,
-        );
-    }
+    if (dto.status !== undefined && campaign.status === 'closed')
+      throw new DomainError(
+        'conflict',
+        'A closed campaign stays closed: its pledges were told it ended',
+      );
     const changes: Partial<Campaign> = {
       ...(dto.title !== undefined && { title: dto.title }),
       ...(dto.description !== undefined && { description: dto.description }),
@@ -153,12 +145,16 @@ export class CampaignsService {
         );
       }
     }
-    const updated = await this.campaigns.update(campaign, changes);
+    return this.view(await this.campaigns.update(campaign, changes));
+  }
+
+  /** The campaign as staff and the public see it, with its progress and active actions. */
+  async view(campaign: Campaign): Promise<CampaignView> {
     const [progress, actions] = await Promise.all([
-      this.ledger.progress([updated.id]),
-      this.campaigns.activeActions([updated.id]),
+      this.ledger.progress([campaign.id]),
+      this.campaigns.activeActions([campaign.id]),
     ]);
-    return campaignView(updated, progress.get(updated.id), actions.get(updated.id));
+    return campaignView(campaign, progress.get(campaign.id), actions.get(campaign.id));
   }
 
   async listPublic(): Promise<CampaignView[]> {

@@ -192,6 +192,7 @@ export class PledgesService {
 
   async pause(actor: PledgeActor, id: string, until?: Date): Promise<PledgeView> {
     const pledge = await this.changeable(actor, id, 'pause it');
+    await this.assertCampaignOpen(pledge, 'pause it');
     if (pledge.status === 'past_due')
       throw new DomainError(
         'pledge_past_due',
@@ -208,6 +209,7 @@ export class PledgesService {
 
   async resume(actor: PledgeActor, id: string): Promise<PledgeView> {
     const pledge = await this.changeable(actor, id, 'resume it');
+    await this.assertCampaignOpen(pledge, 'resume it');
     if (pledge.status !== 'paused')
       throw new DomainError('conflict', `The pledge is ${pledge.status}, not paused`);
     const ticket = await this.sync.ticket();
@@ -536,6 +538,19 @@ export class PledgesService {
       throw new DomainError('conflict', 'The pledge is still being set up: try again in a moment');
     }
     return pledge;
+  }
+
+  /**
+   * A pledge on a closed campaign ends at the end of its period unless its donor moves it, or
+   * stops it now: pausing or resuming it would change nothing that matters, so neither is taken.
+   */
+  private async assertCampaignOpen(pledge: Pledge, what: string): Promise<void> {
+    const campaign = await this.campaigns.findById(pledge.campaignId);
+    if (campaign?.status === 'closed')
+      throw new DomainError(
+        'not_active',
+        `Campaign "${campaign.slug}" is closed: you cannot ${what}; move the pledge to another campaign, or cancel it`,
+      );
   }
 
   /** The subscription a Stripe call returned, applied with the ticket taken before the call. */

@@ -90,10 +90,15 @@ describe('donor portal: your details (/donor) in Chromium', () => {
     await section.getByLabel('New email address').fill(newEmail);
     await section.getByRole('button', { name: 'Send confirmation link' }).click();
     await waitForText(
-      section.getByRole('status').last(),
-      new RegExp(`We sent a link to ${newEmail}`),
+      section.locator('.alert-success').last(),
+      /Until you follow the link, we keep using/,
     );
-    await waitForText(section.getByRole('status').last(), /Your email changes when you follow it/);
+    await waitForText(
+      section.locator('.alert-info'),
+      new RegExp(
+        `A link to confirm ${newEmail} was sent there. Your email changes when you follow it`,
+      ),
+    );
     // Nothing changed yet.
     const donor = async () =>
       (

@@ -218,6 +218,28 @@ describe('progress widget (/widget) on another site, in Chromium', () => {
     expect(unexpectedProblems(browser.problems)).toEqual([]);
   });
 
+  it('says a closed campaign has closed, with no donate button; its form says so too', async () => {
+    const adminKey = await app.createKey('admin');
+    const ended = await createCampaign(app, adminKey, { title: 'A campaign that ended' });
+    await paidDonation(app, ended.slug, { amount: 3000 });
+    await app.http
+      .post(`/v1/admin/campaigns/${ended.slug}/close`)
+      .set('Authorization', `Bearer ${adminKey}`)
+      .send({})
+      .expect(200);
+    const { page } = browser;
+    await page.goto(
+      `${app.url}/widget/embed.html?campaign=${ended.slug}&donate=${encodeURIComponent(`${siteUrl}/donate`)}`,
+    );
+    await waitForText(page.locator('.closed'), /^This campaign has closed\. Thank you\.$/);
+    expect(await page.locator('.raised').textContent()).toBe('$30.00');
+    expect(await page.locator('a.donate').count()).toBe(0);
+    await page.screenshot({ path: `${SCREENSHOTS}/widget-closed.png` });
+    await page.goto(`${app.url}/donate/${ended.slug}`);
+    await waitForText(page.getByRole('status'), /This campaign has closed and takes no more gifts/);
+    expect(unexpectedProblems(browser.problems)).toEqual([]);
+  });
+
   it('answers /favicon.ico and /favicon.svg, linked from every page', async () => {
     const ico = await app.http.get('/favicon.ico').expect(200);
     expect(ico.headers['content-type']).toMatch(/image\/(x-icon|vnd\.microsoft\.icon)/);

@@ -143,6 +143,19 @@ describe('closing a campaign with pledges', () => {
       },
     });
 
+    // On a closed campaign a pledge takes no new amount, pause or resume: it moves or stops.
+    for (const [method, path, body] of [
+      ['patch', '', { amount: 2000 }],
+      ['post', '/pause', {}],
+      ['post', '/resume', {}],
+    ] as const) {
+      const refusedChange = await app.http[method](`/v1/donor/pledges/${pausedOne.pledgeId}${path}`)
+        .set('Authorization', `Bearer ${amiraToken}`)
+        .send(body)
+        .expect(409);
+      expect(refusedChange.body.code).toBe('not_active');
+    }
+
     // Amira moves one pledge: same subscription, renewing again, billed under the successor.
     const moved = await asAmira('post', `/v1/donor/pledges/${moving.pledgeId}/move`)
       .send({ campaign: successor.slug })
@@ -241,7 +254,19 @@ describe('closing a campaign with pledges', () => {
     const patched = await admin('patch', `/v1/admin/campaigns/${a.slug}`)
       .send({ status: 'closed' })
       .expect(400);
-    expect(field(patched)).toMatchObject({ field: 'status', code: 'not_allowed' });
+    expect(field(patched)).toMatchObject({ field: 'status', code: 'is_in' });
+    expect(
+      (
+        await admin('post', '/v1/admin/campaigns')
+          .send({
+            slug: 'born-closed',
+            title: 'x',
+            goal: { amount: 1000, currency: 'usd' },
+            status: 'closed',
+          })
+          .expect(400)
+      ).body.errors[0],
+    ).toMatchObject({ field: 'status', code: 'is_in' });
     // Nothing was half-done by the refusals.
     expect((await admin('get', `/v1/campaigns/${a.slug}`).expect(200)).body.status).toBe('active');
 

@@ -60,7 +60,10 @@ describe('campaigns: staff manage them, the public sees progress and supporters'
         { ...base, slug: 'ok-2', goal: { amount: 1000, currency: 'dollars' } },
         /goal.currency must be a three-letter ISO code/,
       ],
-      [{ ...base, slug: 'ok-3', status: 'paused' }, /^status must be one of the following values/],
+      [
+        { ...base, slug: 'ok-3', status: 'paused' },
+        /^status must be draft or active \(close a campaign with POST/,
+      ],
       [
         { ...base, slug: 'ok-4', minAmount: 5000, maxAmount: 100 },
         /^minAmount must not be greater than maxAmount/,

@@ -467,7 +467,12 @@ describe('Checkout sessions', () => {
     it('answers 404 for an unknown campaign and 409 for a closed one', async () => {
       const missing = await start('no-such-campaign').expect(404);
       expect(missing.body.code).toBe('not_found');
-      const closed = await createCampaign(app, adminKey, { status: 'closed' });
+      const closed = await createCampaign(app, adminKey);
+      await app.http
+        .post(`/v1/admin/campaigns/${closed.slug}/close`)
+        .set('Authorization', `Bearer ${adminKey}`)
+        .send({})
+        .expect(200);
       const res = await start(closed.slug).expect(409);
       expect(res.body.code).toBe('not_active');
       expect(res.body.message).toContain('is closed');

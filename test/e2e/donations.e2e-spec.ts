@@ -139,7 +139,12 @@ describe('one-off donations: starting a payment', () => {
   it('answers 404 for an unknown campaign and 409 for one that is not taking gifts', async () => {
     const missing = await post({}, undefined, 'no-such-campaign').expect(404);
     expect(missing.body.message).toBe('No campaign "no-such-campaign"');
-    const closed = await createCampaign(app, adminKey, { status: 'closed' });
+    const closed = await createCampaign(app, adminKey);
+    await app.http
+      .post(`/v1/admin/campaigns/${closed.slug}/close`)
+      .set('Authorization', `Bearer ${adminKey}`)
+      .send({})
+      .expect(200);
     const res = await post({}, undefined, closed.slug).expect(409);
     expect(res.body.message).toBe(`Campaign "${closed.slug}" is closed`);
     const ended = await createCampaign(app, adminKey, {

@@ -102,7 +102,7 @@ export function App() {
       <section class="state">
         <h1>{ctx.campaign.title}</h1>
         <p class="alert alert-info" role="status">
-          {ctx.tr('notAccepting')}
+          {ctx.tr(ctx.campaign.status === 'closed' ? 'campaignClosed' : 'notAccepting')}
         </p>
       </section>
     );

@@ -570,8 +570,10 @@ function PledgeCard(props: {
         {p.interval} ·{' '}
         <span class="badge">
           {/* Its campaign closed: the failed payment is not tried again, a new card is not asked. */}
-          {closing && p.status === 'past_due'
-            ? 'Last payment failed'
+          {closing
+            ? p.status === 'past_due'
+              ? 'Last payment failed'
+              : 'Ending with its campaign'
             : (STATUS_TEXT[p.status] ?? p.status)}
         </span>
         <br />

@@ -106,7 +106,7 @@ export function YourDetails({ call }: { call: Call }) {
               body: { name: name.trim() || null, address: addressOf(address) },
             });
             void profile.reload();
-            return 'Saved. Your next pledge payments are receipted with these details.';
+            return 'Saved. The next receipts of your pledges carry these details; a new one-off gift carries what you give with it.';
           });
         }}
       >
@@ -217,7 +217,7 @@ export function YourDetails({ call }: { call: Call }) {
                   body: { email: newEmail },
                 });
                 void profile.reload();
-                return `We sent a link to ${updated.pendingEmail}. Your email changes when you follow it; until then, we keep using ${updated.email}.`;
+                return `Until you follow the link, we keep using ${updated.email}.`;
               })
               .then((ok) => {
                 if (ok) {

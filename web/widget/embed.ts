@@ -131,15 +131,18 @@ function render(c: CampaignView) {
     ),
     ...goalNote(shown.stage, target),
     ...(actions.length ? [el('ul', { class: 'actions' }, ...actions.map(actionLine))] : []),
-    ...(donate
-      ? [
-          el(
-            'a',
-            { class: 'donate', href: donate, target: '_top' },
-            params.get('label')?.slice(0, 40) || 'Donate',
-          ),
-        ]
-      : []),
+    // A closed campaign takes no gift: it says so, and offers no donate button.
+    ...(c.status === 'closed'
+      ? [el('p', { class: 'closed', role: 'status' }, 'This campaign has closed. Thank you.')]
+      : donate
+        ? [
+            el(
+              'a',
+              { class: 'donate', href: donate, target: '_top' },
+              params.get('label')?.slice(0, 40) || 'Donate',
+            ),
+          ]
+        : []),
   );
 }
 

@@ -133,7 +133,6 @@ export const FIELD_ERROR_CODES = {
   unknown_campaign: 'No campaign with this slug (or not public yet)',
   same_campaign: 'Names the campaign itself, where another one is needed',
   campaign_closed: 'Names a campaign that is closed, where an open one is needed',
-  not_allowed: 'Cannot be set here (a campaign is closed through its close route)',
 } as const;
 
 export type FieldErrorCode = keyof typeof FIELD_ERROR_CODES;

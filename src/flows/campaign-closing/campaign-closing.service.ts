@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Campaign, CloseReason } from '../../campaigns/campaign.entity';
-import { campaignView } from '../../campaigns/campaign.views';
 import { CampaignsService } from '../../campaigns/campaigns.service';
 import { Environment } from '../../common/config/environment';
 import { dayFormatter } from '../../common/day';
@@ -72,7 +71,7 @@ export class CampaignClosingService {
     if (!closed) throw new DomainError('conflict', `Campaign "${slug}" is already closed`);
     const updated = (await this.campaigns.findById(campaign.id))!;
     return {
-      campaign: campaignView(updated),
+      campaign: await this.campaigns.view(updated),
       successor: successor?.slug ?? null,
       pledges: closed.pledges,
       donorsEmailed: closed.donorsEmailed,
