@@ -194,7 +194,7 @@ describe('donation form (/widget/donate.js) on another site, in Chromium', () =>
     await choose(form.getByRole('radio', { name: 'Monthly' }));
     await choose(form.getByRole('radio', { name: '$100.00 a month' }));
     // One-off only: a pledge takes no message or tribute.
-    expect(await form.getByLabel('Public message (optional)').count()).toBe(0);
+    expect(await form.getByLabel('Message (optional)').count()).toBe(0);
     await choose(form.getByRole('checkbox', { name: 'Show my gift publicly under a name' }));
     await form.getByLabel('Public name').fill('A friend');
     await form.getByLabel('Email').fill('monthly@example.org');

@@ -559,10 +559,13 @@ export function DonateForm(props: {
                 rows={2}
                 maxLength={500}
                 aria-invalid={invalid('message')}
-                aria-describedby={described('message')}
+                aria-describedby={described('message', 'message-hint')}
                 value={d.message}
                 onInput={(e) => set({ message: e.currentTarget.value })}
               />
+              <small class="hint" id="message-hint">
+                {ctx.tr('messageHint')}
+              </small>
               {err('message')}
             </div>
             <label class="check">
