@@ -142,14 +142,15 @@ export class CampaignsRepository {
       .getMany();
   }
 
-  /** Active campaigns that close once their final goal is reached. */
-  activeClosingAtGoal(limit: number): Promise<Campaign[]> {
-    return this.repo
+  /** Active campaigns that close once their final goal is reached (of `ids`, when given). */
+  activeClosingAtGoal(limit: number, ids?: string[]): Promise<Campaign[]> {
+    const qb = this.repo
       .createQueryBuilder('c')
       .where(`c.status = 'active' AND c.close_at_goal`)
       .orderBy('c.created_at')
-      .limit(limit)
-      .getMany();
+      .limit(limit);
+    if (ids) qb.andWhere('c.id IN (:...ids)', { ids });
+    return qb.getMany();
   }
 
   /** Records the campaign's Stripe Product; the first one recorded wins a race. Returns it. */

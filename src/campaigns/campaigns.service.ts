@@ -290,9 +290,9 @@ export class CampaignsService {
    * campaign view shows it), of those given, or of all when none are.
    */
   async reachedFinalGoal(ids?: string[]): Promise<Campaign[]> {
-    const candidates = ids
-      ? (await this.campaigns.findByIds(ids)).filter((c) => c.status === 'active' && c.closeAtGoal)
-      : await this.campaigns.activeClosingAtGoal(MAX_GOAL_CHECKS);
+    if (ids?.length === 0) return [];
+    // After a payment: one indexed read, which finds nothing for most campaigns.
+    const candidates = await this.campaigns.activeClosingAtGoal(MAX_GOAL_CHECKS, ids);
     if (!candidates.length) return [];
     const progress = await this.ledger.progress(candidates.map((c) => c.id));
     return candidates.filter((c) => finalGoalReached(c, progress.get(c.id)?.raised ?? 0));

@@ -16,6 +16,7 @@ import { DonationsRepository, UnpaidGift } from './donations.repository';
 import { GiftRules, isAnonymous } from './gift-rules';
 import { errorSummary } from '../common/errors/describe-error';
 import { isUuid } from '../common/validation/is-uuid';
+import { isStripeRefusal } from '../stripe/stripe-call';
 
 const IDEMPOTENCY_SCOPE = 'donation:create';
 
@@ -96,7 +97,7 @@ export class DonationsService {
       } catch (error) {
         const e = error as { type?: string; message?: string };
         // Stripe refuses a new amount once the payment is confirmed: the gift is settled.
-        if (e.type === 'StripeInvalidRequestError') {
+        if (isStripeRefusal(error)) {
           throw new DomainError('conflict', `The payment can no longer change: ${e.message}`);
         }
         this.logger.warn({ donationId: id, err: errorSummary(error) }, 'amount not changed');
@@ -297,7 +298,7 @@ export class DonationsService {
 
   private async paymentProviderError(donation: Donation, error: unknown): Promise<DomainError> {
     const e = error as { type?: string; statusCode?: number; message?: string };
-    if (e.type === 'StripeInvalidRequestError' || e.type === 'StripeCardError') {
+    if (isStripeRefusal(error, { card: true })) {
       await this.donations.markCanceled(donation.id, `stripe: ${errorSummary(error)}`);
       return new DomainError('validation_failed', `Stripe refused the payment: ${e.message}`);
     }

@@ -12,6 +12,7 @@ import { StaffRefundsRepository } from './staff-refunds.repository';
 import { isUuid } from '../common/validation/is-uuid';
 import { lockFor } from '../common/database/locks';
 import { errorSummary } from '../common/errors/describe-error';
+import { isStripeRefusal } from '../stripe/stripe-call';
 
 /**
  * Staff refunds: a Stripe refund whose idempotency key comes from our own ids, so a request
@@ -105,7 +106,7 @@ export class StaffRefundsService {
         }));
     } catch (error) {
       const e = error as { type?: string; message?: string };
-      if (e.type === 'StripeInvalidRequestError') {
+      if (isStripeRefusal(error)) {
         await this.refunds.release(request.id);
         throw new DomainError('conflict', `Stripe refused the refund: ${e.message}`);
       }

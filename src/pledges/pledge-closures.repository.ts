@@ -51,20 +51,6 @@ const OPENED_COLUMNS = `p.id AS pledge_id, p.campaign_id, p.donor_id, p.status, 
 export interface PendingEnding {
   pledgeId: string;
   campaignId: string;
-  subscriptionId: string | null;
-  status: string;
-}
-
-/** How the pledges running at a campaign's closing went. */
-export interface ClosureCounts {
-  /** Continued to another campaign (by the donor, or staff). */
-  moved: number;
-  /** Stopped by the donor (or staff) after the closing. */
-  stopped: number;
-  /** Ended at the end of their paid period with no choice made. */
-  ended: number;
-  /** No choice yet, still running until the end of their period. */
-  awaiting: number;
 }
 
 /** Pledge moves and closures: the two tables of a pledge's campaign changing under it. */
@@ -181,24 +167,13 @@ export class PledgeClosuresRepository {
 
   /** Closures still to be ended at Stripe (of one campaign, or all), oldest first. */
   async pendingEndings(campaignId: string | null, limit: number): Promise<PendingEnding[]> {
-    const rows: {
-      pledge_id: string;
-      campaign_id: string;
-      stripe_subscription_id: string | null;
-      status: string;
-    }[] = await this.repo.query(
-      `SELECT c.pledge_id, c.campaign_id, p.stripe_subscription_id, p.status
-         FROM pledge_closures c JOIN pledges p ON p.id = c.pledge_id
-        WHERE c.ending_set_at IS NULL AND ($1::uuid IS NULL OR c.campaign_id = $1)
-        ORDER BY c.created_at LIMIT $2`,
+    const rows: { pledge_id: string; campaign_id: string }[] = await this.repo.query(
+      `SELECT pledge_id, campaign_id FROM pledge_closures
+        WHERE ending_set_at IS NULL AND ($1::uuid IS NULL OR campaign_id = $1)
+        ORDER BY created_at LIMIT $2`,
       [campaignId, limit],
     );
-    return rows.map((r) => ({
-      pledgeId: r.pledge_id,
-      campaignId: r.campaign_id,
-      subscriptionId: r.stripe_subscription_id,
-      status: r.status,
-    }));
+    return rows.map((r) => ({ pledgeId: r.pledge_id, campaignId: r.campaign_id }));
   }
 
   async markEndingSet(pledgeId: string, campaignId: string): Promise<void> {
@@ -221,45 +196,15 @@ export class PledgeClosuresRepository {
 
   /** The donor's (or staff's) choice for an undecided closure of the pledge's campaign, if any. */
   async decide(
-    em: EntityManager,
     pledgeId: string,
     campaignId: string,
     outcome: ClosureOutcome,
+    em: EntityManager = this.repo.manager,
   ): Promise<void> {
     await em.update(
       PledgeClosure,
       { pledgeId, campaignId, outcome: IsNull() },
       { outcome, decidedAt: new Date() },
-    );
-  }
-
-  findOne(pledgeId: string, campaignId: string): Promise<PledgeClosure | null> {
-    return this.repo.findOne({ where: { pledgeId, campaignId } });
-  }
-
-  async counts(campaignIds: string[]): Promise<Map<string, ClosureCounts>> {
-    const rows: {
-      campaign_id: string;
-      moved: number;
-      stopped: number;
-      ended: number;
-      awaiting: number;
-    }[] = await this.repo.query(
-      `SELECT c.campaign_id,
-              count(*) FILTER (WHERE c.outcome = 'moved')::int AS moved,
-              count(*) FILTER (WHERE c.outcome = 'stopped')::int AS stopped,
-              count(*) FILTER (WHERE c.outcome IS NULL AND p.status IN ('canceled', 'completed'))::int AS ended,
-              count(*) FILTER (WHERE c.outcome IS NULL AND p.status NOT IN ('canceled', 'completed'))::int AS awaiting
-         FROM pledge_closures c JOIN pledges p ON p.id = c.pledge_id
-        WHERE c.campaign_id = ANY($1)
-        GROUP BY c.campaign_id`,
-      [campaignIds],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.campaign_id,
-        { moved: r.moved, stopped: r.stopped, ended: r.ended, awaiting: r.awaiting },
-      ]),
     );
   }
 }

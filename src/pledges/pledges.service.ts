@@ -18,7 +18,6 @@ import { PledgeView, pledgeView } from './pledge.views';
 import { stripeRecurring } from './pledge-interval';
 import { PledgesRepository } from './pledges.repository';
 import {
-  ClosureCounts,
   OpenedClosure,
   PendingEnding,
   PledgeClosuresRepository,
@@ -27,7 +26,7 @@ import { PledgeSyncService } from './pledge-sync.service';
 import { isUuid } from '../common/validation/is-uuid';
 import { clientSecretMatches, hashClientSecret } from '../common/crypto/client-secret';
 
-export type { ClosureCounts, OpenedClosure } from './pledge-closures.repository';
+export type { OpenedClosure } from './pledge-closures.repository';
 
 const IDEMPOTENCY_SCOPE = 'pledge:create';
 
@@ -229,9 +228,7 @@ export class PledgesService {
       ),
     );
     // Stopping a pledge whose campaign closed is the donor's answer to the closing.
-    await this.pledges.transaction((em) =>
-      this.closures.decide(em, pledge.id, pledge.campaignId, 'stopped'),
-    );
+    await this.closures.decide(pledge.id, pledge.campaignId, 'stopped');
     return this.applied(ticket, subscription, pledge.id);
   }
 
@@ -277,7 +274,7 @@ export class PledgesService {
         lastInvoice: last?.id ? { id: last.id, created: new Date(last.created * 1000) } : null,
       });
       if (!done) return 'moved meanwhile';
-      await this.closures.decide(em, pledge.id, pledge.campaignId, 'moved');
+      await this.closures.decide(pledge.id, pledge.campaignId, 'moved', em);
       return 'moved';
     });
     if (outcome !== 'moved') {
@@ -291,14 +288,27 @@ export class PledgesService {
     const current = await this.call(() =>
       this.stripe.retrieveSubscription(pledge.stripeSubscriptionId!),
     );
-    if (current.cancel_at_period_end || current.cancel_at) {
-      const renewTicket = await this.sync.ticket();
-      const renewed = await this.call(() =>
-        this.stripe.setSubscriptionEnding(pledge.stripeSubscriptionId!, false),
-      );
-      return this.applied(renewTicket, renewed, pledge.id);
-    }
-    return this.applied(ticket, subscription, pledge.id);
+    if (!current.cancel_at_period_end && !current.cancel_at)
+      return this.applied(ticket, subscription, pledge.id);
+    await this.sync.applyReturned(subscription, ticket);
+    await this.setEnding(pledge.stripeSubscriptionId!, false, { onRequest: true });
+    return this.get({ staff: true }, pledge.id);
+  }
+
+  /**
+   * Ends the subscription at the end of its period (or renews it again) and applies the state
+   * Stripe answers, under a ticket taken before the call. `onRequest`: Stripe's refusals and
+   * outages are answered as a request's (422, 502); otherwise thrown, for a job to retry.
+   */
+  private async setEnding(
+    subscriptionId: string,
+    ending: boolean,
+    options: { key?: string; onRequest?: boolean } = {},
+  ): Promise<void> {
+    const ticket = await this.sync.ticket();
+    const send = () => this.stripe.setSubscriptionEnding(subscriptionId, ending, options.key);
+    const subscription = options.onRequest ? await this.call(send) : await send();
+    await this.sync.applyReturned(subscription, ticket);
   }
 
   /** The pledge's subscription billed under the campaign's Product and metadata, renewing. */
@@ -325,13 +335,9 @@ export class PledgesService {
     const pledge = (await this.pledges.findById(pledgeId))!;
     const campaign = (await this.campaigns.findById(pledge.campaignId))!;
     const ticket = await this.sync.ticket();
-    let subscription = await this.billUnder(pledge, campaign);
-    if (await this.closures.stillEnding(pledge.id, campaign.id)) {
-      subscription = await this.call(() =>
-        this.stripe.setSubscriptionEnding(pledge.stripeSubscriptionId!, true),
-      );
-    }
-    await this.sync.applyReturned(subscription, ticket);
+    await this.sync.applyReturned(await this.billUnder(pledge, campaign), ticket);
+    if (await this.closures.stillEnding(pledge.id, campaign.id))
+      await this.setEnding(pledge.stripeSubscriptionId!, true, { onRequest: true });
   }
 
   /**
@@ -348,22 +354,16 @@ export class PledgesService {
       (await this.closures.stillEnding(pledgeId, campaignId));
     if (pledge && ending) {
       const subscriptionId = pledge.stripeSubscriptionId!;
-      const ticket = await this.sync.ticket();
-      const subscription = await this.stripe.setSubscriptionEnding(
-        subscriptionId,
-        true,
-        idempotencyKey('pledge_ending', pledgeId, campaignId),
-      );
-      await this.sync.applyReturned(subscription, ticket);
+      await this.setEnding(subscriptionId, true, {
+        key: idempotencyKey('pledge_ending', pledgeId, campaignId),
+      });
       if (await this.closures.stillEnding(pledgeId, campaignId)) {
         // A failed payment of the period already begun is not retried: the gift has ended.
         for (const invoice of await this.stripe.openInvoices(subscriptionId))
           await this.stripe.voidInvoice(invoice.id!);
       } else {
         // The donor moved it while Stripe answered: the move wins.
-        const renewTicket = await this.sync.ticket();
-        const renewed = await this.stripe.setSubscriptionEnding(subscriptionId, false);
-        await this.sync.applyReturned(renewed, renewTicket);
+        await this.setEnding(subscriptionId, false);
       }
     }
     await this.closures.markEndingSet(pledgeId, campaignId);
@@ -616,11 +616,6 @@ export class PledgesService {
   /** Closures whose subscription Stripe has not yet been told to end (one campaign's, or all). */
   pendingEndings(campaignId: string | null, limit: number): Promise<PendingEnding[]> {
     return this.closures.pendingEndings(campaignId, limit);
-  }
-
-  /** How the pledges running at each campaign's closing went. */
-  closureCounts(campaignIds: string[]): Promise<Map<string, ClosureCounts>> {
-    return this.closures.counts(campaignIds);
   }
 
   /**

@@ -218,8 +218,7 @@ const CAMPAIGN_ROWS = `
  * pledge_moves, the pledges module's tables), and how many pledges were moved to it.
  */
 const PLEDGE_CHANGES = `
-  SELECT c.id AS campaign_id, c.closed_at,
-         (SELECT count(*) FROM pledge_moves m WHERE m.to_campaign_id = c.id)::int AS moved_in,
+  SELECT c.id AS campaign_id, c.closed_at, coalesce(max(mi.n), 0)::int AS moved_in,
          count(pc.pledge_id) FILTER (WHERE pc.outcome = 'moved')::int AS moved,
          count(pc.pledge_id) FILTER (WHERE pc.outcome = 'stopped')::int AS stopped,
          count(pc.pledge_id) FILTER (WHERE pc.outcome IS NULL AND p.status IN ('canceled', 'completed'))::int AS ended,
@@ -227,6 +226,8 @@ const PLEDGE_CHANGES = `
     FROM campaigns c
     LEFT JOIN pledge_closures pc ON pc.campaign_id = c.id
     LEFT JOIN pledges p ON p.id = pc.pledge_id
+    LEFT JOIN (SELECT to_campaign_id, count(*) AS n FROM pledge_moves GROUP BY to_campaign_id) mi
+           ON mi.to_campaign_id = c.id
    WHERE $1::uuid IS NULL OR c.id = $1::uuid
    GROUP BY c.id, c.closed_at`;
 

@@ -11,6 +11,7 @@ import { formatMoney } from '../../common/money/currency';
 import { QueueService } from '../../common/queue/queue.service';
 import { DonationsService } from '../../donations/donations.service';
 import { DonorsService } from '../../donors/donors.service';
+import { isStripeRefusal } from '../../stripe/stripe-call';
 import { idempotencyKey, StripeGateway } from '../../stripe/stripe-gateway';
 import { MailService } from '../../mail/mail.service';
 import { Paragraph, simpleEmail } from '../../mail/templates';
@@ -199,7 +200,7 @@ export class CampaignClosingService {
         stopped += 1;
       } catch (error) {
         // Stripe refuses to cancel what was paid (or ended) meanwhile: nothing is left to stop.
-        if ((error as { type?: string }).type === 'StripeInvalidRequestError') continue;
+        if (isStripeRefusal(error)) continue;
         failed += 1;
         this.logger.warn(
           { giftId: call.id, err: errorSummary(error) },
