@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../shared/api';
+import { api, Call } from '../shared/api';
 import { countryOptions } from '../shared/countries';
 import { formatDate } from '../shared/money';
 import {
@@ -29,11 +29,6 @@ interface Profile {
   pendingEmail: string | null;
   pendingEmailExpiresAt: string | null;
 }
-
-type Call = <T>(
-  path: string,
-  opts?: { method?: 'PATCH'; body?: Record<string, unknown> },
-) => Promise<T>;
 
 const EMPTY: Required<Address> = {
   line1: '',
