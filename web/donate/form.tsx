@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, FieldProblem, idempotencyKey } from '../shared/api';
 import { exponent, fromMinor, parseAmount } from '../shared/money';
 import { MessageKey } from '../shared/i18n';
+import { TextField } from '../shared/ui';
 import { Ctx, everyText, FREQUENCIES, Frequency, problemText, Started } from './context';
 
 /** What the donor has typed, kept when they go to the card step and come back. */
@@ -358,26 +359,18 @@ export function DonateForm(props: {
       dir?: 'ltr';
     } = {},
   ) => (
-    <div class={errors[field] ? 'field has-error' : 'field'}>
-      <label for={id}>{ctx.tr(label)}</label>
-      <input
-        id={id}
-        type={(extra.type ?? 'text') as 'text'}
-        autocomplete={extra.autocomplete}
-        maxLength={extra.maxLength}
-        dir={extra.dir}
-        aria-invalid={invalid(field)}
-        aria-describedby={described(field, extra.hint ? `${id}-hint` : undefined)}
-        value={value}
-        onInput={(e) => onValue(e.currentTarget.value)}
-      />
-      {extra.hint && (
-        <small class="hint" id={`${id}-hint`}>
-          {ctx.tr(extra.hint)}
-        </small>
-      )}
-      {err(field)}
-    </div>
+    <TextField
+      id={id}
+      label={ctx.tr(label)}
+      hint={extra.hint && ctx.tr(extra.hint)}
+      error={errors[field]}
+      type={extra.type}
+      autocomplete={extra.autocomplete}
+      maxLength={extra.maxLength}
+      dir={extra.dir}
+      value={value}
+      onValue={onValue}
+    />
   );
 
   const money = (n: number) => ctx.money(n, d.currency);
