@@ -3,7 +3,7 @@ import { api, ApiError, FieldProblem, PublicActionView, PublicSigner } from '../
 import { countryName, countryOptions } from '../shared/countries';
 import { useTellHeight } from '../shared/frame';
 import { isolate, MessageKey, problemMessage } from '../shared/i18n';
-import { TextField } from '../shared/ui';
+import { CheckField, TextField } from '../shared/ui';
 import { ActCtx } from './app';
 import { SignatureCount } from './progress';
 
@@ -364,15 +364,13 @@ function SignForm(props: {
       <fieldset class="group">
         <legend>{ctx.tr('actPrivacy')}</legend>
         {!d.public && <p class="hint private-note">{ctx.tr('actPrivateNote')}</p>}
-        <label class="check">
-          <input
-            type="checkbox"
-            id="show-name"
-            checked={d.public}
-            onChange={(e) => set({ public: e.currentTarget.checked })}
-          />
-          <span>{ctx.tr('actShowName')}</span>
-        </label>
+        <CheckField
+          id="show-name"
+          checked={d.public}
+          onChecked={(checked) => set({ public: checked })}
+        >
+          {ctx.tr('actShowName')}
+        </CheckField>
         {d.public &&
           text('displayName', 'actDisplayName', {
             hint: ctx.tr('actDisplayNameHint'),

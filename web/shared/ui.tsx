@@ -246,6 +246,28 @@ export function TextField(props: {
   );
 }
 
+/** A checkbox of the public forms (donate, act), its label beside it. */
+export function CheckField(props: {
+  id: string;
+  checked: boolean;
+  describedBy?: string;
+  onChecked: (checked: boolean) => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <label class="check">
+      <input
+        type="checkbox"
+        id={props.id}
+        checked={props.checked}
+        aria-describedby={props.describedBy}
+        onChange={(e) => props.onChecked(e.currentTarget.checked)}
+      />
+      <span>{props.children}</span>
+    </label>
+  );
+}
+
 /** "From" and "To" date inputs (ids `${idPrefix}-from` and `${idPrefix}-to`), set on change. */
 export function DateRangeFields(props: {
   idPrefix: string;
