@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, PublicActionView } from '../shared/api';
-import { isolate } from '../shared/i18n';
+import { isolate, problemMessage } from '../shared/i18n';
 import { ActCtx } from './app';
 import { SignatureCount } from './progress';
 
@@ -58,15 +58,13 @@ export function ConfirmPage({ ctx }: { ctx: ActCtx }) {
       ).catch(() => null);
       if (view) setGoal(view.goal);
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'invalid_token') setSpent(true);
+      const spentLink = error instanceof ApiError && error.code === 'invalid_token';
+      if (spentLink) setSpent(true);
+      // No words of its own for "not found" or "not active": those read as the generic error.
       setProblem(
-        error instanceof ApiError && error.code === 'invalid_token'
+        spentLink
           ? ctx.tr('confirmInvalid')
-          : error instanceof ApiError && error.status === 0
-            ? ctx.tr('errUnreachable')
-            : error instanceof ApiError && error.status === 429
-              ? ctx.tr('errTooMany')
-              : ctx.tr('errGeneric'),
+          : problemMessage(ctx.tr, error, { notFound: 'errGeneric', notActive: 'errGeneric' }),
       );
     } finally {
       setBusy(false);

@@ -3,6 +3,7 @@ import { api, ApiError, FieldProblem, PublicActionView, PublicSigner } from '../
 import { countryName, countryOptions } from '../shared/countries';
 import { useTellHeight } from '../shared/frame';
 import { isolate, MessageKey, problemMessage } from '../shared/i18n';
+import { CheckField, TextField } from '../shared/ui';
 import { ActCtx } from './app';
 import { SignatureCount } from './progress';
 
@@ -289,31 +290,20 @@ function SignForm(props: {
     field: 'name' | 'email' | 'displayName',
     label: MessageKey,
     extra: { type?: string; autocomplete?: string; hint?: string; maxLength: number; dir?: 'ltr' },
-  ) => {
-    const id = FIELD_IDS[field]!;
-    return (
-      <div class={errors[field] ? 'field has-error' : 'field'}>
-        <label for={id}>{ctx.tr(label)}</label>
-        <input
-          id={id}
-          type={(extra.type ?? 'text') as 'text'}
-          autocomplete={extra.autocomplete}
-          maxLength={extra.maxLength}
-          dir={extra.dir}
-          aria-invalid={invalid(field)}
-          aria-describedby={described(field, extra.hint ? `${id}-hint` : undefined)}
-          value={d[field]}
-          onInput={(e) => set({ [field]: e.currentTarget.value })}
-        />
-        {extra.hint && (
-          <small class="hint" id={`${id}-hint`}>
-            {extra.hint}
-          </small>
-        )}
-        {err(field)}
-      </div>
-    );
-  };
+  ) => (
+    <TextField
+      id={FIELD_IDS[field]!}
+      label={ctx.tr(label)}
+      hint={extra.hint}
+      error={errors[field]}
+      type={extra.type}
+      autocomplete={extra.autocomplete}
+      maxLength={extra.maxLength}
+      dir={extra.dir}
+      value={d[field]}
+      onValue={(value) => set({ [field]: value })}
+    />
+  );
 
   return (
     <form
@@ -374,15 +364,13 @@ function SignForm(props: {
       <fieldset class="group">
         <legend>{ctx.tr('actPrivacy')}</legend>
         {!d.public && <p class="hint private-note">{ctx.tr('actPrivateNote')}</p>}
-        <label class="check">
-          <input
-            type="checkbox"
-            id="show-name"
-            checked={d.public}
-            onChange={(e) => set({ public: e.currentTarget.checked })}
-          />
-          <span>{ctx.tr('actShowName')}</span>
-        </label>
+        <CheckField
+          id="show-name"
+          checked={d.public}
+          onChecked={(checked) => set({ public: checked })}
+        >
+          {ctx.tr('actShowName')}
+        </CheckField>
         {d.public &&
           text('displayName', 'actDisplayName', {
             hint: ctx.tr('actDisplayNameHint'),

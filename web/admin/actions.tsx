@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, CampaignView, download, idempotencyKey } from '../shared/api';
+import { ApiError, Call, CampaignView, download, idempotencyKey } from '../shared/api';
 import { count } from '../shared/messages';
 import { formatDate } from '../shared/money';
 import { percentText, signatureProgress } from '../shared/progress';
@@ -20,7 +20,7 @@ import {
   useLoad,
 } from '../shared/ui';
 import { TimeChart } from './chart';
-import { Call, CampaignField } from './fields';
+import { CampaignField } from './fields';
 
 /** GET /v1/admin/actions/:id: an action as staff see it. */
 export interface AdminAction {

@@ -1,5 +1,13 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, CampaignView, download, idempotencyKey, messageOf } from '../shared/api';
+import {
+  api,
+  ApiError,
+  Call,
+  CampaignView,
+  download,
+  idempotencyKey,
+  messageOf,
+} from '../shared/api';
 import { count } from '../shared/messages';
 import { formatDate, formatMoney, parseAmount } from '../shared/money';
 import { percentText, shownGoal } from '../shared/progress';
@@ -22,7 +30,7 @@ import {
 import { Actions } from './actions';
 import { DonationsChart, Series } from './chart';
 import { closedText, CloseCampaignDialog } from './close-campaign';
-import { Call, CampaignField } from './fields';
+import { CampaignField } from './fields';
 
 /** The staff key lives for this browser session only (sessionStorage), never in a cookie. */
 const KEY_STORAGE = 'pledges.staffKey';

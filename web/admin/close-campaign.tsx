@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, CampaignView } from '../shared/api';
+import { ApiError, Call, CampaignView } from '../shared/api';
 import { count } from '../shared/messages';
 import { ConfirmDialog, OutcomeAlert, useAction } from '../shared/ui';
-import { Call } from './fields';
 
 /** POST /v1/admin/campaigns/:slug/close answers this. */
 export interface CampaignClosed {

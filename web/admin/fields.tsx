@@ -1,8 +1,5 @@
-import { api, CampaignView } from '../shared/api';
+import { CampaignView } from '../shared/api';
 import { Field } from '../shared/ui';
-
-/** The dashboard's calls to the API, with the staff key. */
-export type Call = <T>(path: string, opts?: Parameters<typeof api>[1]) => Promise<T>;
 
 /** A "Campaign" field: a select of the campaigns, with an "all" choice when `allLabel` is set. */
 export function CampaignField(props: {

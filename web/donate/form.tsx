@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, FieldProblem, idempotencyKey } from '../shared/api';
 import { exponent, fromMinor, parseAmount } from '../shared/money';
 import { MessageKey } from '../shared/i18n';
+import { CheckField, TextField } from '../shared/ui';
 import { Ctx, everyText, FREQUENCIES, Frequency, problemText, Started } from './context';
 
 /** What the donor has typed, kept when they go to the card step and come back. */
@@ -358,26 +359,18 @@ export function DonateForm(props: {
       dir?: 'ltr';
     } = {},
   ) => (
-    <div class={errors[field] ? 'field has-error' : 'field'}>
-      <label for={id}>{ctx.tr(label)}</label>
-      <input
-        id={id}
-        type={(extra.type ?? 'text') as 'text'}
-        autocomplete={extra.autocomplete}
-        maxLength={extra.maxLength}
-        dir={extra.dir}
-        aria-invalid={invalid(field)}
-        aria-describedby={described(field, extra.hint ? `${id}-hint` : undefined)}
-        value={value}
-        onInput={(e) => onValue(e.currentTarget.value)}
-      />
-      {extra.hint && (
-        <small class="hint" id={`${id}-hint`}>
-          {ctx.tr(extra.hint)}
-        </small>
-      )}
-      {err(field)}
-    </div>
+    <TextField
+      id={id}
+      label={ctx.tr(label)}
+      hint={extra.hint && ctx.tr(extra.hint)}
+      error={errors[field]}
+      type={extra.type}
+      autocomplete={extra.autocomplete}
+      maxLength={extra.maxLength}
+      dir={extra.dir}
+      value={value}
+      onValue={onValue}
+    />
   );
 
   const money = (n: number) => ctx.money(n, d.currency);
@@ -488,22 +481,18 @@ export function DonateForm(props: {
       </fieldset>
 
       <div class="cover-fees">
-        <label class="check">
-          <input
-            type="checkbox"
-            id="cover-fees"
-            checked={d.coverFees}
-            aria-describedby="cover-fees-hint"
-            onChange={(e) => set({ coverFees: e.currentTarget.checked })}
-          />
-          <span>
-            {extra !== null
-              ? ctx.tr('coverFees', { extra: money(extra) })
-              : quoteFailed || minor === null
-                ? ctx.tr('coverFeesPlain')
-                : ctx.tr('coverFeesWaiting')}
-          </span>
-        </label>
+        <CheckField
+          id="cover-fees"
+          checked={d.coverFees}
+          describedBy="cover-fees-hint"
+          onChecked={(coverFees) => set({ coverFees })}
+        >
+          {extra !== null
+            ? ctx.tr('coverFees', { extra: money(extra) })
+            : quoteFailed || minor === null
+              ? ctx.tr('coverFeesPlain')
+              : ctx.tr('coverFeesWaiting')}
+        </CheckField>
         <small class="hint" id="cover-fees-hint" aria-live="polite">
           {minor !== null &&
             ctx.tr(d.coverFees ? 'coverFeesHint' : 'feesNotCovered', { amount: money(minor) })}{' '}
@@ -529,15 +518,13 @@ export function DonateForm(props: {
       <fieldset class="group">
         <legend>{ctx.tr('privacy')}</legend>
         {!d.showPublicly && <p class="hint private-note">{ctx.tr('privateNote')}</p>}
-        <label class="check">
-          <input
-            type="checkbox"
-            id="show-publicly"
-            checked={d.showPublicly}
-            onChange={(e) => set({ showPublicly: e.currentTarget.checked })}
-          />
-          <span>{ctx.tr('showPublicly')}</span>
-        </label>
+        <CheckField
+          id="show-publicly"
+          checked={d.showPublicly}
+          onChecked={(showPublicly) => set({ showPublicly })}
+        >
+          {ctx.tr('showPublicly')}
+        </CheckField>
         {d.showPublicly &&
           text(
             'displayName',
@@ -568,15 +555,13 @@ export function DonateForm(props: {
               </small>
               {err('message')}
             </div>
-            <label class="check">
-              <input
-                type="checkbox"
-                id="dedicate"
-                checked={d.dedicate}
-                onChange={(e) => set({ dedicate: e.currentTarget.checked })}
-              />
-              <span>{ctx.tr('tribute')}</span>
-            </label>
+            <CheckField
+              id="dedicate"
+              checked={d.dedicate}
+              onChecked={(dedicate) => set({ dedicate })}
+            >
+              {ctx.tr('tribute')}
+            </CheckField>
             {d.dedicate && (
               <div class="pair">
                 <div class="field">
@@ -610,16 +595,14 @@ export function DonateForm(props: {
 
       <fieldset class="group">
         <legend class="visually-hidden">{ctx.tr('receiptDetails')}</legend>
-        <label class="check">
-          <input
-            type="checkbox"
-            id="receipt-details"
-            checked={d.receiptDetails}
-            aria-describedby="receipt-details-hint"
-            onChange={(e) => set({ receiptDetails: e.currentTarget.checked })}
-          />
-          <span>{ctx.tr('receiptDetails')}</span>
-        </label>
+        <CheckField
+          id="receipt-details"
+          checked={d.receiptDetails}
+          describedBy="receipt-details-hint"
+          onChecked={(receiptDetails) => set({ receiptDetails })}
+        >
+          {ctx.tr('receiptDetails')}
+        </CheckField>
         <small class="hint" id="receipt-details-hint">
           {ctx.tr('receiptHint')}
         </small>

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, download, saveBlob } from '../shared/api';
+import { api, ApiError, Call, download, saveBlob } from '../shared/api';
 import { count } from '../shared/messages';
 import { formatDate, formatMoney, fromMinor, parseAmount } from '../shared/money';
 import {
@@ -496,7 +496,6 @@ function Statements({ years, token }: { years: number[]; token: string }) {
   );
 }
 
-type Call = <T>(path: string, opts?: Parameters<typeof api>[1]) => Promise<T>;
 type Panel = 'amount' | 'pause' | 'card' | null;
 
 const STATUS_TEXT: Record<string, string> = {

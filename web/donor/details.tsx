@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../shared/api';
+import { api, Call } from '../shared/api';
 import { countryOptions } from '../shared/countries';
 import { formatDate } from '../shared/money';
 import {
@@ -30,11 +30,6 @@ interface Profile {
   pendingEmailExpiresAt: string | null;
 }
 
-type Call = <T>(
-  path: string,
-  opts?: { method?: 'PATCH'; body?: Record<string, unknown> },
-) => Promise<T>;
-
 const EMPTY: Required<Address> = {
   line1: '',
   line2: '',
@@ -43,6 +38,51 @@ const EMPTY: Required<Address> = {
   postalCode: '',
   country: '',
 };
+
+/** The address's text inputs, in the order shown (the country is a select after them). */
+const ADDRESS_FIELDS: {
+  key: Exclude<keyof Address, 'country'>;
+  id: string;
+  label: string;
+  autocomplete: string;
+  maxLength: number;
+}[] = [
+  {
+    key: 'line1',
+    id: 'profile-line1',
+    label: 'Street address',
+    autocomplete: 'address-line1',
+    maxLength: 200,
+  },
+  {
+    key: 'line2',
+    id: 'profile-line2',
+    label: 'Address line 2 (optional)',
+    autocomplete: 'address-line2',
+    maxLength: 200,
+  },
+  {
+    key: 'city',
+    id: 'profile-city',
+    label: 'City',
+    autocomplete: 'address-level2',
+    maxLength: 100,
+  },
+  {
+    key: 'state',
+    id: 'profile-state',
+    label: 'State or region (optional)',
+    autocomplete: 'address-level1',
+    maxLength: 100,
+  },
+  {
+    key: 'postalCode',
+    id: 'profile-postal-code',
+    label: 'Postal code',
+    autocomplete: 'postal-code',
+    maxLength: 20,
+  },
+];
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -121,46 +161,17 @@ export function YourDetails({ call }: { call: Call }) {
         {/* A fieldset is as wide as its widest content unless told otherwise (a long country). */}
         <fieldset style={{ minWidth: 0, border: 0, padding: 0, margin: '0 0 1rem' }}>
           <legend style={{ fontWeight: 700, padding: 0 }}>Postal address</legend>
-          <InputField
-            id="profile-line1"
-            label="Street address"
-            autocomplete="address-line1"
-            maxLength={200}
-            value={address.line1}
-            onValue={field('line1')}
-          />
-          <InputField
-            id="profile-line2"
-            label="Address line 2 (optional)"
-            autocomplete="address-line2"
-            maxLength={200}
-            value={address.line2}
-            onValue={field('line2')}
-          />
-          <InputField
-            id="profile-city"
-            label="City"
-            autocomplete="address-level2"
-            maxLength={100}
-            value={address.city}
-            onValue={field('city')}
-          />
-          <InputField
-            id="profile-state"
-            label="State or region (optional)"
-            autocomplete="address-level1"
-            maxLength={100}
-            value={address.state}
-            onValue={field('state')}
-          />
-          <InputField
-            id="profile-postal-code"
-            label="Postal code"
-            autocomplete="postal-code"
-            maxLength={20}
-            value={address.postalCode}
-            onValue={field('postalCode')}
-          />
+          {ADDRESS_FIELDS.map((f) => (
+            <InputField
+              key={f.key}
+              id={f.id}
+              label={f.label}
+              autocomplete={f.autocomplete}
+              maxLength={f.maxLength}
+              value={address[f.key]}
+              onValue={field(f.key)}
+            />
+          ))}
           <Field id="profile-country" label="Country">
             <select
               id="profile-country"

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { Call } from '../shared/api';
 import { countryName } from '../shared/countries';
 import { formatDate } from '../shared/money';
 import {
@@ -27,8 +28,6 @@ export interface Signature {
   confirmedAt: string | null;
   withdrawnAt: string | null;
 }
-
-type Call = <T>(path: string, opts?: { method?: 'POST' }) => Promise<T>;
 
 const STATUS_TEXT: Record<string, string> = {
   pending: 'Waiting for you to confirm it (see the email we sent)',

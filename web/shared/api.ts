@@ -93,6 +93,9 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, message || hint, requestId, code, fields);
 }
 
+/** A page's calls to the API with its credentials bound in (the donor's session, the staff key). */
+export type Call = <T>(path: string, opts?: RequestOptions) => Promise<T>;
+
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const res = await send(path, opts);
   if (res.status === 204) return undefined as T;

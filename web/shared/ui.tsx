@@ -196,6 +196,78 @@ export function InputField(props: {
   );
 }
 
+/**
+ * A text input of the public forms (donate, act): label, hint and the field's error under it
+ * (ids `${id}-hint` and `${id}-error`); the input is described by both and marked invalid
+ * while there is an error.
+ */
+export function TextField(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  type?: string;
+  autocomplete?: string;
+  maxLength?: number;
+  dir?: 'ltr';
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  const { id, hint, error } = props;
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      <label for={id}>{props.label}</label>
+      <input
+        id={id}
+        type={(props.type ?? 'text') as 'text'}
+        autocomplete={props.autocomplete}
+        maxLength={props.maxLength}
+        dir={props.dir}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={
+          [hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined]
+            .filter(Boolean)
+            .join(' ') || undefined
+        }
+        value={props.value}
+        onInput={(e) => props.onValue(e.currentTarget.value)}
+      />
+      {hint && (
+        <small class="hint" id={`${id}-hint`}>
+          {hint}
+        </small>
+      )}
+      {error && (
+        <span class="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** A checkbox of the public forms (donate, act), its label beside it. */
+export function CheckField(props: {
+  id: string;
+  checked: boolean;
+  describedBy?: string;
+  onChecked: (checked: boolean) => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <label class="check">
+      <input
+        type="checkbox"
+        id={props.id}
+        checked={props.checked}
+        aria-describedby={props.describedBy}
+        onChange={(e) => props.onChecked(e.currentTarget.checked)}
+      />
+      <span>{props.children}</span>
+    </label>
+  );
+}
+
 /** "From" and "To" date inputs (ids `${idPrefix}-from` and `${idPrefix}-to`), set on change. */
 export function DateRangeFields(props: {
   idPrefix: string;

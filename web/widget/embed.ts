@@ -5,6 +5,7 @@ import { formatMoney } from '../shared/money';
 import {
   barPercent,
   percentText,
+  ProgressFigures,
   progressSliver,
   shownGoal,
   signatureProgress,
@@ -58,9 +59,10 @@ function tellHeight() {
   parent.postMessage({ type: 'pledges-widget:height', height }, '*');
 }
 
-/** A bar's track and fill, `percent` wide (a sliver whenever `some`). */
-function bar(label: string, percent: number, text: string, some: boolean) {
-  const fill = el('div', { class: some ? 'fill raised-some' : 'fill' });
+/** A bar's track and fill, as shared/progress draws figures (a sliver whenever any is raised). */
+function bar(label: string, figures: ProgressFigures) {
+  const percent = barPercent(figures);
+  const fill = el('div', { class: progressSliver(figures) ? 'fill raised-some' : 'fill' });
   fill.style.width = `${percent}%`;
   return el(
     'div',
@@ -71,7 +73,7 @@ function bar(label: string, percent: number, text: string, some: boolean) {
       'aria-valuemin': '0',
       'aria-valuemax': '100',
       'aria-valuenow': String(percent),
-      'aria-valuetext': text,
+      'aria-valuetext': percentText(figures),
     },
     fill,
   );
@@ -79,17 +81,11 @@ function bar(label: string, percent: number, text: string, some: boolean) {
 
 /** An action beside the money: its title, a thinner bar and "1,234 of 5,000 signatures". */
 function actionLine(a: ActionSummary) {
-  const figures = signatureProgress(a.signatures, a.goal);
   return el(
     'li',
     { class: 'action', 'data-action': a.slug },
     el('span', { class: 'action-title' }, a.title),
-    bar(
-      `${a.title}: signatures toward the goal`,
-      barPercent(figures),
-      percentText(figures),
-      progressSliver(figures),
-    ),
+    bar(`${a.title}: signatures toward the goal`, signatureProgress(a.signatures, a.goal)),
     el(
       'span',
       { class: 'action-figures' },
@@ -116,9 +112,7 @@ function render(c: CampaignView) {
     el('h1', { class: 'title' }, c.title),
     bar(
       `${c.title}: progress toward the ${shown.stage === null ? 'goal' : 'next goal'}`,
-      barPercent(shown.figures),
-      percentText(shown.figures),
-      progressSliver(shown.figures),
+      shown.figures,
     ),
     el(
       'p',
